@@ -1,0 +1,274 @@
+/**
+ * The connector contract: the only module shared between vendor connectors and the hub's engine.
+ *
+ * A connector talks to one vendor and yields normalised records; the engine (src/sync, src/inventory)
+ * persists them. Connectors never import from `src/`, never touch the database or the job queue.
+ */
+
+/** The vendors the hub can read from. */
+export const VENDORS = ['sagemaker', 'mlflow', 'datarobot', 'domino'] as const;
+export type Vendor = (typeof VENDORS)[number];
+
+/**
+ * The vendor's own stage of a version, mapped onto one small vocabulary.
+ * This is the *observed* state; the hub's *governed* lifecycle state lives elsewhere and is never set from it.
+ * - NONE: registered, no stage (MLflow `None`, SageMaker `PendingManualApproval` without a lifecycle stage)
+ * - STAGING: staged / approved for pre-production (MLflow `Staging`, SageMaker lifecycle stage `Staging`)
+ * - PRODUCTION: the vendor says this version serves production (MLflow `Production` stage or `production` alias,
+ *   SageMaker lifecycle stage `Production`, a DataRobot/Domino version behind an active deployment's production slot)
+ * - ARCHIVED: archived / retired at the vendor (MLflow `Archived`, Domino archived Model API)
+ * - UNKNOWN: the vendor says something we cannot map; the raw value stays in `observedStageRaw`.
+ */
+export const OBSERVED_STAGES = ['NONE', 'STAGING', 'PRODUCTION', 'ARCHIVED', 'UNKNOWN'] as const;
+export type ObservedStage = (typeof OBSERVED_STAGES)[number];
+
+/** Governed lifecycle states; the hub's governance owns them. Declared here so write-backs can name them. */
+export const LIFECYCLE_STATES = ['DEVELOPMENT', 'VALIDATION', 'APPROVED', 'PRODUCTION', 'RETIRED'] as const;
+export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
+
+/** A dataset that fed a training run, as the vendor names it. */
+export interface DatasetRef {
+  name: string;
+  /** Content digest where the vendor records one (MLflow `digest`). */
+  digest?: string | null;
+  /** Where the data came from (URI, table name) where the vendor says. */
+  source?: string | null;
+}
+
+/** Where a version came from. Every field is optional: vendors expose different parts. */
+export interface Lineage {
+  /** Training run / job / pipeline execution id (MLflow `run_id`, SageMaker `MetadataProperties.GeneratedBy`). */
+  runId?: string | null;
+  /** Experiment or project the run belongs to (MLflow `experiment_id`, SageMaker/Domino/DataRobot project id). */
+  projectId?: string | null;
+  /** Source code revision, where recorded (SageMaker `MetadataProperties.CommitId`, Domino `commitId`). */
+  commitId?: string | null;
+  /** Datasets used for training, where the vendor exposes them inline. */
+  datasets?: DatasetRef[];
+}
+
+/** Fields every vendor-sourced record carries. */
+export interface NormalisedRecordBase {
+  /**
+   * The vendor's stable identifier, unique within one source: SageMaker ARN, MLflow name (models) or
+   * `name/version` (versions), DataRobot / Domino id. Together with the source id it is the natural key.
+   */
+  externalId: string;
+  /** When the vendor says the object was created (vendor clock). Null when the vendor does not say. */
+  createdAt: Date | null;
+  /** When the vendor says the object last changed (vendor clock). Null when the vendor does not say. */
+  updatedAt: Date | null;
+  /**
+   * The raw vendor record (JSON-safe), kept for BI and audit. Must be deterministic for an unchanged object:
+   * it is part of the content hash, so volatile fields (request ids, "now" timestamps) must be left out.
+   */
+  vendorAttributes: Record<string, unknown>;
+}
+
+/** A logical model: SageMaker model package group, MLflow / DataRobot / Domino registered model. */
+export interface NormalisedModel extends NormalisedRecordBase {
+  name: string;
+  description: string | null;
+  /** The owner as the vendor records it (user name, email or IAM identity). Not the governed accountable owner. */
+  owner: string | null;
+  /** Vendor tags / labels as key → value. Keys without value map to ''. */
+  tags: Record<string, string>;
+  /** A link to the object in the vendor's UI, where one can be built. */
+  deepLink: string | null;
+}
+
+/** One version of a model: SageMaker model package, MLflow model version, DataRobot / Domino version. */
+export interface NormalisedVersion extends NormalisedRecordBase {
+  /** externalId of the parent model in the same source; null when the vendor does not say. */
+  modelExternalId: string | null;
+  /** The version label as the vendor shows it ("3", "v2024-05-01"). */
+  version: string;
+  /** The version as an integer where the vendor numbers versions. */
+  versionNumber: number | null;
+  description: string | null;
+  /** Observed stage, mapped; see {@link ObservedStage}. */
+  observedStage: ObservedStage;
+  /** The vendor's raw stage / approval value (e.g. `PendingManualApproval`, `Staging`), for display and BI. */
+  observedStageRaw: string | null;
+  /** The vendor's own status of the version object (e.g. SageMaker `Completed`, MLflow `READY`). */
+  status: string | null;
+  /** Who created the version at the vendor. Segregation of duties uses it: the creator cannot validate. */
+  createdBy: string | null;
+  /** Where the model artifact lives (S3 URI, MLflow `source`, image). */
+  artifactUri: string | null;
+  lineage: Lineage;
+  /** Numeric metrics the vendor exposes inline (MLflow run metrics). Empty when it exposes none. */
+  metrics: Record<string, number>;
+  tags: Record<string, string>;
+  deepLink: string | null;
+}
+
+/**
+ * Where a version serves: SageMaker endpoint, DataRobot deployment, Domino Model API, or an MLflow alias /
+ * stage (an observed "logical deployment").
+ */
+export interface NormalisedDeployment extends NormalisedRecordBase {
+  /** externalId of the version it serves; null when the vendor does not say or it could not be resolved. */
+  versionExternalId: string | null;
+  name: string;
+  /** Environment as the vendor names it (e.g. `production`, `staging`, prediction environment name). */
+  environment: string | null;
+  /** The vendor's raw status (`InService`, `active`, `Running`, …). */
+  status: string | null;
+  /**
+   * True when the vendor shows this deployment serving production traffic: an InService SageMaker endpoint,
+   * an active DataRobot deployment, a Running Domino Model API, an MLflow `production` alias / stage.
+   * Findings compare it with the governed lifecycle state.
+   */
+  servingProduction: boolean;
+  /** The URL clients call for predictions, where the vendor says. */
+  endpointUrl: string | null;
+  /** Share of traffic (0..1) this deployment gives the version, where the vendor splits traffic. */
+  trafficShare: number | null;
+  deepLink: string | null;
+}
+
+/** A record that could not be normalised. It becomes an error row on the run; the rest of the page goes on. */
+export interface RecordError {
+  kind: 'model' | 'version' | 'deployment';
+  /** The vendor id of the broken record, or a best-effort description when it has none. */
+  externalId: string;
+  reason: string;
+}
+
+/**
+ * One page's worth of normalised records. Batches are yielded in an order where parents come no later than
+ * their children where the vendor allows it; the engine also resolves parents against what is stored.
+ */
+export interface NormalisedBatch {
+  models: NormalisedModel[];
+  versions: NormalisedVersion[];
+  deployments: NormalisedDeployment[];
+  errors: RecordError[];
+}
+
+export interface ConnectionCheck {
+  ok: boolean;
+  /** A sentence an IT operator understands: "Connected to MLflow at …", "The API token was rejected (401)". */
+  message: string;
+  /** Extra facts worth showing (vendor version, account, region). Never secrets. */
+  details?: Record<string, string>;
+}
+
+/** An approved lifecycle change to deliver to the vendor. */
+export interface LifecycleWriteBack {
+  /** The hub's change request id; vendors that take a description or idempotency token get it. */
+  changeRequestId: string;
+  modelExternalId: string | null;
+  versionExternalId: string;
+  fromState: LifecycleState;
+  toState: LifecycleState;
+  /** Who asked and who approved, for the vendor-side description. */
+  summary: string;
+}
+
+export type WriteBackStatus = 'DONE' | 'UNSUPPORTED';
+export interface WriteBackOutcome {
+  status: WriteBackStatus;
+  /** What was done at the vendor (or why nothing could be). */
+  message: string;
+}
+
+export interface Connector {
+  readonly vendor: Vendor;
+  /**
+   * The vendor's whole estate, page by page, as normalised batches. Pages are fetched lazily: the next page is
+   * requested only when the consumer asks for the next batch, so memory stays flat. The listing is complete
+   * only when the iterator returns normally; a thrown error means it is incomplete (nothing may be tombstoned).
+   */
+  list(signal: AbortSignal): AsyncIterable<NormalisedBatch>;
+  /** Reachability and credentials with one cheap call. Never throws for vendor-side failures: returns ok=false. */
+  check(signal: AbortSignal): Promise<ConnectionCheck>;
+  /** Applies an approved lifecycle change at the vendor where it supports one; `UNSUPPORTED` otherwise. */
+  applyLifecycle?(change: LifecycleWriteBack, signal: AbortSignal): Promise<WriteBackOutcome>;
+}
+
+/** Logger shape connectors accept (pino-compatible), so they never import the hub's logger. */
+export interface ConnectorLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Observes each vendor HTTP call (for metrics). Optional. */
+export type VendorCallObserver = (call: { vendor: Vendor; operation: string; status: number | 'error'; attempt: number; ms: number }) => void;
+
+export interface ConnectorDeps {
+  fetch?: typeof globalThis.fetch;
+  logger?: ConnectorLogger;
+  onVendorCall?: VendorCallObserver;
+  /** Retry policy override (tests shorten it). */
+  retry?: Partial<RetryPolicy>;
+  /** Per-request timeout in ms. */
+  timeoutMs?: number;
+  /** Records per page requested from the vendor, where the vendor lets the client choose. */
+  pageSize?: number;
+}
+
+export interface RetryPolicy {
+  /** Attempts per request including the first. */
+  attempts: number;
+  /** First backoff in ms; doubles each attempt, with full jitter. */
+  baseDelayMs: number;
+  /** Ceiling for one backoff, and for an honoured Retry-After. */
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 250, maxDelayMs: 20_000 };
+
+/** Base of every connector failure. `retryable` tells the job layer whether trying later can help. */
+export class ConnectorError extends Error {
+  override name = 'ConnectorError';
+  constructor(
+    message: string,
+    readonly vendor: Vendor,
+    readonly status: number | null,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Credentials rejected (401/403). Never retried: an operator must fix the source. */
+export class AuthenticationError extends ConnectorError {
+  override name = 'AuthenticationError';
+  constructor(message: string, vendor: Vendor, status: number | null, options?: { cause?: unknown }) {
+    super(message, vendor, status, false, options);
+  }
+}
+
+/** The vendor throttled us and retries ran out. `retryAfterMs` is the vendor's hint, when it gave one. */
+export class RateLimitError extends ConnectorError {
+  override name = 'RateLimitError';
+  constructor(message: string, vendor: Vendor, status: number | null, readonly retryAfterMs: number | null, options?: { cause?: unknown }) {
+    super(message, vendor, status, true, options);
+  }
+}
+
+/** The vendor answered with something we cannot read (malformed / truncated body, wrong shape of envelope). */
+export class MalformedResponseError extends ConnectorError {
+  override name = 'MalformedResponseError';
+  constructor(message: string, vendor: Vendor, status: number | null, options?: { cause?: unknown }) {
+    super(message, vendor, status, true, options);
+  }
+}
+
+/** The object asked for does not exist (any more). Listings skip such items. */
+export class VendorNotFoundError extends ConnectorError {
+  override name = 'VendorNotFoundError';
+  constructor(message: string, vendor: Vendor, options?: { cause?: unknown }) {
+    super(message, vendor, 404, false, options);
+  }
+}
+
+/** An empty batch, for connectors to fill. */
+export function emptyBatch(): NormalisedBatch {
+  return { models: [], versions: [], deployments: [], errors: [] };
+}

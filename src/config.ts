@@ -1,0 +1,162 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one validated configuration module. Only src/main/* imports it; everyone else receives values.
+ * It parses the environment once, reports every problem by variable name, and yields one frozen object.
+ * A disabled feature is `null`, never half-filled.
+ */
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const ROLE_NAMES = ['VIEWER', 'DATA_SCIENTIST', 'OPERATOR', 'VALIDATOR', 'RISK_OFFICER', 'ADMIN'] as const;
+
+const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const booleanFlag = (fallback: boolean) =>
+  z.preprocess(emptyToUndefined, z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional()).transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v)));
+const intInRange = (fallback: number, min: number, max: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).optional()).transform((v) => v ?? fallback);
+
+/** A 32-byte key, as 64 hex characters or base64. */
+const secretKey = z.preprocess(
+  emptyToUndefined,
+  z
+    .string()
+    .refine((v) => decodeKey(v) !== null, { message: 'expected 32 random bytes as 64 hex characters or base64 (e.g. `openssl rand -hex 32`)' })
+    .optional(),
+);
+
+export function decodeKey(value: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) {
+    const buf = Buffer.from(value, 'base64');
+    return buf.length === 32 ? buf : null;
+  }
+  return null;
+}
+
+const envSchema = z.object({
+  DATABASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// or postgresql:// URL' }).optional()),
+  DATABASE_POOL_SIZE: intInRange(10, 1, 200),
+  HUB_DATA_DIR: z.preprocess(emptyToUndefined, z.string().optional()),
+  REDIS_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }).optional()),
+  /** Key prefix for BullMQ; hash-tagged so every key of the hub lands in one Redis Cluster slot. */
+  HUB_QUEUE_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9:_{}-]+$/, 'letters, digits, : _ - { } only').optional()).transform((v) => v ?? '{hub}'),
+  PORT: intInRange(4000, 0, 65535),
+  HOST: z.preprocess(emptyToUndefined, z.string().optional()).transform((v) => v ?? '127.0.0.1'),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).optional()).transform((v) => v ?? 'info'),
+  HUB_SECRET_KEY: secretKey,
+  /** The previous key during rotation: decrypts, never encrypts. */
+  HUB_SECRET_KEY_PREVIOUS: secretKey,
+  HUB_BOOTSTRAP_ADMIN_KEY: z.preprocess(emptyToUndefined, z.string().min(24, 'at least 24 characters').optional()),
+  OIDC_JWKS_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  OIDC_ISSUER: optionalString,
+  OIDC_AUDIENCE: optionalString,
+  OIDC_ROLES_CLAIM: z.preprocess(emptyToUndefined, z.string().optional()).transform((v) => v ?? 'groups'),
+  /** JSON map from an IdP group / claim value to hub roles, e.g. {"ml-validators":["VALIDATOR"]}. */
+  OIDC_ROLE_MAP: z
+    .preprocess(emptyToUndefined, z.string().optional())
+    .transform((v, ctx) => {
+      if (v === undefined) return null;
+      try {
+        return z.record(z.string(), z.array(z.enum(ROLE_NAMES))).parse(JSON.parse(v));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected JSON like {"group-name": ["VALIDATOR"]} with roles ' + ROLE_NAMES.join(', ') });
+        return z.NEVER;
+      }
+    }),
+  OIDC_CLOCK_SKEW_SECONDS: intInRange(60, 0, 600),
+  /** Serve /metrics without authentication (e.g. when the port is only reachable by Prometheus). */
+  METRICS_PUBLIC: booleanFlag(false),
+  /** A separate port for /metrics; when set, /metrics is served there only, without authentication. */
+  METRICS_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).optional()),
+  CHANGE_REQUEST_TTL_DAYS: intInRange(14, 1, 365),
+  STALE_SOURCE_HOURS: intInRange(72, 1, 24 * 90),
+  /** Default for sources without their own: the largest share a run may tombstone. */
+  MAX_DELETE_SHARE: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).optional()).transform((v) => v ?? 0.5),
+  MAX_PAGE_SIZE: intInRange(500, 1, 10_000),
+  MAX_QUERY_DEPTH: intInRange(12, 2, 50),
+  MAX_QUERY_COST: intInRange(50_000, 100, 10_000_000),
+  /** Allow source URLs on private/loopback addresses (on by default: vendors often run inside the network). */
+  ALLOW_PRIVATE_SOURCE_URLS: booleanFlag(true),
+  WORKER_CONCURRENCY: intInRange(4, 1, 64),
+});
+
+export type Role = (typeof ROLE_NAMES)[number];
+
+export interface HubConfig {
+  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
+  /** null: jobs run in-process. */
+  redis: { url: string; prefix: string } | null;
+  http: { port: number; host: string; maxPageSize: number; maxDepth: number; maxCost: number };
+  metrics: { public: boolean; port: number | null };
+  log: { level: (typeof LOG_LEVELS)[number] };
+  secrets: { key: Buffer | null; previousKey: Buffer | null };
+  auth: {
+    bootstrapAdminKey: string | null;
+    oidc: { jwksUrl: string; issuer: string | null; audience: string | null; rolesClaim: string; roleMap: Record<string, Role[]> | null; clockSkewSeconds: number } | null;
+  };
+  governance: { changeRequestTtlDays: number };
+  sync: { staleSourceHours: number; maxDeleteShare: number; allowPrivateSourceUrls: boolean; workerConcurrency: number };
+  dataDir: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses an environment into the hub's config, or throws a ConfigError listing every problem. */
+export function parseConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Readonly<HubConfig> {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.OIDC_ISSUER && !e.OIDC_JWKS_URL) problems.push('OIDC_JWKS_URL: required when OIDC_ISSUER is set');
+  if (e.HUB_SECRET_KEY_PREVIOUS && !e.HUB_SECRET_KEY) problems.push('HUB_SECRET_KEY: required when HUB_SECRET_KEY_PREVIOUS is set (the new key to re-encrypt with)');
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = resolve(cwd, e.HUB_DATA_DIR ?? '.hub');
+  return deepFreeze<HubConfig>({
+    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : { kind: 'pglite', dataDir: `${dataDir}/pgdata` },
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.HUB_QUEUE_PREFIX } : null,
+    http: { port: e.PORT, host: e.HOST, maxPageSize: e.MAX_PAGE_SIZE, maxDepth: e.MAX_QUERY_DEPTH, maxCost: e.MAX_QUERY_COST },
+    metrics: { public: e.METRICS_PUBLIC, port: e.METRICS_PORT ?? null },
+    log: { level: e.LOG_LEVEL },
+    secrets: { key: e.HUB_SECRET_KEY ? decodeKey(e.HUB_SECRET_KEY) : null, previousKey: e.HUB_SECRET_KEY_PREVIOUS ? decodeKey(e.HUB_SECRET_KEY_PREVIOUS) : null },
+    auth: {
+      bootstrapAdminKey: e.HUB_BOOTSTRAP_ADMIN_KEY ?? null,
+      oidc: e.OIDC_JWKS_URL
+        ? { jwksUrl: e.OIDC_JWKS_URL, issuer: e.OIDC_ISSUER ?? null, audience: e.OIDC_AUDIENCE ?? null, rolesClaim: e.OIDC_ROLES_CLAIM, roleMap: e.OIDC_ROLE_MAP, clockSkewSeconds: e.OIDC_CLOCK_SKEW_SECONDS }
+        : null,
+    },
+    governance: { changeRequestTtlDays: e.CHANGE_REQUEST_TTL_DAYS },
+    sync: { staleSourceHours: e.STALE_SOURCE_HOURS, maxDeleteShare: e.MAX_DELETE_SHARE, allowPrivateSourceUrls: e.ALLOW_PRIVATE_SOURCE_URLS, workerConcurrency: e.WORKER_CONCURRENCY },
+    dataDir,
+  });
+}
+
+/** For composition roots: parse or print every problem and exit non-zero, touching nothing. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Readonly<HubConfig> {
+  try {
+    return parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

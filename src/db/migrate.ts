@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { queryRows } from './sql.js';
+import type { DatabaseHandle } from './client.js';
+
+/** migrations/ at the repository root, whether running from src/ (swc, vitest) or dist/src/ (tsc build). */
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../migrations' : '../../migrations', import.meta.url));
+
+const MIGRATION_LOCK_ID = 7_240_001;
+
+/** How many migrations the code expects to be applied (from drizzle-kit's journal). */
+export function expectedMigrationCount(): number {
+  const journal = JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8')) as { entries: unknown[] };
+  return journal.entries.length;
+}
+
+/** Applies pending drizzle-kit migrations. Idempotent; safe to call at every start, from several replicas at once. */
+export async function migrate(handle: DatabaseHandle): Promise<void> {
+  if (handle.kind === 'postgres') {
+    const [{ default: pg }, { drizzle }, { migrate: run }] = await Promise.all([
+      import('pg'),
+      import('drizzle-orm/node-postgres'),
+      import('drizzle-orm/node-postgres/migrator'),
+    ]);
+    // One session holds an advisory lock for the whole run, so concurrent starters migrate one after another.
+    const client = new pg.Client({ connectionString: handle.url });
+    await client.connect();
+    try {
+      await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+      await run(drizzle(client), { migrationsFolder: MIGRATIONS_FOLDER });
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => undefined);
+      await client.end();
+    }
+    return;
+  }
+  const { migrate: run } = await import('drizzle-orm/pglite/migrator');
+  await run(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+}
+
+/** True when every migration the code knows has been applied (for /readyz). */
+export async function migrationsApplied(handle: DatabaseHandle, expected = expectedMigrationCount()): Promise<boolean> {
+  try {
+    const rows = await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    return Number(rows[0].n) >= expected;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './sources.js';
+export * from './inventory.js';
+export * from './sync.js';
+export * from './access.js';
+export * from './governance.js';

@@ -1,0 +1,30 @@
+import type { SQL } from 'drizzle-orm';
+import type { Executor } from './client.js';
+
+/**
+ * Runs raw SQL and returns its rows. Both drivers return `{ rows }`, but raw int8/count values differ
+ * (string on pg, number on PGlite): cast in SQL (`::int`) or normalise with Number() at the call site.
+ */
+export async function queryRows<T>(db: Executor, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+/** The PostgreSQL error behind a drizzle error (drizzle 0.45 wraps driver errors in DrizzleQueryError.cause). */
+export function pgError(error: unknown): { code?: string; message: string; constraint?: string } | null {
+  let current = error as { code?: unknown; message?: string; constraint?: string; cause?: unknown } | undefined;
+  for (let depth = 0; current && depth < 4; depth++) {
+    if (typeof current.code === 'string' && /^[0-9A-Z]{5}$/.test(current.code)) {
+      return { code: current.code, message: current.message ?? '', constraint: current.constraint };
+    }
+    current = current.cause as typeof current;
+  }
+  return null;
+}
+
+/** True for unique-violation (23505), optionally on a named constraint / index. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const pg = pgError(error);
+  if (pg?.code !== '23505') return false;
+  return constraint === undefined || pg.constraint === constraint || pg.message.includes(constraint);
+}
