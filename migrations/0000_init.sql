@@ -268,7 +268,7 @@ CREATE UNIQUE INDEX "findings_open_uq" ON "findings" USING btree ("kind","entity
 CREATE INDEX "findings_entity_idx" ON "findings" USING btree ("entity_id");--> statement-breakpoint
 CREATE INDEX "findings_source_idx" ON "findings" USING btree ("source_id","kind");--> statement-breakpoint
 CREATE INDEX "findings_opened_idx" ON "findings" USING btree ("opened_at","id");--> statement-breakpoint
-CREATE UNIQUE INDEX "sync_runs_one_running_uq" ON "sync_runs" USING btree ("source_id") WHERE "sync_runs"."status" = 'RUNNING';--> statement-breakpoint
+CREATE UNIQUE INDEX "sync_runs_one_active_uq" ON "sync_runs" USING btree ("source_id") WHERE "sync_runs"."status" in ('QUEUED', 'RUNNING');--> statement-breakpoint
 CREATE INDEX "sync_runs_source_started_idx" ON "sync_runs" USING btree ("source_id","started_at");--> statement-breakpoint
 CREATE INDEX "sync_runs_started_idx" ON "sync_runs" USING btree ("started_at","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "api_keys_prefix_uq" ON "api_keys" USING btree ("prefix");--> statement-breakpoint

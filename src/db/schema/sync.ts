@@ -13,7 +13,7 @@ export const syncRuns = pgTable(
       .references(() => sources.id),
     /** schedule | manual | retry */
     trigger: text('trigger').notNull(),
-    /** RUNNING | SUCCEEDED | PARTIAL | FAILED */
+    /** QUEUED (manual trigger accepted, waiting for a worker) | RUNNING | SUCCEEDED | PARTIAL | FAILED */
     status: text('status').notNull().default('RUNNING'),
     startedAt: tz('started_at').notNull().defaultNow(),
     finishedAt: tz('finished_at'),
@@ -36,8 +36,8 @@ export const syncRuns = pgTable(
     workerId: text('worker_id'),
   },
   (t) => [
-    // At most one RUNNING run per source: the database backs the one-run-per-source rule.
-    uniqueIndex('sync_runs_one_running_uq').on(t.sourceId).where(sql`${t.status} = 'RUNNING'`),
+    // At most one queued-or-running run per source: the database backs the one-run-per-source rule.
+    uniqueIndex('sync_runs_one_active_uq').on(t.sourceId).where(sql`${t.status} in ('QUEUED', 'RUNNING')`),
     // source -> runs, newest first.
     index('sync_runs_source_started_idx').on(t.sourceId, t.startedAt),
     index('sync_runs_started_idx').on(t.startedAt, t.id),
