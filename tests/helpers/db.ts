@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type DatabaseHandle } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
-import { TEMPLATE_DB, TEST_DB_PREFIX, TEST_PG_ADMIN_URL, databaseUrl } from './services.js';
+import { TEST_PG_ADMIN_URL, databaseUrl, runPrefix, templateDatabase } from './services.js';
 
 export interface TestDatabase {
   handle: DatabaseHandle;
@@ -14,11 +14,11 @@ export interface TestDatabase {
 
 /** A fresh, migrated PostgreSQL database cloned from the suite's template; `drop()` removes it. */
 export async function createPostgresTestDatabase(): Promise<TestDatabase> {
-  const name = `${TEST_DB_PREFIX}${randomBytes(6).toString('hex')}`;
+  const name = `${runPrefix()}${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
   await admin.connect();
   try {
-    await admin.query(`create database "${name}" template "${TEMPLATE_DB}"`);
+    await admin.query(`create database "${name}" template "${templateDatabase()}"`);
   } finally {
     await admin.end();
   }

@@ -1,0 +1,212 @@
+import type { NormalisedDeployment, NormalisedModel, NormalisedVersion, RecordError } from '../contract.js';
+import {
+  deploymentCreatedAt,
+  deploymentEnvironment,
+  isActiveDeploymentStatus,
+  isProductionEnvironment,
+  observedStageOf,
+  predictionUrl,
+  uiRoutes,
+  userLabel,
+  versionCreator,
+  versionDescription,
+} from './unconfirmed.js';
+import type { RawDeployment, RawHealth, RawModelVersion, RawRegisteredModel } from './wire.js';
+
+/**
+ * DataRobot records → the hub's vocabulary. Pure: no I/O, no clock, no randomness. A record that cannot be
+ * normalised throws {@link DataRobotRecordInvalid}; {@link normaliseEach} turns that into a batch error.
+ */
+
+export interface NormaliseContext {
+  /** Web UI root (the API endpoint without `/api/v2`), for deep links. */
+  uiBase: string;
+}
+
+export class DataRobotRecordInvalid extends Error {
+  override name = 'DataRobotRecordInvalid';
+}
+
+export function normaliseRegisteredModel(raw: RawRegisteredModel, ctx: NormaliseContext): NormalisedModel {
+  const id = requireString(raw.id, 'id');
+  return {
+    externalId: id,
+    name: requireString(raw.name, 'name'),
+    description: optionalText(raw.description),
+    owner: userLabel(raw.createdBy),
+    tags: {},
+    deepLink: ctx.uiBase + uiRoutes.registeredModel(id),
+    createdAt: parseTimestamp(raw.createdAt, 'createdAt'),
+    updatedAt: parseTimestamp(raw.modifiedAt, 'modifiedAt'),
+    vendorAttributes: { ...raw },
+  };
+}
+
+/**
+ * A registered model version (= model package). `parentId` is the registered model the listing came from,
+ * used when the record does not name its parent itself.
+ */
+export function normaliseModelVersion(raw: RawModelVersion, parentId: string | null, ctx: NormaliseContext): NormalisedVersion {
+  const id = requireString(raw.id, 'id');
+  const modelExternalId = optionalText(raw.registeredModelId) ?? parentId;
+  const number = raw.registeredModelVersion;
+  if (number !== undefined && number !== null && !Number.isInteger(number)) {
+    throw new DataRobotRecordInvalid(`registeredModelVersion is not an integer (${JSON.stringify(number)})`);
+  }
+  const stageRaw = optionalText(raw.stage);
+  return {
+    externalId: id,
+    modelExternalId,
+    version: typeof number === 'number' ? String(number) : (optionalText(raw.name) ?? id),
+    versionNumber: typeof number === 'number' ? number : null,
+    description: versionDescription(raw),
+    observedStage: observedStageOf(stageRaw, raw.isArchived),
+    observedStageRaw: stageRaw,
+    status: optionalText(raw.buildStatus),
+    createdBy: versionCreator(raw),
+    // DataRobot packages are built server-side; there is no artifact location to show.
+    artifactUri: null,
+    lineage: { runId: optionalText(raw.modelId), projectId: null },
+    metrics: {},
+    tags: tagsOf(raw.tags),
+    deepLink: modelExternalId ? ctx.uiBase + uiRoutes.registeredModelVersion(modelExternalId, id) : null,
+    createdAt: parseTimestamp(raw.createdAt, 'createdAt'),
+    // Packages carry no last-modified field (reference §3.8).
+    updatedAt: null,
+    vendorAttributes: { ...raw },
+  };
+}
+
+/**
+ * A deployment. Its version link is `modelPackage.id`; older servers only name the Leaderboard model
+ * (`model.id`), which the connector resolves to a package id and passes as `legacyVersionId`.
+ */
+export function normaliseDeployment(raw: RawDeployment, ctx: NormaliseContext, legacyVersionId: string | null = null): NormalisedDeployment {
+  const id = requireString(raw.id, 'id');
+  const status = optionalText(raw.status);
+  const environment = deploymentEnvironment(raw);
+  return {
+    externalId: id,
+    versionExternalId: optionalText(raw.modelPackage?.id) ?? legacyVersionId,
+    name: optionalText(raw.label) ?? id,
+    environment,
+    status,
+    servingProduction: isActiveDeploymentStatus(status) && isProductionEnvironment(environment),
+    endpointUrl: predictionUrl(optionalText(raw.defaultPredictionServer?.url) ?? undefined, id),
+    // One deployment serves one champion package; DataRobot does not split traffic across versions.
+    trafficShare: null,
+    deepLink: ctx.uiBase + uiRoutes.deployment(id),
+    createdAt: parseTimestamp(deploymentCreatedAt(raw), 'createdAt'),
+    updatedAt: null,
+    vendorAttributes: stableDeploymentAttributes(raw),
+  };
+}
+
+/** The Leaderboard model id of a deployment that has no `modelPackage` link (older servers); else null. */
+export function legacyModelIdOf(raw: RawDeployment): string | null {
+  if (optionalText(raw.modelPackage?.id)) return null;
+  return optionalText(raw.model?.id);
+}
+
+/**
+ * The deployment as stored for BI and audit, minus what changes without the deployment changing (rolling
+ * health windows, prediction counters) and minus the prediction server's `datarobot-key`, a credential that
+ * prediction clients send.
+ */
+export function stableDeploymentAttributes(raw: RawDeployment): Record<string, unknown> {
+  const { predictionUsage: _usage, ...rest } = raw;
+  const attributes: Record<string, unknown> = { ...rest };
+  for (const key of ['serviceHealth', 'modelHealth', 'accuracyHealth', 'fairnessHealth'] as const) {
+    const health = raw[key] as RawHealth | null | undefined;
+    if (health && typeof health === 'object') {
+      const { startDate: _start, endDate: _end, ...kept } = health;
+      attributes[key] = kept;
+    }
+  }
+  if (raw.defaultPredictionServer && typeof raw.defaultPredictionServer === 'object') {
+    const { 'datarobot-key': _key, ...server } = raw.defaultPredictionServer;
+    attributes.defaultPredictionServer = server;
+  }
+  return attributes;
+}
+
+/**
+ * Normalises a page of records, turning each failure into a {@link RecordError} so one bad record never
+ * costs the rest of the page.
+ */
+export function normaliseEach<Raw, Out>(
+  records: readonly Raw[],
+  kind: RecordError['kind'],
+  normalise: (raw: Raw) => Out,
+): { records: Out[]; errors: RecordError[] } {
+  const out: Out[] = [];
+  const errors: RecordError[] = [];
+  records.forEach((raw, index) => {
+    try {
+      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new DataRobotRecordInvalid('record is not a JSON object');
+      out.push(normalise(raw));
+    } catch (error) {
+      const id = (raw as { id?: unknown } | null)?.id;
+      errors.push({
+        kind,
+        externalId: typeof id === 'string' && id !== '' ? id : `(${kind} #${index + 1} of its page, no id)`,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+    }
+  });
+  return { records: out, errors };
+}
+
+/** DataRobot timestamps are ISO-8601 UTC with microseconds (`2020-01-14T15:06:08.000000Z`). */
+export function parseTimestamp(value: unknown, field: string): Date | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (typeof value !== 'string') throw new DataRobotRecordInvalid(`${field} is not a timestamp string (${JSON.stringify(value)})`);
+  const millis = Date.parse(value);
+  if (Number.isNaN(millis)) throw new DataRobotRecordInvalid(`${field} is not an ISO-8601 timestamp (${JSON.stringify(value)})`);
+  return new Date(millis);
+}
+
+function tagsOf(tags: RawModelVersion['tags']): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!Array.isArray(tags)) return out;
+  for (const tag of tags) {
+    if (tag && typeof tag.name === 'string' && tag.name !== '') out[tag.name] = typeof tag.value === 'string' ? tag.value : '';
+  }
+  return out;
+}
+
+function requireString(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new DataRobotRecordInvalid(`${field} is missing`);
+  return value;
+}
+
+function optionalText(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value : null;
+}
+
+/** What a lifecycle write-back needs to know about a deployment, read from the raw record. */
+export interface DeploymentLink {
+  deploymentId: string;
+  /** Package (version) id it serves; null on older servers that only name the Leaderboard model. */
+  versionId: string | null;
+  registeredModelId: string | null;
+  active: boolean;
+  servingProduction: boolean;
+  /** `capabilities.supportsModelReplacement`; absent counts as supported (the replacement call then decides). */
+  supportsReplacement: boolean;
+}
+
+export function deploymentLinkOf(raw: RawDeployment): DeploymentLink | null {
+  const deploymentId = optionalText(raw.id);
+  if (!deploymentId) return null;
+  const status = optionalText(raw.status);
+  const capabilities = raw.capabilities as { supportsModelReplacement?: unknown } | undefined;
+  return {
+    deploymentId,
+    versionId: optionalText(raw.modelPackage?.id),
+    registeredModelId: optionalText(raw.modelPackage?.registeredModelId),
+    active: isActiveDeploymentStatus(status),
+    servingProduction: isActiveDeploymentStatus(status) && isProductionEnvironment(deploymentEnvironment(raw)),
+    supportsReplacement: capabilities?.supportsModelReplacement !== false,
+  };
+}

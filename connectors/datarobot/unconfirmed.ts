@@ -1,0 +1,126 @@
+import type { ObservedStage } from '../contract.js';
+
+/**
+ * Every DataRobot fact the reference marks `unconfirmed` (source-apis.md §3), in one place.
+ * Each reader tolerates the field being absent or spelled differently and falls back to "unknown"
+ * rather than failing the record. When a fact gets confirmed against a real server, fix it here only.
+ */
+
+/**
+ * Registered model version `stage`. The field is confirmed; its values (`Registered, Development, Staging,
+ * Production, Archived`) are not. Absent stage: archived packages count as ARCHIVED, everything else as NONE.
+ */
+export function observedStageOf(stage: string | null | undefined, isArchived: boolean | undefined): ObservedStage {
+  if (stage === null || stage === undefined || stage === '') return isArchived ? 'ARCHIVED' : 'NONE';
+  switch (stage.toLowerCase()) {
+    case 'registered':
+    case 'development':
+      return 'NONE';
+    case 'staging':
+      return 'STAGING';
+    case 'production':
+      return 'PRODUCTION';
+    case 'archived':
+      return 'ARCHIVED';
+    default:
+      return 'UNKNOWN';
+  }
+}
+
+/**
+ * `createdBy` / `modifiedBy` (`UserMetadata`) and deployment `owners[]`: inner fields unconfirmed, likely
+ * `{id, name, email}`; some servers may send a plain string. Prefers the email, which identifies a person.
+ */
+export function userLabel(user: unknown): string | null {
+  if (typeof user === 'string') return user.trim() || null;
+  if (user && typeof user === 'object') {
+    const record = user as Record<string, unknown>;
+    for (const key of ['email', 'username', 'userName', 'name', 'id']) {
+      const value = record[key];
+      if (typeof value === 'string' && value.trim() !== '') return value.trim();
+    }
+  }
+  return null;
+}
+
+/** Version `userName` (unconfirmed) or, failing that, a `createdBy` user object (unconfirmed shape). */
+export function versionCreator(raw: { userName?: unknown; createdBy?: unknown }): string | null {
+  return userLabel(raw.userName) ?? userLabel(raw.createdBy);
+}
+
+/** Version `description`: not in the reference at all; read when a server sends it. */
+export function versionDescription(raw: Record<string, unknown>): string | null {
+  return typeof raw.description === 'string' && raw.description.trim() !== '' ? raw.description : null;
+}
+
+/** Deployment `createdAt`: unconfirmed on the deployment object. */
+export function deploymentCreatedAt(raw: Record<string, unknown>): unknown {
+  return raw.createdAt ?? null;
+}
+
+/** Which fields of `predictionEnvironment` a deployment embeds is unconfirmed; its `name` is what we show. */
+export function deploymentEnvironment(raw: Record<string, unknown>): string | null {
+  const env = raw.predictionEnvironment;
+  if (env && typeof env === 'object') {
+    const name = (env as Record<string, unknown>).name;
+    if (typeof name === 'string' && name.trim() !== '') return name.trim();
+  }
+  return null;
+}
+
+const NON_PRODUCTION_ENVIRONMENT = /\b(stag(e|ing)?|dev(elopment)?|test(ing)?|qa|uat|sandbox|sbx)\b/i;
+
+/**
+ * DataRobot has no "production" flag on a deployment. An active deployment serves production traffic unless
+ * its prediction environment is named like a pre-production one; deployments without an embedded environment
+ * are taken as production (the conservative reading for governance findings).
+ */
+export function isProductionEnvironment(environment: string | null): boolean {
+  return environment === null || !NON_PRODUCTION_ENVIRONMENT.test(environment);
+}
+
+/**
+ * Deployment `status`: `active`/`inactive` are confirmed, transitional values are not. Older servers send no
+ * status at all; deployments could not be deactivated then, so absence reads as active.
+ */
+export function isActiveDeploymentStatus(status: string | null): boolean {
+  return status === null || status.toLowerCase() === 'active';
+}
+
+/**
+ * The prediction URL of a deployment on its default prediction server. The route is DataRobot's documented
+ * prediction API (`/predApi/v1.0/deployments/{id}/predictions`), not part of the reference.
+ */
+export function predictionUrl(serverUrl: string | undefined, deploymentId: string): string | null {
+  if (!serverUrl) return null;
+  return `${serverUrl.replace(/\/+$/, '')}/predApi/v1.0/deployments/${encodeURIComponent(deploymentId)}/predictions`;
+}
+
+/** Web UI routes (not in the reference): the registry and deployment overview pages of the current UI. */
+export const uiRoutes = {
+  registeredModel: (id: string) => `/registry/registered-models/${encodeURIComponent(id)}/info`,
+  registeredModelVersion: (modelId: string, versionId: string) =>
+    `/registry/registered-models/${encodeURIComponent(modelId)}/version/${encodeURIComponent(versionId)}/info`,
+  deployment: (id: string) => `/deployments/${encodeURIComponent(id)}/overview`,
+};
+
+export type AsyncState = 'done' | 'failed' | 'pending';
+
+/**
+ * `GET /status/{id}/` `status` values are unconfirmed (the reference's fake-server notes use `COMPLETED`).
+ * Terminal failures below are the values DataRobot's clients are known to check; anything else keeps polling
+ * (bounded by the caller).
+ */
+export function asyncStateOf(status: string | undefined): AsyncState {
+  const value = (status ?? '').toUpperCase();
+  if (value === 'COMPLETED') return 'done';
+  if (value === 'ERROR' || value === 'ABORTED' || value === 'FAILED' || value === 'EXPIRED') return 'failed';
+  return 'pending';
+}
+
+/**
+ * The legacy package list's filter by Leaderboard model: the reference writes `/modelPackages/?modelId=…`
+ * while the legacy SDK passed `model_id`. The connector checks each returned package's `modelId`, so a server
+ * that ignores the filter yields no link rather than a wrong one.
+ */
+export const LEGACY_PACKAGE_FILTER_PARAM = 'modelId';

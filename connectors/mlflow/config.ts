@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { LIFECYCLE_STATES } from '../contract.js';
+
+/**
+ * Settings of one MLflow source (non-secret, stored as jsonb on the source).
+ * Works against OSS MLflow (with or without the basic-auth app) and the Databricks workspace registry.
+ */
+export const mlflowSettingsSchema = z.object({
+  /** The tracking server, e.g. `https://mlflow.example.com`; the REST base is `${trackingUri}/api/2.0/mlflow/`. */
+  trackingUri: z
+    .url({ protocol: /^https?$/, error: 'trackingUri must be an http(s) URL' })
+    // Credentials belong in the secret: a URL ends up in messages and logs.
+    .refine((uri) => new URL(uri).username === '' && new URL(uri).password === '', 'trackingUri must not contain a user name or password; put them in the secret')
+    .transform((uri) => uri.replace(/\/+$/, '')),
+  /**
+   * Governed state → the alias the write-back sets on the approved version. On RETIRED, every alias of the version
+   * named here is removed. Default: PRODUCTION → `production`.
+   */
+  aliasByState: z.partialRecord(z.enum(LIFECYCLE_STATES), z.string().min(1)).default({ PRODUCTION: 'production' }),
+  /** Alias names that mean "serves production" (case-insensitive). */
+  productionAliases: z.array(z.string().min(1)).min(1).default(['production', 'prod', 'champion']),
+  /** Registered models per `registered-models/search` page (MLflow caps it at 1000). */
+  pageSize: z.number().int().min(1).max(1000).optional(),
+});
+
+/** Settings as stored / entered (defaults not applied yet). */
+export type MlflowSettingsInput = z.input<typeof mlflowSettingsSchema>;
+/** Settings with defaults applied: what the connector works with. */
+export type MlflowSettings = z.output<typeof mlflowSettingsSchema>;
+
+/**
+ * The secret: a bearer token (MLflow `MLFLOW_TRACKING_TOKEN`, Databricks PAT / OAuth token), HTTP basic credentials
+ * (`mlflow server --app-name basic-auth`), or `null` for a server without authentication.
+ */
+export const mlflowSecretSchema = z.union([
+  z.strictObject({ token: z.string().min(1) }),
+  z.strictObject({ username: z.string().min(1), password: z.string().min(1) }),
+  z.null(),
+]);
+
+export type MlflowSecret = z.output<typeof mlflowSecretSchema>;
+
+/** The Authorization header a secret turns into (none for a server without auth). */
+export function authorizationHeader(secret: MlflowSecret): Record<string, string> {
+  if (secret === null) return {};
+  if ('token' in secret) return { authorization: `Bearer ${secret.token}` };
+  return { authorization: `Basic ${Buffer.from(`${secret.username}:${secret.password}`, 'utf8').toString('base64')}` };
+}

@@ -1,0 +1,229 @@
+import {
+  DescribeEndpointCommand,
+  DescribeEndpointConfigCommand,
+  DescribeModelCommand,
+  DescribeModelPackageCommand,
+  ListModelPackageGroupsCommand,
+  SageMakerClient,
+  UpdateModelPackageCommand,
+  paginateListEndpoints,
+  paginateListModelPackageGroups,
+  paginateListModelPackages,
+  paginateListTags,
+  type DescribeEndpointCommandOutput,
+  type DescribeEndpointConfigCommandOutput,
+  type DescribeModelCommandOutput,
+  type DescribeModelPackageCommandOutput,
+  type EndpointSummary,
+  type ModelPackageGroupSummary,
+  type ModelPackageSummary,
+  type Tag,
+  type UpdateModelPackageCommandInput,
+} from '@aws-sdk/client-sagemaker';
+import {
+  AuthenticationError,
+  ConnectorError,
+  DEFAULT_RETRY,
+  MalformedResponseError,
+  RateLimitError,
+  VendorNotFoundError,
+  type ConnectorDeps,
+} from '../contract.js';
+import type { SageMakerSecret, SageMakerSettings } from './config.js';
+import { PolicyRetryStrategy, isUnreadableSuccess } from './retry-strategy.js';
+import { AUTH_ERROR_NAMES, isVanishedResourceError } from './unconfirmed.js';
+
+/** SageMaker's list operations accept MaxResults 1..100. */
+export const SAGEMAKER_MAX_PAGE_SIZE = 100;
+
+const THROTTLING_NAMES = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded', 'LimitExceededException', 'SlowDown']);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
+interface SdkError {
+  name?: string;
+  message?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+}
+
+/**
+ * The SageMaker API as the connector uses it: one configured SDK client (endpoint, region, credentials,
+ * retry policy, request timeout) and every failure translated into the contract's error vocabulary.
+ * Signing, paging tokens and retries are the SDK's; nothing here signs or builds requests by hand.
+ */
+export class SageMakerApi {
+  readonly label: string;
+  private readonly client: SageMakerClient;
+
+  constructor(settings: SageMakerSettings, secret: SageMakerSecret, private readonly deps: ConnectorDeps = {}) {
+    this.label = settings.endpoint ? `SageMaker at ${settings.endpoint}` : `SageMaker in ${settings.region}`;
+    const timeoutMs = deps.timeoutMs ?? 30_000;
+    const policy = { ...DEFAULT_RETRY, ...deps.retry };
+    this.client = new SageMakerClient({
+      region: settings.region,
+      ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+      // null secret: the SDK's default chain (env, shared config, container/instance role, web identity).
+      ...(secret ? { credentials: { accessKeyId: secret.accessKeyId, secretAccessKey: secret.secretAccessKey, sessionToken: secret.sessionToken } } : {}),
+      maxAttempts: policy.attempts,
+      retryStrategy: new PolicyRetryStrategy(policy),
+      // The SDK's options shape for its Node handler: @smithy/node-http-handler is the SDK's dependency, not ours.
+      // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes.
+      requestHandler: { requestTimeout: timeoutMs, connectionTimeout: Math.min(timeoutMs, 10_000), throwOnRequestTimeout: true },
+    });
+    const observe = deps.onVendorCall;
+    if (observe) {
+      // One observation per operation (after the SDK's retries), paginated calls included.
+      this.client.middlewareStack.add(
+        (next, context) => async (args) => {
+          const started = performance.now();
+          const operation = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+          try {
+            const result = await next(args);
+            const meta = (result.output as SdkError).$metadata;
+            observe({ vendor: 'sagemaker', operation, status: meta?.httpStatusCode ?? 200, attempt: meta?.attempts ?? 1, ms: performance.now() - started });
+            return result;
+          } catch (error) {
+            const meta = (error as SdkError).$metadata;
+            observe({ vendor: 'sagemaker', operation, status: meta?.httpStatusCode ?? 'error', attempt: meta?.attempts ?? 1, ms: performance.now() - started });
+            throw error;
+          }
+        },
+        { step: 'initialize', name: 'modelopsVendorCallObserver' },
+      );
+    }
+  }
+
+  /** One cheap authenticated call. */
+  async probe(signal: AbortSignal): Promise<void> {
+    await this.call('ListModelPackageGroups', signal, () => this.client.send(new ListModelPackageGroupsCommand({ MaxResults: 1 }), { abortSignal: signal }));
+  }
+
+  groupPages(pageSize: number, signal: AbortSignal): AsyncIterable<ModelPackageGroupSummary[]> {
+    return this.pages('ListModelPackageGroups', signal, paginateListModelPackageGroups({ client: this.client, pageSize, stopOnSameToken: true }, {}, { abortSignal: signal }), (page) => page.ModelPackageGroupSummaryList);
+  }
+
+  /** Versioned packages of one group, newest first (so the first page names the latest version). */
+  versionPages(groupName: string, pageSize: number, signal: AbortSignal): AsyncIterable<ModelPackageSummary[]> {
+    const input = { ModelPackageGroupName: groupName, ModelPackageType: 'Versioned' as const, SortBy: 'CreationTime' as const, SortOrder: 'Descending' as const };
+    return this.pages('ListModelPackages', signal, paginateListModelPackages({ client: this.client, pageSize, stopOnSameToken: true }, input, { abortSignal: signal }), (page) => page.ModelPackageSummaryList);
+  }
+
+  endpointPages(pageSize: number, signal: AbortSignal): AsyncIterable<EndpointSummary[]> {
+    return this.pages('ListEndpoints', signal, paginateListEndpoints({ client: this.client, pageSize, stopOnSameToken: true }, { SortBy: 'CreationTime', SortOrder: 'Ascending' }, { abortSignal: signal }), (page) => page.Endpoints);
+  }
+
+  /** All tags of a resource; null when the resource vanished. ListTags takes MaxResults >= 50. */
+  async tags(resourceArn: string, signal: AbortSignal): Promise<Tag[] | null> {
+    const tags: Tag[] = [];
+    try {
+      for await (const page of this.pages('ListTags', signal, paginateListTags({ client: this.client, pageSize: 100, stopOnSameToken: true }, { ResourceArn: resourceArn }, { abortSignal: signal }), (p) => p.Tags)) {
+        tags.push(...page);
+      }
+    } catch (error) {
+      if (error instanceof VendorNotFoundError) return null;
+      throw error;
+    }
+    return tags;
+  }
+
+  describeModelPackage(nameOrArn: string, signal: AbortSignal): Promise<DescribeModelPackageCommandOutput | null> {
+    return this.describe('DescribeModelPackage', signal, () => this.client.send(new DescribeModelPackageCommand({ ModelPackageName: nameOrArn }), { abortSignal: signal }));
+  }
+
+  describeEndpoint(name: string, signal: AbortSignal): Promise<DescribeEndpointCommandOutput | null> {
+    return this.describe('DescribeEndpoint', signal, () => this.client.send(new DescribeEndpointCommand({ EndpointName: name }), { abortSignal: signal }));
+  }
+
+  describeEndpointConfig(name: string, signal: AbortSignal): Promise<DescribeEndpointConfigCommandOutput | null> {
+    return this.describe('DescribeEndpointConfig', signal, () => this.client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: name }), { abortSignal: signal }));
+  }
+
+  describeModel(name: string, signal: AbortSignal): Promise<DescribeModelCommandOutput | null> {
+    return this.describe('DescribeModel', signal, () => this.client.send(new DescribeModelCommand({ ModelName: name }), { abortSignal: signal }));
+  }
+
+  async updateModelPackage(input: UpdateModelPackageCommandInput, signal: AbortSignal): Promise<void> {
+    await this.call('UpdateModelPackage', signal, () => this.client.send(new UpdateModelPackageCommand(input), { abortSignal: signal }));
+  }
+
+  /** Closes pooled sockets. */
+  destroy(): void {
+    this.client.destroy();
+  }
+
+  private async describe<T>(operation: string, signal: AbortSignal, send: () => Promise<T>): Promise<T | null> {
+    try {
+      return await this.call(operation, signal, send);
+    } catch (error) {
+      if (error instanceof VendorNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  private async call<T>(operation: string, signal: AbortSignal, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      throw this.translate(error, operation, signal);
+    }
+  }
+
+  private async *pages<P, I>(operation: string, signal: AbortSignal, pages: AsyncIterable<P>, items: (page: P) => I[] | undefined): AsyncGenerator<I[]> {
+    const iterator = pages[Symbol.asyncIterator]();
+    while (true) {
+      let next: IteratorResult<P>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        throw this.translate(error, operation, signal);
+      }
+      if (next.done) return;
+      const list = items(next.value);
+      if (list !== undefined && !Array.isArray(list)) {
+        throw new MalformedResponseError(`${this.label}: ${operation} returned a page without a list`, 'sagemaker', 200);
+      }
+      yield list ?? [];
+    }
+  }
+
+  /** SDK failure → contract error, in words an operator can act on. Never includes credentials. */
+  translate(error: unknown, operation: string, signal: AbortSignal): unknown {
+    if (signal.aborted) return signal.reason ?? error;
+    if (error instanceof ConnectorError) return error;
+    const e = (error ?? {}) as SdkError;
+    const name = e.name ?? 'Error';
+    const message = e.message ?? String(error);
+    const status = e.$metadata?.httpStatusCode ?? null;
+    const attempts = e.$metadata?.attempts ?? 1;
+    const where = `${this.label}: ${operation}`;
+    if (name === 'CredentialsProviderError') {
+      return new AuthenticationError(`${this.label}: the source has no secret and the SDK's default credential chain found no AWS credentials in the hub's environment.`, 'sagemaker', null, { cause: error });
+    }
+    if (AUTH_ERROR_NAMES.has(name) || status === 401 || status === 403) {
+      return new AuthenticationError(
+        `${this.label} rejected the credentials (${name}): ${message} Check the source's access key, secret and IAM permissions.`,
+        'sagemaker',
+        status,
+        { cause: error },
+      );
+    }
+    // NOTE: SageMaker answers throttling with 400, not 429: classify by error type, not by status.
+    if (THROTTLING_NAMES.has(name) || status === 429) {
+      return new RateLimitError(`${where} was still throttled after ${attempts} attempts (${name}: ${message})`, 'sagemaker', status, null, { cause: error });
+    }
+    if (isVanishedResourceError(name, message)) return new VendorNotFoundError(`${where}: ${message}`, 'sagemaker', { cause: error });
+    if (isUnreadableSuccess(error)) {
+      return new MalformedResponseError(`${where} returned a body that is not valid JSON after ${attempts} attempts`, 'sagemaker', status, { cause: error });
+    }
+    if (error instanceof SyntaxError) {
+      return new ConnectorError(`${where} answered HTTP ${status ?? '?'} with a body that is not SageMaker JSON; check the endpoint URL`, 'sagemaker', status, false, { cause: error });
+    }
+    if (name === 'TimeoutError' || (e.code && NETWORK_CODES.has(e.code))) {
+      return new ConnectorError(`${where} failed after ${attempts} attempts: could not reach the service (${e.code ?? name}: ${message})`, 'sagemaker', null, true, { cause: error });
+    }
+    if (status !== null && status >= 500) {
+      return new ConnectorError(`${where} answered ${status} (${name}) after ${attempts} attempts: ${message}`, 'sagemaker', status, true, { cause: error });
+    }
+    return new ConnectorError(`${where} failed (${name}${status ? `, HTTP ${status}` : ''}): ${message}`, 'sagemaker', status, false, { cause: error });
+  }
+}

@@ -1,0 +1,82 @@
+import type { UpdateModelPackageCommandInput } from '@aws-sdk/client-sagemaker';
+import {
+  AuthenticationError,
+  ConnectorError,
+  type ConnectionCheck,
+  type Connector,
+  type ConnectorDeps,
+  type LifecycleState,
+  type LifecycleWriteBack,
+  type NormalisedBatch,
+  type WriteBackOutcome,
+} from '../contract.js';
+import { SAGEMAKER_MAX_PAGE_SIZE, SageMakerApi } from './client.js';
+import { sageMakerSecretSchema, sageMakerSettingsSchema, type SageMakerSecret, type SageMakerSettings } from './config.js';
+import { listSageMakerEstate } from './listing.js';
+
+export { sageMakerSecretSchema, sageMakerSettingsSchema, type SageMakerSecret, type SageMakerSettings } from './config.js';
+
+/**
+ * Governed state → SageMaker approval. SageMaker only knows approved / rejected / pending; APPROVED and
+ * PRODUCTION both mean "cleared to deploy" (SageMaker pipelines deploy on `Approved`), RETIRED withdraws it.
+ * DEVELOPMENT and VALIDATION are not written back: flipping a package back to `PendingManualApproval` can
+ * re-trigger or cancel the team's own CI/CD, which the hub should not do implicitly.
+ */
+const APPROVAL_FOR_STATE: Partial<Record<LifecycleState, 'Approved' | 'Rejected'>> = {
+  APPROVED: 'Approved',
+  PRODUCTION: 'Approved',
+  RETIRED: 'Rejected',
+};
+
+/** Builds the connector of one SageMaker source. Settings and secret are validated here as well. */
+export function createSageMakerConnector(settings: SageMakerSettings, secret: SageMakerSecret, deps: ConnectorDeps = {}): Connector {
+  const validSettings = sageMakerSettingsSchema.parse(settings);
+  const api = new SageMakerApi(validSettings, sageMakerSecretSchema.parse(secret), deps);
+  const pageSize = Math.max(1, Math.min(deps.pageSize ?? SAGEMAKER_MAX_PAGE_SIZE, SAGEMAKER_MAX_PAGE_SIZE));
+
+  return {
+    vendor: 'sagemaker',
+
+    list(signal: AbortSignal): AsyncIterable<NormalisedBatch> {
+      return listSageMakerEstate(api, { region: validSettings.region, pageSize, concurrency: 8, flushVersions: 1_000, cacheEntries: 512 }, signal);
+    },
+
+    async check(signal: AbortSignal): Promise<ConnectionCheck> {
+      const details = { region: validSettings.region, ...(validSettings.endpoint ? { endpoint: validSettings.endpoint } : {}) };
+      try {
+        await api.probe(signal);
+        return { ok: true, message: `Connected to ${api.label}: the credentials may list model package groups.`, details };
+      } catch (error) {
+        if (signal.aborted) throw error;
+        return { ok: false, message: describeFailure(error, api.label), details };
+      }
+    },
+
+    async applyLifecycle(change: LifecycleWriteBack, signal: AbortSignal): Promise<WriteBackOutcome> {
+      const approval = APPROVAL_FOR_STATE[change.toState];
+      if (!approval) {
+        return { status: 'UNSUPPORTED', message: `SageMaker has no approval status for ${change.toState}; nothing was changed at the vendor.` };
+      }
+      if (!change.versionExternalId.startsWith('arn:')) {
+        return { status: 'UNSUPPORTED', message: `SageMaker write-back needs a model package ARN, got "${change.versionExternalId}".` };
+      }
+      const input: UpdateModelPackageCommandInput = {
+        ModelPackageArn: change.versionExternalId,
+        ModelApprovalStatus: approval,
+        ApprovalDescription: `ModelOps hub change request ${change.changeRequestId}: ${change.fromState} -> ${change.toState}. ${change.summary}`.slice(0, 1024),
+        CustomerMetadataProperties: { 'modelops.lifecycle': change.toState, 'modelops.change_request': change.changeRequestId },
+      };
+      await api.updateModelPackage(input, signal);
+      return { status: 'DONE', message: `Set ModelApprovalStatus=${approval} on ${change.versionExternalId} (change request ${change.changeRequestId}).` };
+    },
+  };
+}
+
+function describeFailure(error: unknown, label: string): string {
+  if (error instanceof AuthenticationError) return error.message;
+  if (error instanceof ConnectorError) {
+    if (error.status === null && error.retryable) return `Could not reach ${label}. Check the region, the endpoint URL and the network path. (${error.message})`;
+    return error.message;
+  }
+  return `${label}: unexpected failure: ${(error as Error).message ?? String(error)}`;
+}

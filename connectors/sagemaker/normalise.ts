@@ -1,0 +1,222 @@
+import type {
+  DescribeEndpointConfigOutput,
+  DescribeEndpointOutput,
+  DescribeModelOutput,
+  DescribeModelPackageOutput,
+  ModelPackageGroupSummary,
+  Tag,
+  UserContext,
+} from '@aws-sdk/client-sagemaker';
+import type { NormalisedDeployment, NormalisedModel, NormalisedVersion, ObservedStage } from '../contract.js';
+import { endpointConsoleUrl, endpointInvocationUrl, modelPackageGroupConsoleUrl } from './unconfirmed.js';
+
+/**
+ * SageMaker records (as the AWS SDK returns them: PascalCase wire names, `Date` timestamps) → the hub's
+ * vocabulary. Pure: no I/O, no clock, no randomness. The only module where SageMaker field names meet ours.
+ */
+
+/** A record that cannot be normalised; the listing reports it with the vendor id and carries on. */
+export class NormaliseError extends Error {
+  override name = 'NormaliseError';
+}
+
+/** Where the records were read (deep links and invocation URLs are regional). */
+export interface SageMakerContext {
+  region: string;
+}
+
+/**
+ * Model package group → model. Groups carry no owner or tags of their own in the listing, so the owner comes,
+ * in order, from the latest version's `CustomerMetadataProperties.owner`, the group's `owner` tag, and the
+ * latest version's creator.
+ */
+export function normaliseGroup(group: ModelPackageGroupSummary, tags: Tag[], latest: DescribeModelPackageOutput | null, context: SageMakerContext): NormalisedModel {
+  const name = requireString(group.ModelPackageGroupName, 'ModelPackageGroupName');
+  const tagMap = tagsToRecord(tags);
+  return {
+    externalId: requireString(group.ModelPackageGroupArn, 'ModelPackageGroupArn'),
+    name,
+    description: group.ModelPackageGroupDescription ?? null,
+    owner: latest?.CustomerMetadataProperties?.owner || tagMap.owner || userName(latest?.CreatedBy) || null,
+    tags: tagMap,
+    deepLink: modelPackageGroupConsoleUrl(context.region, name),
+    createdAt: toDate(group.CreationTime),
+    // A group has no LastModifiedTime.
+    updatedAt: null,
+    vendorAttributes: jsonSafe({ ...group, Tags: tags }),
+  };
+}
+
+/** Versioned model package (DescribeModelPackage) → version of the model `modelExternalId` (the group ARN). */
+export function normaliseVersion(pkg: DescribeModelPackageOutput, modelExternalId: string | null): NormalisedVersion {
+  const arn = requireString(pkg.ModelPackageArn, 'ModelPackageArn');
+  const versionNumber = typeof pkg.ModelPackageVersion === 'number' ? pkg.ModelPackageVersion : numberFromArn(arn);
+  const { stage, raw } = observedStage(pkg);
+  const container = pkg.InferenceSpecification?.Containers?.[0];
+  const metadata = pkg.MetadataProperties;
+  return {
+    externalId: arn,
+    modelExternalId,
+    version: versionNumber !== null ? String(versionNumber) : arn.slice(arn.lastIndexOf('/') + 1),
+    versionNumber,
+    description: pkg.ModelPackageDescription ?? null,
+    observedStage: stage,
+    observedStageRaw: raw,
+    status: pkg.ModelPackageStatus ?? null,
+    createdBy: userName(pkg.CreatedBy),
+    artifactUri: container?.ModelDataUrl ?? container?.ModelDataSource?.S3DataSource?.S3Uri ?? container?.Image ?? null,
+    lineage: {
+      runId: metadata?.GeneratedBy ?? null,
+      projectId: metadata?.ProjectId ?? null,
+      commitId: metadata?.CommitId ?? null,
+    },
+    // Metric values live in S3 documents (ModelMetrics.*.S3Uri); the pointers stay in vendorAttributes.
+    metrics: {},
+    // Versioned packages have no tags; CustomerMetadataProperties is their key/value store.
+    tags: { ...pkg.CustomerMetadataProperties },
+    deepLink: null,
+    createdAt: toDate(pkg.CreationTime),
+    updatedAt: toDate(pkg.LastModifiedTime) ?? toDate(pkg.CreationTime),
+    vendorAttributes: jsonSafe(pkg),
+  };
+}
+
+/**
+ * The vendor's stage of a package. `ModelLifeCycle.Stage` (free text chosen by the team) wins when present.
+ * Otherwise the approval status: `Approved` means cleared for deployment but not known to serve, so STAGING
+ * (an InService endpoint is what says PRODUCTION, via its deployment); `Rejected` means withdrawn, so ARCHIVED;
+ * `PendingManualApproval` is a plain registration, NONE.
+ */
+export function observedStage(pkg: Pick<DescribeModelPackageOutput, 'ModelLifeCycle' | 'ModelApprovalStatus'>): { stage: ObservedStage; raw: string | null } {
+  const lifecycleStage = pkg.ModelLifeCycle?.Stage;
+  if (lifecycleStage) return { stage: stageFromLifecycle(lifecycleStage), raw: lifecycleStage };
+  const approval = pkg.ModelApprovalStatus ?? null;
+  switch (approval) {
+    case 'Approved':
+      return { stage: 'STAGING', raw: approval };
+    case 'Rejected':
+      return { stage: 'ARCHIVED', raw: approval };
+    case 'PendingManualApproval':
+    case null:
+      return { stage: 'NONE', raw: approval };
+    default:
+      return { stage: 'UNKNOWN', raw: approval };
+  }
+}
+
+function stageFromLifecycle(stage: string): ObservedStage {
+  const s = stage.trim().toLowerCase();
+  if (s === 'production' || s === 'prod') return 'PRODUCTION';
+  if (s === 'staging' || s === 'stage' || s === 'preprod' || s === 'pre-production' || s === 'test') return 'STAGING';
+  if (s === 'archived' || s === 'retired' || s === 'deprecated') return 'ARCHIVED';
+  if (s === 'development' || s === 'dev' || s === 'none') return 'NONE';
+  return 'UNKNOWN';
+}
+
+/**
+ * The model package a SageMaker Model runs: `PrimaryContainer.ModelPackageName`, else the first of
+ * `Containers[].ModelPackageName`. A name or an ARN; null when the model was built from an image directly.
+ */
+export function modelPackageReference(model: Pick<DescribeModelOutput, 'PrimaryContainer' | 'Containers'>): string | null {
+  return model.PrimaryContainer?.ModelPackageName ?? model.Containers?.find((c) => c.ModelPackageName)?.ModelPackageName ?? null;
+}
+
+/** What the listing resolved for an endpoint: its config, the package ARN behind each variant's model, its tags. */
+export interface ResolvedEndpoint {
+  endpoint: DescribeEndpointOutput;
+  config: DescribeEndpointConfigOutput | null;
+  /** Variant model name → model package ARN (null when the model is gone or was not built from a package). */
+  packageByModel: ReadonlyMap<string, string | null>;
+  tags: Tag[];
+}
+
+/**
+ * Endpoint → deployments. One deployment per endpoint (externalId = EndpointArn) while all its production
+ * variants run the same package; when variants run different packages (A/B tests, canaries), one deployment
+ * per variant with externalId `<EndpointArn>#<VariantName>` and the variant's share of the weights, so each
+ * version's traffic is visible. Shadow variants receive copies of traffic, not a share, and are not listed.
+ */
+export function normaliseEndpoint(resolved: ResolvedEndpoint, context: SageMakerContext): NormalisedDeployment[] {
+  const { endpoint, config } = resolved;
+  const arn = requireString(endpoint.EndpointArn, 'EndpointArn');
+  const name = requireString(endpoint.EndpointName, 'EndpointName');
+  const tags = tagsToRecord(resolved.tags);
+  const liveWeights = new Map((endpoint.ProductionVariants ?? []).map((v) => [v.VariantName, v.CurrentWeight] as const));
+  const variants = (config?.ProductionVariants ?? []).map((v) => ({
+    name: requireString(v.VariantName, 'ProductionVariants[].VariantName'),
+    packageArn: v.ModelName ? (resolved.packageByModel.get(v.ModelName) ?? null) : null,
+    // AWS's default variant weight is 1.0.
+    weight: liveWeights.get(v.VariantName) ?? v.InitialVariantWeight ?? 1,
+  }));
+  const totalWeight = variants.reduce((sum, v) => sum + v.weight, 0);
+  const base = {
+    environment: tags.environment ?? tags.env ?? tags.stage ?? null,
+    status: endpoint.EndpointStatus ?? null,
+    servingProduction: endpoint.EndpointStatus === 'InService',
+    endpointUrl: endpointInvocationUrl(context.region, name),
+    deepLink: endpointConsoleUrl(context.region, name),
+    createdAt: toDate(endpoint.CreationTime),
+    updatedAt: toDate(endpoint.LastModifiedTime) ?? toDate(endpoint.CreationTime),
+  };
+  const raw = { Endpoint: endpoint, EndpointConfig: config, Tags: resolved.tags };
+  const packages = new Set(variants.map((v) => v.packageArn));
+  if (packages.size <= 1) {
+    const packageArn = variants[0]?.packageArn ?? null;
+    return [{ ...base, externalId: arn, name, versionExternalId: packageArn, trafficShare: packageArn ? 1 : null, vendorAttributes: jsonSafe(raw) }];
+  }
+  return variants.map((v) => ({
+    ...base,
+    externalId: `${arn}#${v.name}`,
+    name: `${name}/${v.name}`,
+    versionExternalId: v.packageArn,
+    trafficShare: totalWeight > 0 ? v.weight / totalWeight : null,
+    vendorAttributes: jsonSafe({ ...raw, VariantName: v.name }),
+  }));
+}
+
+export function tagsToRecord(tags: Tag[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const tag of tags) if (tag.Key) record[tag.Key] = tag.Value ?? '';
+  return record;
+}
+
+/** UserContext → one identity: the Studio user profile, else the IAM identity. */
+function userName(user: UserContext | undefined): string | null {
+  return user?.UserProfileName || user?.IamIdentity?.Arn || null;
+}
+
+function numberFromArn(arn: string): number | null {
+  const tail = Number(arn.slice(arn.lastIndexOf('/') + 1));
+  return Number.isInteger(tail) && tail > 0 ? tail : null;
+}
+
+function requireString(value: string | undefined, field: string): string {
+  if (typeof value !== 'string' || value === '') throw new NormaliseError(`missing ${field}`);
+  return value;
+}
+
+function toDate(value: Date | undefined): Date | null {
+  return value instanceof Date && !Number.isNaN(value.getTime()) ? value : null;
+}
+
+/**
+ * The raw record made JSON-safe and deterministic: Dates become ISO strings, undefined members and the SDK's
+ * per-response `$metadata` (request id, attempts) are dropped.
+ */
+export function jsonSafe(value: unknown): Record<string, unknown> {
+  return strip(value) as Record<string, unknown>;
+}
+
+function strip(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(strip);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, member] of Object.entries(value)) {
+      if (key === '$metadata' || member === undefined) continue;
+      out[key] = strip(member);
+    }
+    return out;
+  }
+  return value;
+}

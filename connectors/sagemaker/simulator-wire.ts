@@ -1,0 +1,150 @@
+import { hexId, type SimDeployment, type SimModel, type SimVersion } from '../shared/simulator-kit.js';
+import { versionedPackageArnPath } from './unconfirmed.js';
+
+/**
+ * The simulator's estate rendered as SageMaker wire records (awsJson1_1: PascalCase members, epoch-second
+ * timestamps). Pure functions of the estate, so the same estate always renders the same bytes.
+ */
+
+export const SIM_REGION = 'us-east-1';
+export const SIM_ACCOUNT = '123456789012';
+const ARN_PREFIX = `arn:aws:sagemaker:${SIM_REGION}:${SIM_ACCOUNT}`;
+const IMAGES = ['683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1', '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.1-cpu-py310', '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1'];
+
+/** The awsJson1_1 timestamp: epoch seconds, fractional. */
+export const epochSeconds = (ms: number): number => ms / 1000;
+
+export const groupArn = (model: SimModel): string => `${ARN_PREFIX}:model-package-group/${model.name}`;
+export const packageArn = (model: SimModel, version: SimVersion): string => `${ARN_PREFIX}:${versionedPackageArnPath(model.name, version.number)}`;
+export const endpointArn = (d: SimDeployment): string => `${ARN_PREFIX}:endpoint/${d.name.toLowerCase()}`;
+export const endpointConfigName = (d: SimDeployment): string => `${d.name}-config`;
+/** One SageMaker Model per served version, shared by every endpoint serving it. */
+export const modelNameFor = (modelName: string, versionNumber: number): string => `${modelName}-v${versionNumber}`;
+
+function image(model: SimModel): string {
+  return IMAGES[parseInt(hexId(model.name).slice(0, 4), 16) % IMAGES.length];
+}
+
+function userContext(email: string): Record<string, unknown> {
+  // Studio user profile names cannot hold '@': the profile is the e-mail's local part.
+  const profile = email.split('@')[0];
+  return {
+    UserProfileArn: `${ARN_PREFIX}:user-profile/d-sim000000001/${profile}`,
+    UserProfileName: profile,
+    DomainId: 'd-sim000000001',
+    IamIdentity: { Arn: `arn:aws:sts::${SIM_ACCOUNT}:assumed-role/DataScientist/${email}`, PrincipalId: `AROASIMULATOR:${email}` },
+  };
+}
+
+export function groupSummary(model: SimModel): Record<string, unknown> {
+  return {
+    ModelPackageGroupName: model.name,
+    ModelPackageGroupArn: groupArn(model),
+    ModelPackageGroupDescription: model.description,
+    CreationTime: epochSeconds(model.createdAt),
+    ModelPackageGroupStatus: 'Completed',
+  };
+}
+
+export function describeGroup(model: SimModel): Record<string, unknown> {
+  return { ...groupSummary(model), CreatedBy: userContext(model.owner) };
+}
+
+function lifecycle(version: SimVersion): Record<string, unknown> | undefined {
+  if (version.stage === 'None') return undefined;
+  return { Stage: version.stage, StageStatus: version.stage === 'Production' ? 'Approved' : 'InProgress' };
+}
+
+export function packageSummary(model: SimModel, version: SimVersion): Record<string, unknown> {
+  return {
+    ModelPackageGroupName: model.name,
+    ModelPackageVersion: version.number,
+    ModelPackageArn: packageArn(model, version),
+    ModelPackageDescription: version.description,
+    CreationTime: epochSeconds(version.createdAt),
+    ModelPackageStatus: 'Completed',
+    ModelApprovalStatus: version.approval,
+    ModelLifeCycle: lifecycle(version),
+    ModelPackageRegistrationType: 'Registered',
+  };
+}
+
+export function describePackage(model: SimModel, version: SimVersion, approvalDescription: string | undefined): Record<string, unknown> {
+  const artifacts = `s3://sim-ml-artifacts/${model.name}/${version.number}`;
+  return {
+    ...packageSummary(model, version),
+    ModelPackageName: model.name,
+    LastModifiedTime: epochSeconds(version.updatedAt),
+    ModelPackageStatusDetails: { ValidationStatuses: [] },
+    ApprovalDescription: approvalDescription,
+    CreatedBy: userContext(version.createdBy),
+    MetadataProperties: {
+      GeneratedBy: `${ARN_PREFIX}:pipeline/${model.name}-train/execution/${version.runId.slice(0, 12)}`,
+      ProjectId: `p-${hexId(`project/${version.experimentId}`).slice(0, 12)}`,
+      Repository: `https://git.example.com/ml/${model.name}`,
+      CommitId: version.commitId,
+    },
+    CustomerMetadataProperties: { owner: model.owner, ...version.tags },
+    InferenceSpecification: {
+      Containers: [{ Image: image(model), ModelDataUrl: `${artifacts}/model.tar.gz`, Framework: 'XGBOOST', FrameworkVersion: '1.7' }],
+      SupportedContentTypes: ['text/csv'],
+      SupportedResponseMIMETypes: ['text/csv'],
+      SupportedRealtimeInferenceInstanceTypes: ['ml.m5.large'],
+      SupportedTransformInstanceTypes: ['ml.m5.large'],
+    },
+    ModelMetrics: { ModelQuality: { Statistics: { ContentType: 'application/json', S3Uri: `${artifacts}/evaluation.json` } } },
+  };
+}
+
+/** Production deployments are InService; the others sit, deterministically, in a non-serving state. */
+export function endpointStatus(d: SimDeployment): string {
+  if (d.production && d.status === 'active') return 'InService';
+  const states = ['OutOfService', 'Updating', 'Creating'];
+  return states[parseInt(d.id.slice(0, 4), 16) % states.length];
+}
+
+export function endpointSummary(d: SimDeployment): Record<string, unknown> {
+  return { EndpointName: d.name, EndpointArn: endpointArn(d), CreationTime: epochSeconds(d.createdAt), LastModifiedTime: epochSeconds(d.updatedAt), EndpointStatus: endpointStatus(d) };
+}
+
+export function describeEndpoint(d: SimDeployment, model: SimModel): Record<string, unknown> {
+  return {
+    ...endpointSummary(d),
+    EndpointConfigName: endpointConfigName(d),
+    ProductionVariants: [
+      {
+        VariantName: 'AllTraffic',
+        DeployedImages: [{ SpecifiedImage: image(model), ResolvedImage: `${image(model).split(':')[0]}@sha256:${hexId(image(model))}`, ResolutionTime: epochSeconds(d.createdAt) }],
+        CurrentWeight: 1,
+        DesiredWeight: 1,
+        CurrentInstanceCount: 1,
+        DesiredInstanceCount: 1,
+      },
+    ],
+  };
+}
+
+export function describeEndpointConfig(d: SimDeployment): Record<string, unknown> {
+  return {
+    EndpointConfigName: endpointConfigName(d),
+    EndpointConfigArn: `${ARN_PREFIX}:endpoint-config/${endpointConfigName(d).toLowerCase()}`,
+    CreationTime: epochSeconds(d.createdAt),
+    ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: modelNameFor(d.modelName, d.versionNumber), InstanceType: 'ml.m5.large', InitialInstanceCount: 1, InitialVariantWeight: 1 }],
+  };
+}
+
+export function describeModel(model: SimModel, version: SimVersion): Record<string, unknown> {
+  const name = modelNameFor(model.name, version.number);
+  return {
+    ModelName: name,
+    ModelArn: `${ARN_PREFIX}:model/${name.toLowerCase()}`,
+    CreationTime: epochSeconds(version.createdAt),
+    ExecutionRoleArn: `arn:aws:iam::${SIM_ACCOUNT}:role/SageMakerExecution`,
+    PrimaryContainer: { ModelPackageName: packageArn(model, version) },
+  };
+}
+
+export function tagList(tags: Record<string, string>): Array<{ Key: string; Value: string }> {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+

@@ -1,0 +1,256 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  EstateStore,
+  FaultInjector,
+  generateEstate,
+  handleControl,
+  hexId,
+  listenLoopback,
+  readRequest,
+  writeResponse,
+  type SimDeployment,
+  type SimModel,
+  type SimRequest,
+  type SimResponse,
+  type SimulatorHandle,
+  type SimulatorOptions,
+} from '../shared/simulator-kit.js';
+import * as wire from './simulator-wire.js';
+
+/**
+ * A loopback SageMaker: AWS JSON 1.1 on `POST /`, operations chosen by `X-Amz-Target: SageMaker.<Op>`.
+ * The SigV4 `Authorization` header is required and its access key id must be the configured credential;
+ * the signature itself is not verified. Errors are `{"__type","message"}`; throttling is SageMaker's
+ * 400 `ThrottlingException` "Rate exceeded" with no Retry-After (so `retryAfterSeconds` has no effect);
+ * a describe of something that does not exist is 400 `ValidationException`.
+ */
+export async function startSageMakerSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
+  const store = new EstateStore(
+    generateEstate({ seed: options.seed ?? 1, models: options.models ?? 20, versionsPerModel: options.versionsPerModel ?? 3, deployments: options.deployments ?? 10, productionShare: options.productionShare }),
+  );
+  const faults = new FaultInjector(options.seed ?? 1);
+  const api = new SageMakerWireApi(store, options.credential ?? 'sim-credential', Math.min(options.maxPageSize ?? MAX_RESULTS, MAX_RESULTS));
+
+  const server = await listenLoopback((req, res) => void serve(req, res, api, store, faults), options.port);
+  return { url: server.url, store, faults, close: () => server.close() };
+}
+
+const MAX_RESULTS = 100;
+const JSON_TYPE = 'application/x-amz-json-1.1';
+
+async function serve(req: IncomingMessage, res: ServerResponse, api: SageMakerWireApi, store: EstateStore, faults: FaultInjector): Promise<void> {
+  try {
+    const request = await readRequest(req);
+    const control = handleControl(request, store, faults);
+    if (control) return writeResponse(res, control);
+
+    const fault = faults.decide();
+    const requestNumber = faults.requestCount;
+    if (faults.knobs.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.knobs.latencyMs));
+    const requestId = requestIdFor(requestNumber);
+    const headers = { 'content-type': JSON_TYPE, 'x-amzn-requestid': requestId };
+    const send = (response: SimResponse, truncate = false) => {
+      if (!res.destroyed) writeResponse(res, { ...response, headers: { ...headers, ...response.headers } }, truncate);
+    };
+
+    const denied = api.authenticate(request);
+    if (denied) return send(denied);
+    if (fault === 'throttle') return send(awsError(400, 'ThrottlingException', 'Rate exceeded'));
+    if (fault === 'server-error') {
+      return send(requestNumber % 2 === 1 ? awsError(500, 'InternalFailure', 'We encountered an internal error. Please try again.') : awsError(503, 'ServiceUnavailable', 'Service is unavailable. Please try again later.'));
+    }
+    send(api.handle(request), fault === 'truncate');
+  } catch (error) {
+    if (!res.headersSent) writeResponse(res, awsError(500, 'InternalFailure', (error as Error).message));
+  }
+}
+
+function awsError(status: number, type: string, message: string): SimResponse {
+  return { status, rawBody: JSON.stringify({ __type: type, message }) };
+}
+
+function ok(body: unknown): SimResponse {
+  return { status: 200, rawBody: JSON.stringify(body) };
+}
+
+class WireError extends Error {
+  constructor(readonly type: string, message: string) {
+    super(message);
+  }
+}
+
+function requestIdFor(n: number): string {
+  const h = hexId(`request/${n}`) + hexId(`request/${n}/2`);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+type Body = Record<string, unknown>;
+
+/** The SageMaker operations the simulator speaks, over the shared estate. */
+class SageMakerWireApi {
+  /** ApprovalDescription per package ARN: SageMaker keeps it, the vendor-neutral estate has no slot for it. */
+  private readonly approvalDescriptions = new Map<string, string>();
+
+  constructor(private readonly store: EstateStore, private readonly credential: string, private readonly pageCap: number) {}
+
+  /** SigV4 header present and naming the configured access key id; the signature is not checked. */
+  authenticate(request: SimRequest): SimResponse | null {
+    const authorization = String(request.headers.authorization ?? '');
+    const match = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\//.exec(authorization);
+    if (!match) return awsError(400, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
+    if (match[1] !== this.credential) return awsError(400, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+    return null;
+  }
+
+  handle(request: SimRequest): SimResponse {
+    if (request.method !== 'POST' || request.url.pathname !== '/') return awsError(404, 'UnknownOperationException', `No operation at ${request.method} ${request.url.pathname}`);
+    const target = String(request.headers['x-amz-target'] ?? '');
+    if (!target.startsWith('SageMaker.')) return awsError(400, 'UnknownOperationException', `Unknown target ${target || '(none)'}`);
+    let body: Body;
+    try {
+      body = request.body ? (JSON.parse(request.body) as Body) : {};
+    } catch {
+      return awsError(400, 'SerializationException', 'Start of structure or map found where not expected.');
+    }
+    try {
+      const operation = this.operations[target.slice('SageMaker.'.length)];
+      if (!operation) return awsError(400, 'UnknownOperationException', `Unknown operation ${target}`);
+      return ok(operation(body));
+    } catch (error) {
+      if (error instanceof WireError) return awsError(400, error.type, error.message);
+      throw error;
+    }
+  }
+
+  private readonly operations: Record<string, (body: Body) => unknown> = {
+    ListModelPackageGroups: (body) => {
+      const groups = sortBy(this.store.estate.models, body, 'Ascending', (m) => [m.createdAt, m.name], (m) => m.name);
+      return this.page(groups, body, 'groups', 'ModelPackageGroupSummaryList', wire.groupSummary);
+    },
+    DescribeModelPackageGroup: (body) => wire.describeGroup(this.group(String(body.ModelPackageGroupName ?? ''))),
+    ListModelPackages: (body) => {
+      const type = body.ModelPackageType ?? (body.ModelPackageGroupName ? 'Versioned' : 'Unversioned');
+      let packages: Array<{ model: SimModel; version: SimModel['versions'][number] }> = [];
+      if (type !== 'Unversioned') {
+        const groupName = body.ModelPackageGroupName ? this.groupNameOf(String(body.ModelPackageGroupName)) : null;
+        const models = groupName === null ? this.store.estate.models : this.store.estate.models.filter((m) => m.name === groupName);
+        packages = models.flatMap((model) => model.versions.map((version) => ({ model, version })));
+      }
+      if (typeof body.ModelApprovalStatus === 'string') packages = packages.filter((p) => p.version.approval === body.ModelApprovalStatus);
+      const sorted = sortBy(packages, body, 'Ascending', (p) => [p.version.createdAt, `${p.model.name}/${String(p.version.number).padStart(9, '0')}`], (p) => p.model.name);
+      const filterKey = `packages/${String(body.ModelPackageGroupName ?? '')}/${String(type)}/${String(body.ModelApprovalStatus ?? '')}`;
+      return this.page(sorted, body, filterKey, 'ModelPackageSummaryList', (p) => wire.packageSummary(p.model, p.version));
+    },
+    DescribeModelPackage: (body) => {
+      const { model, version, arn } = this.package(String(body.ModelPackageName ?? ''));
+      return wire.describePackage(model, version, this.approvalDescriptions.get(arn));
+    },
+    UpdateModelPackage: (body) => {
+      const { model, version, arn } = this.package(String(body.ModelPackageArn ?? ''));
+      const approval = body.ModelApprovalStatus;
+      if (approval !== undefined && approval !== 'Approved' && approval !== 'Rejected' && approval !== 'PendingManualApproval') {
+        throw new WireError('ValidationException', `1 validation error detected: Value '${String(approval)}' at 'modelApprovalStatus' failed to satisfy constraint: Member must satisfy enum value set: [Approved, Rejected, PendingManualApproval]`);
+      }
+      const tags = { ...version.tags, ...(body.CustomerMetadataProperties as Record<string, string> | undefined) };
+      for (const key of (body.CustomerMetadataPropertiesToRemove as string[] | undefined) ?? []) delete tags[key];
+      version.tags = tags;
+      if (typeof body.ApprovalDescription === 'string') this.approvalDescriptions.set(arn, body.ApprovalDescription);
+      this.store.changeVersion(model.name, version.number, approval ? { approval } : {});
+      this.store.recordWriteBack('UpdateModelPackage', arn, body);
+      return { ModelPackageArn: arn };
+    },
+    ListEndpoints: (body) => {
+      const endpoints = sortBy(this.store.estate.deployments, body, 'Descending', (d) => [d.createdAt, d.name], (d) => d.name);
+      return this.page(endpoints, body, 'endpoints', 'Endpoints', wire.endpointSummary);
+    },
+    DescribeEndpoint: (body) => {
+      const d = this.deployment(String(body.EndpointName ?? ''), (x) => x.name, 'endpoint');
+      return wire.describeEndpoint(d, this.group(d.modelName));
+    },
+    DescribeEndpointConfig: (body) => wire.describeEndpointConfig(this.deployment(String(body.EndpointConfigName ?? ''), wire.endpointConfigName, 'endpoint configuration')),
+    DescribeModel: (body) => {
+      const name = String(body.ModelName ?? '');
+      const match = /^(.+)-v(\d+)$/.exec(name);
+      const model = match ? this.store.estate.models.find((m) => m.name === match[1]) : undefined;
+      const version = model?.versions.find((v) => v.number === Number(match![2]));
+      if (!model || !version) throw new WireError('ValidationException', `Could not find model "${name}".`);
+      return wire.describeModel(model, version);
+    },
+    ListTags: (body) => {
+      const arn = String(body.ResourceArn ?? '');
+      if (body.MaxResults !== undefined && (Number(body.MaxResults) < 50 || Number(body.MaxResults) > MAX_RESULTS)) {
+        throw new WireError('ValidationException', `1 validation error detected: Value '${String(body.MaxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 50`);
+      }
+      return this.page(wire.tagList(this.tagsOf(arn)), { ...body, MaxResults: body.MaxResults ?? MAX_RESULTS }, `tags/${arn}`, 'Tags', (t) => t, MAX_RESULTS);
+    },
+  };
+
+  private tagsOf(arn: string): Record<string, string> {
+    const group = this.store.estate.models.find((m) => wire.groupArn(m) === arn);
+    if (group) return group.tags;
+    const d = this.store.estate.deployments.find((x) => wire.endpointArn(x) === arn);
+    if (d) return { environment: d.environment, model: d.modelName };
+    throw new WireError('ValidationException', `Resource ${arn} does not exist.`);
+  }
+
+  /** A list page: MaxResults 1..100 (capped by the simulator's page size), NextToken only when more remain. */
+  private page<T>(items: T[], body: Body, filterKey: string, listKey: string, render: (item: T) => unknown, cap = this.pageCap): Body {
+    const requested = body.MaxResults === undefined ? cap : Number(body.MaxResults);
+    if (!Number.isInteger(requested) || requested < 1 || requested > MAX_RESULTS) {
+      throw new WireError('ValidationException', `1 validation error detected: Value '${String(body.MaxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100`);
+    }
+    const offset = body.NextToken === undefined ? 0 : decodeToken(String(body.NextToken), filterKey);
+    const end = offset + Math.min(requested, cap);
+    const result: Body = { [listKey]: items.slice(offset, end).map(render) };
+    if (end < items.length) result.NextToken = Buffer.from(JSON.stringify({ o: end, k: filterKey })).toString('base64');
+    return result;
+  }
+
+  private groupNameOf(nameOrArn: string): string {
+    return nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1) : nameOrArn;
+  }
+
+  private group(nameOrArn: string): SimModel {
+    const name = this.groupNameOf(nameOrArn);
+    const model = this.store.estate.models.find((m) => m.name === name);
+    if (!model) throw new WireError('ValidationException', `ModelPackageGroup ${name} does not exist.`);
+    return model;
+  }
+
+  /** Finds a versioned package by ARN (`…:model-package/<lower-cased group>/<n>`) without scanning the estate. */
+  private package(nameOrArn: string): { model: SimModel; version: SimModel['versions'][number]; arn: string } {
+    const match = /:model-package\/([^/]+)\/(\d+)$/.exec(nameOrArn);
+    const model = match ? this.store.estate.models.find((m) => m.name.toLowerCase() === match[1]) : undefined;
+    const version = model?.versions.find((v) => v.number === Number(match![2]));
+    if (!model || !version || wire.packageArn(model, version) !== nameOrArn) throw new WireError('ValidationException', `ModelPackage ${nameOrArn} does not exist.`);
+    return { model, version, arn: nameOrArn };
+  }
+
+  private deployment(name: string, key: (d: SimDeployment) => string, what: string): SimDeployment {
+    const d = this.store.estate.deployments.find((x) => key(x) === name);
+    if (!d) throw new WireError('ValidationException', `Could not find ${what} "${name}".`);
+    return d;
+  }
+}
+
+function decodeToken(token: string, filterKey: string): number {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { o?: unknown; k?: unknown };
+    if (parsed.k === filterKey && Number.isInteger(parsed.o) && (parsed.o as number) >= 0) return parsed.o as number;
+  } catch {
+    // fall through: AWS answers a foreign or garbled token the same way
+  }
+  throw new WireError('ValidationException', 'Invalid pagination token');
+}
+
+/** SortBy Name | CreationTime with SortOrder; ties broken by a stable key so pages never overlap. */
+function sortBy<T>(items: T[], body: Body, defaultOrder: 'Ascending' | 'Descending', byTime: (item: T) => [number, string], byName: (item: T) => string): T[] {
+  const useName = body.SortBy === 'Name';
+  const direction = (body.SortOrder ?? defaultOrder) === 'Descending' ? -1 : 1;
+  return [...items].sort((a, b) => {
+    if (useName) return direction * byName(a).localeCompare(byName(b));
+    const [ta, ka] = byTime(a);
+    const [tb, kb] = byTime(b);
+    return direction * (ta - tb || (ka < kb ? -1 : ka > kb ? 1 : 0));
+  });
+}

@@ -1,0 +1,310 @@
+/**
+ * The DataRobot connector against its simulator over loopback HTTP: paging by absolute `next` links, faults and
+ * retries, authentication, items vanishing mid-listing, older servers without `modelPackage`, the connection
+ * check, and lifecycle write-backs read back from the simulator's estate.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { AuthenticationError, ConnectorError, type ConnectorDeps, type LifecycleWriteBack, type NormalisedBatch } from '../../../connectors/contract.js';
+import { createDataRobotConnector } from '../../../connectors/datarobot/index.js';
+import { startDataRobotSimulator } from '../../../connectors/datarobot/simulator.js';
+import { simIds } from '../../../connectors/datarobot/simulator-records.js';
+import type { FaultKnobs, SimulatorHandle, SimulatorOptions } from '../../../connectors/shared/simulator-kit.js';
+
+const FAST: ConnectorDeps = { retry: { baseDelayMs: 5, maxDelayMs: 50 }, timeoutMs: 2_000 };
+const running: SimulatorHandle[] = [];
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((sim) => sim.close()));
+});
+
+async function simulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
+  const sim = await startDataRobotSimulator(options);
+  running.push(sim);
+  return sim;
+}
+
+function connectorFor(sim: SimulatorHandle, deps: ConnectorDeps = {}, apiToken = 'sim-credential') {
+  return createDataRobotConnector({ endpoint: `${sim.url}/api/v2` }, { apiToken }, { ...FAST, ...deps });
+}
+
+async function collect(batches: AsyncIterable<NormalisedBatch>) {
+  const all = { models: [] as NormalisedBatch['models'], versions: [] as NormalisedBatch['versions'], deployments: [] as NormalisedBatch['deployments'], errors: [] as NormalisedBatch['errors'], batches: 0 };
+  for await (const batch of batches) {
+    all.batches++;
+    all.models.push(...batch.models);
+    all.versions.push(...batch.versions);
+    all.deployments.push(...batch.deployments);
+    all.errors.push(...batch.errors);
+  }
+  return all;
+}
+
+async function simState(sim: SimulatorHandle): Promise<{ requests: number; writeBacks: Array<{ operation: string; target: string; payload: unknown }> }> {
+  return (await fetch(`${sim.url}/__sim/state`)).json() as never;
+}
+
+/** A fetch that rewrites JSON answers of matching URLs, to play an older or misbehaving server. */
+function rewritingFetch(matches: (url: string) => boolean, rewrite: (body: Record<string, unknown>) => unknown): typeof fetch {
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    if (!matches(String(input)) || !response.ok) return response;
+    const body = rewrite((await response.json()) as Record<string, unknown>);
+    return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
+  };
+}
+
+function expectedVersionIds(sim: SimulatorHandle): string[] {
+  return sim.store.estate.models.flatMap((m) => m.versions.map((v) => simIds.version(m.name, v.number)));
+}
+
+const signal = () => AbortSignal.timeout(55_000);
+
+describe('DataRobotConnector', () => {
+  describe('list', () => {
+    it('should follow next links across pages and yield the whole estate, linked parent to child', async () => {
+      const sim = await simulator({ models: 12, versionsPerModel: 3, deployments: 8 });
+      const listing = await collect(connectorFor(sim, { pageSize: 5 }).list(signal()));
+
+      expect(listing.models.map((m) => m.name)).toEqual(sim.store.estate.models.map((m) => m.name));
+      expect(listing.versions.map((v) => v.externalId)).toEqual(expectedVersionIds(sim));
+      expect(listing.deployments.map((d) => d.externalId)).toEqual(sim.store.estate.deployments.map((d) => d.id));
+      expect(listing.errors).toEqual([]);
+      // 3 model pages, 12 version pages, 2 deployment pages
+      expect(listing.batches).toBe(17);
+
+      const versionIds = new Set(listing.versions.map((v) => v.externalId));
+      const modelIds = new Set(listing.models.map((m) => m.externalId));
+      expect(listing.versions.every((v) => v.modelExternalId !== null && modelIds.has(v.modelExternalId))).toBe(true);
+      expect(listing.deployments.every((d) => d.versionExternalId !== null && versionIds.has(d.versionExternalId))).toBe(true);
+      for (const deployment of listing.deployments) {
+        const sim_ = sim.store.estate.deployments.find((d) => d.id === deployment.externalId);
+        expect(deployment.servingProduction).toBe(sim_?.production);
+        expect(deployment.environment).toBe(sim_?.production ? 'Production' : 'Staging');
+      }
+    });
+
+    it('should fetch the next page only when the consumer asks for the next batch', async () => {
+      const sim = await simulator({ models: 12, versionsPerModel: 2, deployments: 2 });
+      const iterator = connectorFor(sim, { pageSize: 5 }).list(signal())[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      expect(first.value?.models).toHaveLength(5);
+      expect((await simState(sim)).requests).toBe(1);
+      await iterator.next();
+      expect((await simState(sim)).requests).toBe(2);
+      await iterator.return?.();
+    });
+
+    it('should list 5 000 versions exactly once each', async () => {
+      const sim = await simulator({ models: 500, versionsPerModel: 10, deployments: 50 });
+      const listing = await collect(connectorFor(sim).list(signal()));
+      expect(listing.versions).toHaveLength(5_000);
+      expect(new Set(listing.versions.map((v) => v.externalId)).size).toBe(5_000);
+      expect(listing.versions.map((v) => v.externalId).sort()).toEqual(expectedVersionIds(sim).sort());
+      expect(listing.models).toHaveLength(500);
+      expect(listing.deployments).toHaveLength(50);
+    });
+
+    describe.each<[string, Partial<FaultKnobs>, boolean]>([
+      ['throttling with Retry-After', { throttleRate: 0.25, retryAfterSeconds: 0.01 }, true],
+      ['throttling without Retry-After', { throttleRate: 0.25, retryAfterSeconds: null }, true],
+      ['server errors', { serverErrorRate: 0.25 }, true],
+      ['truncated bodies', { truncateRate: 0.25 }, true],
+      ['slow responses', { latencyMs: 20 }, false],
+      ['a request that fails once', { failRequestNumbers: [3] }, true],
+    ])('under %s', (_name, knobs, retries) => {
+      it('should yield exactly the clean listing', async () => {
+        const sim = await simulator({ models: 10, versionsPerModel: 2, deployments: 6 });
+        const clean = await collect(connectorFor(sim, { pageSize: 4 }).list(signal()));
+        sim.faults.set(knobs);
+        const faulty = await collect(connectorFor(sim, { pageSize: 4 }).list(signal()));
+        expect(faulty).toEqual(clean);
+        if (retries) expect(sim.faults.requestCount).toBeGreaterThan(clean.batches);
+        else expect(sim.faults.requestCount).toBe(clean.batches);
+      });
+    });
+
+    it('should retry a request that times out and still complete', async () => {
+      const sim = await simulator({ models: 6, versionsPerModel: 2, deployments: 3 });
+      const clean = await collect(connectorFor(sim).list(signal()));
+      sim.faults.set({ latencyMs: 500 });
+      let calls = 0;
+      const healsAfterFirstCall: typeof fetch = (input, init) => {
+        if (++calls === 2) sim.faults.reset();
+        return fetch(input, init);
+      };
+      const listing = await collect(connectorFor(sim, { timeoutMs: 100, fetch: healsAfterFirstCall }).list(signal()));
+      expect(listing).toEqual(clean);
+      expect(calls).toBeGreaterThan(clean.batches);
+    });
+
+    it('should throw, marking the listing incomplete, when the vendor keeps failing', async () => {
+      const sim = await simulator({ models: 6 });
+      sim.faults.set({ failEveryRequest: true });
+      const listing = collect(connectorFor(sim, { retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 } }).list(signal()));
+      await expect(listing).rejects.toMatchObject({ name: 'ConnectorError', status: 500, retryable: true });
+      expect((await simState(sim)).requests).toBe(3);
+    });
+
+    it('should fail with an AuthenticationError naming the source, without retrying, on a bad token', async () => {
+      const sim = await simulator({ models: 3 });
+      const error = await collect(connectorFor(sim, {}, 'wrong-token').list(signal())).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AuthenticationError);
+      expect((error as AuthenticationError).message).toContain(`DataRobot at ${sim.url}/api/v2`);
+      expect((error as AuthenticationError).status).toBe(401);
+      expect((await simState(sim)).requests).toBe(1);
+    });
+
+    it.each([
+      ['on the page just read', 1],
+      ['on a page not read yet', 6],
+    ])('should skip a registered model deleted mid-listing (%s) and miss or repeat no other', async (_where, victimIndex) => {
+      const sim = await simulator({ models: 8, versionsPerModel: 2, deployments: 0 });
+      const connector = connectorFor(sim, { pageSize: 4 });
+      const victim = sim.store.estate.models[victimIndex].name;
+      const firstPage = sim.store.estate.models[0].name;
+      const listing = { versions: [] as string[], models: [] as string[], errors: 0 };
+      for await (const batch of connector.list(signal())) {
+        listing.models.push(...batch.models.map((m) => m.name));
+        listing.versions.push(...batch.versions.map((v) => v.externalId));
+        listing.errors += batch.errors.length;
+        if (batch.models.some((m) => m.name === firstPage)) sim.store.removeModel(victim);
+      }
+      expect(listing.models.filter((name) => name !== victim)).toEqual(sim.store.estate.models.map((m) => m.name));
+      expect(listing.versions).not.toContain(simIds.version(victim, 1));
+      expect(listing.versions).toEqual(expectedVersionIds(sim));
+      expect(listing.errors).toBe(0);
+    });
+
+    it('should report a record that fails to normalise and keep the rest of its page', async () => {
+      const sim = await simulator({ models: 2, versionsPerModel: 3, deployments: 0 });
+      const broken = simIds.version(sim.store.estate.models[0].name, 2);
+      const fetchImpl = rewritingFetch(
+        (url) => url.includes('/versions/'),
+        (body) => ({ ...body, data: (body.data as Array<Record<string, unknown>>).map((v) => (v.id === broken ? { ...v, createdAt: 'not a date' } : v)) }),
+      );
+      const listing = await collect(connectorFor(sim, { fetch: fetchImpl }).list(signal()));
+      expect(listing.errors).toEqual([{ kind: 'version', externalId: broken, reason: 'createdAt is not an ISO-8601 timestamp ("not a date")' }]);
+      expect(listing.versions.map((v) => v.externalId)).toEqual(expectedVersionIds(sim).filter((id) => id !== broken));
+    });
+
+    it('should link deployments of an older server (no modelPackage) through their Leaderboard model', async () => {
+      const sim = await simulator({ models: 4, versionsPerModel: 2, deployments: 4 });
+      const clean = await collect(connectorFor(sim).list(signal()));
+      const fetchImpl = rewritingFetch(
+        (url) => /\/deployments\/\?/.test(url),
+        (body) => ({ ...body, data: (body.data as Array<Record<string, unknown>>).map(({ modelPackage: _drop, ...rest }) => rest) }),
+      );
+      const legacy = await collect(connectorFor(sim, { fetch: fetchImpl }).list(signal()));
+      expect(legacy.deployments.map((d) => d.versionExternalId)).toEqual(clean.deployments.map((d) => d.versionExternalId));
+      expect(legacy.deployments.every((d) => d.versionExternalId !== null)).toBe(true);
+    });
+  });
+
+  describe('check', () => {
+    it('should report a working connection with the registry size', async () => {
+      const sim = await simulator({ models: 7 });
+      const result = await connectorFor(sim).check(signal());
+      expect(result).toEqual({ ok: true, message: `Connected to DataRobot at ${sim.url}/api/v2; the API token can read the model registry.`, details: { registeredModels: '7' } });
+    });
+
+    it('should explain a rejected token', async () => {
+      const sim = await simulator();
+      const result = await connectorFor(sim, {}, 'wrong-token').check(signal());
+      expect(result.ok).toBe(false);
+      expect(result.message).toContain('rejected the API token (401)');
+      expect(result.message).not.toContain('wrong-token');
+    });
+
+    it('should explain an endpoint that is not the API root', async () => {
+      const sim = await simulator();
+      const connector = createDataRobotConnector({ endpoint: sim.url }, { apiToken: 'sim-credential' }, FAST);
+      const result = await connector.check(signal());
+      expect(result).toMatchObject({ ok: false });
+      expect(result.message).toContain('no DataRobot API');
+    });
+
+    it('should explain an unreachable server', async () => {
+      const sim = await simulator();
+      const url = sim.url;
+      await sim.close();
+      running.splice(running.indexOf(sim), 1);
+      const result = await createDataRobotConnector({ endpoint: `${url}/api/v2` }, { apiToken: 'x' }, FAST).check(signal());
+      expect(result.ok).toBe(false);
+      expect(result.message).toContain('Could not reach DataRobot');
+    });
+  });
+
+  describe('applyLifecycle', () => {
+    const change = (over: Partial<LifecycleWriteBack>): LifecycleWriteBack => ({
+      changeRequestId: 'cr-1',
+      modelExternalId: null,
+      versionExternalId: 'none',
+      fromState: 'APPROVED',
+      toState: 'PRODUCTION',
+      summary: 'requested by alice, approved by bob',
+      ...over,
+    });
+
+    it('should deactivate the deployments serving a RETIRED version and poll their status until done', async () => {
+      const sim = await simulator({ models: 4, versionsPerModel: 2, deployments: 0 });
+      const model = sim.store.estate.models[0].name;
+      const deployment = sim.store.promoteToProduction(model, 2);
+      const versionId = simIds.version(model, 2);
+
+      const outcome = await connectorFor(sim).applyLifecycle!(change({ versionExternalId: versionId, modelExternalId: simIds.registeredModel(model), fromState: 'PRODUCTION', toState: 'RETIRED' }), signal());
+
+      expect(outcome.status).toBe('DONE');
+      expect(outcome.message).toContain(deployment.id);
+      expect(sim.store.writeBacks.map(({ operation, target, payload }) => ({ operation, target, payload }))).toEqual([
+        { operation: 'deployment.status', target: deployment.id, payload: { status: 'inactive' } },
+      ]);
+      const relisted = await collect(connectorFor(sim).list(signal()));
+      expect(relisted.deployments.find((d) => d.externalId === deployment.id)).toMatchObject({ status: 'inactive', servingProduction: false });
+      expect(relisted.versions.find((v) => v.externalId === versionId)?.observedStage).toBe('NONE');
+    });
+
+    it('should replace the model of the production deployment when a sibling version is promoted', async () => {
+      const sim = await simulator({ models: 3, versionsPerModel: 3, deployments: 0 });
+      const model = sim.store.estate.models[0].name;
+      const deployment = sim.store.promoteToProduction(model, 2);
+      const newVersion = simIds.version(model, 3);
+
+      const outcome = await connectorFor(sim).applyLifecycle!(change({ versionExternalId: newVersion, modelExternalId: simIds.registeredModel(model) }), signal());
+
+      expect(outcome.status).toBe('DONE');
+      expect(sim.store.writeBacks.map(({ operation, target, payload }) => ({ operation, target, payload }))).toEqual([
+        { operation: 'deployment.model', target: deployment.id, payload: { modelPackageId: newVersion, reason: 'OTHER' } },
+      ]);
+      const relisted = await collect(connectorFor(sim).list(signal()));
+      expect(relisted.deployments.find((d) => d.externalId === deployment.id)?.versionExternalId).toBe(newVersion);
+
+      const again = await connectorFor(sim).applyLifecycle!(change({ versionExternalId: newVersion, modelExternalId: simIds.registeredModel(model) }), signal());
+      expect(again.status).toBe('DONE');
+      expect(sim.store.writeBacks).toHaveLength(1);
+    });
+
+    it('should answer UNSUPPORTED for PRODUCTION when no deployment of the model can be replaced', async () => {
+      const sim = await simulator({ models: 2, versionsPerModel: 2, deployments: 0 });
+      const model = sim.store.estate.models[0].name;
+      const outcome = await connectorFor(sim).applyLifecycle!(change({ versionExternalId: simIds.version(model, 1), modelExternalId: simIds.registeredModel(model) }), signal());
+      expect(outcome.status).toBe('UNSUPPORTED');
+      expect(sim.store.writeBacks).toEqual([]);
+    });
+
+    it('should answer UNSUPPORTED for states DataRobot cannot record', async () => {
+      const sim = await simulator({ models: 2 });
+      const model = sim.store.estate.models[0].name;
+      const outcome = await connectorFor(sim).applyLifecycle!(change({ versionExternalId: simIds.version(model, 1), fromState: 'VALIDATION', toState: 'APPROVED' }), signal());
+      expect(outcome.status).toBe('UNSUPPORTED');
+      expect((await simState(sim)).requests).toBe(0);
+    });
+
+    it('should surface a rejected token as an AuthenticationError', async () => {
+      const sim = await simulator({ models: 2 });
+      const model = sim.store.estate.models[0].name;
+      const attempt = connectorFor(sim, {}, 'wrong').applyLifecycle!(change({ versionExternalId: simIds.version(model, 1), toState: 'RETIRED' }), signal());
+      await expect(attempt).rejects.toBeInstanceOf(ConnectorError);
+      await expect(attempt).rejects.toBeInstanceOf(AuthenticationError);
+    });
+  });
+});

@@ -1,0 +1,430 @@
+/**
+ * The MLflow connector against its simulator over loopback HTTP: paging, laziness, a 5 000-version listing, every
+ * fault the simulator can inject, authentication modes, items vanishing mid-listing, check() and the lifecycle
+ * write-back read back from the simulator's estate. No database is involved.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { AuthenticationError, ConnectorError, VendorNotFoundError, type Connector, type ConnectorDeps, type LifecycleWriteBack, type NormalisedBatch } from '../../../connectors/contract.js';
+import { createMlflowConnector, type MlflowSecret, type MlflowSettingsInput } from '../../../connectors/mlflow/index.js';
+import { startMlflowSimulator, type MlflowSimulatorOptions } from '../../../connectors/mlflow/simulator.js';
+import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
+
+const RETRY = { attempts: 8, baseDelayMs: 5, maxDelayMs: 50 };
+const running: SimulatorHandle[] = [];
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((sim) => sim.close()));
+});
+
+async function simulator(options: MlflowSimulatorOptions = {}): Promise<SimulatorHandle> {
+  const sim = await startMlflowSimulator(options);
+  running.push(sim);
+  return sim;
+}
+
+function connector(sim: SimulatorHandle, options: { settings?: Partial<MlflowSettingsInput>; secret?: MlflowSecret; deps?: ConnectorDeps } = {}): Connector {
+  const secret = options.secret === undefined ? { token: 'sim-credential' } : options.secret;
+  return createMlflowConnector({ trackingUri: sim.url, ...options.settings }, secret, { retry: RETRY, timeoutMs: 2_000, ...options.deps });
+}
+
+async function collect(source: Connector): Promise<{ batches: NormalisedBatch[]; all: NormalisedBatch }> {
+  const batches: NormalisedBatch[] = [];
+  for await (const batch of source.list(AbortSignal.timeout(60_000))) batches.push(batch);
+  const all: NormalisedBatch = {
+    models: batches.flatMap((b) => b.models),
+    versions: batches.flatMap((b) => b.versions),
+    deployments: batches.flatMap((b) => b.deployments),
+    errors: batches.flatMap((b) => b.errors),
+  };
+  return { batches, all };
+}
+
+/** What the listing must contain, computed from the simulator's estate. */
+function expectedIds(sim: SimulatorHandle) {
+  const models = sim.store.estate.models;
+  return {
+    models: models.map((m) => m.name).sort(),
+    versions: models.flatMap((m) => m.versions.map((v) => `${m.name}/${v.number}`)).sort(),
+    productionVersions: models.flatMap((m) => m.versions.filter((v) => v.stage === 'Production').map((v) => `${m.name}/${v.number}`)).sort(),
+  };
+}
+
+const ids = (records: Array<{ externalId: string }>) => records.map((r) => r.externalId).sort();
+
+async function control(sim: SimulatorHandle, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${sim.url}/__sim/${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/** A fetch that records the MLflow routes it was asked for. */
+function recordingFetch(calls: string[], before?: (url: URL) => Promise<void>): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(String(input));
+    calls.push(url.pathname.replace('/api/2.0/mlflow/', '') + (url.searchParams.get('filter') ? `?${url.searchParams.get('filter')}` : ''));
+    await before?.(url);
+    return fetch(input, init);
+  };
+}
+
+describe('MlflowConnector', () => {
+  describe('list', () => {
+    it('should list every model, version and production deployment across three pages, one batch per page', async () => {
+      const sim = await simulator({ models: 20, versionsPerModel: 3, deployments: 10, maxPageSize: 7 });
+      const { batches, all } = await collect(connector(sim));
+      const expected = expectedIds(sim);
+
+      expect(batches.map((b) => b.models.length)).toEqual([7, 7, 6]);
+      expect(ids(all.models)).toEqual(expected.models);
+      expect(ids(all.versions)).toEqual(expected.versions);
+      expect(all.errors).toEqual([]);
+      expect(expected.productionVersions.length).toBeGreaterThan(0);
+      const stageDeployments = all.deployments.filter((d) => d.name === 'Production');
+      expect(stageDeployments.map((d) => d.versionExternalId).sort()).toEqual(expected.productionVersions);
+      expect(stageDeployments.every((d) => d.servingProduction)).toBe(true);
+    });
+
+    it('should carry the run behind each version: metrics, experiment, dataset, commit and creator', async () => {
+      const sim = await simulator({ models: 3, versionsPerModel: 2, deployments: 0 });
+      const { all } = await collect(connector(sim));
+      const model = sim.store.estate.models[1];
+      const simVersion = model.versions[1];
+      const version = all.versions.find((v) => v.externalId === `${model.name}/2`);
+      expect(version).toMatchObject({
+        modelExternalId: model.name,
+        version: '2',
+        versionNumber: 2,
+        description: simVersion.description,
+        observedStage: simVersion.stage === 'Staging' ? 'STAGING' : 'NONE',
+        status: 'READY',
+        createdBy: simVersion.createdBy,
+        metrics: simVersion.metrics,
+        lineage: { runId: simVersion.runId, projectId: simVersion.experimentId, commitId: simVersion.commitId, datasets: [expect.objectContaining({ name: simVersion.dataset })] },
+        createdAt: new Date(simVersion.createdAt),
+        updatedAt: new Date(simVersion.updatedAt),
+        deepLink: `${sim.url}/#/models/${model.name}/versions/2`,
+      });
+      expect(all.models.find((m) => m.externalId === model.name)).toMatchObject({ owner: model.owner, description: model.description, tags: { team: model.team } });
+    });
+
+    it('should follow model-version paging when a model has more versions than a page holds', async () => {
+      const sim = await simulator({ models: 4, versionsPerModel: 10, deployments: 0, maxPageSize: 3 });
+      const calls: string[] = [];
+      const { all } = await collect(connector(sim, { deps: { fetch: recordingFetch(calls) } }));
+      expect(ids(all.versions)).toEqual(expectedIds(sim).versions);
+      const firstModel = sim.store.estate.models[0].name;
+      // 10 versions at 3 per page: 4 pages for each model.
+      expect(calls.filter((c) => c === `model-versions/search?name='${firstModel}'`)).toHaveLength(4);
+    });
+
+    it('should not request the next page before the consumer pulls the next batch', async () => {
+      const sim = await simulator({ models: 20, versionsPerModel: 1, deployments: 0, maxPageSize: 5 });
+      const calls: string[] = [];
+      const iterator = connector(sim, { deps: { fetch: recordingFetch(calls) } }).list(AbortSignal.timeout(10_000))[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      expect(first.value?.models).toHaveLength(5);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(calls.filter((c) => c === 'registered-models/search')).toHaveLength(1);
+      await iterator.next();
+      expect(calls.filter((c) => c === 'registered-models/search')).toHaveLength(2);
+      await iterator.return?.();
+    });
+
+    it('should list an estate of 5 000 versions exactly', async () => {
+      const sim = await simulator({ models: 500, versionsPerModel: 10, deployments: 100 });
+      const { batches, all } = await collect(connector(sim));
+      const expected = expectedIds(sim);
+      expect(batches).toHaveLength(5);
+      expect(all.versions).toHaveLength(5_000);
+      expect(ids(all.versions)).toEqual(expected.versions);
+      expect(ids(all.models)).toEqual(expected.models);
+      expect(all.deployments.filter((d) => d.name === 'Production').map((d) => d.versionExternalId).sort()).toEqual(expected.productionVersions);
+      expect(all.errors).toEqual([]);
+    }, 120_000);
+
+    it('should list aliases as logical deployments, production ones serving production', async () => {
+      const sim = await simulator({ models: 3, versionsPerModel: 2, deployments: 0 });
+      const [first, second] = sim.store.estate.models;
+      first.versions[0].aliases.push('champion');
+      second.versions[1].aliases.push('challenger');
+      const { all } = await collect(connector(sim));
+      expect(all.deployments.map((d) => [d.externalId, d.versionExternalId, d.servingProduction])).toEqual(
+        expect.arrayContaining([
+          [`${first.name}@champion`, `${first.name}/1`, true],
+          [`${second.name}@challenger`, `${second.name}/2`, false],
+        ]),
+      );
+      expect(all.versions.find((v) => v.externalId === `${first.name}/1`)?.observedStage).toBe('PRODUCTION');
+    });
+  });
+
+  describe('list under faults', () => {
+    const faultCases: Array<[string, Record<string, unknown>]> = [
+      ['throttling with Retry-After', { throttleRate: 0.3, retryAfterSeconds: 1 }],
+      ['throttling without Retry-After', { throttleRate: 0.3, retryAfterSeconds: null }],
+      ['5xx answers', { serverErrorRate: 0.3 }],
+      ['truncated bodies', { truncateRate: 0.3 }],
+      ['slow answers', { latencyMs: 20 }],
+      ['a request that fails once', { failRequestNumbers: [4] }],
+    ];
+
+    it.each(faultCases)('should complete and equal the clean listing despite %s', async (_name, knobs) => {
+      const sim = await simulator({ models: 12, versionsPerModel: 2, deployments: 6, maxPageSize: 5 });
+      const clean = await collect(connector(sim));
+      await control(sim, 'PUT', 'faults', knobs);
+      const faulty = await collect(connector(sim));
+      const state = await control(sim, 'GET', 'state');
+      expect(faulty.all).toEqual(clean.all);
+      expect(faulty.batches).toHaveLength(3);
+      // Every fault costs at least one extra request over the clean listing's count.
+      const cleanRequests = 3 + 12 + 24;
+      if (!('latencyMs' in knobs)) expect(state.requests).toBeGreaterThan(cleanRequests);
+    });
+
+    it('should retry a request that timed out and complete the listing', async () => {
+      const sim = await simulator({ models: 6, versionsPerModel: 2, deployments: 0 });
+      const clean = await collect(connector(sim));
+      await control(sim, 'PUT', 'faults', { latencyMs: 500 });
+      let timeouts = 0;
+      const fetchThenHeal: typeof fetch = async (input, init) => {
+        try {
+          return await fetch(input, init);
+        } catch (error) {
+          // The first timed-out request heals the vendor, so the retry answers promptly.
+          if (timeouts++ === 0) await control(sim, 'DELETE', 'faults');
+          throw error;
+        }
+      };
+      const healed = await collect(connector(sim, { deps: { fetch: fetchThenHeal, timeoutMs: 100 } }));
+      expect(timeouts).toBe(1);
+      expect(healed.all).toEqual(clean.all);
+    });
+
+    it('should throw, after bounded retries, when the vendor always fails', async () => {
+      const sim = await simulator({ models: 3, versionsPerModel: 1, deployments: 0 });
+      await control(sim, 'PUT', 'faults', { failEveryRequest: true });
+      const source = connector(sim, { deps: { retry: { ...RETRY, attempts: 3 } } });
+      const error = await collect(source).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConnectorError);
+      expect((error as ConnectorError).retryable).toBe(true);
+      expect((await control(sim, 'GET', 'state')).requests).toBe(3);
+    });
+
+    it('should throw instead of yielding a half-read page when the vendor fails mid-listing', async () => {
+      const sim = await simulator({ models: 10, versionsPerModel: 2, deployments: 0, maxPageSize: 5 });
+      const source = connector(sim, { deps: { retry: { ...RETRY, attempts: 2 } } });
+      const yielded: NormalisedBatch[] = [];
+      const error = await (async () => {
+        for await (const batch of source.list(AbortSignal.timeout(10_000))) {
+          yielded.push(batch);
+          await control(sim, 'PUT', 'faults', { failEveryRequest: true });
+        }
+      })().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConnectorError);
+      expect(yielded).toHaveLength(1);
+      expect(yielded[0].versions).toHaveLength(10);
+    });
+
+    it('should fail a listing whose throttling never ends with a RateLimitError', async () => {
+      const sim = await simulator({ models: 2, versionsPerModel: 1, deployments: 0 });
+      await control(sim, 'PUT', 'faults', { throttleRate: 1, retryAfterSeconds: 2 });
+      const error = await collect(connector(sim, { deps: { retry: { ...RETRY, attempts: 2 } } })).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'RateLimitError', status: 429, retryAfterMs: 2_000 });
+    });
+  });
+
+  describe('list and authentication', () => {
+    it('should fail with an AuthenticationError naming the source, without retrying, on a bad token', async () => {
+      const sim = await simulator({ models: 2 });
+      const error = await collect(connector(sim, { secret: { token: 'wrong' } })).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AuthenticationError);
+      expect((error as AuthenticationError).message).toContain(`MLflow at ${sim.url}`);
+      expect((error as AuthenticationError).message).not.toContain('wrong');
+      expect((await control(sim, 'GET', 'state')).requests).toBe(1);
+    });
+
+    it('should list through the basic-auth app with a user name and password, and refuse a bad password once', async () => {
+      const sim = await simulator({ models: 4, versionsPerModel: 1, deployments: 0, auth: 'basic', credential: 's3cret', basicUsername: 'reader' });
+      const { all } = await collect(connector(sim, { secret: { username: 'reader', password: 's3cret' } }));
+      expect(ids(all.models)).toEqual(expectedIds(sim).models);
+
+      await control(sim, 'DELETE', 'faults');
+      const error = await collect(connector(sim, { secret: { username: 'reader', password: 'nope' } })).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'AuthenticationError', status: 401 });
+      expect((error as Error).message).toContain('You are not authenticated');
+      expect((await control(sim, 'GET', 'state')).requests).toBe(1);
+    });
+
+    it('should fail with a 403 AuthenticationError when the credential may not read', async () => {
+      const sim = await simulator({ models: 2, auth: 'basic', credential: 's3cret', basicUsername: 'reader', forbiddenCredential: 'limited' });
+      const error = await collect(connector(sim, { secret: { username: 'reader', password: 'limited' } })).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'AuthenticationError', status: 403 });
+      expect((error as Error).message).toContain('Permission denied');
+    });
+
+    it('should list a server without authentication with no secret, and be refused by a secured one', async () => {
+      const open = await simulator({ models: 2, versionsPerModel: 1, deployments: 0, auth: 'none' });
+      expect((await collect(connector(open, { secret: null }))).all.models).toHaveLength(2);
+      const secured = await simulator({ models: 2 });
+      await expect(collect(connector(secured, { secret: null }))).rejects.toBeInstanceOf(AuthenticationError);
+    });
+  });
+
+  describe('list while the vendor changes', () => {
+    it('should skip a model deleted after its page was read and keep a model that simply has no versions', async () => {
+      const sim = await simulator({ models: 10, versionsPerModel: 2, deployments: 0, maxPageSize: 5 });
+      await control(sim, 'POST', 'models', { name: 'empty-model', versions: 0 });
+      // The last model by name: deleting it shifts no later page (see the offset-paging note in listing.ts).
+      const doomed = [...sim.store.estate.models].sort((a, b) => (a.name < b.name ? -1 : 1)).at(-1)!.name;
+      const deleteDoomed = async (url: URL) => {
+        if (url.pathname.endsWith('model-versions/search') && url.searchParams.get('filter') === `name='${doomed}'`) await control(sim, 'DELETE', `models/${doomed}`);
+      };
+      const { all } = await collect(connector(sim, { deps: { fetch: recordingFetch([], deleteDoomed) } }));
+      expect(ids(all.models)).toEqual(expectedIds(sim).models);
+      expect(ids(all.models)).not.toContain(doomed);
+      expect(ids(all.models)).toContain('empty-model');
+      expect(all.versions.some((v) => v.modelExternalId === doomed)).toBe(false);
+      expect(all.errors).toEqual([]);
+    });
+
+    it('should keep a version whose run vanished, without run lineage', async () => {
+      const sim = await simulator({ models: 2, versionsPerModel: 2, deployments: 0 });
+      const target = sim.store.estate.models[0].versions[0];
+      const dropRun = async (url: URL) => {
+        if (url.pathname.endsWith('runs/get') && url.searchParams.get('run_id') === target.runId) target.runId = 'gone';
+      };
+      const { all } = await collect(connector(sim, { deps: { fetch: recordingFetch([], dropRun) } }));
+      const version = all.versions.find((v) => v.externalId === `${sim.store.estate.models[0].name}/1`);
+      expect(version?.lineage).toEqual({ runId: expect.any(String), projectId: null, commitId: null, datasets: [] });
+      expect(version?.metrics).toEqual({});
+      expect(all.versions).toHaveLength(4);
+    });
+  });
+
+  describe('check', () => {
+    it('should report a reachable server with good credentials as connected', async () => {
+      const sim = await simulator({ models: 2 });
+      const result = await connector(sim).check(AbortSignal.timeout(5_000));
+      expect(result).toEqual({ ok: true, message: `Connected to MLflow at ${sim.url}; the model registry is readable.`, details: { authentication: 'bearer token' } });
+    });
+
+    it('should explain rejected credentials after exactly one request', async () => {
+      const sim = await simulator({ models: 2 });
+      const result = await connector(sim, { secret: { token: 'stale' } }).check(AbortSignal.timeout(5_000));
+      expect(result.ok).toBe(false);
+      expect(result.message).toBe(`MLflow at ${sim.url} rejected the credentials (401). Check the token, or the user name and password.`);
+      expect((await control(sim, 'GET', 'state')).requests).toBe(1);
+    });
+
+    it('should explain a tracking URI that is not an MLflow server and one that cannot be reached', async () => {
+      const sim = await simulator({ models: 2 });
+      const wrongPath = await createMlflowConnector({ trackingUri: `${sim.url}/mlflow` }, { token: 'sim-credential' }, { retry: RETRY }).check(AbortSignal.timeout(5_000));
+      expect(wrongPath).toMatchObject({ ok: false, message: `MLflow at ${sim.url}/mlflow has no MLflow REST API under /api/2.0/mlflow (404). Check the tracking URI.` });
+
+      const gone = await simulator({ models: 1 });
+      const url = gone.url;
+      await gone.close();
+      const unreachable = await createMlflowConnector({ trackingUri: url }, null, { retry: RETRY, timeoutMs: 1_000 }).check(AbortSignal.timeout(5_000));
+      expect(unreachable.ok).toBe(false);
+      expect(unreachable.message).toMatch(new RegExp(`^Could not reach MLflow at ${url.replace(/\./g, '\\.')}`));
+    });
+  });
+
+  describe('applyLifecycle', () => {
+    const change = (versionExternalId: string, toState: LifecycleWriteBack['toState']): LifecycleWriteBack => ({
+      changeRequestId: 'cr-1',
+      modelExternalId: versionExternalId.split('/')[0],
+      versionExternalId,
+      fromState: 'APPROVED',
+      toState,
+      summary: 'requested by alice, approved by bob',
+    });
+
+    it('should point the production alias at the version and tag it, which the next listing observes', async () => {
+      const sim = await simulator({ models: 2, versionsPerModel: 3, deployments: 0 });
+      const model = sim.store.estate.models[0];
+      const source = connector(sim);
+      const outcome = await source.applyLifecycle!(change(`${model.name}/2`, 'PRODUCTION'), AbortSignal.timeout(5_000));
+
+      expect(outcome.status).toBe('DONE');
+      expect(outcome.message).toContain('set alias "production"');
+      expect(model.versions[1].aliases).toEqual(['production']);
+      expect(model.versions[1].tags['modelops.lifecycle']).toBe('PRODUCTION');
+      expect(sim.store.writeBacks.map((w) => [w.operation, w.target, w.payload])).toEqual([
+        ['POST registered-models/alias', `${model.name}/2`, { alias: 'production' }],
+        ['POST model-versions/set-tag', `${model.name}/2`, { key: 'modelops.lifecycle', value: 'PRODUCTION' }],
+      ]);
+
+      const { all } = await collect(source);
+      expect(all.deployments.find((d) => d.externalId === `${model.name}@production`)).toMatchObject({ versionExternalId: `${model.name}/2`, servingProduction: true });
+      expect(all.versions.find((v) => v.externalId === `${model.name}/2`)).toMatchObject({ observedStage: 'PRODUCTION', tags: expect.objectContaining({ 'modelops.lifecycle': 'PRODUCTION' }) });
+    });
+
+    it('should remove the governed aliases of a retired version and leave the others', async () => {
+      const sim = await simulator({ models: 1, versionsPerModel: 2, deployments: 0 });
+      const model = sim.store.estate.models[0];
+      model.versions[0].aliases.push('production', 'approved', 'challenger');
+      const source = connector(sim, { settings: { aliasByState: { PRODUCTION: 'production', APPROVED: 'approved' } } });
+      const outcome = await source.applyLifecycle!(change(`${model.name}/1`, 'RETIRED'), AbortSignal.timeout(5_000));
+
+      expect(outcome).toEqual({
+        status: 'DONE',
+        message: `MLflow ${model.name} version 1: removed alias "approved", "production"; tagged modelops.lifecycle=RETIRED (change request cr-1).`,
+      });
+      expect(model.versions[0].aliases).toEqual(['challenger']);
+      expect(model.versions[0].tags['modelops.lifecycle']).toBe('RETIRED');
+    });
+
+    it('should only tag the version for a state without a configured alias', async () => {
+      const sim = await simulator({ models: 1, versionsPerModel: 1, deployments: 0 });
+      const model = sim.store.estate.models[0];
+      const outcome = await connector(sim).applyLifecycle!(change(`${model.name}/1`, 'VALIDATION'), AbortSignal.timeout(5_000));
+      expect(outcome.status).toBe('DONE');
+      expect(outcome.message).toContain('no alias is configured for VALIDATION');
+      expect(model.versions[0].aliases).toEqual([]);
+      expect(sim.store.writeBacks.map((w) => w.operation)).toEqual(['POST model-versions/set-tag']);
+    });
+
+    it('should fail with VendorNotFoundError for a version the vendor does not have', async () => {
+      const sim = await simulator({ models: 1, versionsPerModel: 1, deployments: 0 });
+      const name = sim.store.estate.models[0].name;
+      await expect(connector(sim).applyLifecycle!(change(`${name}/9`, 'PRODUCTION'), AbortSignal.timeout(5_000))).rejects.toBeInstanceOf(VendorNotFoundError);
+      expect(sim.store.writeBacks).toEqual([]);
+    });
+  });
+});
+
+describe('startMlflowSimulator', () => {
+  const auth = { authorization: 'Bearer sim-credential' };
+
+  it('should page registered models with base64 {"offset": N} tokens, only while more remain', async () => {
+    const sim = await simulator({ models: 5, versionsPerModel: 1, deployments: 0 });
+    const first = (await (await fetch(`${sim.url}/api/2.0/mlflow/registered-models/search?max_results=3`, { headers: auth })).json()) as Record<string, unknown>;
+    expect(Buffer.from(String(first.next_page_token), 'base64').toString()).toBe('{"offset": 3}');
+    const second = (await (await fetch(`${sim.url}/api/2.0/mlflow/registered-models/search?max_results=3&page_token=${first.next_page_token}`, { headers: auth })).json()) as Record<string, unknown>;
+    expect((second.registered_models as unknown[]).length).toBe(2);
+    expect(second).not.toHaveProperty('next_page_token');
+  });
+
+  it('should refuse max_results above 1000 and a write without a JSON content type, in MLflow error shape', async () => {
+    const sim = await simulator({ models: 1, versionsPerModel: 1, deployments: 0 });
+    const tooMany = await fetch(`${sim.url}/api/2.0/mlflow/registered-models/search?max_results=5000`, { headers: auth });
+    expect(tooMany.status).toBe(400);
+    expect(await tooMany.json()).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
+    const name = sim.store.estate.models[0].name;
+    const noType = await fetch(`${sim.url}/api/2.0/mlflow/registered-models/alias`, { method: 'DELETE', headers: auth, body: JSON.stringify({ name, alias: 'x' }) });
+    expect(noType.status).toBe(400);
+    const missing = await fetch(`${sim.url}/api/2.0/mlflow/model-versions/get?name=nope&version=1`, { headers: auth });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'Registered Model with name=nope not found' });
+  });
+
+  it('should answer the same requests with the same bytes for the same seed', async () => {
+    const [a, b] = await Promise.all([simulator({ seed: 7, models: 3 }), simulator({ seed: 7, models: 3 })]);
+    const read = async (sim: SimulatorHandle) => (await fetch(`${sim.url}/api/2.0/mlflow/model-versions/search?filter=${encodeURIComponent("name LIKE '%'")}`, { headers: auth })).text();
+    expect(await read(a)).toBe(await read(b));
+  });
+});

@@ -1,0 +1,225 @@
+import { describe, expect, it } from 'vitest';
+import type { DescribeEndpointConfigOutput, DescribeEndpointOutput, DescribeModelPackageOutput, ModelPackageGroupSummary } from '@aws-sdk/client-sagemaker';
+import {
+  modelPackageReference,
+  normaliseEndpoint,
+  normaliseGroup,
+  normaliseVersion,
+  NormaliseError,
+  observedStage,
+} from '../../../connectors/sagemaker/normalise.js';
+
+/** Wire JSON (epoch seconds) → the SDK's shape (Date), as the AWS SDK deserialises it. */
+const TIME_KEYS = new Set(['CreationTime', 'LastModifiedTime', 'ResolutionTime']);
+function sdk<T>(wire: unknown): T {
+  return JSON.parse(JSON.stringify(wire), function (key, value) {
+    return TIME_KEYS.has(key) && typeof value === 'number' ? new Date(value * 1000) : value;
+  }) as T;
+}
+
+// Payloads copied from source-apis.md §1.4.
+const GROUP_ARN = 'arn:aws:sagemaker:us-east-1:123456789012:model-package-group/churn-model';
+const PACKAGE_ARN = 'arn:aws:sagemaker:us-east-1:123456789012:model-package/churn-model/3';
+const groupSummary = sdk<ModelPackageGroupSummary>({
+  ModelPackageGroupName: 'churn-model',
+  ModelPackageGroupArn: GROUP_ARN,
+  ModelPackageGroupDescription: 'Customer churn classifier',
+  CreationTime: 1714550400.123,
+  ModelPackageGroupStatus: 'Completed',
+});
+const describedPackage = sdk<DescribeModelPackageOutput>({
+  ModelPackageGroupName: 'churn-model',
+  ModelPackageVersion: 3,
+  ModelPackageArn: PACKAGE_ARN,
+  ModelPackageName: 'churn-model',
+  ModelPackageDescription: 'xgboost, tuned',
+  CreationTime: 1714636800.456,
+  LastModifiedTime: 1714723200.789,
+  ModelPackageStatus: 'Completed',
+  ModelPackageStatusDetails: { ValidationStatuses: [] },
+  ModelApprovalStatus: 'Approved',
+  ApprovalDescription: 'Approved by governance hub, ticket GOV-42',
+  CreatedBy: {
+    UserProfileArn: 'arn:aws:sagemaker:us-east-1:123456789012:user-profile/d-abc123/alice',
+    UserProfileName: 'alice',
+    DomainId: 'd-abc123',
+    IamIdentity: { Arn: 'arn:aws:sts::123456789012:assumed-role/DataScientist/alice', PrincipalId: 'AROAEXAMPLE:alice' },
+  },
+  LastModifiedBy: { UserProfileName: 'bob', DomainId: 'd-abc123' },
+  MetadataProperties: {
+    GeneratedBy: 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn-train/execution/abc123',
+    ProjectId: 'p-xyz789',
+    Repository: 'https://git.example.com/ml/churn',
+    CommitId: '9f1c2e3',
+  },
+  CustomerMetadataProperties: { owner: 'risk-team', risk_tier: 'high' },
+  InferenceSpecification: {
+    Containers: [{ Image: '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1', ImageDigest: 'sha256:0a1b...', ModelDataUrl: 's3://ml-artifacts/churn/3/model.tar.gz', Framework: 'XGBOOST', FrameworkVersion: '1.7' }],
+    SupportedContentTypes: ['text/csv'],
+    SupportedResponseMIMETypes: ['text/csv'],
+    SupportedRealtimeInferenceInstanceTypes: ['ml.m5.large'],
+    SupportedTransformInstanceTypes: ['ml.m5.large'],
+  },
+  ModelMetrics: { ModelQuality: { Statistics: { ContentType: 'application/json', S3Uri: 's3://ml-artifacts/churn/3/evaluation.json' } } },
+  ModelLifeCycle: { Stage: 'Production', StageStatus: 'Approved' },
+});
+const ENDPOINT_ARN = 'arn:aws:sagemaker:us-east-1:123456789012:endpoint/churn-prod';
+const endpoint = sdk<DescribeEndpointOutput>({
+  EndpointName: 'churn-prod',
+  EndpointArn: ENDPOINT_ARN,
+  EndpointConfigName: 'churn-prod-config-v3',
+  EndpointStatus: 'InService',
+  CreationTime: 1714740000.0,
+  LastModifiedTime: 1714741000.0,
+  ProductionVariants: [{ VariantName: 'AllTraffic', CurrentWeight: 1.0, CurrentInstanceCount: 1, DeployedImages: [{ SpecifiedImage: 'x:1.7-1', ResolvedImage: 'x@sha256:0a1b', ResolutionTime: 1714740100.0 }] }],
+});
+const endpointConfig = sdk<DescribeEndpointConfigOutput>({
+  EndpointConfigName: 'churn-prod-config-v3',
+  EndpointConfigArn: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/churn-prod-config-v3',
+  CreationTime: 1714739000.0,
+  ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'churn-model-v3', InstanceType: 'ml.m5.large', InitialInstanceCount: 1, InitialVariantWeight: 1.0 }],
+});
+const context = { region: 'us-east-1' };
+
+describe('SageMaker normalise', () => {
+  describe('normaliseVersion', () => {
+    it('should map a described versioned package onto a version of its group', () => {
+      const version = normaliseVersion(describedPackage, GROUP_ARN);
+      expect(version).toMatchObject({
+        externalId: PACKAGE_ARN,
+        modelExternalId: GROUP_ARN,
+        version: '3',
+        versionNumber: 3,
+        description: 'xgboost, tuned',
+        observedStage: 'PRODUCTION',
+        observedStageRaw: 'Production',
+        status: 'Completed',
+        createdBy: 'alice',
+        artifactUri: 's3://ml-artifacts/churn/3/model.tar.gz',
+        lineage: { runId: 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn-train/execution/abc123', projectId: 'p-xyz789', commitId: '9f1c2e3' },
+        metrics: {},
+        tags: { owner: 'risk-team', risk_tier: 'high' },
+        deepLink: null,
+      });
+      expect(version.createdAt).toEqual(new Date(1714636800456));
+      expect(version.updatedAt).toEqual(new Date(1714723200789));
+    });
+
+    it('should keep the metric report pointers and ISO timestamps in vendorAttributes', () => {
+      const { vendorAttributes } = normaliseVersion(describedPackage, GROUP_ARN);
+      expect(vendorAttributes.ModelMetrics).toEqual({ ModelQuality: { Statistics: { ContentType: 'application/json', S3Uri: 's3://ml-artifacts/churn/3/evaluation.json' } } });
+      expect(vendorAttributes.CreationTime).toBe('2024-05-02T08:00:00.456Z');
+      expect(JSON.parse(JSON.stringify(vendorAttributes))).toEqual(vendorAttributes);
+    });
+
+    it('should drop the SDK response metadata so an unchanged package hashes the same', () => {
+      const withMetadata = { ...describedPackage, $metadata: { requestId: 'r-1', attempts: 2 } };
+      expect(normaliseVersion(withMetadata, GROUP_ARN).vendorAttributes).not.toHaveProperty('$metadata');
+    });
+
+    it('should take the version number from the ARN when ModelPackageVersion is absent', () => {
+      const version = normaliseVersion({ ...describedPackage, ModelPackageVersion: undefined }, GROUP_ARN);
+      expect([version.version, version.versionNumber]).toEqual(['3', 3]);
+    });
+
+    it('should fall back to the IAM identity when there is no Studio user profile', () => {
+      const version = normaliseVersion({ ...describedPackage, CreatedBy: { IamIdentity: { Arn: 'arn:aws:iam::123456789012:user/ci' } } }, GROUP_ARN);
+      expect(version.createdBy).toBe('arn:aws:iam::123456789012:user/ci');
+    });
+
+    it('should reject a package without an ARN', () => {
+      expect(() => normaliseVersion({ ...describedPackage, ModelPackageArn: undefined }, GROUP_ARN)).toThrow(NormaliseError);
+    });
+  });
+
+  describe('observedStage', () => {
+    it.each([
+      [{ ModelApprovalStatus: 'PendingManualApproval' }, 'NONE', 'PendingManualApproval'],
+      [{ ModelApprovalStatus: 'Approved' }, 'STAGING', 'Approved'],
+      [{ ModelApprovalStatus: 'Rejected' }, 'ARCHIVED', 'Rejected'],
+      [{ ModelApprovalStatus: 'Approved', ModelLifeCycle: { Stage: 'Staging', StageStatus: 'InProgress' } }, 'STAGING', 'Staging'],
+      [{ ModelApprovalStatus: 'Approved', ModelLifeCycle: { Stage: 'Production', StageStatus: 'Approved' } }, 'PRODUCTION', 'Production'],
+      [{ ModelApprovalStatus: 'Approved', ModelLifeCycle: { Stage: 'Shadow-EU', StageStatus: 'InProgress' } }, 'UNKNOWN', 'Shadow-EU'],
+      [{}, 'NONE', null],
+    ] as const)('should map %j to %s', (pkg, stage, raw) => {
+      expect(observedStage(pkg as never)).toEqual({ stage, raw });
+    });
+  });
+
+  describe('normaliseGroup', () => {
+    it('should take the owner from the latest version before the group tag', () => {
+      const model = normaliseGroup(groupSummary, [{ Key: 'owner', Value: 'ml-platform' }, { Key: 'team', Value: 'risk' }], describedPackage, context);
+      expect(model).toMatchObject({
+        externalId: GROUP_ARN,
+        name: 'churn-model',
+        description: 'Customer churn classifier',
+        owner: 'risk-team',
+        tags: { owner: 'ml-platform', team: 'risk' },
+        updatedAt: null,
+        deepLink: 'https://us-east-1.console.aws.amazon.com/sagemaker/home?region=us-east-1#/model-registry/churn-model',
+      });
+      expect(model.createdAt).toEqual(new Date(1714550400123));
+    });
+
+    it('should fall back to the owner tag, then to the latest version creator', () => {
+      const noOwner = { ...describedPackage, CustomerMetadataProperties: {} };
+      expect(normaliseGroup(groupSummary, [{ Key: 'owner', Value: 'ml-platform' }], noOwner, context).owner).toBe('ml-platform');
+      expect(normaliseGroup(groupSummary, [], noOwner, context).owner).toBe('alice');
+      expect(normaliseGroup(groupSummary, [], null, context).owner).toBeNull();
+    });
+
+    it('should reject a group without an ARN', () => {
+      expect(() => normaliseGroup({ ...groupSummary, ModelPackageGroupArn: undefined }, [], null, context)).toThrow('missing ModelPackageGroupArn');
+    });
+  });
+
+  describe('normaliseEndpoint', () => {
+    it('should map a single-variant endpoint onto one deployment of the package behind its model', () => {
+      const [deployment, ...rest] = normaliseEndpoint({ endpoint, config: endpointConfig, packageByModel: new Map([['churn-model-v3', PACKAGE_ARN]]), tags: [{ Key: 'environment', Value: 'production' }] }, context);
+      expect(rest).toEqual([]);
+      expect(deployment).toMatchObject({
+        externalId: ENDPOINT_ARN,
+        name: 'churn-prod',
+        versionExternalId: PACKAGE_ARN,
+        environment: 'production',
+        status: 'InService',
+        servingProduction: true,
+        trafficShare: 1,
+        endpointUrl: 'https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/churn-prod/invocations',
+      });
+      expect(deployment.createdAt).toEqual(new Date(1714740000000));
+      expect(deployment.updatedAt).toEqual(new Date(1714741000000));
+      expect(deployment.vendorAttributes).toMatchObject({ EndpointConfig: { EndpointConfigName: 'churn-prod-config-v3' } });
+    });
+
+    it('should split an endpoint whose variants run different packages into one deployment per variant', () => {
+      const v2 = PACKAGE_ARN.replace(/3$/, '2');
+      const split = normaliseEndpoint(
+        {
+          endpoint: { ...endpoint, ProductionVariants: [{ VariantName: 'Champion', CurrentWeight: 0.9 }, { VariantName: 'Challenger', CurrentWeight: 0.1 }] },
+          config: { ...endpointConfig, ProductionVariants: [{ VariantName: 'Champion', ModelName: 'churn-model-v3', InitialVariantWeight: 1 }, { VariantName: 'Challenger', ModelName: 'churn-model-v2', InitialVariantWeight: 1 }] },
+          packageByModel: new Map([['churn-model-v3', PACKAGE_ARN], ['churn-model-v2', v2]]),
+          tags: [],
+        },
+        context,
+      );
+      expect(split.map((d) => [d.externalId, d.name, d.versionExternalId, d.trafficShare])).toEqual([
+        [`${ENDPOINT_ARN}#Champion`, 'churn-prod/Champion', PACKAGE_ARN, 0.9],
+        [`${ENDPOINT_ARN}#Challenger`, 'churn-prod/Challenger', v2, 0.1],
+      ]);
+    });
+
+    it('should keep an endpoint whose config is gone, unlinked and out of service', () => {
+      const [deployment] = normaliseEndpoint({ endpoint: { ...endpoint, EndpointStatus: 'OutOfService' }, config: null, packageByModel: new Map(), tags: [] }, context);
+      expect(deployment).toMatchObject({ externalId: ENDPOINT_ARN, versionExternalId: null, trafficShare: null, servingProduction: false, environment: null });
+    });
+  });
+
+  describe('modelPackageReference', () => {
+    it('should read the primary container, then the first container naming a package', () => {
+      expect(modelPackageReference({ PrimaryContainer: { ModelPackageName: PACKAGE_ARN } })).toBe(PACKAGE_ARN);
+      expect(modelPackageReference({ Containers: [{ Image: 'pre:1' }, { ModelPackageName: 'churn-model' }] })).toBe('churn-model');
+      expect(modelPackageReference({ PrimaryContainer: { Image: 'x:1', ModelDataUrl: 's3://a/b' } })).toBeNull();
+    });
+  });
+});
