@@ -80,6 +80,8 @@ const envSchema = z.object({
   /** Allow source URLs on private/loopback addresses (on by default: vendors often run inside the network). */
   ALLOW_PRIVATE_SOURCE_URLS: booleanFlag(true),
   WORKER_CONCURRENCY: intInRange(4, 1, 64),
+  /** How long a worker holds a job's lock between renewals; a killed worker's job moves to another after about this long. */
+  WORKER_LOCK_MS: intInRange(30_000, 2_000, 600_000),
 });
 
 export type Role = (typeof ROLE_NAMES)[number];
@@ -97,7 +99,7 @@ export interface HubConfig {
     oidc: { jwksUrl: string; issuer: string | null; audience: string | null; rolesClaim: string; roleMap: Record<string, Role[]> | null; clockSkewSeconds: number } | null;
   };
   governance: { changeRequestTtlDays: number };
-  sync: { staleSourceHours: number; maxDeleteShare: number; allowPrivateSourceUrls: boolean; workerConcurrency: number };
+  sync: { staleSourceHours: number; maxDeleteShare: number; allowPrivateSourceUrls: boolean; workerConcurrency: number; workerLockMs: number };
   dataDir: string;
 }
 
@@ -135,7 +137,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd())
         : null,
     },
     governance: { changeRequestTtlDays: e.CHANGE_REQUEST_TTL_DAYS },
-    sync: { staleSourceHours: e.STALE_SOURCE_HOURS, maxDeleteShare: e.MAX_DELETE_SHARE, allowPrivateSourceUrls: e.ALLOW_PRIVATE_SOURCE_URLS, workerConcurrency: e.WORKER_CONCURRENCY },
+    sync: { staleSourceHours: e.STALE_SOURCE_HOURS, maxDeleteShare: e.MAX_DELETE_SHARE, allowPrivateSourceUrls: e.ALLOW_PRIVATE_SOURCE_URLS, workerConcurrency: e.WORKER_CONCURRENCY, workerLockMs: e.WORKER_LOCK_MS },
     dataDir,
   });
 }

@@ -1,0 +1,67 @@
+import { AuthenticationError, RateLimitError } from '../../connectors/contract.js';
+import type { Logger } from '../logger.js';
+import type { SyncService } from '../sync/sync.service.js';
+import type { SyncJobData, WriteBackJobData } from './queues.js';
+
+/**
+ * What a job does, independent of who runs it (BullMQ worker or the in-process runner). Both runners call exactly
+ * these functions, so there is one implementation of sync and write-back logic.
+ */
+export interface JobHandlers {
+  sync(data: SyncJobData, context: { jobId: string | null; attempt: number; signal: AbortSignal }): Promise<void>;
+  writeBack(data: WriteBackJobData, context: { jobId: string | null; attempt: number }): Promise<void>;
+  maintenance(): Promise<void>;
+}
+
+/** How a failed job should be treated by the runner. */
+export type FailureClass = { kind: 'unrecoverable'; message: string } | { kind: 'rate-limited'; retryAfterMs: number } | { kind: 'retry' };
+
+/** Credentials errors are not retried; throttling slows the vendor's queue; everything else retries with backoff. */
+export function classifyFailure(error: unknown): FailureClass {
+  if (error instanceof AuthenticationError) return { kind: 'unrecoverable', message: error.message };
+  if (error instanceof RateLimitError) return { kind: 'rate-limited', retryAfterMs: error.retryAfterMs ?? 30_000 };
+  return { kind: 'retry' };
+}
+
+export interface WriteBackDeliverer {
+  /** Delivers one applied change request's write-back; throws when it should be retried later. */
+  deliver(changeRequestId: string): Promise<string>;
+  /** Change requests whose write-back is due (pending, or waiting to retry), for the sweep. */
+  pendingDue(limit: number): Promise<string[]>;
+}
+
+export interface MaintenanceTasks {
+  /** Closes change requests past their expiry. */
+  expireDueRequests(): Promise<unknown>;
+}
+
+export function createJobHandlers(deps: {
+  sync: SyncService;
+  writeBacks: WriteBackDeliverer;
+  governance: MaintenanceTasks;
+  enqueueWriteBack: (changeRequestId: string) => Promise<void>;
+  logger: Logger;
+}): JobHandlers {
+  return {
+    async sync(data, context) {
+      const trigger = context.attempt > 0 ? 'retry' : data.trigger;
+      const result = await deps.sync.runJob({ sourceId: data.sourceId, trigger, jobId: context.jobId, signal: context.signal });
+      if (result.status === 'skipped') {
+        deps.logger.info({ sourceId: data.sourceId, activeRunId: result.active.id, jobId: context.jobId }, 'sync skipped: the source already has a run in progress');
+        return;
+      }
+      // The run row already says FAILED; rethrowing hands the job back to the runner's retry policy.
+      if (result.error) throw result.error;
+    },
+    async writeBack(data) {
+      await deps.writeBacks.deliver(data.changeRequestId);
+    },
+    async maintenance() {
+      const { abandoned } = await deps.sync.sweep();
+      if (abandoned.length > 0) deps.logger.warn({ runs: abandoned.map((r) => r.id) }, 'failed sync runs abandoned by stopped workers');
+      await deps.governance.expireDueRequests();
+      // Re-enqueue write-backs that are due (e.g. their job was lost with a Redis restart); jobs are deduplicated by id.
+      for (const id of await deps.writeBacks.pendingDue(500)) await deps.enqueueWriteBack(id);
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import type { Vendor } from '../../connectors/contract.js';
+import type { Logger } from '../logger.js';
+import { classifyFailure, type JobHandlers } from './handlers.js';
+import { MAINTENANCE_EVERY_MS, SYNC_JOB_ATTEMPTS, SYNC_JOB_BACKOFF_MS, WRITEBACK_JOB_ATTEMPTS, WRITEBACK_JOB_BACKOFF_MS, syncQueueName } from './queues.js';
+import type { JobDispatcher, SourceSchedule, SyncTrigger } from './types.js';
+
+/**
+ * The job runner for a hub without Redis (the embedded default): timers instead of BullMQ schedulers, calling the
+ * same handlers with the same retry policy. The one-run-per-source rule needs nothing here: it is enforced by the
+ * database (sync_runs_one_active_uq), exactly as with several BullMQ workers.
+ */
+export class InProcessJobRunner implements JobDispatcher {
+  private handlers: JobHandlers | null = null;
+  private readonly schedules = new Map<string, { timer: NodeJS.Timeout; next: Date; everyMs: number; vendor: Vendor }>();
+  private readonly pending = new Set<Promise<void>>();
+  private readonly controllers = new Set<AbortController>();
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly activeByQueue = new Map<string, number>();
+  private maintenanceTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(private readonly logger: Logger, private readonly options: { retryBaseMs?: number; firstRunDelayMs?: number } = {}) {}
+
+  /** Handlers are attached after construction: they need services that themselves need this dispatcher. */
+  start(handlers: JobHandlers): void {
+    this.handlers = handlers;
+    this.maintenanceTimer = setInterval(() => this.spawn('maintenance', 1, () => this.requireHandlers().maintenance()), MAINTENANCE_EVERY_MS);
+    this.maintenanceTimer.unref();
+  }
+
+  async scheduleSource(source: SourceSchedule): Promise<void> {
+    await this.unscheduleSource(source.id);
+    if (!source.enabled || this.closed) return;
+    const everyMs = source.scheduleSeconds * 1000;
+    const fire = () => {
+      const entry = this.schedules.get(source.id);
+      if (entry) entry.next = new Date(Date.now() + everyMs);
+      void this.enqueueSync(source.id, source.vendor, 'schedule');
+    };
+    // Like a BullMQ `every` scheduler, the first run comes right away, then one per interval.
+    const first = setTimeout(() => {
+      fire();
+      const entry = this.schedules.get(source.id);
+      if (entry) {
+        entry.timer = setInterval(fire, everyMs);
+        entry.timer.unref();
+      }
+    }, this.options.firstRunDelayMs ?? 1_000);
+    first.unref();
+    this.schedules.set(source.id, { timer: first, next: new Date(Date.now() + (this.options.firstRunDelayMs ?? 1_000)), everyMs, vendor: source.vendor });
+  }
+
+  async unscheduleSource(sourceId: string): Promise<void> {
+    const entry = this.schedules.get(sourceId);
+    if (entry) {
+      clearTimeout(entry.timer);
+      clearInterval(entry.timer);
+      this.schedules.delete(sourceId);
+    }
+  }
+
+  async enqueueSync(sourceId: string, vendor: Vendor, trigger: SyncTrigger): Promise<void> {
+    this.spawn(syncQueueName(vendor), SYNC_JOB_ATTEMPTS, (attempt, signal) =>
+      this.requireHandlers().sync({ sourceId, trigger }, { jobId: null, attempt, signal }),
+    );
+  }
+
+  async enqueueWriteBack(changeRequestId: string): Promise<void> {
+    this.spawn('writeback', WRITEBACK_JOB_ATTEMPTS, (attempt) => this.requireHandlers().writeBack({ changeRequestId }, { jobId: null, attempt }), WRITEBACK_JOB_BACKOFF_MS);
+  }
+
+  async queueDepths(): Promise<Array<{ queue: string; waiting: number; active: number; delayed: number; failed: number }>> {
+    return [...this.activeByQueue.entries()].map(([queue, active]) => ({ queue, waiting: 0, active, delayed: 0, failed: 0 }));
+  }
+
+  async nextRuns(): Promise<Map<string, Date>> {
+    return new Map([...this.schedules.entries()].map(([id, entry]) => [id, entry.next]));
+  }
+
+  /** Waits for everything started so far (tests and `hub sync`). */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const id of [...this.schedules.keys()]) await this.unscheduleSource(id);
+    if (this.maintenanceTimer) clearInterval(this.maintenanceTimer);
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    for (const controller of this.controllers) controller.abort(new Error('Interrupted by shutdown'));
+    await this.idle();
+  }
+
+  private requireHandlers(): JobHandlers {
+    if (!this.handlers) throw new Error('InProcessJobRunner.start() was not called');
+    return this.handlers;
+  }
+
+  /** Runs a task now, retrying with exponential backoff like a BullMQ job with `attempts`. */
+  private spawn(queue: string, attempts: number, task: (attempt: number, signal: AbortSignal) => Promise<void>, backoffMs = SYNC_JOB_BACKOFF_MS, attempt = 0): void {
+    if (this.closed) return;
+    const controller = new AbortController();
+    this.controllers.add(controller);
+    this.activeByQueue.set(queue, (this.activeByQueue.get(queue) ?? 0) + 1);
+    const running = (async () => {
+      try {
+        await task(attempt, controller.signal);
+      } catch (error) {
+        const failure = classifyFailure(error);
+        const last = attempt + 1 >= attempts || failure.kind === 'unrecoverable' || this.closed;
+        this.logger.warn({ queue, attempt, err: (error as Error).message, willRetry: !last }, 'job failed');
+        if (!last) {
+          const delay = failure.kind === 'rate-limited' ? failure.retryAfterMs : (this.options.retryBaseMs ?? backoffMs) * 2 ** attempt;
+          const timer = setTimeout(() => {
+            this.retryTimers.delete(timer);
+            this.spawn(queue, attempts, task, backoffMs, attempt + 1);
+          }, delay);
+          timer.unref();
+          this.retryTimers.add(timer);
+        }
+      } finally {
+        this.controllers.delete(controller);
+        this.activeByQueue.set(queue, (this.activeByQueue.get(queue) ?? 1) - 1);
+      }
+    })();
+    this.pending.add(running);
+    void running.finally(() => this.pending.delete(running));
+  }
+}

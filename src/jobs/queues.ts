@@ -1,0 +1,32 @@
+import { VENDORS, type Vendor } from '../../connectors/contract.js';
+
+/**
+ * Queue and scheduler names (STYLE §5). One sync queue per vendor, because a BullMQ worker's rate limiter covers its
+ * whole queue: a throttling vendor slows only its own queue. Every key shares the hash-tagged prefix (`{hub}` by
+ * default), so all of them live in one Redis Cluster slot, as BullMQ requires for its multi-key scripts.
+ */
+export const syncQueueName = (vendor: Vendor) => `sync-${vendor}`;
+export const WRITEBACK_QUEUE = 'writeback';
+export const MAINTENANCE_QUEUE = 'maintenance';
+export const ALL_QUEUES = [...VENDORS.map(syncQueueName), WRITEBACK_QUEUE, MAINTENANCE_QUEUE];
+
+export const syncSchedulerId = (sourceId: string) => `sync:${sourceId}`;
+export const MAINTENANCE_SCHEDULER_ID = 'maintenance:sweep';
+
+/** Job payloads: ids only, never settings or secrets. */
+export interface SyncJobData {
+  sourceId: string;
+  trigger: 'schedule' | 'manual' | 'retry';
+}
+export interface WriteBackJobData {
+  changeRequestId: string;
+}
+
+/** Retry policy of sync jobs: a failed run is retried as a new run (trigger `retry`) with exponential backoff. */
+export const SYNC_JOB_ATTEMPTS = 3;
+export const SYNC_JOB_BACKOFF_MS = 10_000;
+/** Write-backs retry for longer: the vendor must eventually hear about an approved change. */
+export const WRITEBACK_JOB_ATTEMPTS = 12;
+export const WRITEBACK_JOB_BACKOFF_MS = 5_000;
+/** How often the maintenance sweep runs (abandoned runs, stale sources, expiring requests, due write-backs). */
+export const MAINTENANCE_EVERY_MS = 60_000;

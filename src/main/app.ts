@@ -1,0 +1,144 @@
+import { hostname } from 'node:os';
+import type { ConnectorDeps } from '../../connectors/contract.js';
+import { ApiKeyService } from '../auth/api-key.service.js';
+import { createAuthenticator } from '../auth/authenticate.js';
+import { SecretBox, verifyStoredSecrets } from '../auth/secret-box.js';
+import type { HubConfig } from '../config.js';
+import { openDatabase, type DatabaseHandle } from '../db/client.js';
+import { migrate } from '../db/migrate.js';
+import { AuditRecorder } from '../governance/audit.js';
+import { AuditService } from '../governance/audit.service.js';
+import { GovernanceService } from '../governance/governance.service.js';
+import { seedDefaultPolicies } from '../governance/policy.repository.js';
+import { WriteBackService } from '../governance/write-back.service.js';
+import type { HubServices } from '../graphql/services.js';
+import { InventoryReadService } from '../inventory/inventory-read.service.js';
+import { InventoryWriter } from '../inventory/writer.js';
+import { BullMqDispatcher, BullMqWorkerPool } from '../jobs/bullmq.js';
+import { createJobHandlers } from '../jobs/handlers.js';
+import { InProcessJobRunner } from '../jobs/in-process.js';
+import type { JobDispatcher } from '../jobs/types.js';
+import type { Logger } from '../logger.js';
+import { HubMetrics } from '../observability/metrics.js';
+import { registerStateGauges } from '../observability/state-gauges.js';
+import { SourceService } from '../sources/source.service.js';
+import { FindingsReconciler } from '../sync/findings.js';
+import { DEFAULT_SYNC_OPTIONS, SyncService, type SyncServiceOptions } from '../sync/sync.service.js';
+
+/**
+ * The composition root shared by every command: opens storage, migrates, wires services and the job layer.
+ * `hub serve` uses the services without job workers, `hub worker` the workers without HTTP, `hub start` both.
+ */
+export interface Hub {
+  config: Readonly<HubConfig>;
+  database: DatabaseHandle;
+  services: HubServices;
+  jobs: JobDispatcher;
+  metrics: HubMetrics;
+  logger: Logger;
+  authenticate: ReturnType<typeof createAuthenticator>;
+  /** Starts consuming jobs (BullMQ workers, or the in-process runner's timers) and registers every source's schedule. */
+  startWorkers(): Promise<void>;
+  /** Pings Redis when configured (readiness). */
+  pingQueue(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HubOverrides {
+  /** Connector overrides (tests: short retries). */
+  connectorDeps?: Partial<ConnectorDeps>;
+  sync?: Partial<SyncServiceOptions>;
+  /** BullMQ lock/stalled intervals (tests shorten them to see stalled-job recovery quickly). */
+  worker?: { lockDurationMs?: number; stalledIntervalMs?: number };
+  metrics?: HubMetrics;
+}
+
+export async function createHub(config: Readonly<HubConfig>, logger: Logger, overrides: HubOverrides = {}): Promise<Hub> {
+  const database = await openDatabase(config.database);
+  try {
+    await migrate(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const { db } = database;
+  const metrics = overrides.metrics ?? new HubMetrics();
+  const audit = new AuditRecorder();
+  const secrets = config.secrets.key ? new SecretBox(config.secrets.key, config.secrets.previousKey) : null;
+  // Refuse to start when stored secrets cannot be opened with the configured key: clear error, nothing modified.
+  await verifyStoredSecrets(db, secrets);
+  await seedDefaultPolicies(db);
+
+  const bull = config.redis ? new BullMqDispatcher({ url: config.redis.url, prefix: config.redis.prefix, logger, metrics }) : null;
+  const inProcess = bull ? null : new InProcessJobRunner(logger);
+  const jobs: JobDispatcher = bull ?? inProcess!;
+
+  const sources = new SourceService({ db, secrets, jobs, audit, logger, urlPolicy: { allowPrivate: config.sync.allowPrivateSourceUrls } });
+  const apiKeys = new ApiKeyService({ db, audit, logger });
+  const governance = new GovernanceService({ db, audit, jobs, logger, changeRequestTtlDays: config.governance.changeRequestTtlDays });
+  const writer = new InventoryWriter(db, { defaultMaxDeleteShare: config.sync.maxDeleteShare });
+  const sync = new SyncService({
+    db,
+    writer,
+    loadConnector: (sourceId, deps) => sources.loadConnector(sourceId, deps),
+    jobs: () => jobs,
+    audit,
+    findings: new FindingsReconciler(audit),
+    logger,
+    metrics,
+    workerId: `${hostname()}:${process.pid}`,
+    options: {
+      ...DEFAULT_SYNC_OPTIONS,
+      // A run is abandoned once its heartbeat is older than the job lock: by then BullMQ hands the job to another worker.
+      staleRunMs: Math.max(DEFAULT_SYNC_OPTIONS.heartbeatMs * 3, config.sync.workerLockMs - 1_000),
+      maxDeleteShare: config.sync.maxDeleteShare, staleSourceHours: config.sync.staleSourceHours, connectorDeps: overrides.connectorDeps, ...overrides.sync },
+  });
+  const writeBacks = new WriteBackService({ db, audit, logger, loadConnector: (sourceId) => sources.loadConnector(sourceId, { logger, ...overrides.connectorDeps }) });
+  const services: HubServices = { inventory: new InventoryReadService(db), sources, apiKeys, governance, audit: new AuditService({ db }), sync };
+  registerStateGauges(metrics, db, jobs);
+
+  let pool: BullMqWorkerPool | null = null;
+  const handlers = createJobHandlers({ sync, writeBacks, governance, enqueueWriteBack: (id) => jobs.enqueueWriteBack(id), logger });
+
+  return {
+    config,
+    database,
+    services,
+    jobs,
+    metrics,
+    logger,
+    authenticate: createAuthenticator({ apiKeys, oidc: config.auth.oidc }),
+    async startWorkers() {
+      const schedules = await sources.listSchedules();
+      if (bull && config.redis) {
+        pool = new BullMqWorkerPool({
+          url: config.redis.url,
+          prefix: config.redis.prefix,
+          logger,
+          metrics,
+          handlers,
+          concurrency: config.sync.workerConcurrency,
+          lockDurationMs: config.sync.workerLockMs,
+          stalledIntervalMs: config.sync.workerLockMs,
+          ...overrides.worker,
+        });
+        pool.start();
+        // Idempotent: upsert means restarts create no duplicate schedulers.
+        for (const schedule of schedules) await bull.scheduleSource(schedule);
+        await bull.pruneSchedules(new Set(schedules.filter((s) => s.enabled).map((s) => s.id)));
+        await bull.ensureMaintenanceSchedule();
+      } else {
+        inProcess!.start(handlers);
+        for (const schedule of schedules) await inProcess!.scheduleSource(schedule);
+      }
+    },
+    async pingQueue() {
+      if (bull) await bull.ping();
+    },
+    async close() {
+      await pool?.close();
+      await jobs.close();
+      await database.close();
+    },
+  };
+}

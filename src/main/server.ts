@@ -1,0 +1,162 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { migrationsApplied } from '../db/migrate.js';
+import { buildHubSchema } from '../graphql/build-schema.js';
+import { createGraphQLHttpHandler } from '../graphql/http-handler.js';
+import type { Hub } from './app.js';
+
+/**
+ * The HTTP surface: /graphql, /healthz (process up), /readyz (database reachable, migrations applied, Redis reachable
+ * when configured) and /metrics. Everything but the probes requires authentication; /metrics too, unless it is served
+ * on its own port (METRICS_PORT) or METRICS_PUBLIC is set.
+ */
+export interface HttpServer {
+  url: string;
+  server: Server;
+  metricsServer: Server | null;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1_000_000;
+
+export async function startHttpServer(hub: Hub): Promise<HttpServer> {
+  const { config, logger, metrics } = hub;
+  const schema = await buildHubSchema(hub.services);
+  const graphql = createGraphQLHttpHandler({
+    schema,
+    services: hub.services,
+    authenticate: hub.authenticate,
+    logger,
+    limits: { maxPageSize: config.http.maxPageSize, maxDepth: config.http.maxDepth, maxCost: config.http.maxCost, maxBodyBytes: MAX_BODY_BYTES },
+    onRequest: ({ operationName, status, durationMs }) => {
+      const operation = metricLabel(operationName);
+      metrics.graphqlRequests.inc({ operation, outcome: status < 400 ? 'ok' : 'error' });
+      metrics.graphqlLatency.observe({ operation }, durationMs / 1000);
+    },
+  });
+
+  let migrationsKnownApplied = false;
+  const readiness = async (): Promise<Record<string, string>> => {
+    const checks: Record<string, string> = {};
+    await hub.database.ping().then(
+      () => (checks.database = 'ok'),
+      (error: Error) => (checks.database = `unreachable: ${error.message}`),
+    );
+    if (checks.database === 'ok') {
+      migrationsKnownApplied ||= await migrationsApplied(hub.database);
+      checks.migrations = migrationsKnownApplied ? 'ok' : 'pending';
+    }
+    if (config.redis) {
+      await withTimeout(hub.pingQueue(), 2_000).then(
+        () => (checks.redis = 'ok'),
+        (error: Error) => (checks.redis = `unreachable: ${error.message}`),
+      );
+    }
+    return checks;
+  };
+
+  const serveMetrics = async (res: ServerResponse) => {
+    const { contentType, body } = await metrics.render();
+    res.writeHead(200, { 'content-type': contentType }).end(body);
+  };
+
+  const handler = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    try {
+      if (path === '/healthz') return json(res, 200, { status: 'ok' });
+      if (path === '/readyz') {
+        const checks = await readiness();
+        const ready = Object.values(checks).every((v) => v === 'ok');
+        return json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks });
+      }
+      if (path === '/metrics' && config.metrics.port === null) {
+        if (!config.metrics.public) {
+          const principal = await hub.authenticate(req).catch(() => null);
+          if (!principal) return json(res, 401, { error: 'authentication required for /metrics (or set METRICS_PUBLIC=true / METRICS_PORT)' });
+        }
+        return serveMetrics(res);
+      }
+      if (path === '/graphql') return graphql.handle(req, res);
+      if (path === '/') {
+        res.writeHead(302, { location: '/graphql' }).end();
+        return;
+      }
+      return json(res, 404, { error: `no route ${path}; the API is at /graphql` });
+    } catch (error) {
+      logger.error({ err: error, path }, 'unhandled error in HTTP handler');
+      if (!res.headersSent) json(res, 500, { error: 'internal error' });
+      else res.destroy();
+    }
+  };
+
+  const server = createServer((req, res) => void handler(req, res));
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 120_000;
+  await listen(server, config.http.port, config.http.host);
+  const address = server.address() as AddressInfo;
+
+  let metricsServer: Server | null = null;
+  if (config.metrics.port !== null) {
+    metricsServer = createServer((req, res) => {
+      if ((req.url ?? '').split('?')[0] !== '/metrics') return json(res, 404, { error: 'only /metrics is served here' });
+      serveMetrics(res).catch(() => json(res, 500, { error: 'metrics unavailable' }));
+    });
+    await listen(metricsServer, config.metrics.port, config.http.host);
+  }
+
+  const url = `http://${address.address === '::' ? '127.0.0.1' : address.address}:${address.port}`;
+  logger.info({ url: `${url}/graphql` }, 'HTTP server listening');
+  return {
+    url,
+    server,
+    metricsServer,
+    async close() {
+      await graphql.stop();
+      await Promise.all([closeServer(server), metricsServer ? closeServer(metricsServer) : undefined]);
+    },
+  };
+}
+
+/**
+ * Operation names come from clients: bound the label set so a hostile client cannot blow up /metrics cardinality.
+ */
+const seenOperations = new Set<string>();
+function metricLabel(operationName: string | null): string {
+  if (!operationName) return 'anonymous';
+  if (!/^[A-Za-z_]\w{0,63}$/.test(operationName)) return 'invalid';
+  if (seenOperations.has(operationName)) return operationName;
+  if (seenOperations.size >= 200) return 'other';
+  seenOperations.add(operationName);
+  return operationName;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 5_000).unref();
+  });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => {
+      setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref();
+    }),
+  ]);
+}

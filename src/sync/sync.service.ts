@@ -1,0 +1,209 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Connector, ConnectorDeps, NormalisedBatch, Vendor } from '../../connectors/contract.js';
+import type { Principal } from '../auth/principal.js';
+import type { Db } from '../db/client.js';
+import { sources, type SourceRow, type SyncRunRow } from '../db/schema/index.js';
+import { NotFoundError } from '../errors.js';
+import type { AuditRecorder } from '../governance/audit.js';
+import type { InventoryWriter } from '../inventory/writer.js';
+import type { TombstoneResult } from '../inventory/types.js';
+import type { JobDispatcher, SyncTrigger } from '../jobs/types.js';
+import type { Logger } from '../logger.js';
+import type { HubMetrics } from '../observability/metrics.js';
+import type { FindingsReconciler } from './findings.js';
+import { SyncRunRepository, type RunCounts } from './run-repository.js';
+
+export interface SyncServiceOptions {
+  /** Default deletion guard share for sources without their own. */
+  maxDeleteShare: number;
+  staleSourceHours: number;
+  /** How often a running sync proves it is alive. */
+  heartbeatMs: number;
+  /** A RUNNING run whose heartbeat is older than this was abandoned by a dead worker. Must exceed heartbeatMs several times. */
+  staleRunMs: number;
+  /** A QUEUED run nobody picked up for this long is failed (queue lost, workers down). */
+  queuedTimeoutMs: number;
+  /** Overrides for connectors (timeouts, retry policy, page size). */
+  connectorDeps?: Partial<ConnectorDeps>;
+}
+
+export const DEFAULT_SYNC_OPTIONS: Omit<SyncServiceOptions, 'maxDeleteShare' | 'staleSourceHours'> = {
+  heartbeatMs: 5_000,
+  staleRunMs: 25_000,
+  queuedTimeoutMs: 6 * 3_600_000,
+};
+
+export interface SyncServiceDeps {
+  db: Db;
+  writer: InventoryWriter;
+  /** Builds the source's connector with its decrypted secret (SourceService.loadConnector). */
+  loadConnector: (sourceId: string, deps: ConnectorDeps) => Promise<{ source: SourceRow; connector: Connector }>;
+  /** The job layer; a function because the dispatcher is built after the service (it runs the service's handlers). */
+  jobs: () => Pick<JobDispatcher, 'enqueueSync'>;
+  audit: AuditRecorder;
+  findings: FindingsReconciler;
+  logger: Logger;
+  metrics?: HubMetrics;
+  /** Identifies this process in run rows (host:pid). */
+  workerId: string;
+  options: SyncServiceOptions;
+}
+
+export interface SyncJob {
+  sourceId: string;
+  trigger: SyncTrigger;
+  jobId?: string | null;
+  signal?: AbortSignal;
+  /** Called after each page with the counts so far (CLI progress). */
+  onProgress?: (counts: RunCounts) => void;
+}
+
+export type SyncJobResult = { status: 'ran'; run: SyncRunRow; error: unknown } | { status: 'skipped'; active: SyncRunRow };
+
+/**
+ * One sync run of one source: stream the connector's batches into the inventory writer, tombstone after a complete
+ * listing (guarded), record the run, reconcile findings. Used by both job runners (BullMQ and in-process) and by
+ * `hub sync`; there is no second implementation.
+ */
+export class SyncService {
+  private readonly runs: SyncRunRepository;
+
+  constructor(private readonly deps: SyncServiceDeps) {
+    this.runs = new SyncRunRepository(deps.db);
+  }
+
+  /**
+   * A manual sync request (API, CLI). Returns the source's queued/running run when there is one — the request is
+   * answered with the run in progress, never queued twice — otherwise a new QUEUED run, and asks a worker for it.
+   */
+  async triggerSync(sourceId: string, actor: Principal, requestId: string | null = null): Promise<{ run: SyncRunRow; alreadyRunning: boolean }> {
+    const source = await this.liveSource(sourceId);
+    await this.runs.failAbandoned(sourceId, this.deps.options.staleRunMs, this.deps.options.queuedTimeoutMs);
+    const claim = await this.runs.claim(sourceId, 'manual', 'QUEUED', null, null);
+    if (!claim.claimed) return { run: claim.active, alreadyRunning: true };
+    await this.deps.audit.record(this.deps.db, { actor, action: 'sync.triggered', entityKind: 'source', entityId: sourceId, after: { runId: claim.run.id }, requestId });
+    await this.deps.jobs().enqueueSync(sourceId, source.vendor as Vendor, 'manual');
+    return { run: claim.run, alreadyRunning: false };
+  }
+
+  /** The job handler: start the queued manual run, or claim a new one; skip when the source is busy. */
+  async runJob(job: SyncJob): Promise<SyncJobResult> {
+    const { sourceId } = job;
+    const workerId = this.deps.workerId;
+    await this.runs.failAbandoned(sourceId, this.deps.options.staleRunMs, this.deps.options.queuedTimeoutMs);
+    let active = await this.runs.active(sourceId);
+    if (active?.status === 'RUNNING' && job.jobId && active.jobId === job.jobId) {
+      // The job queue hands a job to one worker at a time: a RUNNING run of this very job belongs to a worker that died.
+      await this.runs.failRunning(active.id, 'The worker running this sync stopped (crashed or was killed); the job was handed to another worker.');
+      active = await this.runs.active(sourceId);
+    }
+    let run: SyncRunRow;
+    if (active?.status === 'QUEUED' && (await this.runs.start(active.id, job.jobId ?? null, workerId))) {
+      run = (await this.runs.byId(active.id))!;
+    } else {
+      const claim = await this.runs.claim(sourceId, job.trigger, 'RUNNING', job.jobId ?? null, workerId);
+      if (!claim.claimed) return { status: 'skipped', active: claim.active };
+      run = claim.run;
+    }
+    return this.execute(run, job);
+  }
+
+  private async execute(run: SyncRunRow, job: SyncJob): Promise<SyncJobResult> {
+    const { writer, metrics } = this.deps;
+    const logger = this.deps.logger.child({ sourceId: run.sourceId, runId: run.id, jobId: job.jobId ?? undefined });
+    const ctx = { sourceId: run.sourceId, runId: run.id };
+    const counts: RunCounts = { seen: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0, pages: 0 };
+    const recordErrors: Array<Record<string, string>> = [];
+    const started = performance.now();
+    const heartbeat = setInterval(() => {
+      this.runs.heartbeat(run.id, counts).catch((error) => logger.warn({ err: error }, 'sync heartbeat failed'));
+    }, this.deps.options.heartbeatMs);
+    heartbeat.unref();
+
+    let vendor = 'unknown';
+    let guard: TombstoneResult | null = null;
+    let failure: unknown = null;
+    let source: SourceRow | null = null;
+    try {
+      const signal = job.signal ?? new AbortController().signal;
+      const loaded = await this.deps.loadConnector(run.sourceId, {
+        logger,
+        ...this.deps.options.connectorDeps,
+        onVendorCall: (call) => {
+          metrics?.vendorCalls.inc({ vendor: call.vendor, operation: call.operation, status: String(call.status) });
+          if (call.attempt > 1) metrics?.vendorRetries.inc({ vendor: call.vendor });
+        },
+      });
+      source = loaded.source;
+      vendor = loaded.source.vendor;
+      logger.info({ vendor, trigger: run.trigger }, 'sync started');
+      for await (const batch of loaded.connector.list(signal)) {
+        const result = await writer.writeBatch(ctx, batch);
+        counts.pages += 1;
+        counts.seen += recordCount(batch);
+        counts.created += result.created;
+        counts.updated += result.updated;
+        counts.unchanged += result.unchanged;
+        counts.failed += result.failed;
+        for (const error of result.errors) {
+          if (recordErrors.length < 500) recordErrors.push({ kind: error.kind, externalId: error.externalId, reason: error.reason });
+        }
+        job.onProgress?.({ ...counts });
+      }
+      const tombstones = await writer.finishListing(ctx, { maxDeleteShare: loaded.source.maxDeleteShare ?? this.deps.options.maxDeleteShare });
+      counts.deleted = tombstones.deleted;
+      guard = tombstones;
+    } catch (error) {
+      failure = error;
+      guard = await writer.abandonListing(ctx, describeError(error)).catch((abandonError: unknown) => {
+        logger.error({ err: abandonError }, 'could not clear the run\'s listing state');
+        return null;
+      });
+    } finally {
+      clearInterval(heartbeat);
+    }
+
+    const status = failure ? 'FAILED' : counts.failed > 0 || guard?.decision.startsWith('REFUSED') ? 'PARTIAL' : 'SUCCEEDED';
+    const finished = await this.deps.db.transaction(async (tx) => {
+      const repo = new SyncRunRepository(tx);
+      const row = await repo.finish(run.id, run.sourceId, { status, counts, deletionGuard: guard, error: failure ? describeError(failure) : null, recordErrors });
+      if (!failure) await this.deps.findings.reconcileSource(tx, run.sourceId, run.id);
+      await this.deps.findings.reconcileStaleSources(tx, this.deps.options.staleSourceHours, run.id);
+      return row;
+    });
+
+    const seconds = (performance.now() - started) / 1000;
+    metrics?.syncRuns.inc({ source: source?.name ?? run.sourceId, vendor, status });
+    metrics?.syncDuration.observe({ vendor, status }, seconds);
+    for (const outcome of ['created', 'updated', 'unchanged', 'deleted', 'failed'] as const) {
+      if (counts[outcome] > 0) metrics?.syncRecords.inc({ vendor, outcome }, counts[outcome]);
+    }
+    const summary = { status, ...counts, seconds: Math.round(seconds * 10) / 10, deletionGuard: guard?.decision };
+    if (failure) logger.warn({ ...summary, error: describeError(failure) }, 'sync failed');
+    else logger.info(summary, 'sync finished');
+    return { status: 'ran', run: finished, error: failure };
+  }
+
+  /** Fails runs abandoned by dead workers and re-evaluates stale sources (the maintenance job). */
+  async sweep(): Promise<{ abandoned: SyncRunRow[] }> {
+    const abandoned = await this.runs.failAbandoned(null, this.deps.options.staleRunMs, this.deps.options.queuedTimeoutMs);
+    await this.deps.db.transaction((tx) => this.deps.findings.reconcileStaleSources(tx, this.deps.options.staleSourceHours, null));
+    return { abandoned };
+  }
+
+  private async liveSource(sourceId: string): Promise<SourceRow> {
+    const [source] = await this.deps.db.select().from(sources).where(and(eq(sources.id, sourceId), isNull(sources.deletedAt))).limit(1);
+    if (!source) throw new NotFoundError(`No source with id ${sourceId}`);
+    return source;
+  }
+}
+
+function recordCount(batch: NormalisedBatch): number {
+  return batch.models.length + batch.versions.length + batch.deployments.length + batch.errors.length;
+}
+
+/** A run-level error in words, without stack traces. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
+  return String(error);
+}
