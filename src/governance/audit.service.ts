@@ -1,0 +1,79 @@
+import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { auditEvents, type AuditEventRow } from '../db/schema/index.js';
+import { queryRows } from '../db/sql.js';
+import { AuditRecorder } from './audit.js';
+import type { Page } from './change-request.repository.js';
+
+/** Filters of `auditEvents(filter, first, after)`. Every field narrows; absent fields do not. */
+export interface AuditEventFilter {
+  entityKind?: string;
+  entityId?: string;
+  actorId?: string;
+  /** Exact actions (`change_request.applied`) or prefixes ending in `.` (`change_request.`). */
+  actions?: string[];
+  since?: Date;
+}
+
+export interface AuditChainVerification {
+  valid: boolean;
+  /** The first event whose hash or link does not match; null when the chain verifies. */
+  firstBrokenSeq: number | null;
+  /** Events checked before the break (all of them when valid). */
+  checked: number;
+}
+
+/** Reads the audit log (newest first, keyset on seq) and verifies its hash chain. Writing is AuditRecorder's job. */
+export class AuditService {
+  private readonly recorder = new AuditRecorder();
+
+  constructor(private readonly deps: { db: Db }) {}
+
+  /** One page, newest first. `afterSeq` is the seq of the last event of the previous page. */
+  async list(filter: AuditEventFilter, page: { first: number; afterSeq?: number | null }): Promise<Page<AuditEventRow>> {
+    const where = conditions(filter);
+    const keyset = page.afterSeq != null ? lt(auditEvents.seq, page.afterSeq) : undefined;
+    const rows = await this.deps.db
+      .select()
+      .from(auditEvents)
+      .where(and(...where, keyset))
+      .orderBy(desc(auditEvents.seq))
+      .limit(page.first + 1);
+    const [{ count }] = await queryRows<{ count: number }>(
+      this.deps.db,
+      sql`select count(*)::int as count from ${auditEvents} where ${where.length ? and(...where) : sql`true`}`,
+    );
+    return { items: rows.slice(0, page.first), hasNextPage: rows.length > page.first, totalCount: Number(count) };
+  }
+
+  /** Events by seq, in the order asked, null where absent (node resolution). */
+  async bySeqs(seqs: readonly number[]): Promise<Array<AuditEventRow | null>> {
+    if (seqs.length === 0) return [];
+    const rows = await this.deps.db.select().from(auditEvents).where(inArray(auditEvents.seq, [...seqs]));
+    const bySeq = new Map(rows.map((r) => [r.seq, r]));
+    return seqs.map((seq) => bySeq.get(seq) ?? null);
+  }
+
+  /** Recomputes every hash from the first event; reports the first edited, inserted or removed one. */
+  async verify(): Promise<AuditChainVerification> {
+    return this.recorder.verify(this.deps.db);
+  }
+}
+
+function conditions(filter: AuditEventFilter): SQL[] {
+  const where: SQL[] = [];
+  if (filter.entityKind) where.push(eq(auditEvents.entityKind, filter.entityKind));
+  if (filter.entityId) where.push(eq(auditEvents.entityId, filter.entityId));
+  if (filter.actorId) where.push(eq(auditEvents.actorId, filter.actorId));
+  if (filter.since) where.push(gte(auditEvents.at, filter.since));
+  if (filter.actions?.length) {
+    const exact = filter.actions.filter((a) => !a.endsWith('.'));
+    const prefixes = filter.actions.filter((a) => a.endsWith('.'));
+    const parts: SQL[] = [];
+    if (exact.length) parts.push(inArray(auditEvents.action, exact));
+    // Prefixes are matched with starts_with, not LIKE, so `_` and `%` in an action name are literal.
+    for (const prefix of prefixes) parts.push(sql`starts_with(${auditEvents.action}, ${prefix})`);
+    where.push(sql`(${sql.join(parts, sql` or `)})`);
+  }
+  return where;
+}

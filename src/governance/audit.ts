@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import { asc, gt, sql } from 'drizzle-orm';
+import type { Executor } from '../db/client.js';
+import { auditEvents, type AuditEventRow } from '../db/schema/index.js';
+import type { Principal } from '../auth/principal.js';
+
+/**
+ * The tamper-evident audit log. Each event carries sha256(previous hash + canonical event); the database refuses
+ * UPDATE/DELETE/TRUNCATE (migration 0001). Events are written in the same transaction as the change they record,
+ * so a change without its audit row cannot commit.
+ */
+export interface AuditEntry {
+  actor: Pick<Principal, 'id' | 'roles'>;
+  /** verb.noun, e.g. `source.created`, `change_request.approved`, `finding.opened`. */
+  action: string;
+  entityKind: string;
+  entityId: string;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+  /** The API request id (or job id) that caused it, for correlation with logs. */
+  requestId?: string | null;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+/** Serialises appends: the chain needs each event to see its predecessor's hash. Held to the end of the transaction. */
+const AUDIT_CHAIN_LOCK = 7_240_002;
+
+/** JSON with sorted keys at every level, so the hash does not depend on key order. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+type HashedFields = Pick<AuditEventRow, 'seq' | 'at' | 'actorId' | 'actorRoles' | 'action' | 'entityKind' | 'entityId' | 'before' | 'after' | 'requestId'>;
+
+export function eventHash(prevHash: string, event: HashedFields): string {
+  const canonical = canonicalJson({
+    seq: event.seq,
+    at: event.at.toISOString(),
+    actorId: event.actorId,
+    actorRoles: event.actorRoles,
+    action: event.action,
+    entityKind: event.entityKind,
+    entityId: event.entityId,
+    before: event.before ?? null,
+    after: event.after ?? null,
+    requestId: event.requestId ?? null,
+  });
+  return createHash('sha256').update(prevHash).update(canonical).digest('hex');
+}
+
+export class AuditRecorder {
+  /**
+   * Appends events inside the caller's transaction (pass `tx`). Takes a transaction-scoped advisory lock so
+   * concurrent writers chain one after another.
+   */
+  async record(tx: Executor, entries: AuditEntry | AuditEntry[]): Promise<AuditEventRow[]> {
+    const list = Array.isArray(entries) ? entries : [entries];
+    if (list.length === 0) return [];
+    await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
+    const [last] = await tx
+      .select({ seq: auditEvents.seq, hash: auditEvents.hash })
+      .from(auditEvents)
+      .orderBy(sql`${auditEvents.seq} desc`)
+      .limit(1);
+    let prevHash = last?.hash ?? GENESIS_HASH;
+    let seq = last?.seq ?? 0;
+    const rows: AuditEventRow[] = [];
+    for (const entry of list) {
+      seq += 1;
+      // Millisecond precision: PGlite stores ms, pg µs; the hash must survive a round trip on both.
+      const at = new Date(Math.floor(Date.now()));
+      const fields: HashedFields = {
+        seq,
+        at,
+        actorId: entry.actor.id,
+        actorRoles: [...entry.actor.roles],
+        action: entry.action,
+        entityKind: entry.entityKind,
+        entityId: entry.entityId,
+        before: jsonSafe(entry.before ?? null),
+        after: jsonSafe(entry.after ?? null),
+        requestId: entry.requestId ?? null,
+      };
+      const hash = eventHash(prevHash, fields);
+      rows.push({ ...fields, prevHash, hash });
+      prevHash = hash;
+    }
+    await tx.insert(auditEvents).values(rows);
+    return rows;
+  }
+
+  /**
+   * Walks the chain in order and recomputes every hash. Returns the first sequence number whose stored hash or
+   * link does not match (an edited, inserted or removed event), or null when the whole chain verifies.
+   */
+  async verify(db: Executor, batchSize = 5_000): Promise<{ valid: boolean; firstBrokenSeq: number | null; checked: number }> {
+    let prevHash = GENESIS_HASH;
+    let expectedSeq = 1;
+    let checked = 0;
+    let cursor = 0;
+    for (;;) {
+      const rows = await db.select().from(auditEvents).where(gt(auditEvents.seq, cursor)).orderBy(asc(auditEvents.seq)).limit(batchSize);
+      if (rows.length === 0) return { valid: true, firstBrokenSeq: null, checked };
+      for (const row of rows) {
+        // A gap in the sequence means an event was removed; the next one breaks the chain there.
+        if (row.seq !== expectedSeq || row.prevHash !== prevHash || eventHash(prevHash, row) !== row.hash) {
+          return { valid: false, firstBrokenSeq: Math.min(row.seq, expectedSeq), checked };
+        }
+        prevHash = row.hash;
+        expectedSeq = row.seq + 1;
+        checked++;
+      }
+      cursor = rows[rows.length - 1].seq;
+    }
+  }
+}
+
+/** Round-trips through JSON so what is hashed is exactly what jsonb stores and returns. */
+function jsonSafe(value: Record<string, unknown> | null): Record<string, unknown> | null {
+  return value === null ? null : (JSON.parse(JSON.stringify(value)) as Record<string, unknown>);
+}

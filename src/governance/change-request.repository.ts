@@ -1,0 +1,165 @@
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../db/client.js';
+import { approvals, changeRequests, modelVersions, models, sources, type ApprovalRow, type ChangeRequestRow } from '../db/schema/index.js';
+import type { Principal } from '../auth/principal.js';
+import { queryRows } from '../db/sql.js';
+
+/** Filters of `changeRequests(filter, first, after)`. Every field narrows; absent fields do not. */
+export interface ChangeRequestFilter {
+  status?: string[];
+  requesterId?: string;
+  /** Only PENDING requests with an open slot the caller could fill (not theirs, not yet decided by them). */
+  eligibleForMe?: boolean;
+  modelId?: string;
+  modelVersionId?: string;
+  vendor?: string;
+  createdAfter?: Date;
+  createdBefore?: Date;
+}
+
+/** Keyset position in the newest-first ordering (created_at desc, id desc). */
+export interface ChangeRequestKey {
+  createdAt: Date;
+  id: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+/** The version a request is about, with what governance needs of its model, read together. */
+export interface VersionContext {
+  id: string;
+  sourceId: string;
+  externalId: string;
+  modelId: string | null;
+  modelExternalId: string | null;
+  lifecycleState: string;
+  deletedAt: Date | null;
+  createdBy: string | null;
+  riskTier: string | null;
+  accountableOwner: string | null;
+}
+
+/** Queries of change requests and their approvals. Writes stay in the service, inside its transactions. */
+export class ChangeRequestRepository {
+  async findById(db: Executor, id: string): Promise<ChangeRequestRow | undefined> {
+    const [row] = await db.select().from(changeRequests).where(eq(changeRequests.id, id));
+    return row;
+  }
+
+  /** Locks the request row: every decision on one request runs one after another. */
+  async lockById(db: Executor, id: string): Promise<ChangeRequestRow | undefined> {
+    const [row] = await db.select().from(changeRequests).where(eq(changeRequests.id, id)).for('update');
+    return row;
+  }
+
+  async findByIds(db: Executor, ids: readonly string[]): Promise<ChangeRequestRow[]> {
+    if (ids.length === 0) return [];
+    return db.select().from(changeRequests).where(inArray(changeRequests.id, [...ids]));
+  }
+
+  async approvalsOf(db: Executor, changeRequestIds: readonly string[]): Promise<ApprovalRow[]> {
+    if (changeRequestIds.length === 0) return [];
+    return db
+      .select()
+      .from(approvals)
+      .where(inArray(approvals.changeRequestId, [...changeRequestIds]))
+      .orderBy(asc(approvals.createdAt), asc(approvals.id));
+  }
+
+  /** Every request of the given versions, newest first. */
+  async byVersions(db: Executor, versionIds: readonly string[]): Promise<ChangeRequestRow[]> {
+    if (versionIds.length === 0) return [];
+    return db
+      .select()
+      .from(changeRequests)
+      .where(inArray(changeRequests.modelVersionId, [...versionIds]))
+      .orderBy(desc(changeRequests.createdAt), desc(changeRequests.id));
+  }
+
+  async versionContext(db: Executor, versionId: string, options: { lock?: boolean } = {}): Promise<VersionContext | undefined> {
+    const query = db
+      .select({
+        id: modelVersions.id,
+        sourceId: modelVersions.sourceId,
+        externalId: modelVersions.externalId,
+        modelId: modelVersions.modelId,
+        modelExternalId: modelVersions.modelExternalId,
+        lifecycleState: modelVersions.lifecycleState,
+        deletedAt: modelVersions.deletedAt,
+        createdBy: modelVersions.createdBy,
+        riskTier: models.riskTier,
+        accountableOwner: models.accountableOwner,
+      })
+      .from(modelVersions)
+      .leftJoin(models, eq(models.id, modelVersions.modelId))
+      .where(eq(modelVersions.id, versionId));
+    // Only the version row is locked: the model's attributes are read, not written.
+    const [row] = options.lock ? await query.for('update', { of: modelVersions }) : await query;
+    return row;
+  }
+
+  /** One page of requests, newest first, with the total matching the filter. */
+  async list(db: Executor, filter: ChangeRequestFilter, page: { first: number; after?: ChangeRequestKey | null }, actor: Principal): Promise<Page<ChangeRequestRow>> {
+    const where = this.conditions(filter, actor);
+    const keyset = page.after
+      ? sql`(${changeRequests.createdAt}, ${changeRequests.id}) < (${page.after.createdAt.toISOString()}::timestamptz, ${page.after.id}::uuid)`
+      : undefined;
+    const rows = await db
+      .select({ request: changeRequests })
+      .from(changeRequests)
+      .innerJoin(modelVersions, eq(modelVersions.id, changeRequests.modelVersionId))
+      .leftJoin(models, eq(models.id, modelVersions.modelId))
+      .innerJoin(sources, eq(sources.id, modelVersions.sourceId))
+      .where(and(...where, keyset))
+      .orderBy(desc(changeRequests.createdAt), desc(changeRequests.id))
+      .limit(page.first + 1);
+    const [{ count }] = await queryRows<{ count: number }>(
+      db,
+      sql`select count(*)::int as count from ${changeRequests}
+          join ${modelVersions} on ${modelVersions.id} = ${changeRequests.modelVersionId}
+          left join ${models} on ${models.id} = ${modelVersions.modelId}
+          join ${sources} on ${sources.id} = ${modelVersions.sourceId}
+          where ${where.length ? and(...where) : sql`true`}`,
+    );
+    return { items: rows.slice(0, page.first).map((r) => r.request), hasNextPage: rows.length > page.first, totalCount: Number(count) };
+  }
+
+  private conditions(filter: ChangeRequestFilter, actor: Principal): SQL[] {
+    const where: SQL[] = [];
+    if (filter.status?.length) where.push(inArray(changeRequests.status, filter.status));
+    if (filter.requesterId) where.push(eq(changeRequests.requesterId, filter.requesterId));
+    if (filter.modelId) where.push(eq(modelVersions.modelId, filter.modelId));
+    if (filter.modelVersionId) where.push(eq(changeRequests.modelVersionId, filter.modelVersionId));
+    if (filter.vendor) where.push(eq(sources.vendor, filter.vendor));
+    if (filter.createdAfter) where.push(sql`${changeRequests.createdAt} >= ${filter.createdAfter.toISOString()}::timestamptz`);
+    if (filter.createdBefore) where.push(sql`${changeRequests.createdAt} < ${filter.createdBefore.toISOString()}::timestamptz`);
+    if (filter.eligibleForMe) where.push(this.eligibleFor(actor));
+    return where;
+  }
+
+  /**
+   * Mirrors segregation.ts's chooseSlot in SQL: pending, not the caller's own, not yet decided by them, and with a
+   * requirement of a role they hold that still has room (VALIDATOR excluded when they own or created the version).
+   */
+  private eligibleFor(actor: Principal): SQL {
+    const isAdmin = actor.roles.includes('ADMIN');
+    const identities = [actor.id, actor.displayName].filter((v) => v && v.trim() !== '').map((v) => v.trim().toLowerCase());
+    const roles = sql.param([...actor.roles]);
+    const ids = sql.param(identities);
+    return sql`(${changeRequests.status} = 'PENDING'
+      and ${changeRequests.requesterId} <> ${actor.id}
+      and not exists (select 1 from ${approvals} a where a.change_request_id = ${changeRequests.id} and a.approver_id = ${actor.id})
+      and exists (
+        select 1 from jsonb_array_elements(${changeRequests.policySnapshot} -> 'requirements') r
+        where ((r ->> 'role') = any(${roles}::text[]) or ${isAdmin})
+          and (r ->> 'count')::int > (select count(*) from ${approvals} a2 where a2.change_request_id = ${changeRequests.id} and a2.slot_role = r ->> 'role')
+          and not ((r ->> 'role') = 'VALIDATOR' and (
+            lower(trim(coalesce(${models.accountableOwner}, ''))) = any(${ids}::text[])
+            or lower(trim(coalesce(${modelVersions.createdBy}, ''))) = any(${ids}::text[])))
+      ))`;
+  }
+}

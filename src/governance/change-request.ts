@@ -1,0 +1,32 @@
+import type { ApprovalRow, ChangeRequestRow } from '../db/schema/index.js';
+import { slotsFor, type PolicySnapshot, type Slot } from './policies.js';
+
+/** Change request statuses. Only PENDING is open; every other one is final. */
+export const CHANGE_REQUEST_STATUSES = ['PENDING', 'APPLIED', 'REJECTED', 'CANCELLED', 'EXPIRED', 'SUPERSEDED'] as const;
+export type ChangeRequestStatus = (typeof CHANGE_REQUEST_STATUSES)[number];
+
+/** Delivery of an applied change to the vendor. Null on the request until it is applied. */
+export const WRITE_BACK_STATUSES = ['PENDING', 'DONE', 'FAILED', 'UNSUPPORTED'] as const;
+export type WriteBackState = (typeof WRITE_BACK_STATUSES)[number];
+
+export interface Evidence {
+  title: string;
+  url: string;
+}
+
+/** A slot of a request with the decision that filled it, if any. */
+export interface SlotState extends Slot {
+  approval: ApprovalRow | null;
+}
+
+export function snapshotOf(request: Pick<ChangeRequestRow, 'policySnapshot'>): PolicySnapshot {
+  return request.policySnapshot as unknown as PolicySnapshot;
+}
+
+/** The request's slots in policy order, each with the approval filling it. */
+export function slotStates(request: Pick<ChangeRequestRow, 'policySnapshot'>, decisions: readonly ApprovalRow[]): SlotState[] {
+  return slotsFor(snapshotOf(request).requirements).map((slot) => ({
+    ...slot,
+    approval: decisions.find((a) => a.slotRole === slot.role && a.slotIndex === slot.index) ?? null,
+  }));
+}

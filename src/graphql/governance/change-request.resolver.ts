@@ -1,0 +1,136 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Principal } from '../../auth/principal.js';
+import type { ApprovalRow, ChangeRequestRow } from '../../db/schema/index.js';
+import { slotStates, snapshotOf, type SlotState } from '../../governance/change-request.js';
+import type { ModelVersionRecord } from '../../inventory/queries/records.js';
+import { READ_ROLES } from '../auth-checker.js';
+import type { GraphQLContext } from '../context.js';
+import { ModelVersion } from '../inventory/model-version.type.js';
+import type { ConnectionResult } from '../relay/connection.js';
+import { fromGlobalId } from '../relay/global-id.js';
+import type { HubServices } from '../services.js';
+import { Approval, ApprovalSlot, ChangeRequest } from './change-request.type.js';
+import { ChangeRequestConnection, changeRequestsConnection, changeRequestsPage } from './governance-connections.js';
+import { governanceLoaders } from './governance-loaders.js';
+import { ChangeRequestsArgs } from './governance.args.js';
+import { RequestLifecycleTransitionInput } from './governance.input.js';
+import { PolicySnapshot } from './policy.type.js';
+
+const TYPE = 'ChangeRequest';
+
+/**
+ * Change requests: opening, deciding, cancelling and listing them. Approve, reject and cancel are open to every
+ * authenticated role at the schema level on purpose: the service decides, so callers get the precise refusal
+ * (SELF_APPROVAL, ROLE_REQUIRED, OWNER_CANNOT_VALIDATE, …) instead of a generic FORBIDDEN.
+ */
+@Resolver(() => ChangeRequest)
+export class ChangeRequestResolver {
+  constructor(private readonly services: HubServices) {}
+
+  @Authorized(...READ_ROLES)
+  @Query(() => ChangeRequestConnection, { description: 'Change requests, newest first: by status, requester, model, vendor, age, or those awaiting my decision.' })
+  async changeRequests(@Args() args: ChangeRequestsArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionResult<ChangeRequestRow>> {
+    const page = changeRequestsPage(args);
+    const filter = args.filter ?? {};
+    const result = await this.services.governance.listChangeRequests(
+      {
+        status: filter.status ?? undefined,
+        requesterId: filter.requesterId ?? undefined,
+        eligibleForMe: filter.eligibleForMe ?? undefined,
+        modelId: filter.modelId ? fromGlobalId(filter.modelId, 'Model').id : undefined,
+        modelVersionId: filter.modelVersionId ? fromGlobalId(filter.modelVersionId, 'ModelVersion').id : undefined,
+        vendor: filter.vendor ?? undefined,
+        createdAfter: filter.createdAfter ?? undefined,
+        createdBefore: filter.createdBefore ?? undefined,
+      },
+      page,
+      ctx.principal as Principal,
+    );
+    return changeRequestsConnection(result, page.after !== null);
+  }
+
+  @Authorized(...READ_ROLES)
+  @Query(() => ChangeRequest, { nullable: true, description: 'One change request by id.' })
+  changeRequest(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRow | null> {
+    return governanceLoaders(ctx).changeRequest.load(fromGlobalId(id, TYPE).id);
+  }
+
+  @Authorized('DATA_SCIENTIST', 'OPERATOR', 'ADMIN')
+  @Mutation(() => ChangeRequest, { description: 'Asks for a version to move to another governed state, under the policy that applies now.' })
+  requestLifecycleTransition(@Arg('input', () => RequestLifecycleTransitionInput) input: RequestLifecycleTransitionInput, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRow> {
+    return this.services.governance.requestLifecycleTransition(
+      {
+        modelVersionId: fromGlobalId(input.modelVersionId, 'ModelVersion').id,
+        toState: input.toState,
+        justification: input.justification,
+        evidence: input.evidence.map((e) => ({ title: e.title, url: e.url })),
+        replacesVersionId: input.replacesVersionId ? fromGlobalId(input.replacesVersionId, 'ModelVersion').id : null,
+      },
+      ctx.principal as Principal,
+      { requestId: ctx.requestId },
+    );
+  }
+
+  @Authorized(...READ_ROLES)
+  @Mutation(() => ChangeRequest, { description: 'Fills one approval slot you are eligible for; the last slot applies the change.' })
+  approveChangeRequest(
+    @Arg('id', () => ID) id: string,
+    @Arg('comment', () => String, { nullable: true }) comment: string | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ChangeRequestRow> {
+    return this.services.governance.approveChangeRequest(fromGlobalId(id, TYPE).id, comment, ctx.principal as Principal, { requestId: ctx.requestId });
+  }
+
+  @Authorized(...READ_ROLES)
+  @Mutation(() => ChangeRequest, { description: 'Rejects the request (a comment is required); final.' })
+  rejectChangeRequest(@Arg('id', () => ID) id: string, @Arg('comment', () => String) comment: string, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRow> {
+    return this.services.governance.rejectChangeRequest(fromGlobalId(id, TYPE).id, comment, ctx.principal as Principal, { requestId: ctx.requestId });
+  }
+
+  @Authorized(...READ_ROLES)
+  @Mutation(() => ChangeRequest, { description: 'Withdraws a pending request (its requester or an ADMIN).' })
+  cancelChangeRequest(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRow> {
+    return this.services.governance.cancelChangeRequest(fromGlobalId(id, TYPE).id, ctx.principal as Principal, { requestId: ctx.requestId });
+  }
+
+  @FieldResolver(() => ModelVersion, { nullable: true, description: 'The version the request is about.' })
+  version(@Root() request: ChangeRequestRow, @Ctx() ctx: GraphQLContext): Promise<ModelVersionRecord | null> {
+    return ctx.loaders.version.load(request.modelVersionId);
+  }
+
+  @FieldResolver(() => ModelVersion, { nullable: true, description: 'The PRODUCTION version this one replaces (retired in the same change), if named.' })
+  replacesVersion(@Root() request: ChangeRequestRow, @Ctx() ctx: GraphQLContext): Promise<ModelVersionRecord | null> | null {
+    return request.replacesVersionId ? ctx.loaders.version.load(request.replacesVersionId) : null;
+  }
+
+  @FieldResolver(() => PolicySnapshot, { description: 'The policy the request was opened under.' })
+  policy(@Root() request: ChangeRequestRow): PolicySnapshot {
+    const snapshot = snapshotOf(request);
+    return { ...snapshot, riskTier: snapshot.riskTier === '*' ? null : snapshot.riskTier };
+  }
+
+  @FieldResolver(() => [ApprovalSlot], { description: 'Every approval the policy asks for, in order, with the decision filling it.' })
+  async slots(@Root() request: ChangeRequestRow, @Ctx() ctx: GraphQLContext): Promise<SlotState[]> {
+    return slotStates(request, await governanceLoaders(ctx).approvalsByRequest.load(request.id));
+  }
+
+  @FieldResolver(() => [Approval], { description: 'The decisions so far, oldest first.' })
+  approvals(@Root() request: ChangeRequestRow, @Ctx() ctx: GraphQLContext): Promise<ApprovalRow[]> {
+    return governanceLoaders(ctx).approvalsByRequest.load(request.id);
+  }
+}
+
+/** Governance fields on the inventory's ModelVersion. */
+@Resolver(() => ModelVersion)
+export class ModelVersionGovernanceResolver {
+  @FieldResolver(() => ChangeRequest, { nullable: true, description: 'The open (PENDING) change request of this version, if any.' })
+  async changeRequest(@Root() version: ModelVersionRecord, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRow | null> {
+    const requests = await governanceLoaders(ctx).requestsByVersion.load(version.id);
+    return requests.find((r) => r.status === 'PENDING') ?? null;
+  }
+
+  @FieldResolver(() => [ChangeRequest], { description: 'Every change request of this version, newest first.' })
+  changeRequests(@Root() version: ModelVersionRecord, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRow[]> {
+    return governanceLoaders(ctx).requestsByVersion.load(version.id);
+  }
+}

@@ -1,0 +1,59 @@
+import { InputError } from '../../errors.js';
+import type { ChangeRequestRow, AuditEventRow } from '../../db/schema/index.js';
+import type { Page as GovernancePage } from '../../governance/change-request.repository.js';
+import { ConnectionType, toConnection, toPageRequest, type ConnectionResult } from '../relay/connection.js';
+import type { ConnectionArgs } from '../relay/connection.args.js';
+import { AuditEvent } from './audit-event.type.js';
+import { ChangeRequest } from './change-request.type.js';
+
+export const ChangeRequestConnection = ConnectionType(ChangeRequest, 'ChangeRequest', 'change request');
+export const AuditEventConnection = ConnectionType(AuditEvent, 'AuditEvent', 'audit event');
+
+const CHANGE_REQUESTS_SCOPE = 'changeRequests:CREATED:DESC';
+const AUDIT_EVENTS_SCOPE = 'auditEvents:SEQ:DESC';
+/** Audit events are keyed by seq alone; the shared cursor format wants a uuid, so a fixed one fills that place. */
+const NO_UUID = '00000000-0000-0000-0000-000000000000';
+
+type ForwardArgs = { first?: number | null; after?: string | null };
+
+/** Page size and decoded boundary of `changeRequests(first, after)`. */
+export function changeRequestsPage(args: ForwardArgs): { first: number; after: { createdAt: Date; id: string } | null } {
+  const request = toPageRequest(args as ConnectionArgs, CHANGE_REQUESTS_SCOPE);
+  if (!request.boundary) return { first: request.size, after: null };
+  const createdAt = new Date(request.boundary.keys[0] ?? '');
+  if (Number.isNaN(createdAt.getTime())) throw new InputError('Invalid cursor: malformed');
+  return { first: request.size, after: { createdAt, id: request.boundary.id } };
+}
+
+export function changeRequestsConnection(page: GovernancePage<ChangeRequestRow>, hasPrevious: boolean): ConnectionResult<ChangeRequestRow> {
+  return toConnection(
+    {
+      items: page.items.map((record) => ({ record, position: { keys: [record.createdAt.toISOString()], id: record.id } })),
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: hasPrevious,
+      totalCount: async () => page.totalCount,
+    },
+    CHANGE_REQUESTS_SCOPE,
+  );
+}
+
+/** Page size and decoded boundary (a seq) of `auditEvents(first, after)`. */
+export function auditEventsPage(args: ForwardArgs): { first: number; afterSeq: number | null } {
+  const request = toPageRequest(args as ConnectionArgs, AUDIT_EVENTS_SCOPE);
+  if (!request.boundary) return { first: request.size, afterSeq: null };
+  const seq = Number(request.boundary.keys[0]);
+  if (!Number.isSafeInteger(seq) || seq < 1) throw new InputError('Invalid cursor: malformed');
+  return { first: request.size, afterSeq: seq };
+}
+
+export function auditEventsConnection(page: GovernancePage<AuditEventRow>, hasPrevious: boolean): ConnectionResult<AuditEventRow> {
+  return toConnection(
+    {
+      items: page.items.map((record) => ({ record, position: { keys: [String(record.seq)], id: NO_UUID } })),
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: hasPrevious,
+      totalCount: async () => page.totalCount,
+    },
+    AUDIT_EVENTS_SCOPE,
+  );
+}

@@ -1,0 +1,32 @@
+import DataLoader from 'dataloader';
+import type { ApprovalRow, ChangeRequestRow } from '../../db/schema/index.js';
+import type { GraphQLContext } from '../context.js';
+
+/** Governance's request-scoped DataLoaders, kept beside the context (one set per request, gone with it). */
+export interface GovernanceLoaders {
+  changeRequest: DataLoader<string, ChangeRequestRow | null>;
+  approvalsByRequest: DataLoader<string, ApprovalRow[]>;
+  requestsByVersion: DataLoader<string, ChangeRequestRow[]>;
+}
+
+const perRequest = new WeakMap<GraphQLContext, GovernanceLoaders>();
+
+export function governanceLoaders(ctx: GraphQLContext): GovernanceLoaders {
+  let loaders = perRequest.get(ctx);
+  if (!loaders) {
+    const governance = ctx.services.governance;
+    loaders = {
+      changeRequest: new DataLoader((ids) => governance.changeRequestsByIds(ids)),
+      approvalsByRequest: new DataLoader(async (ids) => {
+        const byRequest = await governance.approvalsOf(ids);
+        return ids.map((id) => byRequest.get(id) ?? []);
+      }),
+      requestsByVersion: new DataLoader(async (ids) => {
+        const byVersion = await governance.changeRequestsOfVersions(ids);
+        return ids.map((id) => byVersion.get(id) ?? []);
+      }),
+    };
+    perRequest.set(ctx, loaders);
+  }
+  return loaders;
+}

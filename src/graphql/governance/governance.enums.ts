@@ -1,0 +1,32 @@
+import { registerEnumType } from 'type-graphql';
+import { CHANGE_REQUEST_STATUSES, WRITE_BACK_STATUSES } from '../../governance/change-request.js';
+
+const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
+
+export const ChangeRequestStatus = asEnum(CHANGE_REQUEST_STATUSES);
+export const WriteBackStatus = asEnum(WRITE_BACK_STATUSES);
+export const Decision = asEnum(['APPROVE', 'REJECT'] as const);
+
+registerEnumType(ChangeRequestStatus, {
+  name: 'ChangeRequestStatus',
+  description: 'Where a change request stands. Only PENDING is open; every other status is final.',
+  valuesConfig: {
+    PENDING: { description: 'Open: waiting for its approval slots to be filled.' },
+    APPLIED: { description: 'Every slot approved; the governed state changed (exactly once).' },
+    REJECTED: { description: 'An eligible approver rejected it, with a comment.' },
+    CANCELLED: { description: 'Withdrawn by its requester or an ADMIN.' },
+    EXPIRED: { description: 'Not decided before its expiry.' },
+    SUPERSEDED: { description: 'The version changed state or was tombstoned meanwhile; never applied.' },
+  },
+});
+registerEnumType(WriteBackStatus, {
+  name: 'WriteBackStatus',
+  description: 'Delivery of an applied change to the vendor platform.',
+  valuesConfig: {
+    PENDING: { description: 'Waiting for (or between) delivery attempts.' },
+    DONE: { description: 'The vendor applied it (SageMaker ModelApprovalStatus, MLflow alias, …).' },
+    FAILED: { description: 'Permanently failed; the reason is in writeBackMessage.' },
+    UNSUPPORTED: { description: 'The vendor has no lifecycle write-back; the change is governed in the hub only.' },
+  },
+});
+registerEnumType(Decision, { name: 'Decision', description: 'What an approver decided on a slot.' });

@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
+import type { Db } from '../../../src/db/client.js';
+import { auditEvents, changeRequests, writeBackOutbox } from '../../../src/db/schema/index.js';
+import { AuditRecorder } from '../../../src/governance/audit.js';
+import { WriteBackService } from '../../../src/governance/write-back.service.js';
+import { AuthenticationError, ConnectorError, emptyBatch, type Connector, type LifecycleWriteBack, type WriteBackOutcome } from '../../../connectors/contract.js';
+import { governanceFor, person, seedModel, seedSource, seedVersion, silentLogger, TestClock } from './governance-fixtures.js';
+
+/** An in-memory Connector (a fake of our own interface) whose write-back replays scripted results. */
+class FakeConnector implements Connector {
+  readonly vendor = 'mlflow' as const;
+  readonly calls: LifecycleWriteBack[] = [];
+  readonly succeeded: LifecycleWriteBack[] = [];
+  constructor(private readonly script: Array<Error | WriteBackOutcome> = []) {}
+  async *list() {
+    yield emptyBatch();
+  }
+  async check() {
+    return { ok: true, message: 'fake' };
+  }
+  async applyLifecycle(change: LifecycleWriteBack): Promise<WriteBackOutcome> {
+    this.calls.push(change);
+    const next = this.script.shift() ?? { status: 'DONE', message: 'alias production set' };
+    if (next instanceof Error) throw next;
+    this.succeeded.push(change);
+    return next;
+  }
+}
+
+/** The same fake without applyLifecycle: a vendor that cannot take write-backs. */
+class ReadOnlyConnector implements Connector {
+  readonly vendor = 'domino' as const;
+  async *list() {
+    yield emptyBatch();
+  }
+  async check() {
+    return { ok: true, message: 'fake' };
+  }
+}
+
+const validator = person('val-1', ['VALIDATOR']);
+const ds = person('ds-1', ['DATA_SCIENTIST']);
+const throttled = () => new ConnectorError('503 from vendor', 'mlflow', 503, true);
+
+describe('WriteBackService', () => {
+  let tdb: TestDatabase;
+  let db: Db;
+  let clock: TestClock;
+  let sourceId: string;
+  let governance: Awaited<ReturnType<typeof governanceFor>>['service'];
+
+  beforeAll(async () => {
+    tdb = await createPostgresTestDatabase();
+    db = tdb.handle.db;
+    clock = new TestClock();
+    ({ service: governance } = await governanceFor(db, clock));
+    sourceId = await seedSource(db);
+  });
+  afterAll(async () => {
+    await tdb.drop();
+  });
+
+  /** An applied DEVELOPMENT → VALIDATION request, i.e. one outbox row waiting. */
+  async function appliedRequest(): Promise<string> {
+    const modelId = await seedModel(db, sourceId, { riskTier: 'LOW' });
+    const versionId = await seedVersion(db, { sourceId, modelId });
+    const request = await governance.requestLifecycleTransition({ modelVersionId: versionId, toState: 'VALIDATION', justification: 'ready', evidence: [] }, ds);
+    await governance.approveChangeRequest(request.id, null, validator);
+    return request.id;
+  }
+
+  function serviceWith(connector: Connector, options: { maxAttempts?: number; workerId?: string } = {}) {
+    return new WriteBackService({
+      db,
+      audit: new AuditRecorder(),
+      loadConnector: async (id) => {
+        expect(id).toBe(sourceId);
+        return { connector };
+      },
+      logger: silentLogger,
+      leaseMs: 60_000,
+      backoffMs: (attempts) => attempts * 10_000,
+      now: clock.now,
+      ...options,
+    });
+  }
+
+  const requestRow = async (id: string) => (await db.select().from(changeRequests).where(eq(changeRequests.id, id)))[0];
+
+  describe('deliver', () => {
+    it('should call the vendor once, mark the request DONE and never deliver it again', async () => {
+      const id = await appliedRequest();
+      const connector = new FakeConnector();
+      const service = serviceWith(connector);
+      expect(await service.deliver(id)).toBe('DONE');
+      expect(await service.deliver(id)).toBe('SKIPPED');
+      expect(connector.calls).toHaveLength(1);
+      expect(connector.calls[0]).toMatchObject({ changeRequestId: id, fromState: 'DEVELOPMENT', toState: 'VALIDATION' });
+      expect(connector.calls[0].summary).toContain('val-1');
+      expect(await requestRow(id)).toMatchObject({ writeBackStatus: 'DONE', writeBackAttempts: 1, writeBackMessage: 'alias production set' });
+      const events = await db.select().from(auditEvents).where(eq(auditEvents.entityId, id));
+      expect(events.map((e) => e.action)).toContain('write_back.done');
+    });
+
+    it('should record UNSUPPORTED when the connector has no write-back', async () => {
+      const id = await appliedRequest();
+      expect(await serviceWith(new ReadOnlyConnector()).deliver(id)).toBe('UNSUPPORTED');
+      expect((await requestRow(id)).writeBackStatus).toBe('UNSUPPORTED');
+    });
+
+    it('should retry a retryable failure after its backoff and succeed with exactly one successful vendor call', async () => {
+      const id = await appliedRequest();
+      const connector = new FakeConnector([throttled()]);
+      const service = serviceWith(connector);
+      expect(await service.deliver(id)).toBe('RETRY');
+      expect(await requestRow(id)).toMatchObject({ writeBackStatus: 'PENDING', writeBackAttempts: 1, writeBackMessage: '503 from vendor' });
+      expect(await service.deliver(id)).toBe('SKIPPED');
+      expect(await service.pendingDue()).not.toContain(id);
+      clock.advance(10_000);
+      expect(await service.pendingDue()).toContain(id);
+      expect(await service.deliver(id)).toBe('DONE');
+      expect(connector.calls).toHaveLength(2);
+      expect(connector.succeeded).toHaveLength(1);
+      expect(await requestRow(id)).toMatchObject({ writeBackStatus: 'DONE', writeBackAttempts: 2 });
+    });
+
+    it('should give up as FAILED with the reason after the last attempt', async () => {
+      const id = await appliedRequest();
+      const connector = new FakeConnector([throttled(), throttled()]);
+      const service = serviceWith(connector, { maxAttempts: 2 });
+      expect(await service.deliver(id)).toBe('RETRY');
+      clock.advance(10_000);
+      expect(await service.deliver(id)).toBe('FAILED');
+      expect((await requestRow(id)).writeBackMessage).toBe('Gave up after 2 attempts: 503 from vendor');
+      clock.advance(3_600_000);
+      expect(await service.deliver(id)).toBe('SKIPPED');
+      expect(connector.calls).toHaveLength(2);
+    });
+
+    it('should fail at once on a non-retryable error', async () => {
+      const id = await appliedRequest();
+      const service = serviceWith(new FakeConnector([new AuthenticationError('token rejected (401)', 'mlflow', 401)]));
+      expect(await service.deliver(id)).toBe('FAILED');
+      expect(await requestRow(id)).toMatchObject({ writeBackStatus: 'FAILED', writeBackMessage: 'token rejected (401)' });
+    });
+
+    it("should leave a live worker's claim alone and take over once a crashed worker's lease lapses", async () => {
+      const id = await appliedRequest();
+      // A worker claimed the row and died before recording anything.
+      await db
+        .update(writeBackOutbox)
+        .set({ status: 'IN_PROGRESS', claimedBy: 'dead-worker', claimedUntil: new Date(clock.now().getTime() + 60_000), attempts: 1 })
+        .where(eq(writeBackOutbox.changeRequestId, id));
+      const connector = new FakeConnector();
+      const service = serviceWith(connector, { workerId: 'rescuer' });
+      expect(await service.deliver(id)).toBe('SKIPPED');
+      expect(connector.calls).toHaveLength(0);
+      clock.advance(60_001);
+      expect(await service.pendingDue()).toContain(id);
+      expect(await service.deliver(id)).toBe('DONE');
+      expect(connector.succeeded).toHaveLength(1);
+      expect(await requestRow(id)).toMatchObject({ writeBackStatus: 'DONE', writeBackAttempts: 2 });
+    });
+
+    it('should not record over a claim another worker took after this one’s lease lapsed', async () => {
+      const id = await appliedRequest();
+      const slow: Connector = {
+        vendor: 'mlflow',
+        list: async function* () {
+          yield emptyBatch();
+        },
+        check: async () => ({ ok: true, message: 'fake' }),
+        applyLifecycle: async () => {
+          // While this call is in flight the lease lapses and another worker claims the row.
+          clock.advance(60_001);
+          await db.update(writeBackOutbox).set({ claimedBy: 'other-worker' }).where(eq(writeBackOutbox.changeRequestId, id));
+          return { status: 'DONE', message: 'late' };
+        },
+      };
+      const service = serviceWith(slow, { workerId: 'slow-worker' });
+      expect(await service.deliver(id)).toBe('SKIPPED');
+      expect((await requestRow(id)).writeBackStatus).toBe('PENDING');
+    });
+  });
+
+  it('should leave a verifiable audit chain', async () => {
+    expect(await new AuditRecorder().verify(db)).toMatchObject({ valid: true, firstBrokenSeq: null });
+  });
+});
