@@ -1,0 +1,27 @@
+/** Roles of ARCHITECTURE §6. A principal may hold several. */
+export const ROLES = ['VIEWER', 'DATA_SCIENTIST', 'OPERATOR', 'VALIDATOR', 'RISK_OFFICER', 'ADMIN'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is making a request: resolved once per request by src/auth, carried in the GraphQL context and into audit. */
+export interface Principal {
+  /** Stable identity: `key:<api key id>`, the JWT subject, or `system:<component>`. SoD compares these. */
+  id: string;
+  /** Human-readable name (API key name, JWT name/email claim). */
+  displayName: string;
+  roles: Role[];
+  kind: 'api-key' | 'jwt' | 'system';
+}
+
+/** The hub itself (syncs, schedulers, write-back worker) when it acts without a human. */
+export function systemPrincipal(component: string): Principal {
+  return { id: `system:${component}`, displayName: component, roles: ['ADMIN'], kind: 'system' };
+}
+
+/** ADMIN holds every role. */
+export function hasRole(principal: Pick<Principal, 'roles'>, role: Role): boolean {
+  return principal.roles.includes(role) || principal.roles.includes('ADMIN');
+}
+
+export function hasAnyRole(principal: Pick<Principal, 'roles'>, roles: readonly Role[]): boolean {
+  return roles.length === 0 || roles.some((role) => hasRole(principal, role));
+}

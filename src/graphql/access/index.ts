@@ -1,0 +1,4 @@
+import { ApiKeyResolver } from './api-key.resolver.js';
+
+/** Resolver classes of access administration. */
+export const accessResolvers = [ApiKeyResolver] as const;

@@ -1,0 +1,24 @@
+import type { Vendor } from '../../../connectors/contract.js';
+import type { SourceRow } from '../../db/schema/index.js';
+import type { SourceRecord } from '../../inventory/queries/records.js';
+
+/** A stored row as the API shows it: the secret reduced to whether one is set. */
+export function toSourceRecord(row: SourceRow): SourceRecord {
+  return {
+    id: row.id,
+    vendor: row.vendor as Vendor,
+    name: row.name,
+    settings: row.settings,
+    hasSecret: row.secretCiphertext !== null,
+    secretUpdatedAt: row.secretUpdatedAt,
+    scheduleSeconds: row.scheduleSeconds,
+    enabled: row.enabled,
+    lastRunId: row.lastRunId,
+    lastRunStatus: row.lastRunStatus,
+    lastRunAt: row.lastRunAt,
+    lastSuccessAt: row.lastSuccessAt,
+    deletedAt: row.deletedAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}

@@ -1,0 +1,48 @@
+import { Field, InputType, Int } from 'type-graphql';
+import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
+import type { Vendor as VendorId } from '../../../connectors/contract.js';
+import type { SecretInput } from '../../auth/secret-box.js';
+import { Vendor } from '../enums.js';
+
+const SECRET_DOC =
+  "The vendor's credential (e.g. {\"token\": \"…\"} for MLflow). Write-only: stored encrypted, never returned by any query. " +
+  'Instead of the value, "env:NAME" (or {"$env": "NAME"}) makes the hub read the JSON secret from its environment variable NAME at use time.';
+
+@InputType({ description: 'A new source (connector instance). Settings and secret are validated by the vendor’s own schema; every invalid field is named.' })
+export class CreateSourceInput {
+  @Field(() => Vendor)
+  vendor!: VendorId;
+
+  @Field({ description: 'Unique name (1-100 characters).' })
+  name!: string;
+
+  @Field(() => GraphQLJSONObject, { description: 'Non-secret settings of the vendor (e.g. {"trackingUri": "https://mlflow.example.com"}).' })
+  settings!: Record<string, unknown>;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: SECRET_DOC })
+  secret?: SecretInput | null;
+
+  @Field(() => Int, { nullable: true, description: 'Seconds between scheduled syncs, 60 to 604800 (7 days). Default 3600.' })
+  scheduleSeconds?: number;
+
+  @Field({ nullable: true, description: 'Whether scheduled syncs run. Default true.' })
+  enabled?: boolean;
+}
+
+@InputType({ description: 'Changes to a source; omitted fields stay as they are. `settings` replaces the whole settings object.' })
+export class UpdateSourceInput {
+  @Field({ nullable: true })
+  name?: string;
+
+  @Field(() => GraphQLJSONObject, { nullable: true })
+  settings?: Record<string, unknown>;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: `${SECRET_DOC} Omit to keep the current secret; null removes it (where the vendor works without one).` })
+  secret?: SecretInput | null;
+
+  @Field(() => Int, { nullable: true })
+  scheduleSeconds?: number;
+
+  @Field({ nullable: true })
+  enabled?: boolean;
+}
