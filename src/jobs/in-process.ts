@@ -18,12 +18,17 @@ export class InProcessJobRunner implements JobDispatcher {
   private readonly activeByQueue = new Map<string, number>();
   private maintenanceTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Work asked for before start(): sources created by the demo or tests before workers run. Run at start. */
+  private readonly deferred: Array<() => void> = [];
+  private readonly registered = new Map<string, SourceSchedule>();
 
   constructor(private readonly logger: Logger, private readonly options: { retryBaseMs?: number; firstRunDelayMs?: number } = {}) {}
 
   /** Handlers are attached after construction: they need services that themselves need this dispatcher. */
   start(handlers: JobHandlers): void {
     this.handlers = handlers;
+    for (const run of this.deferred.splice(0)) run();
+    for (const source of [...this.registered.values()]) void this.scheduleSource(source);
     this.maintenanceTimer = setInterval(() => this.spawn('maintenance', 1, () => this.requireHandlers().maintenance()), MAINTENANCE_EVERY_MS);
     this.maintenanceTimer.unref();
   }
@@ -31,6 +36,11 @@ export class InProcessJobRunner implements JobDispatcher {
   async scheduleSource(source: SourceSchedule): Promise<void> {
     await this.unscheduleSource(source.id);
     if (!source.enabled || this.closed) return;
+    if (!this.handlers) {
+      // Not consuming jobs yet: remember the schedule; start() activates it.
+      this.registered.set(source.id, source);
+      return;
+    }
     const everyMs = source.scheduleSeconds * 1000;
     const fire = () => {
       const entry = this.schedules.get(source.id);
@@ -51,6 +61,7 @@ export class InProcessJobRunner implements JobDispatcher {
   }
 
   async unscheduleSource(sourceId: string): Promise<void> {
+    this.registered.delete(sourceId);
     const entry = this.schedules.get(sourceId);
     if (entry) {
       clearTimeout(entry.timer);
@@ -99,6 +110,10 @@ export class InProcessJobRunner implements JobDispatcher {
   /** Runs a task now, retrying with exponential backoff like a BullMQ job with `attempts`. */
   private spawn(queue: string, attempts: number, task: (attempt: number, signal: AbortSignal) => Promise<void>, backoffMs = SYNC_JOB_BACKOFF_MS, attempt = 0): void {
     if (this.closed) return;
+    if (!this.handlers) {
+      this.deferred.push(() => this.spawn(queue, attempts, task, backoffMs, attempt));
+      return;
+    }
     const controller = new AbortController();
     this.controllers.add(controller);
     this.activeByQueue.set(queue, (this.activeByQueue.get(queue) ?? 0) + 1);

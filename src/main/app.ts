@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { ConnectorDeps } from '../../connectors/contract.js';
 import { ApiKeyService } from '../auth/api-key.service.js';
 import { createAuthenticator } from '../auth/authenticate.js';
-import { SecretBox, verifyStoredSecrets } from '../auth/secret-box.js';
+import { SecretBox, reencryptWithCurrentKey, verifyStoredSecrets } from '../auth/secret-box.js';
 import type { HubConfig } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
@@ -20,6 +20,7 @@ import { InProcessJobRunner } from '../jobs/in-process.js';
 import type { JobDispatcher } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
 import { HubMetrics } from '../observability/metrics.js';
+import { OperationsService } from '../observability/operations.service.js';
 import { registerStateGauges } from '../observability/state-gauges.js';
 import { SourceService } from '../sources/source.service.js';
 import { FindingsReconciler } from '../sync/findings.js';
@@ -66,7 +67,15 @@ export async function createHub(config: Readonly<HubConfig>, logger: Logger, ove
   const audit = new AuditRecorder();
   const secrets = config.secrets.key ? new SecretBox(config.secrets.key, config.secrets.previousKey) : null;
   // Refuse to start when stored secrets cannot be opened with the configured key: clear error, nothing modified.
-  await verifyStoredSecrets(db, secrets);
+  const secretsReport = await verifyStoredSecrets(db, secrets);
+  if (secretsReport.unreadable.length > 0) {
+    logger.warn({ sources: secretsReport.unreadable }, 'some source secrets cannot be opened with the configured keys; those sources will fail until their secret is set again');
+  }
+  if (secrets && secretsReport.underPreviousKey.length > 0) {
+    // Key rotation: re-encrypt under HUB_SECRET_KEY what is still under HUB_SECRET_KEY_PREVIOUS (audited).
+    const rotated = await reencryptWithCurrentKey(db, secrets, audit);
+    logger.info({ sources: rotated }, 'source secrets re-encrypted under the current key');
+  }
   await seedDefaultPolicies(db);
 
   const bull = config.redis ? new BullMqDispatcher({ url: config.redis.url, prefix: config.redis.prefix, logger, metrics }) : null;
@@ -94,7 +103,7 @@ export async function createHub(config: Readonly<HubConfig>, logger: Logger, ove
       maxDeleteShare: config.sync.maxDeleteShare, staleSourceHours: config.sync.staleSourceHours, connectorDeps: overrides.connectorDeps, ...overrides.sync },
   });
   const writeBacks = new WriteBackService({ db, audit, logger, loadConnector: (sourceId) => sources.loadConnector(sourceId, { logger, ...overrides.connectorDeps }) });
-  const services: HubServices = { inventory: new InventoryReadService(db), sources, apiKeys, governance, audit: new AuditService({ db }), sync };
+  const services: HubServices = { inventory: new InventoryReadService(db), sources, apiKeys, governance, audit: new AuditService({ db }), sync, operations: new OperationsService({ db, jobs }) };
   registerStateGauges(metrics, db, jobs);
 
   let pool: BullMqWorkerPool | null = null;

@@ -1,0 +1,21 @@
+import type { InventoryReadService } from '../inventory/inventory-read.service.js';
+import type { SourceService } from '../sources/source.service.js';
+import type { ApiKeyService } from '../auth/api-key.service.js';
+import type { GovernanceService } from '../governance/governance.service.js';
+import type { AuditService } from '../governance/audit.service.js';
+import type { SyncService } from '../sync/sync.service.js';
+import type { OperationsService } from '../observability/operations.service.js';
+
+/**
+ * Everything resolvers may call. Built once by the composition root (src/main/server.ts) and handed to each resolver
+ * class through its constructor (see build-schema.ts's container). Resolvers never touch the database or vendors.
+ */
+export interface HubServices {
+  inventory: InventoryReadService;
+  sources: SourceService;
+  apiKeys: ApiKeyService;
+  governance: GovernanceService;
+  audit: AuditService;
+  sync: SyncService;
+  operations: OperationsService;
+}
