@@ -4,12 +4,16 @@ import type { MlflowSettings } from './config.js';
 
 /** The version tag every write-back sets, so MLflow users see the governed state next to the version. */
 export const LIFECYCLE_TAG = 'modelops.lifecycle';
+/** Set last, after every other step: its presence means this change request was fully delivered. */
+export const CHANGE_REQUEST_TAG = 'modelops.change_request';
 
 /**
  * Delivers an approved lifecycle change to MLflow. Every step is idempotent, so a retried job is harmless:
  * 1. when the target state has an alias in `aliasByState`, point it at the version (`POST registered-models/alias`);
  * 2. on RETIRED, remove the version's aliases that `aliasByState` governs (`DELETE registered-models/alias`);
- * 3. always tag the version `modelops.lifecycle=<state>` (`POST model-versions/set-tag`).
+ * 3. always tag the version `modelops.lifecycle=<state>` (`POST model-versions/set-tag`), then
+ *    `modelops.change_request=<id>`, which marks the delivery complete: a worker that died after its calls reached
+ *    MLflow leaves that tag behind, and the retry then writes nothing.
  * Stages are left alone: they are deprecated in favour of aliases.
  */
 export async function applyMlflowLifecycle(
@@ -19,6 +23,10 @@ export async function applyMlflowLifecycle(
   signal: AbortSignal,
 ): Promise<WriteBackOutcome> {
   const { name, version } = parseVersionExternalId(change.versionExternalId, change.modelExternalId);
+  const current = await client.getModelVersion(name, version, signal);
+  if (current.tags?.some((tag) => tag.key === CHANGE_REQUEST_TAG && tag.value === change.changeRequestId)) {
+    return { status: 'DONE', message: `MLflow ${name} version ${version}: change request ${change.changeRequestId} was already delivered.` };
+  }
   const done: string[] = [];
 
   const alias = settings.aliasByState[change.toState];
@@ -29,7 +37,7 @@ export async function applyMlflowLifecycle(
 
   if (change.toState === 'RETIRED') {
     const governed = new Set(Object.values(settings.aliasByState).filter((a): a is string => !!a && a !== alias));
-    const held = (await client.getModelVersion(name, version, signal)).aliases ?? [];
+    const held = current.aliases ?? [];
     const removed: string[] = [];
     for (const candidate of held.filter((a) => governed.has(a))) {
       try {
@@ -44,6 +52,7 @@ export async function applyMlflowLifecycle(
   }
 
   await client.setVersionTag(name, version, LIFECYCLE_TAG, change.toState, signal);
+  await client.setVersionTag(name, version, CHANGE_REQUEST_TAG, change.changeRequestId, signal);
   done.push(`tagged ${LIFECYCLE_TAG}=${change.toState}`);
   if (!alias && change.toState !== 'RETIRED') done.push(`no alias is configured for ${change.toState}`);
 

@@ -60,6 +60,15 @@ export function createSageMakerConnector(settings: SageMakerSettings, secret: Sa
       if (!change.versionExternalId.startsWith('arn:')) {
         return { status: 'UNSUPPORTED', message: `SageMaker write-back needs a model package ARN, got "${change.versionExternalId}".` };
       }
+      // Idempotent delivery: a worker that died after its call reached SageMaker leaves the change already applied.
+      // The package then carries this change request's id; writing again would only add a second vendor-side event.
+      const current = await api.describeModelPackage(change.versionExternalId, signal);
+      if (current === null) {
+        return { status: 'UNSUPPORTED', message: `Model package ${change.versionExternalId} no longer exists at SageMaker; nothing was changed.` };
+      }
+      if (current.ModelApprovalStatus === approval && current.CustomerMetadataProperties?.['modelops.change_request'] === change.changeRequestId) {
+        return { status: 'DONE', message: `ModelApprovalStatus=${approval} was already set on ${change.versionExternalId} by change request ${change.changeRequestId}.` };
+      }
       const input: UpdateModelPackageCommandInput = {
         ModelPackageArn: change.versionExternalId,
         ModelApprovalStatus: approval,

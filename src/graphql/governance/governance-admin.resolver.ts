@@ -15,6 +15,18 @@ import { AuditEventsArgs } from './governance.args.js';
 import { SetModelGovernanceInput, UpdatePolicyInput } from './governance.input.js';
 import { Policy } from './policy.type.js';
 
+/**
+ * Audit rows name entities by database id, while API clients only hold opaque global ids: accept either, so an
+ * approver can read a request's trail with the id the API gave them. Anything that is not a global id is taken as-is.
+ */
+function auditEntityId(value: string): string {
+  try {
+    return fromGlobalId(value).id;
+  } catch {
+    return value;
+  }
+}
+
 /** The API view of a policy row: the every-tier row (`*`) shows as a null tier. */
 export function toPolicy(row: PolicyRow): Policy {
   return {
@@ -74,7 +86,7 @@ export class GovernanceAdminResolver {
     const result = await this.services.audit.list(
       {
         entityKind: filter.entityKind ?? undefined,
-        entityId: filter.entityId ?? undefined,
+        entityId: filter.entityId ? auditEntityId(filter.entityId) : undefined,
         actorId: filter.actorId ?? undefined,
         actions: filter.actions ?? undefined,
         since: filter.since ?? undefined,

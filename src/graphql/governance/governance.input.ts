@@ -100,7 +100,7 @@ export class AuditEventFilterInput {
   @Field(() => String, { nullable: true, description: 'change_request, model, model_version, policy, finding, source, api_key, …' })
   entityKind?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The entity’s database id.' })
+  @Field(() => String, { nullable: true, description: 'The entity’s id: its global id, as the API returns it, or its database id.' })
   entityId?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Who acted (principal id).' })

@@ -356,7 +356,13 @@ describe('MlflowConnector', () => {
       expect(sim.store.writeBacks.map((w) => [w.operation, w.target, w.payload])).toEqual([
         ['POST registered-models/alias', `${model.name}/2`, { alias: 'production' }],
         ['POST model-versions/set-tag', `${model.name}/2`, { key: 'modelops.lifecycle', value: 'PRODUCTION' }],
+        ['POST model-versions/set-tag', `${model.name}/2`, { key: 'modelops.change_request', value: 'cr-1' }],
       ]);
+
+      // A re-delivery (e.g. after a worker died before recording the outcome) writes nothing more.
+      const again = await source.applyLifecycle!(change(`${model.name}/2`, 'PRODUCTION'), AbortSignal.timeout(5_000));
+      expect(again).toMatchObject({ status: 'DONE', message: expect.stringContaining('already delivered') });
+      expect(sim.store.writeBacks).toHaveLength(3);
 
       const { all } = await collect(source);
       expect(all.deployments.find((d) => d.externalId === `${model.name}@production`)).toMatchObject({ versionExternalId: `${model.name}/2`, servingProduction: true });
@@ -385,7 +391,7 @@ describe('MlflowConnector', () => {
       expect(outcome.status).toBe('DONE');
       expect(outcome.message).toContain('no alias is configured for VALIDATION');
       expect(model.versions[0].aliases).toEqual([]);
-      expect(sim.store.writeBacks.map((w) => w.operation)).toEqual(['POST model-versions/set-tag']);
+      expect(sim.store.writeBacks.map((w) => w.operation)).toEqual(['POST model-versions/set-tag', 'POST model-versions/set-tag']);
     });
 
     it('should fail with VendorNotFoundError for a version the vendor does not have', async () => {

@@ -296,6 +296,10 @@ describe('SageMakerConnector', () => {
       const listed = (await collect(connector.list(signal()))).versions.find((v) => v.externalId === arn)!;
       expect(listed).toMatchObject({ observedStage: 'STAGING', observedStageRaw: 'Approved', tags: expect.objectContaining({ 'modelops.lifecycle': 'APPROVED' }) });
       expect(listed.vendorAttributes.ApprovalDescription).toContain('cr-42');
+
+      // A re-delivery (e.g. after a worker died before recording the outcome) writes nothing more.
+      expect(await connector.applyLifecycle!(change('APPROVED', arn), signal())).toMatchObject({ status: 'DONE', message: expect.stringContaining('already set') });
+      expect(sim.store.writeBacks).toHaveLength(1);
     });
 
     it('should reject the package when the version is retired', async () => {

@@ -1,0 +1,171 @@
+import { asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Vendor } from '../../../connectors/contract.js';
+import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
+import type { Db } from '../../../src/db/client.js';
+import { changeRequests, models, modelVersions, writeBackOutbox } from '../../../src/db/schema/index.js';
+import { AuditRecorder } from '../../../src/governance/audit.js';
+import { GovernanceService } from '../../../src/governance/governance.service.js';
+import type { LifecycleState } from '../../../src/governance/lifecycle.js';
+import { WriteBackService } from '../../../src/governance/write-back.service.js';
+import { FAST_CONNECTOR_DEPS, startTestHub, type TestHub } from '../../helpers/hub.js';
+import { person, RecordingJobs, silentLogger, TestClock } from './governance-fixtures.js';
+
+/**
+ * Write-back through the real connectors to the vendor simulators over loopback HTTP: what each vendor records,
+ * retry after a vendor outage, and rescue of a row a crashed worker had claimed. The hub supplies the database and
+ * the sources (encrypted secrets, real connector construction); governance and delivery run here with a test clock
+ * so backoff and lease expiry are reached without waiting.
+ */
+
+const PREVIOUS_STATE: Record<string, LifecycleState> = { VALIDATION: 'DEVELOPMENT', APPROVED: 'VALIDATION', PRODUCTION: 'APPROVED', RETIRED: 'PRODUCTION' };
+const LEASE_MS = 60_000;
+const BACKOFF_MS = 10_000;
+
+describe('WriteBackService against the vendor simulators', () => {
+  let test: TestHub;
+  let db: Db;
+  let clock: TestClock;
+  let governance: GovernanceService;
+  const ds = person('dana', ['DATA_SCIENTIST']);
+  const validator = person('vic', ['VALIDATOR']);
+
+  function deliverer(workerId: string): WriteBackService {
+    return new WriteBackService({
+      db,
+      audit: new AuditRecorder(),
+      loadConnector: (sourceId) => test.hub.services.sources.loadConnector(sourceId, { ...FAST_CONNECTOR_DEPS, logger: test.hub.logger }),
+      logger: silentLogger,
+      leaseMs: LEASE_MS,
+      backoffMs: () => BACKOFF_MS,
+      now: clock.now,
+      workerId,
+    });
+  }
+
+  /** A source on a fresh simulator, synced once, with its versions in version order. */
+  async function syncedSource(vendor: Vendor, setUp: (simulator: SimulatorHandle) => void) {
+    const { source, simulator } = await test.addSimulatorSource(vendor, { models: 0, deployments: 0, enabled: false });
+    setUp(simulator);
+    const result = await test.hub.services.sync.runJob({ sourceId: source.id, trigger: 'manual' });
+    expect(result).toMatchObject({ status: 'ran', error: null });
+    const versions = await db.select().from(modelVersions).where(eq(modelVersions.sourceId, source.id)).orderBy(asc(modelVersions.versionNumber));
+    return { simulator, versions };
+  }
+
+  /**
+   * An applied request moving `versionId` into `toState`: the version is put in the preceding state directly
+   * (the earlier steps are the e2e story's subject), the model classified LOW, and one VALIDATOR approves.
+   */
+  async function appliedRequest(versionId: string, toState: LifecycleState): Promise<string> {
+    const [version] = await db.update(modelVersions).set({ lifecycleState: PREVIOUS_STATE[toState] }).where(eq(modelVersions.id, versionId)).returning();
+    await db.update(models).set({ riskTier: 'LOW' }).where(eq(models.id, version.modelId!));
+    const request = await governance.requestLifecycleTransition({ modelVersionId: versionId, toState, justification: 'test', evidence: [] }, ds);
+    const applied = await governance.approveChangeRequest(request.id, null, validator);
+    expect(applied.status).toBe('APPLIED');
+    return request.id;
+  }
+
+  const requestRow = async (id: string) => (await db.select().from(changeRequests).where(eq(changeRequests.id, id)))[0];
+
+  beforeAll(async () => {
+    test = await startTestHub();
+    db = test.database.handle.db;
+    clock = new TestClock();
+    // A recording dispatcher: this suite decides when each delivery attempt runs.
+    governance = new GovernanceService({ db, audit: new AuditRecorder(), jobs: new RecordingJobs(), logger: silentLogger, changeRequestTtlDays: 14, now: clock.now });
+  });
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  describe('deliver', () => {
+    it('should retry after a SageMaker outage and then set ModelApprovalStatus exactly once', async () => {
+      const { simulator, versions } = await syncedSource('sagemaker', (sim) => sim.store.addModel({ name: 'fraud-detector', versions: 1 }));
+      const id = await appliedRequest(versions[0].id, 'APPROVED');
+      const service = deliverer('worker-a');
+
+      simulator.faults.set({ failEveryRequest: true });
+      expect(await service.deliver(id)).toBe('RETRY');
+      expect(simulator.faults.requestCount).toBeGreaterThan(0);
+      expect(simulator.store.writeBacks).toEqual([]);
+      expect(await requestRow(id)).toMatchObject({ writeBackStatus: 'PENDING', writeBackAttempts: 1 });
+
+      simulator.faults.reset();
+      // Not due before its backoff has passed.
+      expect(await service.deliver(id)).toBe('SKIPPED');
+      expect(simulator.faults.requestCount).toBe(0);
+      clock.advance(BACKOFF_MS);
+      expect(await service.deliver(id)).toBe('DONE');
+      expect(await service.deliver(id)).toBe('SKIPPED');
+
+      expect(simulator.store.writeBacks).toEqual([
+        expect.objectContaining({ operation: 'UpdateModelPackage', target: versions[0].externalId, payload: expect.objectContaining({ ModelApprovalStatus: 'Approved' }) }),
+      ]);
+      expect(simulator.store.version('fraud-detector', 1).approval).toBe('Approved');
+      expect(await requestRow(id)).toMatchObject({ writeBackStatus: 'DONE', writeBackAttempts: 2 });
+    });
+
+    it('should take over from a crashed worker once its lease lapses, with exactly one write at MLflow', async () => {
+      const { simulator, versions } = await syncedSource('mlflow', (sim) => sim.store.addModel({ name: 'churn-predictor', versions: 2 }));
+      const id = await appliedRequest(versions[1].id, 'PRODUCTION');
+      // A worker claimed the row and was killed before its vendor call: the lease is all that is left of it.
+      await db
+        .update(writeBackOutbox)
+        .set({ status: 'IN_PROGRESS', claimedBy: 'killed-worker', claimedUntil: new Date(clock.now().getTime() + LEASE_MS), attempts: 1 })
+        .where(eq(writeBackOutbox.changeRequestId, id));
+      const rescuer = deliverer('rescuer');
+      simulator.faults.reset(); // counts vendor requests from here on
+
+      expect(await rescuer.deliver(id)).toBe('SKIPPED');
+      expect(simulator.faults.requestCount).toBe(0);
+      clock.advance(LEASE_MS);
+      expect(await rescuer.pendingDue()).toContain(id);
+      expect(await rescuer.deliver(id)).toBe('DONE');
+      expect(await rescuer.deliver(id)).toBe('SKIPPED');
+
+      expect(simulator.store.writeBacks.filter((w) => w.operation === 'POST registered-models/alias')).toEqual([
+        expect.objectContaining({ target: 'churn-predictor/2', payload: { alias: 'production' } }),
+      ]);
+      expect(simulator.store.version('churn-predictor', 2).aliases).toEqual(['production']);
+      expect(simulator.store.version('churn-predictor', 2).tags).toMatchObject({ 'modelops.lifecycle': 'PRODUCTION' });
+      expect(await requestRow(id)).toMatchObject({ writeBackStatus: 'DONE', writeBackAttempts: 2 });
+    });
+
+    it('should replace the production model of a DataRobot deployment and report DONE on the request', async () => {
+      const { simulator, versions } = await syncedSource('datarobot', (sim) => {
+        sim.store.addModel({ name: 'pricing-model', versions: 2 });
+        sim.store.promoteToProduction('pricing-model', 1);
+      });
+      const id = await appliedRequest(versions[1].id, 'PRODUCTION');
+      expect(await deliverer('worker-dr').deliver(id)).toBe('DONE');
+      const request = await requestRow(id);
+      expect(request).toMatchObject({ writeBackStatus: 'DONE', writeBackAttempts: 1 });
+      expect(request.writeBackMessage).toContain('Replaced the model of DataRobot deployment');
+      expect(simulator.store.writeBacks).toEqual([
+        expect.objectContaining({ operation: 'deployment.model', payload: expect.objectContaining({ modelPackageId: versions[1].externalId }) }),
+      ]);
+    });
+
+    it('should report UNSUPPORTED for a DataRobot state with no API, without calling the vendor', async () => {
+      const { simulator, versions } = await syncedSource('datarobot', (sim) => sim.store.addModel({ name: 'demand-model', versions: 1 }));
+      const id = await appliedRequest(versions[0].id, 'VALIDATION');
+      simulator.faults.reset();
+      expect(await deliverer('worker-dr').deliver(id)).toBe('UNSUPPORTED');
+      expect(simulator.faults.requestCount).toBe(0);
+      expect(await requestRow(id)).toMatchObject({ writeBackStatus: 'UNSUPPORTED', writeBackMessage: expect.stringContaining('VALIDATION') });
+    });
+
+    it('should report UNSUPPORTED for Domino, which documents no lifecycle API, with the reason on the request', async () => {
+      const { simulator, versions } = await syncedSource('domino', (sim) => sim.store.addModel({ name: 'claims-triage', versions: 1 }));
+      const id = await appliedRequest(versions[0].id, 'PRODUCTION');
+      expect(await deliverer('worker-dom').deliver(id)).toBe('UNSUPPORTED');
+      expect(simulator.store.writeBacks).toEqual([]);
+      expect(await requestRow(id)).toMatchObject({ writeBackStatus: 'UNSUPPORTED', writeBackMessage: expect.stringContaining('Not written to Domino') });
+    });
+  });
+
+  it('should leave a verifiable audit chain', async () => {
+    expect(await new AuditRecorder().verify(db)).toMatchObject({ valid: true, firstBrokenSeq: null });
+  });
+});
