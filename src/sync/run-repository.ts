@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { sources, syncRuns, type SyncRunRow } from '../db/schema/index.js';
+import { sources, syncRunSeen, syncRuns, type SyncRunRow } from '../db/schema/index.js';
 import { isUniqueViolation } from '../db/sql.js';
 import type { SyncTrigger } from '../jobs/types.js';
 import type { TombstoneResult } from '../inventory/types.js';
@@ -69,10 +69,20 @@ export class SyncRunRepository {
 
   /** Marks one RUNNING run FAILED (its worker is known to be gone). */
   async failRunning(runId: string, message: string): Promise<void> {
-    await this.db
+    const failed = await this.db
       .update(syncRuns)
       .set({ status: 'FAILED', finishedAt: sql`now()`, error: message })
-      .where(and(eq(syncRuns.id, runId), eq(syncRuns.status, 'RUNNING')));
+      .where(and(eq(syncRuns.id, runId), eq(syncRuns.status, 'RUNNING')))
+      .returning({ id: syncRuns.id });
+    await this.forgetSeen(failed.map((r) => r.id));
+  }
+
+  /**
+   * Drops the listing state of runs that will never finish their listing. A run that ends normally clears its own;
+   * a killed worker's run cannot, and without this its seen set would stay in sync_run_seen for good.
+   */
+  private async forgetSeen(runIds: string[]): Promise<void> {
+    if (runIds.length > 0) await this.db.delete(syncRunSeen).where(inArray(syncRunSeen.runId, runIds));
   }
 
   async heartbeat(runId: string, counts: RunCounts): Promise<void> {
@@ -85,7 +95,7 @@ export class SyncRunRepository {
    */
   async failAbandoned(sourceId: string | null, staleAfterMs: number, queuedTimeoutMs: number): Promise<SyncRunRow[]> {
     const scope = sourceId ? eq(syncRuns.sourceId, sourceId) : sql`true`;
-    return this.db
+    const abandoned = await this.db
       .update(syncRuns)
       .set({ status: 'FAILED', finishedAt: sql`now()`, error: sql`case when ${syncRuns.status} = 'RUNNING' then 'The worker running this sync stopped responding (crashed or was killed); the run was abandoned and will be retried.' else 'The queued sync was never picked up by a worker.' end` })
       .where(
@@ -96,6 +106,8 @@ export class SyncRunRepository {
         ),
       )
       .returning();
+    await this.forgetSeen(abandoned.map((r) => r.id));
+    return abandoned;
   }
 
   async finish(

@@ -2,8 +2,9 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Connector, ConnectorDeps, NormalisedBatch, Vendor } from '../../connectors/contract.js';
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
+import { isConnectionFailure } from '../db/sql.js';
 import { sources, type SourceRow, type SyncRunRow } from '../db/schema/index.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, ServiceUnavailableError } from '../errors.js';
 import type { AuditRecorder } from '../governance/audit.js';
 import type { InventoryWriter } from '../inventory/writer.js';
 import type { TombstoneResult } from '../inventory/types.js';
@@ -81,8 +82,16 @@ export class SyncService {
     await this.runs.failAbandoned(sourceId, this.deps.options.staleRunMs, this.deps.options.queuedTimeoutMs);
     const claim = await this.runs.claim(sourceId, 'manual', 'QUEUED', null, null);
     if (!claim.claimed) return { run: claim.active, alreadyRunning: true };
+    try {
+      await this.deps.jobs().enqueueSync(sourceId, source.vendor as Vendor, 'manual');
+    } catch (error) {
+      // The job queue (Redis) is unreachable: nobody would ever pick the QUEUED run up, and it would answer every
+      // later trigger as "already running". Withdraw it and refuse, so the caller can simply retry.
+      await this.runs.withdrawQueued(claim.run.id);
+      this.deps.logger.warn({ sourceId, err: describeError(error) }, 'sync trigger refused: the job queue is unavailable');
+      throw new ServiceUnavailableError('The job queue is unavailable, so the sync could not be queued; retry later.');
+    }
     await this.deps.audit.record(this.deps.db, { actor, action: 'sync.triggered', entityKind: 'source', entityId: sourceId, after: { runId: claim.run.id }, requestId });
-    await this.deps.jobs().enqueueSync(sourceId, source.vendor as Vendor, 'manual');
     return { run: claim.run, alreadyRunning: false };
   }
 
@@ -144,8 +153,9 @@ export class SyncService {
         counts.created += result.created;
         counts.updated += result.updated;
         counts.unchanged += result.unchanged;
-        counts.failed += result.failed;
-        for (const error of result.errors) {
+        // The writer reports its own rejections; records the connector could not normalise come with the batch.
+        counts.failed += result.failed + batch.errors.length;
+        for (const error of [...batch.errors, ...result.errors]) {
           if (recordErrors.length < 500) recordErrors.push({ kind: error.kind, externalId: error.externalId, reason: error.reason });
         }
         job.onProgress?.({ ...counts });
@@ -155,21 +165,26 @@ export class SyncService {
       guard = tombstones;
     } catch (error) {
       failure = error;
-      guard = await writer.abandonListing(ctx, describeError(error)).catch((abandonError: unknown) => {
-        logger.error({ err: abandonError }, 'could not clear the run\'s listing state');
-        return null;
-      });
     } finally {
       clearInterval(heartbeat);
     }
 
     const status = failure ? 'FAILED' : counts.failed > 0 || guard?.decision.startsWith('REFUSED') ? 'PARTIAL' : 'SUCCEEDED';
-    const finished = await this.deps.db.transaction(async (tx) => {
-      const repo = new SyncRunRepository(tx);
-      const row = await repo.finish(run.id, run.sourceId, { status, counts, deletionGuard: guard, error: failure ? describeError(failure) : null, recordErrors });
-      if (!failure) await this.deps.findings.reconcileSource(tx, run.sourceId, run.id);
-      await this.deps.findings.reconcileStaleSources(tx, this.deps.options.staleSourceHours, run.id);
-      return row;
+    const finished = await this.untilDatabaseAnswers(logger, async () => {
+      if (failure) {
+        guard = await writer.abandonListing(ctx, describeError(failure)).catch((abandonError: unknown) => {
+          if (isConnectionFailure(abandonError)) throw abandonError;
+          logger.error({ err: abandonError }, 'could not clear the run\'s listing state');
+          return null;
+        });
+      }
+      return this.deps.db.transaction(async (tx) => {
+        const repo = new SyncRunRepository(tx);
+        const row = await repo.finish(run.id, run.sourceId, { status, counts, deletionGuard: guard, error: failure ? describeError(failure) : null, recordErrors });
+        if (!failure) await this.deps.findings.reconcileSource(tx, run.sourceId, run.id);
+        await this.deps.findings.reconcileStaleSources(tx, this.deps.options.staleSourceHours, run.id);
+        return row;
+      });
     });
 
     const seconds = (performance.now() - started) / 1000;
@@ -191,6 +206,25 @@ export class SyncService {
     return { abandoned };
   }
 
+  /**
+   * Records a run's outcome even when the database is briefly unreachable (restart, failover): the failure that
+   * ended the run is often that very outage. Without this the run would stay RUNNING until judged abandoned, and the
+   * runner's retry in between would be skipped as "source already running". Retries connection failures only, with
+   * backoff, for at most `staleRunMs` (after that the run is abandoned-and-retried by the usual sweep).
+   */
+  private async untilDatabaseAnswers<T>(logger: Logger, record: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.deps.options.staleRunMs;
+    for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 5_000)) {
+      try {
+        return await record();
+      } catch (error) {
+        if (!isConnectionFailure(error) || Date.now() + delayMs > deadline) throw error;
+        logger.warn({ err: describeError(error), retryInMs: delayMs }, 'database unreachable; will record the run\'s outcome when it answers');
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+  }
+
   private async liveSource(sourceId: string): Promise<SourceRow> {
     const [source] = await this.deps.db.select().from(sources).where(and(eq(sources.id, sourceId), isNull(sources.deletedAt))).limit(1);
     if (!source) throw new NotFoundError(`No source with id ${sourceId}`);
@@ -202,8 +236,19 @@ function recordCount(batch: NormalisedBatch): number {
   return batch.models.length + batch.versions.length + batch.deployments.length + batch.errors.length;
 }
 
-/** A run-level error in words, without stack traces. */
+/**
+ * A run-level error in words, without stack traces and without SQL: run errors are shown to API clients, and
+ * drizzle's query errors carry the statement and its parameters, so they are described by their driver cause.
+ */
 export function describeError(error: unknown): string {
+  if (isConnectionFailure(error)) return `The database became unreachable during the sync (${rootCause(error)}); the batch being written was rolled back.`;
+  if (error instanceof Error && error.name === 'DrizzleQueryError' && error.cause instanceof Error) return describeError(error.cause);
   if (error instanceof Error) return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
   return String(error);
+}
+
+function rootCause(error: unknown): string {
+  let current = error as { message?: unknown; cause?: unknown };
+  for (let depth = 0; current.cause && depth < 4; depth++) current = current.cause as typeof current;
+  return typeof current.message === 'string' ? current.message : String(current);
 }

@@ -1,0 +1,131 @@
+import type { LifecycleState, ObservedStage, Vendor } from '../../../connectors/contract.js';
+
+/**
+ * Read models of the inventory, as the API serves them. Ids are database uuids; the GraphQL layer makes them global.
+ * Timestamps are Dates; JSON columns are plain values. Source secrets never appear here: only whether one is set.
+ */
+export const RISK_TIERS = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type RiskTier = (typeof RISK_TIERS)[number];
+
+export interface SourceRecord {
+  id: string;
+  vendor: Vendor;
+  name: string;
+  settings: Record<string, unknown>;
+  hasSecret: boolean;
+  secretUpdatedAt: Date | null;
+  scheduleSeconds: number;
+  enabled: boolean;
+  lastRunId: string | null;
+  lastRunStatus: string | null;
+  lastRunAt: Date | null;
+  lastSuccessAt: Date | null;
+  deletedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Columns every vendor-sourced record shares. */
+export interface VendorRecordFields {
+  id: string;
+  sourceId: string;
+  vendor: Vendor;
+  externalId: string;
+  /** Absent when a look-ahead query did not select it; the resolver then loads it. */
+  vendorAttributes?: Record<string, unknown>;
+  vendorCreatedAt: Date | null;
+  vendorUpdatedAt: Date | null;
+  firstSeenAt: Date;
+  lastChangedAt: Date;
+  deletedAt: Date | null;
+}
+
+export interface ModelRecord extends VendorRecordFields {
+  name: string;
+  description: string | null;
+  owner: string | null;
+  tags: Record<string, string>;
+  deepLink: string | null;
+  riskTier: RiskTier | null;
+  businessUnit: string | null;
+  accountableOwner: string | null;
+  /** Prefetched live versions (look-ahead); undefined when not fetched with the page. */
+  versions?: ModelVersionRecord[];
+}
+
+export interface ModelVersionRecord extends VendorRecordFields {
+  modelId: string | null;
+  modelExternalId: string | null;
+  version: string;
+  versionNumber: number | null;
+  description: string | null;
+  observedStage: ObservedStage;
+  observedStageRaw: string | null;
+  status: string | null;
+  createdBy: string | null;
+  artifactUri: string | null;
+  lineage: Record<string, unknown>;
+  metrics: Record<string, number>;
+  tags: Record<string, string>;
+  deepLink: string | null;
+  lifecycleState: LifecycleState;
+  lifecycleChangedAt: Date | null;
+  /** Prefetched live deployments (look-ahead); undefined when not fetched with the page. */
+  deployments?: DeploymentRecord[];
+}
+
+export interface DeploymentRecord extends VendorRecordFields {
+  versionId: string | null;
+  versionExternalId: string | null;
+  name: string;
+  environment: string | null;
+  status: string | null;
+  servingProduction: boolean;
+  endpointUrl: string | null;
+  trafficShare: number | null;
+  deepLink: string | null;
+}
+
+export interface SyncRunRecord {
+  id: string;
+  sourceId: string;
+  trigger: string;
+  status: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  heartbeatAt: Date;
+  seen: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  failed: number;
+  pages: number;
+  deletionGuard: Record<string, unknown> | null;
+  error: string | null;
+  recordErrors: Array<Record<string, string>>;
+}
+
+export interface InventoryChangeRecord {
+  id: string;
+  runId: string | null;
+  sourceId: string;
+  entityKind: string;
+  entityId: string;
+  externalId: string;
+  change: string;
+  changedFields: string[];
+  at: Date;
+}
+
+export interface FindingRecord {
+  id: string;
+  kind: string;
+  sourceId: string;
+  entityKind: string;
+  entityId: string;
+  message: string;
+  details: Record<string, unknown>;
+  openedAt: Date;
+  resolvedAt: Date | null;
+}

@@ -1,0 +1,169 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { FieldSnapshot } from './diff.js';
+import type { ColumnSpec, ColumnType, EntitySpec } from './entity-specs.js';
+import type { PreparedRecord } from './prepare-records.js';
+import type { WriteContext } from './types.js';
+
+/** One row of an upsert's answer: a record written. */
+export interface UpsertResultRow {
+  id: string;
+  external_id: string;
+  /** The row existed before (UPDATED or RESTORED) rather than being inserted (CREATED). */
+  existed: boolean | null;
+  /** The row was a tombstone before this write (RESTORED). */
+  was_deleted: boolean | null;
+  /** The stored vendor-owned values before the write, for changed-field diffing; null for created rows. */
+  before: FieldSnapshot | null;
+}
+
+/** Array parameter type per column type. jsonb and timestamptz travel as text and are cast in the SELECT. */
+const ARRAY_TYPE: Record<ColumnType, string> = {
+  text: 'text[]',
+  jsonb: 'text[]',
+  timestamptz: 'text[]',
+  int: 'int4[]',
+  real: 'float4[]',
+  boolean: 'bool[]',
+};
+
+function quote(identifier: string): string {
+  return `"${identifier}"`;
+}
+
+function encode(type: ColumnType, value: unknown): string | number | boolean | null {
+  if (value === null || value === undefined) return null;
+  if (type === 'jsonb') return JSON.stringify(value);
+  if (type === 'timestamptz') return (value as Date).toISOString();
+  return value as string | number | boolean;
+}
+
+function typedColumn<R>(column: ColumnSpec<R>): string {
+  const name = quote(column.column);
+  if (column.type === 'jsonb') return `t.${name}::jsonb AS ${name}`;
+  if (column.type === 'timestamptz') return `t.${name}::timestamptz AS ${name}`;
+  return `t.${name}`;
+}
+
+/** One row of the probe's answer: a record found unchanged and marked seen (`s`), or one whose parent is unknown (`u`). */
+export interface ProbeResultRow {
+  tag: 's' | 'u';
+  external_id: string;
+}
+
+/**
+ * The cheap first pass over a batch, sending only natural keys and hashes: records stored with the same content hash
+ * and not tombstoned are unchanged, so they are marked seen for the run (returned `s`) and never sent to the upsert,
+ * which would otherwise lock and rewrite nothing for each of them. Children whose parent is not stored come back `u`,
+ * changed or not. A record already marked seen earlier in the run is not returned; the upsert's filter skips it.
+ */
+export function buildMarkUnchanged<R>(spec: EntitySpec<R>, ctx: WriteContext, rows: readonly PreparedRecord<R>[]): SQL<ProbeResultRow> {
+  const table = sql.raw(quote(spec.table));
+  const parent = spec.parent;
+  const parentColumn = parent ? spec.columns.find((c) => c.column === parent.externalIdColumn) : undefined;
+  const parentIds = parentColumn ? sql`, ${sql.param(rows.map((row) => (parentColumn.read(row.record) as string | null) ?? null))}::text[]` : sql``;
+  const unresolved = parent
+    ? sql` UNION ALL SELECT 'u', k.external_id FROM keys k
+        WHERE k.parent_external_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM ${sql.raw(quote(parent.parentTable))} p WHERE p.source_id = ${ctx.sourceId}::uuid AND p.external_id = k.parent_external_id)`
+    : sql``;
+  return sql<ProbeResultRow>`WITH keys AS (
+      SELECT * FROM unnest(${sql.param(rows.map((row) => row.externalId))}::text[], ${sql.param(rows.map((row) => row.hash))}::text[]${parentIds})
+        AS k(external_id, content_hash${parent ? sql`, parent_external_id` : sql``})
+    ),
+    marked AS (
+      INSERT INTO sync_run_seen (run_id, entity_kind, external_id)
+      SELECT ${ctx.runId}::uuid, ${spec.kind}::text, k.external_id FROM keys k
+      WHERE EXISTS (SELECT 1 FROM ${table} o WHERE o.source_id = ${ctx.sourceId}::uuid AND o.external_id = k.external_id
+        AND o.content_hash = k.content_hash AND o.deleted_at IS NULL)
+      ON CONFLICT DO NOTHING
+      RETURNING external_id
+    )
+    SELECT 's' AS tag, external_id FROM marked${unresolved}`;
+}
+
+/**
+ * One set-based upsert of one kind of record for one source, returning what it wrote.
+ *
+ * Callers send only records {@link buildMarkUnchanged} did not find unchanged; the ON CONFLICT filter still guards
+ * against a record that changed back in between.
+ *
+ * - `keys` holds the batch's natural keys and hashes only, so the CTE that several parts read stays small.
+ * - `old` reads the stored rows the write will change, before it changes them (all parts of one statement share one
+ *   snapshot), so changed fields can be named without a query per row. LATERAL … LIMIT 1 pins it to one index probe
+ *   per batch row: a join the planner may turn into a scan of the source's whole table, which grows with the estate.
+ * - `up` inserts, or updates vendor-owned columns only, and only where the content hash differs or the row is a
+ *   tombstone (which restores it); an unchanged record is not written at all. Parents resolve by natural key against
+ *   what is stored, including parents written earlier in the same transaction.
+ */
+export function buildUpsert<R>(spec: EntitySpec<R>, sourceId: string, rows: readonly PreparedRecord<R>[]): SQL<UpsertResultRow> {
+  const table = sql.raw(quote(spec.table));
+  const columns = spec.columns;
+  const parent = spec.parent;
+  const externalIds = rows.map((row) => row.externalId);
+  const hashes = rows.map((row) => row.hash);
+  const valueArrays = columns.map(
+    (column) => sql`${sql.param(rows.map((row) => encode(column.type, column.read(row.record))))}::${sql.raw(ARRAY_TYPE[column.type])}`,
+  );
+  const aliases = sql.raw(['external_id', 'content_hash', ...columns.map((c) => c.column)].map(quote).join(', '));
+  const typed = sql.raw(columns.map(typedColumn).join(', '));
+  const parentTable = parent ? sql.raw(quote(parent.parentTable)) : null;
+  const parentExternalId = parent ? sql.raw(`t.${quote(parent.externalIdColumn)}`) : null;
+  const parentLookup = parent
+    ? sql`, (SELECT p.id FROM ${parentTable} p WHERE p.source_id = ${sourceId}::uuid AND p.external_id = ${parentExternalId})`
+    : sql``;
+  const snapshot = sql.raw(`jsonb_build_object(${columns.map((c) => `'${c.field}', o.${quote(c.column)}`).join(', ')})`);
+  const insertColumns = sql.raw(
+    ['source_id', 'external_id', 'content_hash', ...columns.map((c) => c.column), ...(parent ? [parent.linkColumn] : [])].map(quote).join(', '),
+  );
+  const updates = sql.raw(
+    ['content_hash', ...columns.map((c) => c.column), ...(parent ? [parent.linkColumn] : [])]
+      .map((name) => `${quote(name)} = excluded.${quote(name)}`)
+      .concat(['last_changed_at = now()', 'deleted_at = NULL'])
+      .join(', '),
+  );
+  return sql<UpsertResultRow>`WITH keys AS (
+      SELECT * FROM unnest(${sql.param(externalIds)}::text[], ${sql.param(hashes)}::text[]) AS k(external_id, content_hash)
+    ),
+    old AS (
+      SELECT k.external_id, o.was_deleted, o.before
+      FROM keys k CROSS JOIN LATERAL (
+        SELECT o.deleted_at IS NOT NULL AS was_deleted, ${snapshot} AS before
+        FROM ${table} o
+        WHERE o.source_id = ${sourceId}::uuid AND o.external_id = k.external_id
+          AND (o.content_hash IS DISTINCT FROM k.content_hash OR o.deleted_at IS NOT NULL)
+        LIMIT 1
+      ) o
+    ),
+    up AS (
+      INSERT INTO ${table} AS x (${insertColumns})
+      SELECT ${sourceId}::uuid, t.external_id, t.content_hash, ${typed}${parentLookup}
+      FROM unnest(${sql.param(externalIds)}::text[], ${sql.param(hashes)}::text[], ${sql.join(valueArrays, sql`, `)}) AS t(${aliases})
+      ON CONFLICT (source_id, external_id) DO UPDATE SET ${updates}
+      WHERE x.content_hash IS DISTINCT FROM excluded.content_hash OR x.deleted_at IS NOT NULL
+      RETURNING x.id, x.external_id
+    )
+    SELECT up.id, up.external_id, old.external_id IS NOT NULL AS existed, coalesce(old.was_deleted, false) AS was_deleted, old.before
+    FROM up LEFT JOIN old ON old.external_id = up.external_id`;
+}
+
+/**
+ * Links children stored earlier without their parent (the vendor listed them first) to parents just created.
+ * Touches only the link column, never content_hash, so the next re-sync still sees the children as unchanged;
+ * the partial `*_unresolved_idx` index keeps the search to children that are actually waiting.
+ */
+export function buildLinkOrphans<R>(child: EntitySpec<R>, sourceId: string, parentExternalIds: readonly string[]): SQL<{ linked: number }> {
+  const link = child.parent;
+  if (!link) throw new Error(`${child.kind} records have no parent`);
+  const table = sql.raw(quote(child.table));
+  const linkColumn = sql.raw(quote(link.linkColumn));
+  const externalIdColumn = sql.raw(quote(link.externalIdColumn));
+  return sql<{ linked: number }>`WITH linked AS (
+      UPDATE ${table} c SET ${linkColumn} = p.id
+      FROM ${sql.raw(quote(link.parentTable))} p
+      WHERE c.source_id = ${sourceId}::uuid AND c.${linkColumn} IS NULL
+        AND c.${externalIdColumn} = ANY(${sql.param(parentExternalIds)}::text[])
+        AND p.source_id = ${sourceId}::uuid AND p.external_id = c.${externalIdColumn}
+      RETURNING 1
+    )
+    SELECT count(*)::int AS linked FROM linked`;
+}
