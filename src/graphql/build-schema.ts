@@ -1,0 +1,71 @@
+import 'reflect-metadata';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { GraphQLObjectType, parse, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { buildSchema, createResolversMap, type ContainerType } from 'type-graphql';
+import { authChecker } from './auth-checker.js';
+import type { GraphQLContext } from './context.js';
+import { fromGlobalId, toGlobalId } from './relay/global-id.js';
+import { nodeRegistration } from './relay/node-registry.js';
+import { resolvers } from './resolvers.js';
+import { DateTime } from './scalars.js';
+import type { HubServices } from './services.js';
+
+export interface BuildHubSchemaOptions {
+  /** Also write the SDL (without federation plumbing) to this path. */
+  emitSchemaFile?: string;
+}
+
+/** Resolver classes get the services through their constructor; one instance per class per schema. */
+function servicesContainer(services: HubServices): ContainerType {
+  const instances = new Map<unknown, unknown>();
+  return {
+    get: (cls: new (services: HubServices) => unknown) => {
+      if (!instances.has(cls)) instances.set(cls, new cls(services));
+      return instances.get(cls);
+    },
+  } as ContainerType;
+}
+
+/** The type-graphql schema (before federation): the source of the emitted SDL. */
+export async function buildTypeGraphQLSchema(services: HubServices, options: BuildHubSchemaOptions = {}): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: resolvers as unknown as [Function, ...Function[]],
+    container: servicesContainer(services),
+    authChecker,
+    // Args classes without class-validator rules (e.g. plain connection args) are valid, not "unknown values".
+    validate: { forbidUnknownValues: false },
+    scalarsMap: [{ type: Date, scalar: DateTime }],
+    emitSchemaFile: options.emitSchemaFile ? { path: options.emitSchemaFile, sortedSchema: false } : false,
+  });
+}
+
+/**
+ * The served schema: type-graphql's schema turned into an Apollo Federation v2 subgraph (`_service`, `_entities`),
+ * with two hub-wide rules applied in one place:
+ * - every type implementing Node exposes its row uuid as an opaque global id;
+ * - every `@key(fields: "id")` entity resolves references through the node registry (batched per request).
+ */
+export async function buildHubSchema(services: HubServices, options: BuildHubSchemaOptions = {}): Promise<GraphQLSchema> {
+  const schema = await buildTypeGraphQLSchema(services, options);
+  const typeDefs = parse(`
+    extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
+    ${printSchemaWithDirectives(schema)}
+  `);
+  const resolverMap = createResolversMap(schema) as Record<string, Record<string, unknown>>;
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!(type instanceof GraphQLObjectType) || !type.getInterfaces().some((i) => i.name === 'Node')) continue;
+    const typeName = type.name;
+    const globalId: GraphQLFieldResolver<{ id: string }, GraphQLContext> = (root) => toGlobalId(typeName, root.id);
+    resolverMap[typeName] = { ...resolverMap[typeName], id: globalId };
+    if (type.astNode?.directives?.some((d) => d.name.value === 'key')) {
+      resolverMap[typeName].__resolveReference = async (reference: { id: string }, ctx: GraphQLContext) => {
+        const registration = nodeRegistration(typeName);
+        if (!registration) return null;
+        const [record] = await registration.resolve([fromGlobalId(reference.id, typeName).id], ctx);
+        return record;
+      };
+    }
+  }
+  return buildSubgraphSchema({ typeDefs, resolvers: resolverMap as never });
+}

@@ -1,0 +1,80 @@
+import { registerEnumType } from 'type-graphql';
+import { LIFECYCLE_STATES, OBSERVED_STAGES, VENDORS } from '../../connectors/contract.js';
+import { RISK_TIERS } from '../inventory/queries/records.js';
+import { STATS_DIMENSIONS } from '../inventory/queries/stats.js';
+
+/**
+ * GraphQL enums shared by every module (register each once: a second registration under the same name breaks the
+ * schema). Values equal the stored strings, so inputs pass straight to services.
+ */
+const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
+
+/** Names are upper-case GraphQL style; values are the stored vendor ids (`SAGEMAKER` → `sagemaker`). */
+export const Vendor = Object.fromEntries(VENDORS.map((v) => [v.toUpperCase(), v])) as { [K in (typeof VENDORS)[number] as Uppercase<K>]: K };
+export const LifecycleState = asEnum(LIFECYCLE_STATES);
+export const ObservedStage = asEnum(OBSERVED_STAGES);
+export const RiskTier = asEnum(RISK_TIERS);
+export const SortDirection = asEnum(['ASC', 'DESC'] as const);
+export const StatsDimension = asEnum(STATS_DIMENSIONS);
+
+registerEnumType(Vendor, {
+  name: 'Vendor',
+  description: 'An MLOps platform the hub reads from.',
+  valuesConfig: {
+    SAGEMAKER: { description: 'Amazon SageMaker (model registry and endpoints).' },
+    MLFLOW: { description: 'MLflow model registry (aliases and stages as logical deployments).' },
+    DATAROBOT: { description: 'DataRobot (model packages and deployments).' },
+    DOMINO: { description: 'Domino Data Lab (registered models and Model APIs).' },
+  },
+});
+registerEnumType(LifecycleState, {
+  name: 'LifecycleState',
+  description: 'Governed lifecycle state of a model version, owned by the hub (never set from the vendor).',
+  valuesConfig: {
+    DEVELOPMENT: { description: 'Being built; every newly discovered version starts here.' },
+    VALIDATION: { description: 'Under independent validation.' },
+    APPROVED: { description: 'Approved for production, not yet serving.' },
+    PRODUCTION: { description: 'Approved to serve production traffic.' },
+    RETIRED: { description: 'Withdrawn; terminal.' },
+  },
+});
+registerEnumType(ObservedStage, {
+  name: 'ObservedStage',
+  description: "The vendor's own stage of a version, mapped onto one vocabulary (what the vendor says, not what governance decided).",
+  valuesConfig: {
+    NONE: { description: 'Registered, no stage.' },
+    STAGING: { description: 'Staged for pre-production.' },
+    PRODUCTION: { description: 'The vendor says it serves production.' },
+    ARCHIVED: { description: 'Archived or retired at the vendor.' },
+    UNKNOWN: { description: 'A vendor value the hub cannot map; see `observedStageRaw`.' },
+  },
+});
+registerEnumType(RiskTier, {
+  name: 'RiskTier',
+  description: 'Model risk classification set by governance (RISK_OFFICER/ADMIN); unset until classified.',
+  valuesConfig: {
+    LOW: { description: 'Low impact if wrong.' },
+    MEDIUM: { description: 'Moderate impact.' },
+    HIGH: { description: 'High impact: production needs a validator and a risk officer.' },
+    CRITICAL: { description: 'Critical impact: strictest approval policy.' },
+  },
+});
+registerEnumType(SortDirection, {
+  name: 'SortDirection',
+  description: 'Ascending or descending order.',
+  valuesConfig: { ASC: { description: 'Smallest first.' }, DESC: { description: 'Largest first.' } },
+});
+registerEnumType(StatsDimension, {
+  name: 'StatsDimension',
+  description: 'A dimension `inventoryStats` can group model versions by.',
+  valuesConfig: {
+    VENDOR: { description: 'The platform.' },
+    SOURCE: { description: 'The configured source (group key `sourceId`).' },
+    LIFECYCLE_STATE: { description: 'Governed lifecycle state.' },
+    OBSERVED_STAGE: { description: "The vendor's stage." },
+    RISK_TIER: { description: "The model's risk tier (null: unclassified)." },
+    BUSINESS_UNIT: { description: "The model's business unit." },
+    FINDING_KIND: { description: 'Kind of open finding on the version or its model (null: none).' },
+    IN_PRODUCTION: { description: 'Whether a live deployment serves production traffic.' },
+  },
+});

@@ -1,0 +1,88 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { ArgumentValidationError } from 'type-graphql';
+import type { ValidationError } from 'class-validator';
+import { ConflictError, InputError, NotAllowedError, NotFoundError, ServiceUnavailableError, UnauthenticatedError, type FieldProblem } from '../errors.js';
+import { isConnectionFailure } from '../db/sql.js';
+
+/** The codes Apollo itself assigns to requests that never reached a resolver; passed through unchanged. */
+const APOLLO_REQUEST_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/** Codes produced by the hub's own transport rules (limits), passed through unchanged. */
+const HUB_REQUEST_CODES = new Set(['QUERY_TOO_COMPLEX', 'QUERY_TOO_DEEP', 'UNAUTHENTICATED', 'FORBIDDEN']);
+
+/**
+ * Literal argument values the schema cannot accept (unknown enum value, wrong scalar, missing required argument)
+ * are the caller's input mistakes: BAD_USER_INPUT, like the same mistake made through variables.
+ */
+const BAD_LITERAL = /does not exist in ".*" enum|cannot represent|Expected value of type|of required type .* was not provided/;
+
+/** What the hub makes of an error: the public code, message and extra extensions; `internal` ones are logged in full. */
+export interface ClassifiedError {
+  code: string;
+  message: string;
+  extensions: Record<string, unknown>;
+  internal: boolean;
+}
+
+/** Re-exported for callers that imported it from here; it lives with the database helpers. */
+export { isConnectionFailure };
+
+function validationProblems(errors: ValidationError[], prefix = ''): FieldProblem[] {
+  return errors.flatMap((error) => {
+    const path = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ path, message }));
+    return [...own, ...validationProblems(error.children ?? [], path)];
+  });
+}
+
+/** Maps any error thrown while serving a request to the hub's vocabulary. The one place codes are decided. */
+export function classifyError(error: unknown): ClassifiedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof InputError) {
+    return { code: original.code, message: original.message, extensions: original.problems.length ? { problems: original.problems } : {}, internal: false };
+  }
+  if (original instanceof ArgumentValidationError) {
+    const problems = validationProblems(original.extensions.validationErrors as ValidationError[]);
+    const summary = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+    return { code: 'BAD_USER_INPUT', message: `Invalid input: ${summary}`, extensions: { problems }, internal: false };
+  }
+  if (original instanceof NotFoundError || original instanceof UnauthenticatedError) {
+    return { code: original.code, message: original.message, extensions: {}, internal: false };
+  }
+  if (original instanceof NotAllowedError || original instanceof ConflictError) {
+    return { code: original.code, message: original.message, extensions: { ...original.details }, internal: false };
+  }
+  if (original instanceof ServiceUnavailableError || isConnectionFailure(original)) {
+    return { code: 'SERVICE_UNAVAILABLE', message: 'A dependency of the hub is unavailable; retry later', extensions: {}, internal: original instanceof ServiceUnavailableError ? false : true };
+  }
+  return { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error', extensions: {}, internal: true };
+}
+
+/**
+ * Apollo's `formatError`: gives every error an `extensions.code`, drops stack traces and hides internal details.
+ * Errors from parsing, validation and the hub's own limits keep their code; resolver errors are classified.
+ */
+export function formatHubError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const existing = formatted.extensions?.code;
+  if (typeof existing === 'string' && (APOLLO_REQUEST_CODES.has(existing) || HUB_REQUEST_CODES.has(existing)) && !formatted.path) {
+    const code = existing === 'GRAPHQL_VALIDATION_FAILED' && BAD_LITERAL.test(formatted.message) ? 'BAD_USER_INPUT' : existing;
+    const { stacktrace: _drop, ...rest } = formatted.extensions ?? {};
+    return { message: formatted.message, locations: formatted.locations, extensions: { ...rest, code } };
+  }
+  const classified = classifyError(error);
+  return {
+    message: classified.message,
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { ...classified.extensions, code: classified.code },
+  };
+}

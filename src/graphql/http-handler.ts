@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import type { Principal } from '../auth/principal.js';
+import { UnauthenticatedError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { createContext, type GraphQLContext } from './context.js';
+import { classifyError, formatHubError } from './format-error.js';
+import { limitsPlugin, type QueryLimits } from './limits.js';
+import type { HubServices } from './services.js';
+
+export interface GraphQLHttpLimits extends QueryLimits {
+  /** Largest request body accepted (413 above). */
+  maxBodyBytes: number;
+}
+
+/** What the metrics hook learns about each request. */
+export interface GraphQLRequestObservation {
+  operationName: string | null;
+  status: number;
+  durationMs: number;
+}
+
+export interface GraphQLHttpHandlerOptions {
+  schema: GraphQLSchema;
+  /** Services for the request context (loaders). */
+  services: HubServices;
+  /** Resolves the caller; null (or UnauthenticatedError) → 401. Called once per request. */
+  authenticate(req: IncomingMessage): Promise<Principal | null>;
+  logger: Logger;
+  limits: GraphQLHttpLimits;
+  onRequest?: (observation: GraphQLRequestObservation) => void;
+}
+
+export interface GraphQLHttpHandler {
+  /** Serves one request to the GraphQL endpoint (the caller routes /graphql here). */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Drains Apollo (plugins' serverWillStop); call on shutdown. */
+  stop(): Promise<void>;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+class HttpRefusal extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxBytes) return reject(new HttpRefusal(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${maxBytes} bytes`));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new HttpRefusal(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${maxBytes} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Parses a POST body; only JSON is accepted (GraphQL over HTTP), anything else is refused with a code. */
+async function parsePostBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (contentType !== 'application/json' && contentType !== 'application/graphql-response+json') {
+    throw new HttpRefusal(415, 'UNSUPPORTED_MEDIA_TYPE', 'POST requests must have Content-Type: application/json');
+  }
+  const text = await readBody(req, maxBytes);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new HttpRefusal(400, 'BAD_REQUEST', 'Malformed JSON in request body');
+  }
+  if (Array.isArray(body)) {
+    throw new HttpRefusal(400, 'BATCHING_NOT_SUPPORTED', 'Batched operations are not supported; send one operation per request');
+  }
+  return body;
+}
+
+function writeError(res: ServerResponse, requestId: string, status: number, code: string, message: string): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('x-request-id', requestId);
+  if (status === 401) res.setHeader('www-authenticate', 'Bearer');
+  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+}
+
+/** Logs errors the client only sees as bland INTERNAL_SERVER_ERROR, in full, with the request id. */
+const errorLogging: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors, contextValue }) {
+        for (const error of errors) {
+          if (classifyError(error).internal) contextValue.logger.error({ err: error.originalError ?? error, path: error.path }, 'GraphQL request failed');
+        }
+      },
+    };
+  },
+};
+
+/**
+ * GraphQL over HTTP for a plain node:http server: POST JSON and GET (queries only), APQ, request limits, the hub's
+ * error codes, and authentication before anything runs (no anonymous access; introspection for authenticated callers).
+ */
+export function createGraphQLHttpHandler(options: GraphQLHttpHandlerOptions): GraphQLHttpHandler {
+  const { schema, services, logger, limits } = options;
+  const server = new ApolloServer<GraphQLContext>({
+    schema,
+    formatError: formatHubError,
+    includeStacktraceInErrorResponses: false,
+    // Auth is by Authorization / API-key headers, never cookies, so a cross-site request cannot carry credentials.
+    csrfPrevention: false,
+    allowBatchedHttpRequests: false,
+    // The process's own shutdown (cli.ts onShutdown) stops Apollo. Apollo's handlers would stop it a second time and
+    // then re-send the signal, which the CLI takes as an impatient second Ctrl-C and exits 1.
+    stopOnTerminationSignals: false,
+    introspection: true,
+    logger,
+    // No cache hints: responses are per principal. Disabling cache control also removes Apollo's per-field resolver
+    // instrumentation (its only willResolveField listener), a large share of the cost of big pages.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), limitsPlugin(limits, () => schema), errorLogging],
+  });
+  const ready = server.start();
+  ready.catch((error: unknown) => logger.error({ err: error }, 'GraphQL server failed to start'));
+
+  return {
+    async handle(req, res) {
+      const started = performance.now();
+      const header = req.headers['x-request-id'];
+      const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+      let operationName: string | null = null;
+      const finish = () => options.onRequest?.({ operationName, status: res.statusCode, durationMs: performance.now() - started });
+      try {
+        const method = (req.method ?? 'GET').toUpperCase();
+        if (method !== 'GET' && method !== 'POST') throw new HttpRefusal(405, 'METHOD_NOT_ALLOWED', 'Use GET or POST');
+        let principal: Principal | null;
+        try {
+          principal = await options.authenticate(req);
+        } catch (error) {
+          if (error instanceof UnauthenticatedError) throw new HttpRefusal(401, 'UNAUTHENTICATED', error.message);
+          throw error;
+        }
+        if (!principal) throw new HttpRefusal(401, 'UNAUTHENTICATED', 'Authentication required: send an API key or a bearer token');
+        const body = method === 'POST' ? await parsePostBody(req, limits.maxBodyBytes) : undefined;
+        if (body && typeof body === 'object' && typeof (body as { operationName?: unknown }).operationName === 'string') {
+          operationName = (body as { operationName: string }).operationName;
+        }
+        const headers = new HeaderMap();
+        for (const [key, value] of Object.entries(req.headers)) {
+          if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+        }
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        await ready;
+        const context = createContext({ services, principal, logger, requestId });
+        const response = await server.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method, headers, search: url.search, body },
+          context: async () => context,
+        });
+        res.statusCode = response.status ?? 200;
+        for (const [key, value] of response.headers) res.setHeader(key, value);
+        res.setHeader('x-request-id', requestId);
+        if (response.body.kind === 'complete') {
+          res.end(response.body.string);
+        } else {
+          for await (const chunk of response.body.asyncIterator) res.write(chunk);
+          res.end();
+        }
+      } catch (error) {
+        if (error instanceof HttpRefusal) {
+          writeError(res, requestId, error.status, error.code, error.message);
+        } else {
+          const classified = classifyError(error);
+          logger.error({ err: error, requestId }, 'GraphQL transport failed');
+          writeError(res, requestId, classified.code === 'SERVICE_UNAVAILABLE' ? 503 : 500, classified.code, classified.message);
+        }
+      } finally {
+        finish();
+      }
+    },
+    async stop() {
+      await ready.catch(() => undefined);
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { Directive, Field, ObjectType } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Node } from '../relay/node.type.js';
+import { DateTime } from '../scalars.js';
+
+@Directive('@key(fields: "id")')
+@ObjectType('Finding', {
+  implements: Node,
+  simpleResolvers: true,
+  description: 'A governance violation detected from observed state (e.g. a version serving production without governed PRODUCTION state).',
+})
+export class Finding extends Node {
+  @Field({ description: 'UNGOVERNED_PRODUCTION, MISSING_OWNER, STALE_SOURCE, ORPHAN_DEPLOYMENT, …' })
+  kind!: string;
+
+  @Field({ description: 'model, version, deployment or source: what the finding is about.' })
+  entityKind!: string;
+
+  @Field({ description: 'Why, in words.' })
+  message!: string;
+
+  @Field(() => GraphQLJSONObject, { description: 'Facts behind the finding.' })
+  details!: Record<string, unknown>;
+
+  @Field(() => DateTime, { description: 'When the condition was first detected.' })
+  openedAt!: Date;
+
+  @Field(() => DateTime, { nullable: true, description: 'When the condition cleared; null while open.' })
+  resolvedAt!: Date | null;
+}

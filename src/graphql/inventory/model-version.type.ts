@@ -1,0 +1,57 @@
+import { Directive, Field, Int, ObjectType } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import type { LifecycleState as LifecycleStateValue, ObservedStage as ObservedStageValue } from '../../../connectors/contract.js';
+import { LifecycleState, ObservedStage } from '../enums.js';
+import { Node } from '../relay/node.type.js';
+import { DateTime } from '../scalars.js';
+import { VendorRecord } from './vendor-record.type.js';
+
+@Directive('@key(fields: "id")')
+@ObjectType('ModelVersion', {
+  implements: Node,
+  simpleResolvers: true,
+  description: 'One version of a model (SageMaker model package, MLflow model version, …): the unit governance approves.',
+})
+export class ModelVersion extends VendorRecord {
+  @Field({ description: 'Version label at the vendor.' })
+  version!: string;
+
+  @Field(() => Int, { nullable: true, description: 'Numeric version where the vendor has one (for ordering).' })
+  versionNumber!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Description at the vendor.' })
+  description!: string | null;
+
+  @Field(() => ObservedStage, { description: 'What the vendor says about the stage of this version.' })
+  observedStage!: ObservedStageValue;
+
+  @Field(() => String, { nullable: true, description: "The vendor's stage value before mapping." })
+  observedStageRaw!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Vendor status of the version (e.g. READY, Completed).' })
+  status!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Who created the version at the vendor.' })
+  createdBy!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Where the model artefact is stored.' })
+  artifactUri!: string | null;
+
+  @Field(() => GraphQLJSONObject, { description: 'Lineage: training run, experiment/project, datasets (fields the vendor exposes).' })
+  lineage!: Record<string, unknown>;
+
+  @Field(() => GraphQLJSONObject, { description: 'Evaluation metrics as name → number.' })
+  metrics!: Record<string, number>;
+
+  @Field(() => GraphQLJSONObject, { description: 'Vendor tags as key → value.' })
+  tags!: Record<string, string>;
+
+  @Field(() => String, { nullable: true, description: "Link to the version in the vendor's UI." })
+  deepLink!: string | null;
+
+  @Field(() => LifecycleState, { description: 'Governed lifecycle state (hub-owned; changes only through approved change requests).' })
+  lifecycleState!: LifecycleStateValue;
+
+  @Field(() => DateTime, { nullable: true, description: 'When the governed state last changed.' })
+  lifecycleChangedAt!: Date | null;
+}
