@@ -28,3 +28,23 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   if (pg?.code !== '23505') return false;
   return constraint === undefined || pg.constraint === constraint || pg.message.includes(constraint);
 }
+
+/** Class 08 (connection exception), 57P01-03 (admin/crash shutdown, cannot connect now), 53300 (too many connections). */
+const UNAVAILABLE_PG_CODES = /^(08|57P0[1-3]|53300)/;
+const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+
+/**
+ * True when the error (or one of its causes) says the database is unreachable — down, restarting, refusing
+ * connections — rather than the statement being wrong. Such failures are transient: retry later, answer 503.
+ */
+export function isConnectionFailure(error: unknown): boolean {
+  const pg = pgError(error);
+  if (pg?.code && UNAVAILABLE_PG_CODES.test(pg.code)) return true;
+  let current = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; current && depth < 4; depth++) {
+    if (typeof current.code === 'string' && UNAVAILABLE_NODE_CODES.has(current.code)) return true;
+    if (typeof current.message === 'string' && /timeout exceeded when trying to connect|Connection terminated/.test(current.message)) return true;
+    current = current.cause as typeof current;
+  }
+  return false;
+}

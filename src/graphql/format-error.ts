@@ -3,7 +3,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
 import { ConflictError, InputError, NotAllowedError, NotFoundError, ServiceUnavailableError, UnauthenticatedError, type FieldProblem } from '../errors.js';
-import { isConnectionFailure } from '../db/sql.js';
+import { isConnectionFailure, pgError } from '../db/sql.js';
 
 /** The codes Apollo itself assigns to requests that never reached a resolver; passed through unchanged. */
 const APOLLO_REQUEST_CODES = new Set([
@@ -44,6 +44,15 @@ function validationProblems(errors: ValidationError[], prefix = ''): FieldProble
   });
 }
 
+/**
+ * PostgreSQL class 22 (data exception: a NUL byte in text, a number or date out of range, text that is not a number)
+ * comes from a value the caller sent that no validator anticipated: the caller's input, not a server failure.
+ * The database's own message is not passed on (it may quote the statement's values).
+ */
+function isDataException(error: unknown): boolean {
+  return pgError(error)?.code?.startsWith('22') ?? false;
+}
+
 /** Maps any error thrown while serving a request to the hub's vocabulary. The one place codes are decided. */
 export function classifyError(error: unknown): ClassifiedError {
   const original = unwrapResolverError(error);
@@ -61,10 +70,24 @@ export function classifyError(error: unknown): ClassifiedError {
   if (original instanceof NotAllowedError || original instanceof ConflictError) {
     return { code: original.code, message: original.message, extensions: { ...original.details }, internal: false };
   }
+  if (isDataException(original)) {
+    return {
+      code: 'BAD_USER_INPUT',
+      message: 'A value in the request cannot be used as text, number or date (for example it contains a NUL character or is out of range)',
+      extensions: {},
+      internal: false,
+    };
+  }
   if (original instanceof ServiceUnavailableError || isConnectionFailure(original)) {
     return { code: 'SERVICE_UNAVAILABLE', message: 'A dependency of the hub is unavailable; retry later', extensions: {}, internal: original instanceof ServiceUnavailableError ? false : true };
   }
   return { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error', extensions: {}, internal: true };
+}
+
+/** True for errors of the request itself (parse, validation, variables, limits): they carry their code and no path. */
+export function isRequestError(error: { extensions?: Record<string, unknown>; path?: unknown }): boolean {
+  const code = error.extensions?.code;
+  return typeof code === 'string' && (APOLLO_REQUEST_CODES.has(code) || HUB_REQUEST_CODES.has(code)) && !error.path;
 }
 
 /**
@@ -73,7 +96,7 @@ export function classifyError(error: unknown): ClassifiedError {
  */
 export function formatHubError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const existing = formatted.extensions?.code;
-  if (typeof existing === 'string' && (APOLLO_REQUEST_CODES.has(existing) || HUB_REQUEST_CODES.has(existing)) && !formatted.path) {
+  if (typeof existing === 'string' && isRequestError(formatted)) {
     const code = existing === 'GRAPHQL_VALIDATION_FAILED' && BAD_LITERAL.test(formatted.message) ? 'BAD_USER_INPUT' : existing;
     const { stacktrace: _drop, ...rest } = formatted.extensions ?? {};
     return { message: formatted.message, locations: formatted.locations, extensions: { ...rest, code } };

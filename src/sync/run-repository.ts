@@ -67,6 +67,11 @@ export class SyncRunRepository {
     return rows.length === 1;
   }
 
+  /** Removes a QUEUED run that was never handed to the job queue (the enqueue failed); no worker knows of it. */
+  async withdrawQueued(runId: string): Promise<void> {
+    await this.db.delete(syncRuns).where(and(eq(syncRuns.id, runId), eq(syncRuns.status, 'QUEUED')));
+  }
+
   /** Marks one RUNNING run FAILED (its worker is known to be gone). */
   async failRunning(runId: string, message: string): Promise<void> {
     const failed = await this.db

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import type { Vendor } from '../../../connectors/contract.js';
+import { vendorModule } from '../../../connectors/registry.js';
+import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
+import { systemPrincipal } from '../../../src/auth/principal.js';
+import { parseConfig } from '../../../src/config.js';
+import type { SourceRow } from '../../../src/db/schema/index.js';
+import { createLogger } from '../../../src/logger.js';
+import { createHub, type Hub, type HubOverrides } from '../../../src/main/app.js';
+import { startHttpServer, type HttpServer } from '../../../src/main/server.js';
+import { FAST_CONNECTOR_DEPS } from '../../helpers/hub.js';
+
+/**
+ * A hub wired the way `hub start` wires it (createHub + startHttpServer) against infrastructure the fault test owns
+ * (a dedicated PostgreSQL and/or Redis it restarts), instead of the shared services startTestHub uses.
+ */
+export interface FaultHub {
+  hub: Hub;
+  http: HttpServer | null;
+  adminKey: string;
+  env: Record<string, string>;
+  addSource(vendor: Vendor, simulator: SimulatorHandle, options?: { scheduleSeconds?: number }): Promise<SourceRow>;
+  close(): Promise<void>;
+}
+
+export async function startFaultHub(env: Record<string, string>, options: { http?: boolean; overrides?: HubOverrides } = {}): Promise<FaultHub> {
+  const adminKey = `mh_bootstrap_${randomBytes(16).toString('hex')}`;
+  const fullEnv: Record<string, string> = {
+    HUB_SECRET_KEY: randomBytes(32).toString('hex'),
+    HUB_BOOTSTRAP_ADMIN_KEY: adminKey,
+    PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_POOL_SIZE: '5',
+    ...env,
+  };
+  const config = parseConfig(fullEnv);
+  const hub = await createHub(config, createLogger(config.log.level), { connectorDeps: FAST_CONNECTOR_DEPS, ...options.overrides });
+  await hub.services.apiKeys.ensureBootstrapAdmin(adminKey);
+  const http = options.http ? await startHttpServer(hub) : null;
+  return {
+    hub,
+    http,
+    adminKey,
+    env: fullEnv,
+    addSource(vendor, simulator, sourceOptions = {}) {
+      const { settings, secret } = vendorModule(vendor).simulatorSource(simulator, 'test-credential');
+      return hub.services.sources.createSource(
+        { vendor, name: `${vendor}-${randomBytes(3).toString('hex')}`, settings, secret, scheduleSeconds: sourceOptions.scheduleSeconds ?? 3600, enabled: true },
+        { actor: systemPrincipal('test') },
+      );
+    },
+    async close() {
+      await http?.close();
+      await hub.close();
+    },
+  };
+}
+
+/** Polls `probe` until it returns a truthy value; fails with `what` after `timeoutMs`. */
+export async function eventually<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown = null;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
