@@ -21,6 +21,13 @@ const DEMO_ESTATES: Record<string, { seed: number; models: number; versionsPerMo
 };
 const DEMO_CREDENTIAL = 'demo-credential';
 
+/** The example queries the demo prints (a test runs exactly these against a running demo). */
+export const DEMO_QUERIES = [
+  '{ models(first: 5) { totalCount edges { node { name vendor versions { version lifecycleState observedStage } } } } }',
+  '{ findings(first: 10, filter: { open: true }) { totalCount edges { node { kind message } } } }',
+  '{ inventoryStats(groupBy: [VENDOR, IN_PRODUCTION]) { vendor inProduction versionCount modelCount } }',
+];
+
 export async function startDemo(config: Readonly<HubConfig>, logger: Logger, io: { out: NodeJS.WritableStream; args: string[] }): Promise<{ close(): Promise<void> }> {
   const basePort = Number(process.env.DEMO_SIMULATOR_BASE_PORT ?? 4101);
   const simulators: Array<{ module: VendorModule; handle: SimulatorHandle }> = [];
@@ -62,12 +69,10 @@ export async function startDemo(config: Readonly<HubConfig>, logger: Logger, io:
       ...ROLES.map((role) => `  ${role.padEnd(15)} ${keys[role]}`),
       '',
       'Try:',
-      `  curl -s ${endpoint} -H 'authorization: Bearer ${keys.VIEWER}' -H 'content-type: application/json' \\`,
-      `    -d '{"query":"{ models(first: 5) { totalCount edges { node { name vendor versions { version lifecycleState observedStage } } } } }"}'`,
-      `  curl -s ${endpoint} -H 'authorization: Bearer ${keys.VIEWER}' -H 'content-type: application/json' \\`,
-      `    -d '{"query":"{ findings(first: 10, filter: { open: true }) { totalCount edges { node { kind message } } } }"}'`,
-      `  curl -s ${endpoint} -H 'authorization: Bearer ${keys.VIEWER}' -H 'content-type: application/json' \\`,
-      `    -d '{"query":"{ inventoryStats(groupBy: [VENDOR, LIFECYCLE_STATE]) { count keys { dimension value } } }"}'`,
+      ...DEMO_QUERIES.flatMap((query) => [
+        `  curl -s ${endpoint} -H 'authorization: Bearer ${keys.VIEWER}' -H 'content-type: application/json' \\`,
+        `    -d '${JSON.stringify({ query })}'`,
+      ]),
       '',
       'Simulated vendors (control API under /__sim/): ' + simulators.map(({ module, handle }) => `${module.vendor} ${handle.url}`).join(', '),
       'Press Ctrl-C to stop.',

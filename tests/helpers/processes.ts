@@ -24,7 +24,7 @@ export interface HubProcess {
  * Starts `hub <command>` as a child process (TypeScript through swc, no build step) and waits until it is ready:
  * the HTTP server listens (serve/start) or the job workers started (worker).
  */
-export async function startHubProcess(command: 'start' | 'serve' | 'worker', env: Record<string, string>, options: { readyTimeoutMs?: number } = {}): Promise<HubProcess> {
+export async function startHubProcess(command: 'start' | 'serve' | 'worker' | 'demo', env: Record<string, string>, options: { readyTimeoutMs?: number } = {}): Promise<HubProcess> {
   const child = spawn(process.execPath, ['--enable-source-maps', '--import', '@swc-node/register/esm-register', CLI, command], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LOG_LEVEL: 'info', ...env },
