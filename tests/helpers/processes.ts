@@ -78,7 +78,14 @@ export async function startHubProcess(command: 'start' | 'serve' | 'worker' | 'd
     });
   };
 
-  const ready = await waitForLog((l) => l.msg === (command === 'worker' ? 'job workers started' : 'HTTP server listening'), options.readyTimeoutMs ?? 90_000);
+  let ready: Record<string, unknown>;
+  try {
+    ready = await waitForLog((l) => l.msg === (command === 'worker' ? 'job workers started' : 'HTTP server listening'), options.readyTimeoutMs ?? 90_000);
+  } catch (error) {
+    // Never leave a half-started hub behind.
+    child.kill('SIGKILL');
+    throw error;
+  }
   const url = typeof ready.url === 'string' ? ready.url.replace(/\/graphql$/, '') : null;
   return {
     child,
