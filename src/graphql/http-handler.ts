@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal.js';
 import { UnauthenticatedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { createContext, type GraphQLContext } from './context.js';
-import { classifyError, formatHubError } from './format-error.js';
+import { classifyError, formatHubError, isRequestError } from './format-error.js';
 import { limitsPlugin, type QueryLimits } from './limits.js';
 import type { HubServices } from './services.js';
 
@@ -103,7 +103,15 @@ const errorLogging: ApolloServerPlugin<GraphQLContext> = {
     return {
       async didEncounterErrors({ errors, contextValue }) {
         for (const error of errors) {
-          if (classifyError(error).internal) contextValue.logger.error({ err: error.originalError ?? error, path: error.path }, 'GraphQL request failed');
+          // Parse, validation and limit refusals are the caller's mistakes, answered with their code: not server errors.
+          if (isRequestError(error)) continue;
+          const classified = classifyError(error);
+          if (classified.code === 'SERVICE_UNAVAILABLE') {
+            // An outage, not a bug: one line without the failed statement (which would repeat for every request).
+            contextValue.logger.warn({ path: error.path, reason: (error.originalError ?? error).message.split('\n')[0].slice(0, 200) }, 'GraphQL request failed: dependency unavailable');
+          } else if (classified.internal) {
+            contextValue.logger.error({ err: error.originalError ?? error, path: error.path }, 'GraphQL request failed');
+          }
         }
       },
     };
@@ -141,7 +149,13 @@ export function createGraphQLHttpHandler(options: GraphQLHttpHandlerOptions): Gr
       const header = req.headers['x-request-id'];
       const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
       let operationName: string | null = null;
-      const finish = () => options.onRequest?.({ operationName, status: res.statusCode, durationMs: performance.now() - started });
+      let actor: string | null = null;
+      const finish = () => {
+        const durationMs = performance.now() - started;
+        // The access log: one line per request, with the request id every other line of this request carries.
+        logger.info({ requestId, operationName: operationName?.slice(0, 100) ?? null, status: res.statusCode, durationMs: Math.round(durationMs), actor }, 'graphql request');
+        options.onRequest?.({ operationName, status: res.statusCode, durationMs });
+      };
       try {
         const method = (req.method ?? 'GET').toUpperCase();
         if (method !== 'GET' && method !== 'POST') throw new HttpRefusal(405, 'METHOD_NOT_ALLOWED', 'Use GET or POST');
@@ -153,6 +167,7 @@ export function createGraphQLHttpHandler(options: GraphQLHttpHandlerOptions): Gr
           throw error;
         }
         if (!principal) throw new HttpRefusal(401, 'UNAUTHENTICATED', 'Authentication required: send an API key or a bearer token');
+        actor = principal.id;
         const body = method === 'POST' ? await parsePostBody(req, limits.maxBodyBytes) : undefined;
         if (body && typeof body === 'object' && typeof (body as { operationName?: unknown }).operationName === 'string') {
           operationName = (body as { operationName: string }).operationName;

@@ -40,7 +40,7 @@ export class HubMetrics {
   readonly writeBackBacklog = new Gauge({ name: 'hub_write_back_backlog', help: 'Write-backs not yet delivered (pending, in progress or waiting to retry).', registers: [this.registry] });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
-    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'hub_process_' });
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'hub_' });
   }
 
   /** Registers a callback that refreshes database-backed gauges before each scrape. */

@@ -37,7 +37,7 @@ interface SourceOptions {
 }
 
 /** A real hub (real PostgreSQL; real Redis when asked) built in-process the way `hub start` builds it. */
-export async function startTestHub(options: { redis?: boolean; http?: boolean; overrides?: HubOverrides; env?: Record<string, string> } = {}): Promise<TestHub> {
+export async function startTestHub(options: { redis?: boolean; http?: boolean; overrides?: HubOverrides; env?: Record<string, string>; logDestination?: NodeJS.WritableStream } = {}): Promise<TestHub> {
   const database = await createPostgresTestDatabase();
   const queuePrefix = options.redis ? `{hubtest-${randomBytes(4).toString('hex')}}` : null;
   const env: Record<string, string> = {
@@ -50,7 +50,7 @@ export async function startTestHub(options: { redis?: boolean; http?: boolean; o
     ...options.env,
   };
   const config = parseConfig(env);
-  const hub = await createHub(config, createLogger(config.log.level), { connectorDeps: FAST_CONNECTOR_DEPS, ...options.overrides });
+  const hub = await createHub(config, createLogger(config.log.level, options.logDestination), { connectorDeps: FAST_CONNECTOR_DEPS, ...options.overrides });
   await hub.services.apiKeys.ensureBootstrapAdmin(config.auth.bootstrapAdminKey);
   const http = options.http ? await startHttpServer(hub) : null;
   const simulators: SimulatorHandle[] = [];
