@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../../src/config.js';
+
+const KEY = 'a'.repeat(64);
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env, '/srv/hub');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('parseConfig', () => {
+  describe('defaults', () => {
+    it('should run on the embedded database with in-process jobs when nothing is configured', () => {
+      const config = parseConfig({}, '/srv/hub');
+      expect(config.database).toEqual({ kind: 'pglite', dataDir: '/srv/hub/.hub/pgdata' });
+      expect(config.redis).toBeNull();
+      expect(config.http).toMatchObject({ port: 4000, host: '127.0.0.1', maxPageSize: 500 });
+      expect(config.log.level).toBe('info');
+      expect(config.secrets.key).toBeNull();
+      expect(config.auth.oidc).toBeNull();
+      expect(Object.isFrozen(config) && Object.isFrozen(config.http)).toBe(true);
+    });
+
+    it('should use PostgreSQL and BullMQ with a hash-tagged prefix when their URLs are given', () => {
+      const config = parseConfig({ DATABASE_URL: 'postgres://hub@db:5432/hub', REDIS_URL: 'redis://cache:6379', HUB_DATA_DIR: 'data' }, '/srv/hub');
+      expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://hub@db:5432/hub', poolSize: 10 });
+      expect(config.redis).toEqual({ url: 'redis://cache:6379', prefix: '{hub}' });
+      expect(config.dataDir).toBe('/srv/hub/data');
+    });
+
+    it('should decode a hex or base64 secret key to 32 bytes', () => {
+      expect(parseConfig({ HUB_SECRET_KEY: KEY }).secrets.key).toHaveLength(32);
+      expect(parseConfig({ HUB_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') }).secrets.key).toEqual(Buffer.alloc(32, 7));
+    });
+
+    it('should read the OIDC settings and role map', () => {
+      const config = parseConfig({ OIDC_JWKS_URL: 'https://idp.example.com/jwks', OIDC_ISSUER: 'https://idp.example.com', OIDC_ROLE_MAP: '{"ml-validators":["VALIDATOR"]}' });
+      expect(config.auth.oidc).toMatchObject({ jwksUrl: 'https://idp.example.com/jwks', rolesClaim: 'groups', roleMap: { 'ml-validators': ['VALIDATOR'] }, clockSkewSeconds: 60 });
+    });
+  });
+
+  describe('invalid values', () => {
+    it.each([
+      ['DATABASE_URL', 'mysql://db/hub', /DATABASE_URL: .*postgres/],
+      ['REDIS_URL', 'http://cache', /REDIS_URL: .*redis/],
+      ['PORT', '70000', /PORT:/],
+      ['PORT', 'eighty', /PORT:/],
+      ['LOG_LEVEL', 'loud', /LOG_LEVEL:/],
+      ['HUB_SECRET_KEY', 'too-short', /HUB_SECRET_KEY: expected 32 random bytes/],
+      ['OIDC_ROLE_MAP', '{"g":["EMPEROR"]}', /OIDC_ROLE_MAP: expected JSON/],
+      ['MAX_DELETE_SHARE', '1.5', /MAX_DELETE_SHARE:/],
+      ['METRICS_PUBLIC', 'maybe', /METRICS_PUBLIC:/],
+      ['HUB_QUEUE_PREFIX', 'has space', /HUB_QUEUE_PREFIX:/],
+    ])('should name %s when it is %j', (name, value, message) => {
+      const found = problems({ [name]: value });
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatch(message);
+    });
+
+    it('should report every problem at once, not just the first', () => {
+      const found = problems({ PORT: '-1', LOG_LEVEL: 'loud', REDIS_URL: 'nope', HUB_SECRET_KEY: 'x' });
+      expect(found.map((p) => p.split(':')[0]).sort()).toEqual(['HUB_SECRET_KEY', 'LOG_LEVEL', 'PORT', 'REDIS_URL']);
+    });
+
+    it('should refuse settings that only make sense together', () => {
+      expect(problems({ OIDC_ISSUER: 'https://idp.example.com' })).toEqual(['OIDC_JWKS_URL: required when OIDC_ISSUER is set']);
+      expect(problems({ HUB_SECRET_KEY_PREVIOUS: KEY })[0]).toMatch(/^HUB_SECRET_KEY: required when HUB_SECRET_KEY_PREVIOUS is set/);
+    });
+
+    it('should treat empty values as unset', () => {
+      expect(parseConfig({ DATABASE_URL: '', REDIS_URL: '  ', PORT: '' }).database.kind).toBe('pglite');
+    });
+  });
+});
