@@ -4,6 +4,7 @@
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statusCommand } from '../../../src/main/commands/status.js';
 import { startTestHub, type TestHub } from '../../helpers/hub.js';
 
 const CREDENTIAL = 'observe-me-credential-7f3a';
@@ -85,6 +86,35 @@ describe('observability', () => {
     it('should never print the source credential or an API key', () => {
       expect(raw).not.toContain(CREDENTIAL);
       expect(raw).not.toContain(adminKey);
+    });
+  });
+
+  describe('hub status', () => {
+    it('should print the source with its last run, the queues and the governance backlog from the API', async () => {
+      let out = '';
+      const sink = new Writable({
+        write(chunk, _encoding, done) {
+          out += chunk.toString();
+          done();
+        },
+      });
+      const code = await statusCommand([], { env: { HUB_URL: test.http!.url, HUB_API_KEY: adminKey }, out: sink });
+      expect(code).toBe(0);
+      expect(out).toMatch(/mlflow-[0-9a-f]+\s+mlflow\s+SUCCEEDED/);
+      expect(out).toMatch(/open findings: .*UNGOVERNED_PRODUCTION \d+/);
+      expect(out).toContain('change requests waiting for approval: 0');
+    });
+
+    it('should exit non-zero with a clear message when the key is not accepted', async () => {
+      let out = '';
+      const sink = new Writable({
+        write(chunk, _encoding, done) {
+          out += chunk.toString();
+          done();
+        },
+      });
+      expect(await statusCommand([], { env: { HUB_URL: test.http!.url, HUB_API_KEY: 'mh_wrong_key' }, out: sink })).toBe(1);
+      expect(out).toMatch(/hub status: /);
     });
   });
 });
