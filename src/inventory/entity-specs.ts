@@ -104,3 +104,8 @@ export const DEPLOYMENT_SPEC: EntitySpec<NormalisedDeployment> = {
 
 /** Tables in parent-before-child order: the order batches are written and tombstones are counted in. */
 export const ENTITY_SPECS = [MODEL_SPEC, VERSION_SPEC, DEPLOYMENT_SPEC] as const;
+
+/** The kind whose records link to records of `spec` (versions for models, deployments for versions), if any. */
+export function childSpecOf(spec: EntitySpec<never>): EntitySpec<never> | undefined {
+  return (ENTITY_SPECS as readonly EntitySpec<never>[]).find((candidate) => candidate.parent?.parentTable === spec.table);
+}

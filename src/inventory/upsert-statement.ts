@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { FieldSnapshot } from './diff.js';
-import type { ColumnSpec, ColumnType, EntitySpec } from './entity-specs.js';
+import { childSpecOf, type ColumnSpec, type ColumnType, type EntitySpec } from './entity-specs.js';
 import type { PreparedRecord } from './prepare-records.js';
 import type { WriteContext } from './types.js';
 
@@ -54,7 +54,10 @@ export interface ProbeResultRow {
  * The cheap first pass over a batch, sending only natural keys and hashes: records stored with the same content hash
  * and not tombstoned are unchanged, so they are marked seen for the run (returned `s`) and never sent to the upsert,
  * which would otherwise lock and rewrite nothing for each of them. Children whose parent is not stored come back `u`,
- * changed or not. A record already marked seen earlier in the run is not returned; the upsert's filter skips it.
+ * changed or not. Both lookups are LATERAL … LIMIT 1, one index probe per key: as semi- and anti-joins the planner
+ * hashes the source's whole table for every batch once statistics say it is large (a re-sync of 100k versions
+ * spent most of its time there). A record already marked seen earlier in the run is not returned; the upsert's filter
+ * skips it.
  */
 export function buildMarkUnchanged<R>(spec: EntitySpec<R>, ctx: WriteContext, rows: readonly PreparedRecord<R>[]): SQL<ProbeResultRow> {
   const table = sql.raw(quote(spec.table));
@@ -63,8 +66,11 @@ export function buildMarkUnchanged<R>(spec: EntitySpec<R>, ctx: WriteContext, ro
   const parentIds = parentColumn ? sql`, ${sql.param(rows.map((row) => (parentColumn.read(row.record) as string | null) ?? null))}::text[]` : sql``;
   const unresolved = parent
     ? sql` UNION ALL SELECT 'u', k.external_id FROM keys k
-        WHERE k.parent_external_id IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM ${sql.raw(quote(parent.parentTable))} p WHERE p.source_id = ${ctx.sourceId}::uuid AND p.external_id = k.parent_external_id)`
+        LEFT JOIN LATERAL (
+          SELECT true AS found FROM ${sql.raw(quote(parent.parentTable))} p
+          WHERE p.source_id = ${ctx.sourceId}::uuid AND p.external_id = k.parent_external_id LIMIT 1
+        ) p ON true
+        WHERE k.parent_external_id IS NOT NULL AND p.found IS NULL`
     : sql``;
   return sql<ProbeResultRow>`WITH keys AS (
       SELECT * FROM unnest(${sql.param(rows.map((row) => row.externalId))}::text[], ${sql.param(rows.map((row) => row.hash))}::text[]${parentIds})
@@ -73,16 +79,104 @@ export function buildMarkUnchanged<R>(spec: EntitySpec<R>, ctx: WriteContext, ro
     marked AS (
       INSERT INTO sync_run_seen (run_id, entity_kind, external_id)
       SELECT ${ctx.runId}::uuid, ${spec.kind}::text, k.external_id FROM keys k
-      WHERE EXISTS (SELECT 1 FROM ${table} o WHERE o.source_id = ${ctx.sourceId}::uuid AND o.external_id = k.external_id
-        AND o.content_hash = k.content_hash AND o.deleted_at IS NULL)
+      CROSS JOIN LATERAL (
+        SELECT 1 FROM ${table} o WHERE o.source_id = ${ctx.sourceId}::uuid AND o.external_id = k.external_id
+          AND o.content_hash = k.content_hash AND o.deleted_at IS NULL
+        LIMIT 1
+      ) o
       ON CONFLICT DO NOTHING
       RETURNING external_id
     )
     SELECT 's' AS tag, external_id FROM marked${unresolved}`;
 }
 
+/** The parts of an INSERT that carry a batch's values: column list, select list and the unnest they come from. */
+interface ValueSource {
+  insertColumns: SQL;
+  selectList: SQL;
+  from: SQL;
+}
+
 /**
- * One set-based upsert of one kind of record for one source, returning what it wrote.
+ * The batch as one unnest of per-column arrays, with values typed and the parent (if any) resolved by natural key
+ * against what is stored, including parents written earlier in the same transaction.
+ */
+function valueSource<R>(spec: EntitySpec<R>, sourceId: string, rows: readonly PreparedRecord<R>[]): ValueSource {
+  const { columns, parent } = spec;
+  const valueArrays = columns.map(
+    (column) => sql`${sql.param(rows.map((row) => encode(column.type, column.read(row.record))))}::${sql.raw(ARRAY_TYPE[column.type])}`,
+  );
+  const aliases = sql.raw(['external_id', 'content_hash', ...columns.map((c) => c.column)].map(quote).join(', '));
+  const parentLookup = parent
+    ? sql`, (SELECT p.id FROM ${sql.raw(quote(parent.parentTable))} p WHERE p.source_id = ${sourceId}::uuid AND p.external_id = ${sql.raw(`t.${quote(parent.externalIdColumn)}`)})`
+    : sql``;
+  return {
+    insertColumns: sql.raw(
+      ['source_id', 'external_id', 'content_hash', ...columns.map((c) => c.column), ...(parent ? [parent.linkColumn] : [])].map(quote).join(', '),
+    ),
+    selectList: sql`${sourceId}::uuid, t.external_id, t.content_hash, ${sql.raw(columns.map(typedColumn).join(', '))}${parentLookup}`,
+    from: sql`unnest(${sql.param(rows.map((row) => row.externalId))}::text[], ${sql.param(rows.map((row) => row.hash))}::text[], ${sql.join(valueArrays, sql`, `)}) AS t(${aliases})`,
+  };
+}
+
+/** Logs a CREATED change for each row of `from` (a CTE with id and external_id), inside the statement that wrote them. */
+function logCreated(kind: string, ctx: WriteContext, from: SQL): SQL {
+  return sql`INSERT INTO inventory_changes (run_id, source_id, entity_kind, entity_id, external_id, change)
+      SELECT ${ctx.runId}::uuid, ${ctx.sourceId}::uuid, ${kind}::text, c.id, c.external_id, 'CREATED' FROM ${from}`;
+}
+
+/**
+ * Links children stored earlier without their parent (the vendor listed them first) to the parents `created` (a
+ * FROM item with id and external_id) holds, as one more part of the statement that created them, so a batch pays
+ * no round trip for it. Touches only the link column, never content_hash, so the next re-sync still sees the
+ * children as unchanged; the partial `*_unresolved_idx` index keeps the search to children that are actually waiting.
+ */
+function linkOrphans<R>(spec: EntitySpec<R>, sourceId: string, created: SQL): SQL {
+  const child = childSpecOf(spec);
+  if (!child?.parent) return sql``;
+  const linkColumn = sql.raw(quote(child.parent.linkColumn));
+  const externalIdColumn = sql.raw(quote(child.parent.externalIdColumn));
+  return sql`,
+    linked AS (
+      UPDATE ${sql.raw(quote(child.table))} c SET ${linkColumn} = p.id
+      FROM (SELECT n.id, n.external_id FROM ${created}) p
+      WHERE c.source_id = ${sourceId}::uuid AND c.${linkColumn} IS NULL AND c.${externalIdColumn} = p.external_id
+    )`;
+}
+
+/** One row of {@link buildInsertNew}'s answer: a record inserted. */
+export interface InsertResultRow {
+  external_id: string;
+  /** A child whose parent is not stored (kept with an empty link). */
+  unresolved: boolean;
+}
+
+/**
+ * Inserts the records of a batch that are not stored yet and logs their CREATED changes, in one statement; records
+ * already stored are left alone (ON CONFLICT DO NOTHING) and are not returned, so the caller sends those through
+ * {@link buildMarkUnchanged} and {@link buildUpsert}. For a batch of new records (a first sync) this is one index
+ * probe per record, like a plain insert: no probe for unchanged rows, no read of old values, and the change rows
+ * never travel to the client and back.
+ */
+export function buildInsertNew<R>(spec: EntitySpec<R>, ctx: WriteContext, rows: readonly PreparedRecord<R>[]): SQL<InsertResultRow> {
+  const table = sql.raw(quote(spec.table));
+  const values = valueSource(spec, ctx.sourceId, rows);
+  const unresolved = spec.parent
+    ? sql.raw(`x.${quote(spec.parent.linkColumn)} IS NULL AND x.${quote(spec.parent.externalIdColumn)} IS NOT NULL`)
+    : sql`false`;
+  return sql<InsertResultRow>`WITH ins AS (
+      INSERT INTO ${table} AS x (${values.insertColumns})
+      SELECT ${values.selectList} FROM ${values.from}
+      ON CONFLICT (source_id, external_id) DO NOTHING
+      RETURNING x.id, x.external_id, ${unresolved} AS unresolved
+    ),
+    logged AS (${logCreated(spec.kind, ctx, sql`ins c`)})${linkOrphans(spec, ctx.sourceId, sql`ins n`)}
+    SELECT external_id, unresolved FROM ins`;
+}
+
+/**
+ * One set-based upsert of one kind of record for one source, returning what it wrote; the CREATED
+ * changes of rows it inserted are logged by the statement itself (only the few updates need a diff in TypeScript).
  *
  * Callers send only records {@link buildMarkUnchanged} did not find unchanged; the ON CONFLICT filter still guards
  * against a record that changed back in between.
@@ -92,29 +186,13 @@ export function buildMarkUnchanged<R>(spec: EntitySpec<R>, ctx: WriteContext, ro
  *   snapshot), so changed fields can be named without a query per row. LATERAL … LIMIT 1 pins it to one index probe
  *   per batch row: a join the planner may turn into a scan of the source's whole table, which grows with the estate.
  * - `up` inserts, or updates vendor-owned columns only, and only where the content hash differs or the row is a
- *   tombstone (which restores it); an unchanged record is not written at all. Parents resolve by natural key against
- *   what is stored, including parents written earlier in the same transaction.
+ *   tombstone (which restores it); an unchanged record is not written at all.
  */
-export function buildUpsert<R>(spec: EntitySpec<R>, sourceId: string, rows: readonly PreparedRecord<R>[]): SQL<UpsertResultRow> {
+export function buildUpsert<R>(spec: EntitySpec<R>, ctx: WriteContext, rows: readonly PreparedRecord<R>[]): SQL<UpsertResultRow> {
   const table = sql.raw(quote(spec.table));
-  const columns = spec.columns;
-  const parent = spec.parent;
-  const externalIds = rows.map((row) => row.externalId);
-  const hashes = rows.map((row) => row.hash);
-  const valueArrays = columns.map(
-    (column) => sql`${sql.param(rows.map((row) => encode(column.type, column.read(row.record))))}::${sql.raw(ARRAY_TYPE[column.type])}`,
-  );
-  const aliases = sql.raw(['external_id', 'content_hash', ...columns.map((c) => c.column)].map(quote).join(', '));
-  const typed = sql.raw(columns.map(typedColumn).join(', '));
-  const parentTable = parent ? sql.raw(quote(parent.parentTable)) : null;
-  const parentExternalId = parent ? sql.raw(`t.${quote(parent.externalIdColumn)}`) : null;
-  const parentLookup = parent
-    ? sql`, (SELECT p.id FROM ${parentTable} p WHERE p.source_id = ${sourceId}::uuid AND p.external_id = ${parentExternalId})`
-    : sql``;
+  const { columns, parent } = spec;
+  const values = valueSource(spec, ctx.sourceId, rows);
   const snapshot = sql.raw(`jsonb_build_object(${columns.map((c) => `'${c.field}', o.${quote(c.column)}`).join(', ')})`);
-  const insertColumns = sql.raw(
-    ['source_id', 'external_id', 'content_hash', ...columns.map((c) => c.column), ...(parent ? [parent.linkColumn] : [])].map(quote).join(', '),
-  );
   const updates = sql.raw(
     ['content_hash', ...columns.map((c) => c.column), ...(parent ? [parent.linkColumn] : [])]
       .map((name) => `${quote(name)} = excluded.${quote(name)}`)
@@ -122,48 +200,30 @@ export function buildUpsert<R>(spec: EntitySpec<R>, sourceId: string, rows: read
       .join(', '),
   );
   return sql<UpsertResultRow>`WITH keys AS (
-      SELECT * FROM unnest(${sql.param(externalIds)}::text[], ${sql.param(hashes)}::text[]) AS k(external_id, content_hash)
+      SELECT * FROM unnest(${sql.param(rows.map((row) => row.externalId))}::text[], ${sql.param(rows.map((row) => row.hash))}::text[]) AS k(external_id, content_hash)
     ),
     old AS (
       SELECT k.external_id, o.was_deleted, o.before
       FROM keys k CROSS JOIN LATERAL (
         SELECT o.deleted_at IS NOT NULL AS was_deleted, ${snapshot} AS before
         FROM ${table} o
-        WHERE o.source_id = ${sourceId}::uuid AND o.external_id = k.external_id
+        WHERE o.source_id = ${ctx.sourceId}::uuid AND o.external_id = k.external_id
           AND (o.content_hash IS DISTINCT FROM k.content_hash OR o.deleted_at IS NOT NULL)
         LIMIT 1
       ) o
     ),
     up AS (
-      INSERT INTO ${table} AS x (${insertColumns})
-      SELECT ${sourceId}::uuid, t.external_id, t.content_hash, ${typed}${parentLookup}
-      FROM unnest(${sql.param(externalIds)}::text[], ${sql.param(hashes)}::text[], ${sql.join(valueArrays, sql`, `)}) AS t(${aliases})
+      INSERT INTO ${table} AS x (${values.insertColumns})
+      SELECT ${values.selectList} FROM ${values.from}
       ON CONFLICT (source_id, external_id) DO UPDATE SET ${updates}
       WHERE x.content_hash IS DISTINCT FROM excluded.content_hash OR x.deleted_at IS NOT NULL
       RETURNING x.id, x.external_id
-    )
+    ),
+    logged AS (${logCreated(spec.kind, ctx, sql`up c WHERE NOT EXISTS (SELECT 1 FROM old WHERE old.external_id = c.external_id)`)})${linkOrphans(
+      spec,
+      ctx.sourceId,
+      sql`up n WHERE NOT EXISTS (SELECT 1 FROM old WHERE old.external_id = n.external_id)`,
+    )}
     SELECT up.id, up.external_id, old.external_id IS NOT NULL AS existed, coalesce(old.was_deleted, false) AS was_deleted, old.before
     FROM up LEFT JOIN old ON old.external_id = up.external_id`;
-}
-
-/**
- * Links children stored earlier without their parent (the vendor listed them first) to parents just created.
- * Touches only the link column, never content_hash, so the next re-sync still sees the children as unchanged;
- * the partial `*_unresolved_idx` index keeps the search to children that are actually waiting.
- */
-export function buildLinkOrphans<R>(child: EntitySpec<R>, sourceId: string, parentExternalIds: readonly string[]): SQL<{ linked: number }> {
-  const link = child.parent;
-  if (!link) throw new Error(`${child.kind} records have no parent`);
-  const table = sql.raw(quote(child.table));
-  const linkColumn = sql.raw(quote(link.linkColumn));
-  const externalIdColumn = sql.raw(quote(link.externalIdColumn));
-  return sql<{ linked: number }>`WITH linked AS (
-      UPDATE ${table} c SET ${linkColumn} = p.id
-      FROM ${sql.raw(quote(link.parentTable))} p
-      WHERE c.source_id = ${sourceId}::uuid AND c.${linkColumn} IS NULL
-        AND c.${externalIdColumn} = ANY(${sql.param(parentExternalIds)}::text[])
-        AND p.source_id = ${sourceId}::uuid AND p.external_id = c.${externalIdColumn}
-      RETURNING 1
-    )
-    SELECT count(*)::int AS linked FROM linked`;
 }

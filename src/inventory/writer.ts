@@ -1,4 +1,4 @@
-import type { NormalisedBatch, NormalisedRecordBase, RecordError } from '../../connectors/contract.js';
+import type { NormalisedBatch, NormalisedDeployment, NormalisedRecordBase, NormalisedVersion, RecordError } from '../../connectors/contract.js';
 import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/client.js';
 import { queryRows } from '../db/sql.js';
@@ -6,11 +6,12 @@ import { appendChanges, type InventoryChange } from './change-log.js';
 import { DEFAULT_MAX_DELETE_SHARE, assertShare, judgeDeletion } from './deletion-guard.js';
 import { changedFields, type FieldSnapshot } from './diff.js';
 import { DEPLOYMENT_SPEC, MODEL_SPEC, VERSION_SPEC, type EntitySpec } from './entity-specs.js';
-import { prepareRecords, type PreparedRecord } from './prepare-records.js';
+import { prepareRecords, type PreparedRecord, type PreparedRecords } from './prepare-records.js';
 import { clearSeen, markSeen } from './seen-set.js';
 import { tallyListing, tombstoneUnseen } from './tombstone-statements.js';
 import type { BatchResult, TombstoneResult, WriteContext } from './types.js';
-import { buildLinkOrphans, buildMarkUnchanged, buildUpsert, type ProbeResultRow, type UpsertResultRow } from './upsert-statement.js';
+import { buildInsertNew, buildMarkUnchanged, buildUpsert, type InsertResultRow, type ProbeResultRow, type UpsertResultRow } from './upsert-statement.js';
+import { WriteRoutes, type WriteRoute } from './write-routes.js';
 
 export interface InventoryWriterOptions {
   /** Largest share (0..1) of a source's live records one complete listing may tombstone; default 0.5. */
@@ -27,6 +28,7 @@ interface KindOutcome {
   marked: Set<string>;
   updated: number;
   unresolved: string[];
+  /** UPDATED and RESTORED changes (CREATED ones are logged by the statement that inserts). */
   changes: InventoryChange[];
 }
 
@@ -34,14 +36,21 @@ interface KindOutcome {
  * Writes normalised batches into the inventory, set-based, and tombstones what a complete listing no longer has.
  *
  * Per batch, in one transaction, per table (models, then versions, then deployments, so children resolve parents
- * written in the same batch): a probe that marks unchanged records seen and reports unknown parents, then one upsert
- * of the rest; a link-up of earlier children whose parent just arrived; then one insert into inventory_changes.
+ * written in the same batch), by one of two routes that write the same rows and change log:
+ * - `probe`: a probe that marks unchanged records seen and reports unknown parents, then one upsert of the rest
+ *   (the route for re-syncs, where most records are stored and unchanged and only their keys need to travel);
+ * - `insert`: one insert of the records not stored yet (logging their CREATED changes in the same statement), then
+ *   the probe route for those that were (the route for first syncs, where a probe would find nothing).
+ * Each run starts on the probe route and follows what the previous batch of the same kind found (see WriteRoutes).
+ * The statement that creates parents also links earlier children that were waiting for them. Then one insert into
+ * inventory_changes for the updates and restores, whose changed fields are named in TypeScript.
  * What a run has seen is the union of the records it wrote (they have a change row of the run) and the seen set
  * (everything else it listed), so a first sync does not pay for a seen row per record. Unchanged records are not
  * written; governance-owned columns are never written.
  */
 export class InventoryWriter {
   private readonly defaultMaxDeleteShare: number;
+  private readonly routes = new WriteRoutes();
 
   constructor(
     private readonly db: Db,
@@ -59,19 +68,22 @@ export class InventoryWriter {
    */
   async writeBatch(ctx: WriteContext, batch: NormalisedBatch): Promise<BatchResult> {
     const models = prepareRecords(MODEL_SPEC, batch.models);
-    const versions = prepareRecords(VERSION_SPEC, batch.versions);
-    const deployments = prepareRecords(DEPLOYMENT_SPEC, batch.deployments);
-    const errors: RecordError[] = [...models.errors, ...versions.errors, ...deployments.errors];
+    let versions: PreparedRecords<NormalisedVersion> | undefined;
+    let deployments: PreparedRecords<NormalisedDeployment> | undefined;
 
     const outcomes = await this.db.transaction(async (tx) => {
       // The statements touch one batch of rows by index; once tables grow, their cost estimates cross
       // jit_above_cost and JIT compilation would take longer than the statements themselves.
       await tx.execute(sql`SET LOCAL jit = off`);
-      const modelOutcome = await writeKind(tx, MODEL_SPEC, ctx, models.rows);
-      await linkOrphans(tx, VERSION_SPEC, ctx, modelOutcome.created);
-      const versionOutcome = await writeKind(tx, VERSION_SPEC, ctx, versions.rows);
-      await linkOrphans(tx, DEPLOYMENT_SPEC, ctx, versionOutcome.created);
-      const deploymentOutcome = await writeKind(tx, DEPLOYMENT_SPEC, ctx, deployments.rows);
+      // Each kind's statement is on its way to the database before the next kind is validated and hashed, so
+      // that work overlaps the statement instead of adding to it.
+      const modelWrite = this.writeKind(tx, MODEL_SPEC, ctx, models.rows);
+      versions = prepareRecords(VERSION_SPEC, batch.versions);
+      const modelOutcome = await modelWrite;
+      const versionWrite = this.writeKind(tx, VERSION_SPEC, ctx, versions.rows);
+      deployments = prepareRecords(DEPLOYMENT_SPEC, batch.deployments);
+      const versionOutcome = await versionWrite;
+      const deploymentOutcome = await this.writeKind(tx, DEPLOYMENT_SPEC, ctx, deployments.rows);
       const all = [modelOutcome, versionOutcome, deploymentOutcome];
       await appendChanges(tx, ctx, all.flatMap((outcome) => outcome.changes));
       // Written records are known seen by their change row and unchanged ones were marked by the probe; this
@@ -84,8 +96,10 @@ export class InventoryWriter {
       ]);
       return all;
     });
+    const prepared = [models, versions!, deployments!];
+    const errors: RecordError[] = prepared.flatMap((kind) => kind.errors);
 
-    const valid = models.rows.length + versions.rows.length + deployments.rows.length;
+    const valid = prepared.reduce((sum, kind) => sum + kind.rows.length, 0);
     const created = outcomes.reduce((sum, outcome) => sum + outcome.created.length, 0);
     const updated = outcomes.reduce((sum, outcome) => sum + outcome.updated, 0);
     return {
@@ -107,6 +121,7 @@ export class InventoryWriter {
   async finishListing(ctx: WriteContext, options: { maxDeleteShare?: number } = {}): Promise<TombstoneResult> {
     const maxDeleteShare = options.maxDeleteShare ?? this.defaultMaxDeleteShare;
     assertShare(maxDeleteShare);
+    this.routes.forget(ctx.runId);
     return this.db.transaction(async (tx) => {
       // Right after a first sync the planner's statistics still describe near-empty tables, and it picks nested
       // loops that rescan the run's change log per record (quadratic: minutes at 100k records). Hash anti-joins
@@ -123,6 +138,7 @@ export class InventoryWriter {
 
   /** For a failed or partial listing: tombstones nothing (absence proves nothing) and clears the run's seen set. */
   async abandonListing(ctx: WriteContext, reason: string): Promise<TombstoneResult> {
+    this.routes.forget(ctx.runId);
     await clearSeen(this.db, ctx.runId);
     return {
       decision: 'SKIPPED_INCOMPLETE',
@@ -132,48 +148,81 @@ export class InventoryWriter {
       share: 0,
     };
   }
+
+  /**
+   * Writes one kind of record by the route the run's previous batch of that kind suggests, and records what this
+   * batch found for the next one. The routes differ in cost only: both write the same rows and change log.
+   */
+  private async writeKind<R extends NormalisedRecordBase>(
+    db: Executor,
+    spec: EntitySpec<R>,
+    ctx: WriteContext,
+    rows: readonly PreparedRecord<R>[],
+  ): Promise<KindOutcome> {
+    const outcome: KindOutcome = { created: [], written: new Set(), marked: new Set(), updated: 0, unresolved: [], changes: [] };
+    if (rows.length === 0) return outcome;
+    const route: WriteRoute = this.routes.next(ctx.runId, spec.kind);
+    const stored = route === 'insert' ? await insertNew(db, spec, ctx, rows, outcome) : rows;
+    if (stored.length > 0) await probeAndUpsert(db, spec, ctx, stored, outcome);
+    this.routes.record(ctx.runId, spec.kind, { records: rows.length, stored: route === 'insert' ? stored.length : rows.length - outcome.created.length });
+    return outcome;
+  }
 }
 
-async function writeKind<R extends NormalisedRecordBase>(
+/** The insert route's first step: inserts what is not stored yet; returns the records that were. */
+async function insertNew<R extends NormalisedRecordBase>(
   db: Executor,
   spec: EntitySpec<R>,
   ctx: WriteContext,
   rows: readonly PreparedRecord<R>[],
-): Promise<KindOutcome> {
-  const outcome: KindOutcome = { created: [], written: new Set(), marked: new Set(), updated: 0, unresolved: [], changes: [] };
-  if (rows.length === 0) return outcome;
+  outcome: KindOutcome,
+): Promise<PreparedRecord<R>[]> {
+  const inserted = new Set<string>();
+  for (const row of await queryRows<InsertResultRow>(db, buildInsertNew(spec, ctx, rows))) {
+    inserted.add(row.external_id);
+    outcome.created.push(row.external_id);
+    outcome.written.add(row.external_id);
+    if (row.unresolved) outcome.unresolved.push(row.external_id);
+  }
+  return inserted.size === rows.length ? [] : rows.filter((row) => !inserted.has(row.externalId));
+}
+
+/** The probe route: marks unchanged records seen, then upserts the rest; collects UPDATED and RESTORED changes. */
+async function probeAndUpsert<R extends NormalisedRecordBase>(
+  db: Executor,
+  spec: EntitySpec<R>,
+  ctx: WriteContext,
+  rows: readonly PreparedRecord<R>[],
+  outcome: KindOutcome,
+): Promise<void> {
   for (const row of await queryRows<ProbeResultRow>(db, buildMarkUnchanged(spec, ctx, rows))) {
     if (row.tag === 'u') outcome.unresolved.push(row.external_id);
     else outcome.marked.add(row.external_id);
   }
   const pending = outcome.marked.size === 0 ? rows : rows.filter((row) => !outcome.marked.has(row.externalId));
-  if (pending.length === 0) return outcome;
-  const answer = await queryRows<UpsertResultRow>(db, buildUpsert(spec, ctx.sourceId, pending));
+  if (pending.length === 0) return;
   let records: Map<string, R> | null = null;
-  for (const row of answer) {
+  for (const row of await queryRows<UpsertResultRow>(db, buildUpsert(spec, ctx, pending))) {
     outcome.written.add(row.external_id);
-    const change: InventoryChange = { entityKind: spec.kind, entityId: row.id, externalId: row.external_id, change: 'CREATED', changedFields: [] };
     if (!row.existed) {
       outcome.created.push(row.external_id);
-    } else {
-      records ??= new Map(rows.map((prepared) => [prepared.externalId, prepared.record]));
-      outcome.updated += 1;
-      change.change = row.was_deleted ? 'RESTORED' : 'UPDATED';
-      change.changedFields = changedFields(spec.columns, snapshot(row.before), records.get(row.external_id)!);
+      continue;
     }
-    outcome.changes.push(change);
+    records ??= new Map(pending.map((prepared) => [prepared.externalId, prepared.record]));
+    outcome.updated += 1;
+    outcome.changes.push({
+      entityKind: spec.kind,
+      entityId: row.id,
+      externalId: row.external_id,
+      change: row.was_deleted ? 'RESTORED' : 'UPDATED',
+      changedFields: changedFields(spec.columns, snapshot(row.before), records.get(row.external_id)!),
+    });
   }
-  return outcome;
 }
 
 /** Listed ids the run has no record of seeing yet: rejected records, and unchanged repeats of an earlier batch. */
 function notYetSeen(seen: readonly string[], outcome: KindOutcome): string[] {
   return seen.filter((id) => !outcome.written.has(id) && !outcome.marked.has(id));
-}
-
-async function linkOrphans<R>(db: Executor, child: EntitySpec<R>, ctx: WriteContext, parentExternalIds: readonly string[]): Promise<void> {
-  if (parentExternalIds.length === 0) return;
-  await db.execute(buildLinkOrphans(child, ctx.sourceId, parentExternalIds));
 }
 
 /** jsonb arrives parsed from both drivers; a string would mean a driver configured not to parse it. */

@@ -226,6 +226,82 @@ describe.each(DRIVERS)('InventoryWriter on %s', (_driver, create) => {
     });
   });
 
+  describe('writeBatch after a batch of only new records', () => {
+    // A batch whose records were all new sends the next batch of the run by the insert-first route; these
+    // assertions are the ones the probe route meets above, on a batch that mixes every case.
+    it('should create, update, restore, skip unchanged records and link waiting children exactly as the first batch would', async () => {
+      const sourceId = await newSource();
+      await completeRun(sourceId, [
+        aBatch({
+          models: [aModel('kept'), aModel('edited'), aModel('gone')],
+          versions: [aVersion('kept-v1', 'kept'), aVersion('orphan-v1', 'late')],
+        }),
+      ]);
+      await completeRun(sourceId, [aBatch({ models: [aModel('kept'), aModel('edited')], versions: [aVersion('kept-v1', 'kept'), aVersion('orphan-v1', 'late')] })]);
+      expect((await modelRow(sourceId, 'gone')).deletedAt).not.toBeNull();
+      const before = await rowVersions(sourceId);
+      const ctx = newRun(sourceId);
+
+      const first = await writer.writeBatch(ctx, aBatch({ models: [aModel('n1')], versions: [aVersion('n1-v1', 'n1')], deployments: [aDeployment('n1-d1', 'n1-v1')] }));
+      const second = await writer.writeBatch(
+        ctx,
+        aBatch({
+          models: [aModel('n2'), aModel('kept'), aModel('edited', { description: 'retrained' }), aModel('gone'), aModel('late')],
+          versions: [aVersion('n2-v1', 'n2'), aVersion('waiting-v1', 'nowhere'), aVersion('kept-v1', 'kept'), aVersion('orphan-v1', 'late')],
+          deployments: [aDeployment('n2-d1', 'n2-v1'), aDeployment('ghost-d1', 'ghost-v1')],
+        }),
+      );
+      const tombstones = await writer.finishListing(ctx);
+
+      expect(first).toMatchObject({ created: 3, updated: 0, unchanged: 0 });
+      expect(second).toMatchObject({ created: 6, updated: 2, unchanged: 3, failed: 0, unresolvedVersions: ['waiting-v1'], unresolvedDeployments: ['ghost-d1'] });
+      expect(await changesOf(ctx.runId)).toEqual([
+        { kind: 'deployment', externalId: 'ghost-d1', change: 'CREATED', fields: [] },
+        { kind: 'deployment', externalId: 'n1-d1', change: 'CREATED', fields: [] },
+        { kind: 'deployment', externalId: 'n2-d1', change: 'CREATED', fields: [] },
+        { kind: 'model', externalId: 'edited', change: 'UPDATED', fields: ['description'] },
+        { kind: 'model', externalId: 'gone', change: 'RESTORED', fields: [] },
+        { kind: 'model', externalId: 'late', change: 'CREATED', fields: [] },
+        { kind: 'model', externalId: 'n1', change: 'CREATED', fields: [] },
+        { kind: 'model', externalId: 'n2', change: 'CREATED', fields: [] },
+        { kind: 'version', externalId: 'n1-v1', change: 'CREATED', fields: [] },
+        { kind: 'version', externalId: 'n2-v1', change: 'CREATED', fields: [] },
+        { kind: 'version', externalId: 'waiting-v1', change: 'CREATED', fields: [] },
+      ]);
+      // Unchanged records were not written; the orphan got its link without a content change.
+      const after = await rowVersions(sourceId);
+      const rewritten = before.filter((v) => !after.includes(v)).map((v) => v.split(':').slice(0, 2).join(':'));
+      expect(rewritten).toEqual(['m:edited', 'm:gone', 'v:orphan-v1']);
+      const late = await modelRow(sourceId, 'late');
+      const [orphan] = await db.select().from(modelVersions).where(and(eq(modelVersions.sourceId, sourceId), eq(modelVersions.externalId, 'orphan-v1')));
+      expect(orphan.modelId).toBe(late.id);
+      const [n2Deployment] = await db.select().from(deployments).where(and(eq(deployments.sourceId, sourceId), eq(deployments.externalId, 'n2-d1')));
+      const [n2Version] = await db.select().from(modelVersions).where(and(eq(modelVersions.sourceId, sourceId), eq(modelVersions.externalId, 'n2-v1')));
+      expect(n2Deployment.versionId).toBe(n2Version.id);
+      // Every listed record counts as seen, written or not: nothing is tombstoned.
+      expect(tombstones).toMatchObject({ decision: 'APPLIED', deleted: 0, wouldDelete: 0 });
+    });
+
+    it('should write nothing for stored, unchanged records that follow a batch of new ones', async () => {
+      const sourceId = await newSource();
+      const pages = () => [anEstate(2), aBatch({ models: [aModel('p2')], versions: [aVersion('p2-v1', 'p2')] })];
+      await completeRun(sourceId, pages());
+      const before = await rowVersions(sourceId);
+
+      const fresh = aBatch({ models: [aModel('fresh')], versions: [aVersion('fresh-v1', 'fresh')], deployments: [aDeployment('fresh-d1', 'fresh-v1')] });
+      const { ctx, results, tombstones } = await completeRun(sourceId, [fresh, ...pages()]);
+
+      expect(results.map((r) => [r.created, r.updated, r.unchanged])).toEqual([
+        [3, 0, 0],
+        [0, 0, 6],
+        [0, 0, 2],
+      ]);
+      expect((await rowVersions(sourceId)).filter((v) => !v.includes(':fresh'))).toEqual(before);
+      expect((await changesOf(ctx.runId)).map((c) => `${c.change}:${c.externalId}`)).toEqual(['CREATED:fresh-d1', 'CREATED:fresh', 'CREATED:fresh-v1']);
+      expect(tombstones).toMatchObject({ decision: 'APPLIED', deleted: 0, wouldDelete: 0 });
+    });
+  });
+
   describe('finishListing', () => {
     it('should tombstone what a complete listing no longer has, log DELETED changes and clear the seen set', async () => {
       const sourceId = await newSource();
