@@ -10,7 +10,8 @@ export const mlflowSettingsSchema = z.object({
   trackingUri: z
     .url({ protocol: /^https?$/, error: 'trackingUri must be an http(s) URL' })
     // Credentials belong in the secret: a URL ends up in messages and logs.
-    .refine((uri) => new URL(uri).username === '' && new URL(uri).password === '', 'trackingUri must not contain a user name or password; put them in the secret')
+    // zod 4 runs refinements even after the url check failed: an unparseable value is already reported there.
+    .refine((uri) => !URL.canParse(uri) || (new URL(uri).username === '' && new URL(uri).password === ''), 'trackingUri must not contain a user name or password; put them in the secret')
     .transform((uri) => uri.replace(/\/+$/, '')),
   /**
    * Governed state → the alias the write-back sets on the approved version. On RETIRED, every alias of the version

@@ -48,6 +48,18 @@ function lookupPrefix(presented: string): string {
   return match ? `mh_${match[1]}` : `bs_${sha256(presented).toString('hex').slice(0, 8)}`;
 }
 
+/**
+ * True when `presented` is the key whose SHA-256 digest is `storedHexDigest` (null: no key has the presented prefix).
+ * Always exactly one `timingSafeEqual` over two 32-byte digests, so neither a wrong secret, an unknown prefix nor a
+ * malformed stored digest answers measurably faster than the others.
+ */
+export function keyMatchesDigest(presented: string, storedHexDigest: string | null): boolean {
+  const stored = storedHexDigest === null ? null : Buffer.from(storedHexDigest, 'hex');
+  const usable = stored !== null && stored.length === 32;
+  const equal = timingSafeEqual(sha256(presented), usable ? stored : DUMMY_HASH);
+  return equal && usable;
+}
+
 export function generateApiKey(): { key: string; prefix: string } {
   const prefixHex = randomBytes(4).toString('hex');
   return { key: `mh_${prefixHex}_${randomBytes(32).toString('base64url')}`, prefix: `mh_${prefixHex}` };
@@ -107,9 +119,8 @@ export class ApiKeyService {
    */
   async verify(presented: string): Promise<Principal> {
     const [row] = await this.deps.db.select().from(apiKeys).where(eq(apiKeys.prefix, lookupPrefix(presented))).limit(1);
-    const expected = row ? Buffer.from(row.keyHash, 'hex') : DUMMY_HASH;
-    const matches = timingSafeEqual(sha256(presented), expected.length === 32 ? expected : DUMMY_HASH) && row !== undefined;
-    if (!matches) throw new UnauthenticatedError('Invalid API key');
+    const matches = keyMatchesDigest(presented, row?.keyHash ?? null);
+    if (!matches || !row) throw new UnauthenticatedError('Invalid API key');
     if (row.revokedAt) throw new UnauthenticatedError('API key has been revoked');
     if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) throw new UnauthenticatedError('API key has expired');
     await this.touch(row.id);

@@ -3,6 +3,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLObjectType, parse, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type ContainerType } from 'type-graphql';
+import { InputError } from '../errors.js';
 import { authChecker } from './auth-checker.js';
 import type { GraphQLContext } from './context.js';
 import { fromGlobalId, toGlobalId } from './relay/global-id.js';
@@ -67,5 +68,27 @@ export async function buildHubSchema(services: HubServices, options: BuildHubSch
       };
     }
   }
-  return buildSubgraphSchema({ typeDefs, resolvers: resolverMap as never });
+  const subgraph = buildSubgraphSchema({ typeDefs, resolvers: resolverMap as never });
+  guardEntityRepresentations(subgraph, new Set(Object.keys(resolverMap).filter((name) => resolverMap[name].__resolveReference)));
+  return subgraph;
+}
+
+/**
+ * @apollo/subgraph answers a representation without a known entity `__typename` (a string, `{}`, `{__typename:
+ * "Nope"}`) with a plain Error, which the hub would report as an internal failure. A router never sends those; a
+ * client that does made an input mistake, refused here as BAD_USER_INPUT before the subgraph's resolver runs.
+ */
+function guardEntityRepresentations(schema: GraphQLSchema, entityTypes: Set<string>): void {
+  const field = schema.getQueryType()?.getFields()._entities;
+  const resolve = field?.resolve;
+  if (!field || !resolve) return;
+  field.resolve = (source, args: { representations?: unknown[] }, context, info) => {
+    (args.representations ?? []).forEach((representation, index) => {
+      const typename = (representation as { __typename?: unknown } | null)?.__typename;
+      if (typeof representation !== 'object' || representation === null || typeof typename !== 'string' || !entityTypes.has(typename)) {
+        throw new InputError(`representations[${index}] must be an object whose __typename is an entity type (${[...entityTypes].sort().join(', ')})`);
+      }
+    });
+    return resolve(source, args, context, info);
+  };
 }

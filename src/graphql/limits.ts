@@ -11,7 +11,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE } from './relay/connection.args.js';
 
 /** Request limits enforced before execution. */
@@ -29,13 +29,26 @@ export const UNPAGED_LIST_FACTOR = 10;
 /** Every paged field is at least one SQL statement (two with totalCount), whatever it selects: aliases of it add up. */
 export const PAGED_FIELD_BASE_COST = 100;
 
+/** Every root query field runs at least one statement of its own (no loader batches root fields): aliases add up. */
+export const ROOT_QUERY_FIELD_BASE_COST = 100;
+/** Every root mutation is a transaction with an audit row, some also enqueue jobs: at most a few dozen per request. */
+export const ROOT_MUTATION_FIELD_BASE_COST = 1_000;
+
 /**
  * Cost = fields the server resolves, estimated: each field costs 1 plus its children; a connection multiplies its
  * children by `first`/`last` (default page size); other list fields by {@link UNPAGED_LIST_FACTOR}. `edges`/`nodes`
  * inside a connection are not multiplied again; a paged field also costs {@link PAGED_FIELD_BASE_COST} for its
- * statements. Aliases count each time, so 1000 aliases of a connection cost at least 100 000.
+ * statements. Root fields cost at least {@link ROOT_QUERY_FIELD_BASE_COST} / {@link ROOT_MUTATION_FIELD_BASE_COST}.
+ * Aliases count each time, so 1000 aliases of a connection (or of any root field) cost at least 100 000.
  */
-export const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+export const costEstimator = (options: ComplexityEstimatorArgs): number => {
+  const own = ownCost(options);
+  if (options.type.name === 'Mutation') return Math.max(own, ROOT_MUTATION_FIELD_BASE_COST + options.childComplexity);
+  if (options.type.name === 'Query' && !options.field.name.startsWith('__')) return Math.max(own, ROOT_QUERY_FIELD_BASE_COST + options.childComplexity);
+  return own;
+};
+
+const ownCost = ({ type, field, args, childComplexity }: ComplexityEstimatorArgs): number => {
   const paged = field.args.some((arg) => arg.name === 'first');
   if (paged) {
     const size = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : DEFAULT_PAGE_SIZE;
@@ -110,6 +123,20 @@ function largestPageSize(document: DocumentNode, variables: Record<string, unkno
 const refuse = (message: string, code: string, extensions: Record<string, unknown> = {}) =>
   new GraphQLError(message, { extensions: { code, ...extensions, http: { status: 400 } } });
 
+/**
+ * The operation's cost. graphql-query-complexity coerces the request's variables itself, before Apollo does: a
+ * variable of the wrong type (`"enabled": 1`, an unknown enum value) makes it throw a GraphQLError without a code,
+ * which Apollo would answer as a 500. Such a request is the caller's mistake, named as Apollo names it.
+ */
+function estimateCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | null | undefined): number {
+  try {
+    return getComplexity({ schema, query: document, variables, operationName: operationName ?? undefined, estimators: [costEstimator] });
+  } catch (error) {
+    if (error instanceof GraphQLError) throw refuse(error.message, 'BAD_USER_INPUT');
+    throw error;
+  }
+}
+
 /** Apollo plugin refusing, before execution, operations that are too deep, too costly or ask for oversized pages. */
 export function limitsPlugin(limits: QueryLimits, schemaRef: () => GraphQLSchema): ApolloServerPlugin {
   return {
@@ -125,7 +152,7 @@ export function limitsPlugin(limits: QueryLimits, schemaRef: () => GraphQLSchema
           if (depth > limits.maxDepth) {
             throw refuse(`Query depth ${depth} exceeds the limit of ${limits.maxDepth}`, 'QUERY_TOO_DEEP', { depth, maxDepth: limits.maxDepth });
           }
-          const cost = getComplexity({ schema: schemaRef(), query: document, variables, operationName: operationName ?? undefined, estimators: [costEstimator] });
+          const cost = estimateCost(schemaRef(), document, variables, operationName);
           if (cost > limits.maxCost) {
             throw refuse(`Query cost ${cost} exceeds the limit of ${limits.maxCost}; ask for fewer rows or fields`, 'QUERY_TOO_COMPLEX', { cost, maxCost: limits.maxCost });
           }

@@ -69,6 +69,20 @@ export async function checkSettings(module: VendorModule, settings: unknown, pol
   return problems;
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Credentials travel in HTTP headers (or are signed into them): a CR/LF in one would be a header injection, which
+ * fetch refuses with an error that quotes the whole header value, secret included. So they are refused up front, by
+ * path only. Applies to secrets given through the API and to those read from the environment at use time.
+ */
+export function credentialProblems(secret: unknown, prefix = 'secret'): FieldProblem[] {
+  if (typeof secret === 'string') return CONTROL_CHARACTERS.test(secret) ? [{ path: prefix, message: 'must not contain control characters (CR, LF, NUL, …)' }] : [];
+  if (!isPlainObject(secret)) return [];
+  return Object.entries(secret).flatMap(([key, value]) => credentialProblems(value, `${prefix}.${key}`));
+}
+
 /**
  * A secret given on create/update. `undefined` keeps the current one; `null` removes it (only where the vendor works
  * without one); an `env:NAME` reference is checked for shape only (the variable is read at use time).
@@ -86,5 +100,5 @@ export function checkSecret(module: VendorModule, secret: SecretInput | null | u
   }
   if (!isPlainObject(secret)) return [{ path: 'secret', message: 'must be a JSON object or an env:NAME reference' }];
   const parsed = module.secretSchema.safeParse(secret);
-  return parsed.success ? [] : zodProblems(parsed.error, 'secret');
+  return [...(parsed.success ? [] : zodProblems(parsed.error, 'secret')), ...credentialProblems(secret)];
 }

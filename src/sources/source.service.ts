@@ -11,7 +11,7 @@ import { ConflictError, InputError, NotFoundError, type FieldProblem } from '../
 import { canonicalJson, type AuditRecorder } from '../governance/audit.js';
 import type { JobDispatcher, SourceSchedule } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
-import { checkMaxDeleteShare, checkName, checkSchedule, checkSecret, checkSettings, checkVendor, zodProblems } from './source-validation.js';
+import { checkMaxDeleteShare, checkName, credentialProblems, checkSchedule, checkSecret, checkSettings, checkVendor, zodProblems } from './source-validation.js';
 import { checkSourceUrl, type Resolver, type UrlPolicy } from './url-policy.js';
 
 export interface SourceServiceDeps {
@@ -266,6 +266,8 @@ export class SourceService {
     const secret = module.secretSchema.safeParse(raw);
     // Only paths and rules, never values: the issues describe a secret.
     if (!secret.success) throw new InputError(`The secret of source "${source.name}" does not fit ${module.label}`, zodProblems(secret.error, 'secret'));
+    const unsafe = credentialProblems(secret.data);
+    if (unsafe.length) throw new InputError(`The secret of source "${source.name}" cannot be sent in a header`, unsafe);
     return { source, connector: module.create(settings.data, secret.data, deps) };
   }
 
