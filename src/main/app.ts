@@ -98,8 +98,10 @@ export async function createHub(config: Readonly<HubConfig>, logger: Logger, ove
     workerId: `${hostname()}:${process.pid}`,
     options: {
       ...DEFAULT_SYNC_OPTIONS,
-      // A run is abandoned once its heartbeat is older than the job lock: by then BullMQ hands the job to another worker.
-      staleRunMs: Math.max(DEFAULT_SYNC_OPTIONS.heartbeatMs * 3, config.sync.workerLockMs - 1_000),
+      // A killed BullMQ worker's job is redelivered after the lock expires and fails its own stale run at once (same
+      // job id); the staleness threshold only covers runs nobody redelivers, so it can be generous: a live run under
+      // heavy load must never be declared dead.
+      staleRunMs: Math.max(60_000, 4 * config.sync.workerLockMs),
       maxDeleteShare: config.sync.maxDeleteShare, staleSourceHours: config.sync.staleSourceHours, connectorDeps: overrides.connectorDeps, ...overrides.sync },
   });
   const writeBacks = new WriteBackService({ db, audit, logger, loadConnector: (sourceId) => sources.loadConnector(sourceId, { logger, ...overrides.connectorDeps }) });

@@ -90,8 +90,14 @@ export class SyncRunRepository {
     if (runIds.length > 0) await this.db.delete(syncRunSeen).where(inArray(syncRunSeen.runId, runIds));
   }
 
-  async heartbeat(runId: string, counts: RunCounts): Promise<void> {
-    await this.db.update(syncRuns).set({ ...counts, heartbeatAt: sql`now()` }).where(and(eq(syncRuns.id, runId), eq(syncRuns.status, 'RUNNING')));
+  /** Proves the run is alive and stores its progress. False when the run is no longer RUNNING (someone abandoned it). */
+  async heartbeat(runId: string, counts: RunCounts): Promise<boolean> {
+    const rows = await this.db
+      .update(syncRuns)
+      .set({ ...counts, heartbeatAt: sql`now()` })
+      .where(and(eq(syncRuns.id, runId), eq(syncRuns.status, 'RUNNING')))
+      .returning({ id: syncRuns.id });
+    return rows.length === 1;
   }
 
   /**
@@ -130,8 +136,10 @@ export class SyncRunRepository {
         error: outcome.error,
         recordErrors: outcome.recordErrors.slice(0, MAX_RECORD_ERRORS),
       })
-      .where(eq(syncRuns.id, runId))
+      // A run another worker already declared abandoned keeps that verdict: its retry is the run of record.
+      .where(and(eq(syncRuns.id, runId), eq(syncRuns.status, 'RUNNING')))
       .returning();
+    if (!run) return (await this.byId(runId))!;
     await this.db
       .update(sources)
       .set({

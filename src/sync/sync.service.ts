@@ -30,7 +30,7 @@ export interface SyncServiceOptions {
 
 export const DEFAULT_SYNC_OPTIONS: Omit<SyncServiceOptions, 'maxDeleteShare' | 'staleSourceHours'> = {
   heartbeatMs: 5_000,
-  staleRunMs: 25_000,
+  staleRunMs: 120_000,
   queuedTimeoutMs: 6 * 3_600_000,
 };
 
@@ -124,8 +124,16 @@ export class SyncService {
     const counts: RunCounts = { seen: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0, pages: 0 };
     const recordErrors: Array<Record<string, string>> = [];
     const started = performance.now();
+    // Stops the listing when the run was declared abandoned elsewhere (its heartbeat went stale), so a retry run
+    // never writes alongside it.
+    const abandoned = new AbortController();
     const heartbeat = setInterval(() => {
-      this.runs.heartbeat(run.id, counts).catch((error) => logger.warn({ err: error }, 'sync heartbeat failed'));
+      this.runs.heartbeat(run.id, counts).then(
+        (alive) => {
+          if (!alive && !abandoned.signal.aborted) abandoned.abort(new Error('This run was declared abandoned (no heartbeat for too long) and stopped; its retry carries on.'));
+        },
+        (error: unknown) => logger.warn({ err: error }, 'sync heartbeat failed'),
+      );
     }, this.deps.options.heartbeatMs);
     heartbeat.unref();
 
@@ -134,7 +142,7 @@ export class SyncService {
     let failure: unknown = null;
     let source: SourceRow | null = null;
     try {
-      const signal = job.signal ?? new AbortController().signal;
+      const signal = job.signal ? AbortSignal.any([job.signal, abandoned.signal]) : abandoned.signal;
       const loaded = await this.deps.loadConnector(run.sourceId, {
         logger,
         ...this.deps.options.connectorDeps,
@@ -147,6 +155,7 @@ export class SyncService {
       vendor = loaded.source.vendor;
       logger.info({ vendor, trigger: run.trigger }, 'sync started');
       for await (const batch of loaded.connector.list(signal)) {
+        signal.throwIfAborted();
         const result = await writer.writeBatch(ctx, batch);
         counts.pages += 1;
         counts.seen += recordCount(batch);
