@@ -6,11 +6,13 @@ import { buildSchema, createResolversMap, type ContainerType } from 'type-graphq
 import { InputError } from '../errors.js';
 import { authChecker } from './auth-checker.js';
 import type { GraphQLContext } from './context.js';
+import { prefetchedRelationResolvers } from './inventory/prefetched-relations.js';
 import { fromGlobalId, toGlobalId } from './relay/global-id.js';
 import { nodeRegistration } from './relay/node-registry.js';
 import { resolvers } from './resolvers.js';
 import { DateTime } from './scalars.js';
 import type { HubServices } from './services.js';
+import { validateInput } from './validate-input.js';
 
 export interface BuildHubSchemaOptions {
   /** Also write the SDL (without federation plumbing) to this path. */
@@ -34,8 +36,9 @@ export async function buildTypeGraphQLSchema(services: HubServices, options: Bui
     resolvers: resolvers as unknown as [Function, ...Function[]],
     container: servicesContainer(services),
     authChecker,
-    // Args classes without class-validator rules (e.g. plain connection args) are valid, not "unknown values".
-    validate: { forbidUnknownValues: false },
+    // class-validator imported once (type-graphql's own path imports it per argument per request); args classes
+    // without rules (e.g. plain connection args) are valid, not "unknown values".
+    validateFn: validateInput,
     scalarsMap: [{ type: Date, scalar: DateTime }],
     emitSchemaFile: options.emitSchemaFile ? { path: options.emitSchemaFile, sortedSchema: false } : false,
   });
@@ -54,6 +57,7 @@ export async function buildHubSchema(services: HubServices, options: BuildHubSch
     ${printSchemaWithDirectives(schema)}
   `);
   const resolverMap = createResolversMap(schema) as Record<string, Record<string, unknown>>;
+  for (const [typeName, fields] of Object.entries(prefetchedRelationResolvers)) Object.assign(resolverMap[typeName], fields);
   for (const type of Object.values(schema.getTypeMap())) {
     if (!(type instanceof GraphQLObjectType) || !type.getInterfaces().some((i) => i.name === 'Node')) continue;
     const typeName = type.name;

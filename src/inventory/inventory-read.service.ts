@@ -80,11 +80,17 @@ export interface FindingFilter {
   openedSince?: Date | null;
 }
 
-/** What a models page should carry along (look-ahead from the GraphQL selection). */
+/**
+ * What a models page should carry along (look-ahead from the GraphQL selection). Field lists name record keys; keys
+ * that are not columns (relations, `__typename`) are ignored, and `id` always comes. Leaving a key out means the
+ * record lacks it: callers list every key their consumers read.
+ */
 export interface ModelPageInclude {
+  /** Model record keys wanted; undefined = all. */
+  fields?: readonly string[];
   /** Fetch each model's live versions in the same statement. */
   versions?: {
-    /** Record keys wanted (others may be left out of the nested rows); undefined = all. Ids and parent links always come. */
+    /** Version record keys wanted; undefined = all. */
     fields?: readonly string[];
     /** …and each version's live deployments. */
     deployments?: { fields?: readonly string[] } | null;
@@ -107,8 +113,9 @@ const syncRuns = columnSet<SyncRunRecord>(syncRunColumns);
 const changes = columnSet<InventoryChangeRecord>(changeColumns);
 const findings = columnSet<FindingRecord>(findingColumns);
 /**
- * Column sets restricted to the keys a client selected (plus the ids resolvers need), cached by key list: nested rows
- * of a look-ahead page carry only what the response will use, which is most of the page's cost.
+ * Column sets restricted to the keys a client selected (plus `required`), cached by key list: rows of a look-ahead
+ * page carry only what the response will use. Parsing and holding unused columns (vendor_attributes above all) is
+ * most of a page's cost in the API process.
  */
 function prunedSets<T>(all: readonly Column[], required: readonly string[]): (fields: readonly string[] | undefined) => ColumnSet<T> {
   const cache = new Map<string, ColumnSet<T>>();
@@ -125,8 +132,10 @@ function prunedSets<T>(all: readonly Column[], required: readonly string[]): (fi
     return set;
   };
 }
-const nestedVersions = prunedSets<ModelVersionRecord>(versionColumns(), ['id', 'modelId', 'sourceId']);
-const nestedDeployments = prunedSets<DeploymentRecord>(deploymentColumns(), ['id', 'versionId', 'sourceId']);
+// The page row's vendor feeds its nested versions' and deployments' `vendor` (same source), so it always comes.
+const pageModels = prunedSets<ModelRecord>(modelColumns(), ['id', 'vendor']);
+const nestedVersions = prunedSets<ModelVersionRecord>(versionColumns(), ['id']);
+const nestedDeployments = prunedSets<DeploymentRecord>(deploymentColumns(), ['id']);
 
 /** Groups rows by a key column, in the order of `keys`; each key gets an array (possibly empty). */
 function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
@@ -154,6 +163,7 @@ export class InventoryReadService {
    */
   async listModels(filter: InventoryFilter, order: Ordering<ModelOrderField>, page: PageRequest, include: ModelPageInclude = {}): Promise<Page<ModelRecord>> {
     const withVersions = include.versions ?? null;
+    const modelSet = pageModels(include.fields);
     const versionSet = nestedVersions(withVersions?.fields);
     const deploymentSet = nestedDeployments(withVersions?.deployments?.fields);
     let extra: SQL | undefined;
@@ -168,7 +178,7 @@ export class InventoryReadService {
                    where v.model_id = p.id and v.deleted_at is null) as "__versions"`;
     }
     return keysetPage(this.db, {
-      select: models.select,
+      select: modelSet.select,
       from: MODEL_FROM,
       where: modelConditions(filter),
       keys: MODEL_ORDER[order.field],
@@ -178,8 +188,9 @@ export class InventoryReadService {
       extra,
       map: (row) => {
         const nested = row.__versions as Array<Record<string, unknown> & { deployments?: Array<Record<string, unknown>> }> | undefined;
-        delete row.__versions;
-        const model = models.map(row);
+        // `__versions` is the row's last column: deleting the last-added property keeps the object in V8's fast mode.
+        if (extra) delete row.__versions;
+        const model = modelSet.map(row);
         if (nested) {
           model.versions = nested.map((entry) => {
             const version = versionSet.map(entry);

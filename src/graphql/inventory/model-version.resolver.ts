@@ -15,6 +15,7 @@ import { toInventoryFilter } from './inventory-filter.input.js';
 import { Model } from './model.type.js';
 import { ModelVersion } from './model-version.type.js';
 import { cursorScope } from './ordering.input.js';
+import { versionDeployments } from './prefetched-relations.js';
 import { Source } from './source.type.js';
 
 @Resolver(() => ModelVersion)
@@ -36,7 +37,7 @@ export class ModelVersionResolver {
 
   @FieldResolver(() => [Deployment], { description: 'Live deployments serving this version.' })
   deployments(@Root() version: ModelVersionRecord, @Ctx() ctx: GraphQLContext): DeploymentRecord[] | Promise<DeploymentRecord[]> {
-    return version.deployments ?? ctx.loaders.deploymentsByVersion.load(version.id);
+    return versionDeployments(version, ctx);
   }
 
   @FieldResolver(() => [Finding], { description: 'Findings about this version, newest first (open and resolved).' })

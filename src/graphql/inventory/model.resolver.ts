@@ -1,28 +1,19 @@
 import { Args, Authorized, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
-import type { ModelPageInclude } from '../../inventory/inventory-read.service.js';
 import type { ModelRecord, ModelVersionRecord, SourceRecord } from '../../inventory/queries/records.js';
 import { READ_ROLES } from '../auth-checker.js';
 import type { GraphQLContext } from '../context.js';
 import { toConnection, toPageRequest, type ConnectionResult } from '../relay/connection.js';
-import { connectionNodeSelection, selectionTree } from '../selection.js';
 import type { HubServices } from '../services.js';
 import { ModelConnection } from './connections.js';
 import { ModelsArgs } from './inventory.args.js';
 import { toInventoryFilter } from './inventory-filter.input.js';
+import { modelPageInclude } from './look-ahead.js';
 import { Model } from './model.type.js';
 import { ModelVersion } from './model-version.type.js';
 import { cursorScope, type OrderValue } from './ordering.input.js';
+import { modelVersions } from './prefetched-relations.js';
 import { Source } from './source.type.js';
-
-/** Plans the models page from the selection: nested versions/deployments are fetched with the page (one statement). */
-function lookAhead(info: GraphQLResolveInfo): ModelPageInclude {
-  const node = connectionNodeSelection(selectionTree(info));
-  const versions = node.get('versions');
-  if (!versions) return {};
-  const deployments = versions.get('deployments');
-  return { versions: { fields: [...versions.keys()], deployments: deployments ? { fields: [...deployments.keys()] } : null } };
-}
 
 @Resolver(() => Model)
 export class ModelResolver {
@@ -33,13 +24,13 @@ export class ModelResolver {
   async models(@Args() args: ModelsArgs, @Info() info: GraphQLResolveInfo): Promise<ConnectionResult<ModelRecord>> {
     const order: OrderValue<'NAME' | 'CREATED' | 'UPDATED' | 'RISK_TIER'> = args.orderBy ?? { field: 'NAME', direction: 'ASC' };
     const scope = cursorScope('models', order);
-    const page = await this.services.inventory.listModels(toInventoryFilter(args.filter), order, toPageRequest(args, scope), lookAhead(info));
+    const page = await this.services.inventory.listModels(toInventoryFilter(args.filter), order, toPageRequest(args, scope), modelPageInclude(info));
     return toConnection(page, scope);
   }
 
   @FieldResolver(() => [ModelVersion], { description: 'Live versions of the model, by version number.' })
   versions(@Root() model: ModelRecord, @Ctx() ctx: GraphQLContext): ModelVersionRecord[] | Promise<ModelVersionRecord[]> {
-    return model.versions ?? ctx.loaders.versionsByModel.load(model.id);
+    return modelVersions(model, ctx);
   }
 
   @FieldResolver(() => Source, { description: 'The source the model was read from.' })

@@ -165,6 +165,23 @@ describe('InventoryResolvers', () => {
       expect(model.versions[1].changes).toEqual([{ change: 'UPDATED', changedFields: ['observedStage'], run: { status: 'SUCCEEDED' } }]);
     });
 
+    it('should resolve every relation of a look-ahead page as the node path does, whatever columns the page left out', async () => {
+      // The page fetches only selected columns; relations read keys the client did not select (sourceId, modelId, versionId).
+      const selection = `source { name } vendorAttributes versions { version vendor source { name } model { name } vendorAttributes
+        deployments { name vendor source { vendor } version { version } vendorAttributes } }`;
+      const page = await server.query(`{ models(filter: { modelIds: ["${toGlobalId('Model', ids.fraud)}"] }) { nodes { ${selection} } } }`);
+      const node = await server.query(`query($id: ID!) { node(id: $id) { ... on Model { ${selection} } } }`, { id: toGlobalId('Model', ids.fraud) });
+      expect(page.body.errors).toBeUndefined();
+      expect(node.body.errors).toBeUndefined();
+      const [fraud] = page.body.data.models.nodes;
+      expect(fraud).toEqual(node.body.data.node);
+      expect(fraud.source).toEqual({ name: 'mlflow-prod' });
+      expect(fraud.versions[1]).toMatchObject({ version: '2', vendor: 'MLFLOW', source: { name: 'mlflow-prod' }, model: { name: 'fraud-detector' } });
+      expect(fraud.versions[1].deployments).toEqual([
+        { name: 'fraud-endpoint', vendor: 'MLFLOW', source: { vendor: 'MLFLOW' }, version: { version: '2' }, vendorAttributes: expect.any(Object) },
+      ]);
+    });
+
     it('should list a source with its runs, newest first, and never expose the secret', async () => {
       const { body } = await server.query(`{ sources { nodes { name hasSecret secretUpdatedAt settings lastRun { status } runs { status error } } } }`);
       const mlflow = body.data.sources.nodes.find((s: any) => s.name === 'mlflow-prod');
