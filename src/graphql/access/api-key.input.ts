@@ -8,7 +8,7 @@ export class CreateApiKeyInput {
   @Field({ description: 'What the key is for (e.g. "Power BI finance workspace").' })
   name!: string;
 
-  @Field(() => [Role])
+  @Field(() => [Role], { description: 'Roles the key grants (at least one).' })
   roles!: RoleName[];
 
   @Field(() => DateTime, { nullable: true, description: 'When the key stops working; none by default.' })

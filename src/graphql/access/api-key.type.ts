@@ -9,28 +9,28 @@ export class ApiKey {
   @Field(() => ID, { description: 'Opaque id (for revokeApiKey).' })
   id!: string;
 
-  @Field()
+  @Field({ description: 'What the key is for, as given at creation.' })
   name!: string;
 
   @Field({ description: 'The public start of the key (`mh_xxxxxxxx`), to recognise it in logs or a leak report.' })
   prefix!: string;
 
-  @Field(() => [Role])
+  @Field(() => [Role], { description: 'Roles every request made with this key holds.' })
   roles!: RoleName[];
 
   @Field({ description: 'Identity of whoever created it.' })
   createdBy!: string;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'When the key was created.' })
   createdAt!: Date;
 
   @Field(() => DateTime, { nullable: true, description: 'Last successful use (recorded at most once a minute).' })
   lastUsedAt!: Date | null;
 
-  @Field(() => DateTime, { nullable: true })
+  @Field(() => DateTime, { nullable: true, description: 'When the key stops working; null when it does not expire.' })
   expiresAt!: Date | null;
 
-  @Field(() => DateTime, { nullable: true })
+  @Field(() => DateTime, { nullable: true, description: 'When an ADMIN revoked the key; null while it is not revoked.' })
   revokedAt!: Date | null;
 
   @Field({ description: 'Neither revoked nor expired.' })
@@ -42,6 +42,6 @@ export class CreateApiKeyPayload {
   @Field({ description: 'The key. Shown only now: store it in the client; the hub keeps only a hash.' })
   key!: string;
 
-  @Field(() => ApiKey)
+  @Field(() => ApiKey, { description: 'The stored description of the key (everything but the key itself).' })
   apiKey!: ApiKey;
 }

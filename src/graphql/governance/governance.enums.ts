@@ -29,4 +29,8 @@ registerEnumType(WriteBackStatus, {
     UNSUPPORTED: { description: 'The vendor has no lifecycle write-back; the change is governed in the hub only.' },
   },
 });
-registerEnumType(Decision, { name: 'Decision', description: 'What an approver decided on a slot.' });
+registerEnumType(Decision, {
+  name: 'Decision',
+  description: 'What an approver decided on a slot.',
+  valuesConfig: { APPROVE: { description: 'The approver agrees: the slot is filled.' }, REJECT: { description: 'The approver refuses: the request is closed as REJECTED.' } },
+});

@@ -6,7 +6,7 @@ import { SyncRun } from '../inventory/sync-run.type.js';
 
 @ObjectType({ description: 'The result of updateSource.' })
 export class UpdateSourcePayload {
-  @Field(() => Source)
+  @Field(() => Source, { description: 'The source as it is after the change.' })
   source!: SourceRecord;
 
   @Field(() => [String], { description: 'Fields that changed (`secret` when the secret did); empty when nothing changed.' })
@@ -15,7 +15,7 @@ export class UpdateSourcePayload {
 
 @ObjectType({ description: 'The result of deleteSource: the source is gone from listings and schedules; its inventory stays as tombstoned history.' })
 export class DeleteSourcePayload {
-  @Field(() => Source)
+  @Field(() => Source, { description: 'The deleted source (kept as history, with deletedAt set).' })
   source!: SourceRecord;
 
   @Field(() => Int, { description: 'Inventory records (models, versions, deployments) tombstoned.' })
@@ -24,7 +24,7 @@ export class DeleteSourcePayload {
 
 @ObjectType({ description: "The verdict of testSourceConnection: the connector's own reachability and credential check." })
 export class ConnectionCheck {
-  @Field()
+  @Field({ description: 'True when the vendor answered and accepted the credentials.' })
   ok!: boolean;
 
   @Field({ description: 'What happened, in words an operator can act on.' })

@@ -10,7 +10,7 @@ const SECRET_DOC =
 
 @InputType({ description: 'A new source (connector instance). Settings and secret are validated by the vendor’s own schema; every invalid field is named.' })
 export class CreateSourceInput {
-  @Field(() => Vendor)
+  @Field(() => Vendor, { description: 'The platform the source reads; fixed once the source exists.' })
   vendor!: VendorId;
 
   @Field({ description: 'Unique name (1-100 characters).' })
@@ -31,18 +31,18 @@ export class CreateSourceInput {
 
 @InputType({ description: 'Changes to a source; omitted fields stay as they are. `settings` replaces the whole settings object.' })
 export class UpdateSourceInput {
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: 'New unique name (1-100 characters).' })
   name?: string;
 
-  @Field(() => GraphQLJSONObject, { nullable: true })
+  @Field(() => GraphQLJSONObject, { nullable: true, description: "Replaces the whole settings object; validated by the vendor's schema." })
   settings?: Record<string, unknown>;
 
   @Field(() => GraphQLJSON, { nullable: true, description: `${SECRET_DOC} Omit to keep the current secret; null removes it (where the vendor works without one).` })
   secret?: SecretInput | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Seconds between scheduled syncs, 60 to 604800 (7 days).' })
   scheduleSeconds?: number;
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: 'Whether scheduled syncs run.' })
   enabled?: boolean;
 }
