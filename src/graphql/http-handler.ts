@@ -97,6 +97,22 @@ function writeError(res: ServerResponse, requestId: string, status: number, code
   res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
 
+/**
+ * A dependency that fails while a query executes (the database drops mid-request) is still an outage, not a partial
+ * answer: the response says 503 like one refused before execution, so clients and load balancers retry it.
+ */
+const unavailableStatus: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        const errors = response.body.singleResult.errors ?? [];
+        if (errors.some((error) => error.extensions?.code === 'SERVICE_UNAVAILABLE')) response.http.status = 503;
+      },
+    };
+  },
+};
+
 /** Logs errors the client only sees as bland INTERNAL_SERVER_ERROR, in full, with the request id. */
 const errorLogging: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
@@ -138,7 +154,7 @@ export function createGraphQLHttpHandler(options: GraphQLHttpHandlerOptions): Gr
     logger,
     // No cache hints: responses are per principal. Disabling cache control also removes Apollo's per-field resolver
     // instrumentation (its only willResolveField listener), a large share of the cost of big pages.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), limitsPlugin(limits, () => schema), errorLogging],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), limitsPlugin(limits, () => schema), errorLogging, unavailableStatus],
   });
   const ready = server.start();
   ready.catch((error: unknown) => logger.error({ err: error }, 'GraphQL server failed to start'));

@@ -137,6 +137,8 @@ export class SyncService {
     }, this.deps.options.heartbeatMs);
     heartbeat.unref();
 
+    // Ends a look-ahead request still in flight when the run stops early (a write failed, the worker shuts down).
+    const listing = new AbortController();
     let vendor = 'unknown';
     let guard: TombstoneResult | null = null;
     let failure: unknown = null;
@@ -154,8 +156,16 @@ export class SyncService {
       source = loaded.source;
       vendor = loaded.source.vendor;
       logger.info({ vendor, trigger: run.trigger }, 'sync started');
-      for await (const batch of loaded.connector.list(signal)) {
+      // One page of look-ahead: the vendor is asked for page N+1 while page N is written, so a sync costs about
+      // max(listing, writing) instead of their sum; memory holds at most two pages.
+      const pages = loaded.connector.list(AbortSignal.any([signal, listing.signal]))[Symbol.asyncIterator]();
+      let upcoming = pages.next();
+      for (;;) {
+        const { value: batch, done } = await upcoming;
+        if (done) break;
         signal.throwIfAborted();
+        upcoming = pages.next();
+        upcoming.catch(() => undefined); // awaited on the next turn; a write failure first must not leave it unhandled
         const result = await writer.writeBatch(ctx, batch);
         counts.pages += 1;
         counts.seen += recordCount(batch);
@@ -176,6 +186,7 @@ export class SyncService {
       failure = error;
     } finally {
       clearInterval(heartbeat);
+      listing.abort(new Error('sync run ended'));
     }
 
     const status = failure ? 'FAILED' : counts.failed > 0 || guard?.decision.startsWith('REFUSED') ? 'PARTIAL' : 'SUCCEEDED';
