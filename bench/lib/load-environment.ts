@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -109,7 +110,11 @@ export async function startLoadEnvironment(shape: EnvironmentShape, log: (line: 
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',
     });
-    cleanups.push(() => hub.stop());
+    cleanups.push(() => {
+      // BENCH_HUB_LOG=<file> keeps the hub's own log of the run, for diagnosing a failed bench.
+      if (process.env.BENCH_HUB_LOG) writeFileSync(process.env.BENCH_HUB_LOG, hub.output());
+      return hub.stop();
+    });
     log(`  hub start (child process ${hub.child.pid}) listening at ${hub.url}`);
     return { databaseUrl, hub, hubUrl: hub.url!, adminKey, governed: { url: governed.url }, estate: { url: estate.url }, dispose };
   } catch (error) {

@@ -30,7 +30,8 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
 }
 
 /** Class 08 (connection exception), 57P01-03 (admin/crash shutdown, cannot connect now), 53300 (too many connections). */
-const UNAVAILABLE_PG_CODES = /^(08|57P0[1-3]|53300)/;
+// Class 08 is "connection exception", except 08P01 (protocol violation): a malformed statement from us, not an outage.
+const UNAVAILABLE_PG_CODES = /^(08(?!P01)|57P0[1-3]|53300)/;
 const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
 
 /**

@@ -24,6 +24,8 @@ export interface AuditEntry {
 export const GENESIS_HASH = '0'.repeat(64);
 /** Serialises appends: the chain needs each event to see its predecessor's hash. Held to the end of the transaction. */
 const AUDIT_CHAIN_LOCK = 7_240_002;
+/** Events per INSERT statement (12 parameters each, well under the protocol's 65 535). */
+const AUDIT_INSERT_CHUNK = 1_000;
 
 /** JSON with sorted keys at every level, so the hash does not depend on key order. */
 export function canonicalJson(value: unknown): string {
@@ -91,7 +93,11 @@ export class AuditRecorder {
       rows.push({ ...fields, prevHash, hash });
       prevHash = hash;
     }
-    await tx.insert(auditEvents).values(rows);
+    // PostgreSQL's wire protocol caps a statement at 65 535 parameters (12 per event): a sync that opens thousands of
+    // findings at once must append in chunks, still inside the caller's transaction and still in chain order.
+    for (let start = 0; start < rows.length; start += AUDIT_INSERT_CHUNK) {
+      await tx.insert(auditEvents).values(rows.slice(start, start + AUDIT_INSERT_CHUNK));
+    }
     return rows;
   }
 
