@@ -151,8 +151,4 @@ export class SyncRunRepository {
       .where(eq(sources.id, sourceId));
     return run;
   }
-
-  async recent(sourceId: string, limit: number): Promise<SyncRunRow[]> {
-    return this.db.select().from(syncRuns).where(eq(syncRuns.sourceId, sourceId)).orderBy(desc(syncRuns.startedAt)).limit(limit);
-  }
 }

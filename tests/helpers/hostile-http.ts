@@ -116,17 +116,8 @@ export function expectCleanAnswer(answer: HostileAnswer, context = ''): void {
 /** The codes of an answer's errors. */
 export const codesOf = (answer: HostileAnswer): string[] => (answer.body?.errors ?? []).map((e) => String(e.extensions?.code));
 
-/** mulberry32: a small seeded PRNG so a failing generated request can be reproduced from its seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The simulators' seeded PRNG (mulberry32), so a failing generated request can be reproduced from its seed. */
+export { seededRandom } from '../../connectors/shared/simulator-kit.js';
 
 export const pick = <T>(random: () => number, values: readonly T[]): T => values[Math.floor(random() * values.length)];
 
