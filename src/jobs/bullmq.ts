@@ -76,6 +76,16 @@ export class BullMqDispatcher implements JobDispatcher {
     );
   }
 
+  /**
+   * Worker start: registers the source's scheduler unless an identical one exists. Upserting an unchanged scheduler
+   * would replace its pending job with one due now, so every worker restart would sync every source once more.
+   */
+  async ensureSchedule(source: SourceSchedule): Promise<void> {
+    const existing = source.enabled ? await this.queue(syncQueueName(source.vendor)).getJobScheduler(syncSchedulerId(source.id)) : undefined;
+    if (existing?.every === source.scheduleSeconds * 1000) return;
+    await this.scheduleSource(source);
+  }
+
   async unscheduleSource(sourceId: string, vendor: Vendor): Promise<void> {
     await this.queue(syncQueueName(vendor)).removeJobScheduler(syncSchedulerId(sourceId));
   }

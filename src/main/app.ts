@@ -134,8 +134,8 @@ export async function createHub(config: Readonly<HubConfig>, logger: Logger, ove
           ...overrides.worker,
         });
         pool.start();
-        // Idempotent: upsert means restarts create no duplicate schedulers.
-        for (const schedule of schedules) await bull.scheduleSource(schedule);
+        // Idempotent: restarts neither duplicate schedulers nor pull their next tick forward.
+        for (const schedule of schedules) await bull.ensureSchedule(schedule);
         await bull.pruneSchedules(new Set(schedules.filter((s) => s.enabled).map((s) => s.id)));
         await bull.ensureMaintenanceSchedule();
       } else {

@@ -1,3 +1,4 @@
+import type { BullMqDispatcher } from '../../../src/jobs/bullmq.js';
 /**
  * Two `hub worker` processes sharing real PostgreSQL and Redis (a queue prefix of their own) with three sources whose
  * simulators run in the test process: BullMQ job schedulers, the one-run-per-source rule across processes, a manual
@@ -69,7 +70,7 @@ describe('hub worker', () => {
         return done.every(Boolean);
       }, 50_000);
       // Re-register every schedule, as each worker does when it starts: upserting must not add a tick.
-      for (const source of sources.values()) await test.hub.jobs.scheduleSource(scheduleOf(source));
+      for (const source of sources.values()) await (test.hub.jobs as BullMqDispatcher).ensureSchedule(scheduleOf(source));
       // Long enough for a duplicate job of the same tick to be picked up and run.
       await new Promise((resolve) => setTimeout(resolve, 4_000));
 
