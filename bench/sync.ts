@@ -6,15 +6,17 @@
  * re-sync's time and the rows it wrote to the inventory tables (rows whose xmin is newer than the re-sync's start),
  * the process's peak RSS, and the raw unnest upsert floor of the same rows (a third listing, timed on the writes only).
  *
- * Each estate size runs in a fresh child process so its RSS is its own: the `--compare-models` size (default 1 000,
+ * Each estate size runs in a fresh child process, compiled by tsc (tsconfig.bench.json) as a deployed worker is, so its
+ * RSS is its own: the `--compare-models` size (default 1 000,
  * i.e. 10 000 versions) and then `--models` (default 10 000, i.e. 100 000 versions); peak RSS must not grow between them.
  *
  *   node --import @swc-node/register/esm-register bench/sync.ts [--models 10000] [--compare-models 1000]
  *
  * DATABASE_URL is ignored on purpose: every run creates and drops `hub_bench_<random>` on BENCH_PG_ADMIN_URL.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
@@ -48,7 +50,7 @@ interface RunFigures {
   resyncUnchanged: number;
   floorMs: number;
   peakRssMb: number;
-  /** RSS once the hub is built, before the first page: the process's floor (runtime, swc, AWS SDK, pools). */
+  /** RSS once the hub is built, before the first page: the process's floor (runtime, AWS SDK, pools). */
   baselineRssMb: number;
   statuses: string[];
 }
@@ -154,10 +156,19 @@ async function runSize(models: number): Promise<RunFigures> {
   }
 }
 
-/** Runs one size in a child process (clean RSS) and returns its figures. */
-function runChild(models: number): Promise<RunFigures> {
-  const script = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', script, '--run', String(models)], {
+/**
+ * The worker side of the bench, compiled as a deployed worker runs (`node dist/src/main/cli.js worker`): the swc
+ * loader the TypeScript benches use costs about 200 MB of native memory that no worker carries.
+ */
+function buildCompiledBench(): string {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  execFileSync(process.execPath, [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.bench.json'], { cwd: root, stdio: 'inherit' });
+  return fileURLToPath(new URL('../dist/bench/sync.js', import.meta.url));
+}
+
+/** Runs one size in a child process (clean RSS, compiled code) and returns its figures. */
+function runChild(script: string, models: number): Promise<RunFigures> {
+  const child = spawn(process.execPath, [script, '--run', String(models)], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
@@ -180,8 +191,9 @@ async function main(): Promise<void> {
   const models = Number(args.models);
   const compareModels = Number(args['compare-models']);
   console.log(`sync bench: ${models} models × ${VERSIONS_PER_MODEL} versions + ${models * 2} deployments from ${VENDORS.join(' + ')} (simulators in child processes); RSS compared with ${compareModels} models`);
-  const small = compareModels > 0 ? await runChild(compareModels) : null;
-  const large = await runChild(models);
+  const script = buildCompiledBench();
+  const small = compareModels > 0 ? await runChild(script, compareModels) : null;
+  const large = await runChild(script, models);
 
   const rate = large.records / (large.fullMs / 1000);
   const floorRate = large.records / (large.floorMs / 1000);

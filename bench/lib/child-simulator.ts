@@ -3,11 +3,14 @@ import { fileURLToPath } from 'node:url';
 import type { Vendor } from '../../connectors/contract.js';
 import type { SimulatorOptions } from '../../connectors/shared/simulator-kit.js';
 
-const SCRIPT = fileURLToPath(new URL('./simulator-process.ts', import.meta.url));
+/** Compiled benches (dist/bench, see tsconfig.bench.json) start compiled simulators; TypeScript ones go through swc. */
+const COMPILED = import.meta.url.endsWith('.js');
+const SCRIPT = fileURLToPath(new URL(COMPILED ? './simulator-process.js' : './simulator-process.ts', import.meta.url));
+const LOADER = COMPILED ? [] : ['--import', '@swc-node/register/esm-register'];
 
 /** A simulator in a child process (see simulator-process.ts). */
 export async function startChildSimulator(vendor: Vendor, options: SimulatorOptions): Promise<{ url: string; child: ChildProcess; close(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--max-old-space-size=4096', '--import', '@swc-node/register/esm-register', SCRIPT, vendor, JSON.stringify(options)], {
+  const child = spawn(process.execPath, ['--max-old-space-size=4096', ...LOADER, SCRIPT, vendor, JSON.stringify(options)], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });

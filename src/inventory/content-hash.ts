@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 import type { EntityKind } from './entity-specs.js';
 
@@ -13,5 +13,6 @@ export function contentHash(kind: EntityKind, record: object): string {
 
 /** Same as {@link contentHash} for a record already rendered with canonicalJson (saves a second rendering). */
 export function hashCanonical(kind: EntityKind, canonical: string): string {
-  return createHash('sha256').update(`${kind}\n${canonical}`).digest('hex');
+  // crypto.hash: the one-shot form, without a Hash object per record.
+  return hash('sha256', `${kind}\n${canonical}`, 'hex');
 }

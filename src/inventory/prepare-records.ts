@@ -37,36 +37,54 @@ export interface PreparedRecords<R> {
  * characters (PostgreSQL cannot store them in text or jsonb).
  */
 export function prepareRecords<R extends NormalisedRecordBase>(spec: EntitySpec<R>, records: readonly R[]): PreparedRecords<R> {
-  const byId = new Map<string, PreparedRecord<R>>();
-  const errors: RecordError[] = [];
-  const seen = new Set<string>();
-  for (const record of records) {
-    const idProblem = externalIdProblem(record.externalId);
-    if (idProblem) {
-      errors.push({ kind: spec.kind, externalId: describeId(record.externalId), reason: idProblem });
-      continue;
-    }
-    seen.add(record.externalId);
-    const problem = columnProblem(spec, record) ?? kindProblem(spec, record);
-    let canonical: string | null = null;
-    let reason = problem;
-    if (!reason) {
-      try {
-        canonical = canonicalJson(record);
-      } catch (error) {
-        reason = `cannot be serialised as JSON (${(error as Error).message})`;
+  return new RecordPreparer(spec).add(records).result();
+}
+
+/**
+ * {@link prepareRecords} in instalments: records can be added in slices (so a large page need not block the event
+ * loop in one go) and the result is the same as preparing them all at once.
+ */
+export class RecordPreparer<R extends NormalisedRecordBase> {
+  private readonly byId = new Map<string, PreparedRecord<R>>();
+  private readonly errors: RecordError[] = [];
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly spec: EntitySpec<R>) {}
+
+  add(records: readonly R[]): this {
+    const { spec, byId, errors, seen } = this;
+    for (const record of records) {
+      const idProblem = externalIdProblem(record.externalId);
+      if (idProblem) {
+        errors.push({ kind: spec.kind, externalId: describeId(record.externalId), reason: idProblem });
+        continue;
       }
+      seen.add(record.externalId);
+      const problem = columnProblem(spec, record) ?? kindProblem(spec, record);
+      let canonical: string | null = null;
+      let reason = problem;
+      if (!reason) {
+        try {
+          canonical = canonicalJson(record);
+        } catch (error) {
+          reason = `cannot be serialised as JSON (${(error as Error).message})`;
+        }
+      }
+      if (!reason && canonical!.includes('\\u0000') && ESCAPED_NUL.test(canonical!)) reason = 'contains a NUL character, which PostgreSQL cannot store';
+      if (reason) {
+        errors.push({ kind: spec.kind, externalId: record.externalId, reason });
+        byId.delete(record.externalId);
+        continue;
+      }
+      byId.delete(record.externalId); // re-insert so a repeated id takes the later position and value
+      byId.set(record.externalId, { record, externalId: record.externalId, hash: hashCanonical(spec.kind, canonical!) });
     }
-    if (!reason && canonical!.includes('\\u0000') && ESCAPED_NUL.test(canonical!)) reason = 'contains a NUL character, which PostgreSQL cannot store';
-    if (reason) {
-      errors.push({ kind: spec.kind, externalId: record.externalId, reason });
-      byId.delete(record.externalId);
-      continue;
-    }
-    byId.delete(record.externalId); // re-insert so a repeated id takes the later position and value
-    byId.set(record.externalId, { record, externalId: record.externalId, hash: hashCanonical(spec.kind, canonical!) });
+    return this;
   }
-  return { rows: [...byId.values()], errors, seen: [...seen] };
+
+  result(): PreparedRecords<R> {
+    return { rows: [...this.byId.values()], errors: this.errors, seen: [...this.seen] };
+  }
 }
 
 function externalIdProblem(externalId: unknown): string | null {

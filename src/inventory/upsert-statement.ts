@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { ARRAY_TYPE, arrayLiteral, encodePayload, type RowsPayload } from './column-encoding.js';
 import type { FieldSnapshot } from './diff.js';
-import { childSpecOf, type ColumnSpec, type ColumnType, type EntitySpec } from './entity-specs.js';
+import { childSpecOf, type ColumnSpec, type EntitySpec } from './entity-specs.js';
 import type { PreparedRecord } from './prepare-records.js';
 import type { WriteContext } from './types.js';
 
@@ -16,25 +17,8 @@ export interface UpsertResultRow {
   before: FieldSnapshot | null;
 }
 
-/** Array parameter type per column type. jsonb and timestamptz travel as text and are cast in the SELECT. */
-const ARRAY_TYPE: Record<ColumnType, string> = {
-  text: 'text[]',
-  jsonb: 'text[]',
-  timestamptz: 'text[]',
-  int: 'int4[]',
-  real: 'float4[]',
-  boolean: 'bool[]',
-};
-
 function quote(identifier: string): string {
   return `"${identifier}"`;
-}
-
-function encode(type: ColumnType, value: unknown): string | number | boolean | null {
-  if (value === null || value === undefined) return null;
-  if (type === 'jsonb') return JSON.stringify(value);
-  if (type === 'timestamptz') return (value as Date).toISOString();
-  return value as string | number | boolean;
 }
 
 function typedColumn<R>(column: ColumnSpec<R>): string {
@@ -63,7 +47,7 @@ export function buildMarkUnchanged<R>(spec: EntitySpec<R>, ctx: WriteContext, ro
   const table = sql.raw(quote(spec.table));
   const parent = spec.parent;
   const parentColumn = parent ? spec.columns.find((c) => c.column === parent.externalIdColumn) : undefined;
-  const parentIds = parentColumn ? sql`, ${sql.param(rows.map((row) => (parentColumn.read(row.record) as string | null) ?? null))}::text[]` : sql``;
+  const parentIds = parentColumn ? sql`, ${arrayLiteral(rows.map((row) => (parentColumn.read(row.record) as string | null) ?? null))}::text[]` : sql``;
   const unresolved = parent
     ? sql` UNION ALL SELECT 'u', k.external_id FROM keys k
         LEFT JOIN LATERAL (
@@ -73,7 +57,7 @@ export function buildMarkUnchanged<R>(spec: EntitySpec<R>, ctx: WriteContext, ro
         WHERE k.parent_external_id IS NOT NULL AND p.found IS NULL`
     : sql``;
   return sql<ProbeResultRow>`WITH keys AS (
-      SELECT * FROM unnest(${sql.param(rows.map((row) => row.externalId))}::text[], ${sql.param(rows.map((row) => row.hash))}::text[]${parentIds})
+      SELECT * FROM unnest(${arrayLiteral(rows.map((row) => row.externalId))}::text[], ${arrayLiteral(rows.map((row) => row.hash))}::text[]${parentIds})
         AS k(external_id, content_hash${parent ? sql`, parent_external_id` : sql``})
     ),
     marked AS (
@@ -101,11 +85,9 @@ interface ValueSource {
  * The batch as one unnest of per-column arrays, with values typed and the parent (if any) resolved by natural key
  * against what is stored, including parents written earlier in the same transaction.
  */
-function valueSource<R>(spec: EntitySpec<R>, sourceId: string, rows: readonly PreparedRecord<R>[]): ValueSource {
+function valueSource<R>(spec: EntitySpec<R>, sourceId: string, payload: RowsPayload): ValueSource {
   const { columns, parent } = spec;
-  const valueArrays = columns.map(
-    (column) => sql`${sql.param(rows.map((row) => encode(column.type, column.read(row.record))))}::${sql.raw(ARRAY_TYPE[column.type])}`,
-  );
+  const valueArrays = columns.map((column, i) => sql`${payload.columns[i]}::${sql.raw(ARRAY_TYPE[column.type])}`);
   const aliases = sql.raw(['external_id', 'content_hash', ...columns.map((c) => c.column)].map(quote).join(', '));
   const parentLookup = parent
     ? sql`, (SELECT p.id FROM ${sql.raw(quote(parent.parentTable))} p WHERE p.source_id = ${sourceId}::uuid AND p.external_id = ${sql.raw(`t.${quote(parent.externalIdColumn)}`)})`
@@ -115,7 +97,7 @@ function valueSource<R>(spec: EntitySpec<R>, sourceId: string, rows: readonly Pr
       ['source_id', 'external_id', 'content_hash', ...columns.map((c) => c.column), ...(parent ? [parent.linkColumn] : [])].map(quote).join(', '),
     ),
     selectList: sql`${sourceId}::uuid, t.external_id, t.content_hash, ${sql.raw(columns.map(typedColumn).join(', '))}${parentLookup}`,
-    from: sql`unnest(${sql.param(rows.map((row) => row.externalId))}::text[], ${sql.param(rows.map((row) => row.hash))}::text[], ${sql.join(valueArrays, sql`, `)}) AS t(${aliases})`,
+    from: sql`unnest(${payload.externalIds}::text[], ${payload.hashes}::text[], ${sql.join(valueArrays, sql`, `)}) AS t(${aliases})`,
   };
 }
 
@@ -144,34 +126,42 @@ function linkOrphans<R>(spec: EntitySpec<R>, sourceId: string, created: SQL): SQ
     )`;
 }
 
-/** One row of {@link buildInsertNew}'s answer: a record inserted. */
+/**
+ * One row of {@link buildInsertNew}'s answer, for the few records that need telling apart: one that was stored
+ * already and not inserted (`s`), or one inserted whose parent is not stored (`u`, kept with an empty link).
+ * Every other record of the batch was inserted; a first sync's batches come back empty.
+ */
 export interface InsertResultRow {
+  tag: 's' | 'u';
   external_id: string;
-  /** A child whose parent is not stored (kept with an empty link). */
-  unresolved: boolean;
 }
 
 /**
  * Inserts the records of a batch that are not stored yet and logs their CREATED changes, in one statement; records
- * already stored are left alone (ON CONFLICT DO NOTHING) and are not returned, so the caller sends those through
+ * already stored are left alone (ON CONFLICT DO NOTHING) and come back tagged `s`, so the caller sends those through
  * {@link buildMarkUnchanged} and {@link buildUpsert}. For a batch of new records (a first sync) this is one index
- * probe per record, like a plain insert: no probe for unchanged rows, no read of old values, and the change rows
- * never travel to the client and back.
+ * probe per record, like a plain insert: no probe for unchanged rows, no read of old values, and neither the change
+ * rows nor the inserted keys travel back to the client.
  */
-export function buildInsertNew<R>(spec: EntitySpec<R>, ctx: WriteContext, rows: readonly PreparedRecord<R>[]): SQL<InsertResultRow> {
+export function buildInsertNew<R>(spec: EntitySpec<R>, ctx: WriteContext, payload: RowsPayload): SQL<InsertResultRow> {
   const table = sql.raw(quote(spec.table));
-  const values = valueSource(spec, ctx.sourceId, rows);
+  const values = valueSource(spec, ctx.sourceId, payload);
   const unresolved = spec.parent
+    ? sql`UNION ALL SELECT 'u', external_id FROM ins WHERE unresolved`
+    : sql``;
+  const unresolvedColumn = spec.parent
     ? sql.raw(`x.${quote(spec.parent.linkColumn)} IS NULL AND x.${quote(spec.parent.externalIdColumn)} IS NOT NULL`)
     : sql`false`;
   return sql<InsertResultRow>`WITH ins AS (
       INSERT INTO ${table} AS x (${values.insertColumns})
       SELECT ${values.selectList} FROM ${values.from}
       ON CONFLICT (source_id, external_id) DO NOTHING
-      RETURNING x.id, x.external_id, ${unresolved} AS unresolved
+      RETURNING x.id, x.external_id, ${unresolvedColumn} AS unresolved
     ),
     logged AS (${logCreated(spec.kind, ctx, sql`ins c`)})${linkOrphans(spec, ctx.sourceId, sql`ins n`)}
-    SELECT external_id, unresolved FROM ins`;
+    SELECT 's' AS tag, k.external_id FROM unnest(${payload.externalIds}::text[]) AS k(external_id)
+      WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.external_id = k.external_id)
+    ${unresolved}`;
 }
 
 /**
@@ -191,7 +181,8 @@ export function buildInsertNew<R>(spec: EntitySpec<R>, ctx: WriteContext, rows: 
 export function buildUpsert<R>(spec: EntitySpec<R>, ctx: WriteContext, rows: readonly PreparedRecord<R>[]): SQL<UpsertResultRow> {
   const table = sql.raw(quote(spec.table));
   const { columns, parent } = spec;
-  const values = valueSource(spec, ctx.sourceId, rows);
+  const payload = encodePayload(spec, rows);
+  const values = valueSource(spec, ctx.sourceId, payload);
   const snapshot = sql.raw(`jsonb_build_object(${columns.map((c) => `'${c.field}', o.${quote(c.column)}`).join(', ')})`);
   const updates = sql.raw(
     ['content_hash', ...columns.map((c) => c.column), ...(parent ? [parent.linkColumn] : [])]
@@ -200,7 +191,7 @@ export function buildUpsert<R>(spec: EntitySpec<R>, ctx: WriteContext, rows: rea
       .join(', '),
   );
   return sql<UpsertResultRow>`WITH keys AS (
-      SELECT * FROM unnest(${sql.param(rows.map((row) => row.externalId))}::text[], ${sql.param(rows.map((row) => row.hash))}::text[]) AS k(external_id, content_hash)
+      SELECT * FROM unnest(${payload.externalIds}::text[], ${payload.hashes}::text[]) AS k(external_id, content_hash)
     ),
     old AS (
       SELECT k.external_id, o.was_deleted, o.before

@@ -1,17 +1,19 @@
-import type { NormalisedBatch, NormalisedDeployment, NormalisedRecordBase, NormalisedVersion, RecordError } from '../../connectors/contract.js';
+import type { NormalisedBatch, NormalisedDeployment, NormalisedModel, NormalisedRecordBase, NormalisedVersion, RecordError } from '../../connectors/contract.js';
 import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/client.js';
 import { queryRows } from '../db/sql.js';
 import { appendChanges, type InventoryChange } from './change-log.js';
 import { DEFAULT_MAX_DELETE_SHARE, assertShare, judgeDeletion } from './deletion-guard.js';
 import { changedFields, type FieldSnapshot } from './diff.js';
-import { DEPLOYMENT_SPEC, MODEL_SPEC, VERSION_SPEC, type EntitySpec } from './entity-specs.js';
-import { prepareRecords, type PreparedRecord, type PreparedRecords } from './prepare-records.js';
+import { DEPLOYMENT_SPEC, MODEL_SPEC, VERSION_SPEC, type EntityKind, type EntitySpec } from './entity-specs.js';
+import type { PreparedRecord, PreparedRecords } from './prepare-records.js';
 import { clearSeen, markSeen } from './seen-set.js';
 import { tallyListing, tombstoneUnseen } from './tombstone-statements.js';
 import type { BatchResult, TombstoneResult, WriteContext } from './types.js';
+import { PreparedBatch, kindForWrite, prepareAhead } from './batch-preparation.js';
+import { encodePayload, type RowsPayload } from './column-encoding.js';
 import { buildInsertNew, buildMarkUnchanged, buildUpsert, type InsertResultRow, type ProbeResultRow, type UpsertResultRow } from './upsert-statement.js';
-import { WriteRoutes, type WriteRoute } from './write-routes.js';
+import { WriteRoutes, type StoredKinds, type WriteRoute } from './write-routes.js';
 
 export interface InventoryWriterOptions {
   /** Largest share (0..1) of a source's live records one complete listing may tombstone; default 0.5. */
@@ -41,7 +43,8 @@ interface KindOutcome {
  *   (the route for re-syncs, where most records are stored and unchanged and only their keys need to travel);
  * - `insert`: one insert of the records not stored yet (logging their CREATED changes in the same statement), then
  *   the probe route for those that were (the route for first syncs, where a probe would find nothing).
- * Each run starts on the probe route and follows what the previous batch of the same kind found (see WriteRoutes).
+ * A run's first batch inserts first where the source has nothing of that kind stored and probes first elsewhere;
+ * later batches follow what the previous batch of the same kind found (see WriteRoutes).
  * The statement that creates parents also links earlier children that were waiting for them. Then one insert into
  * inventory_changes for the updates and restores, whose changed fields are named in TypeScript.
  * What a run has seen is the union of the records it wrote (they have a change row of the run) and the seen set
@@ -61,13 +64,23 @@ export class InventoryWriter {
   }
 
   /**
-   * Upserts one normalised batch for the run's source. Records with bad values are rejected one by one (reported in
-   * `errors` and counted in `failed`) while the rest are written; the batch's own `errors` (records the connector
-   * could not normalise) are not repeated in the result, the caller has them. A database failure rejects the whole
-   * batch and leaves nothing of it written.
+   * Validates, hashes and encodes a batch ahead of its write, in slices that leave the event loop free: call it for
+   * the next batch while the current one is being written, then pass the result to {@link writeBatch}.
    */
-  async writeBatch(ctx: WriteContext, batch: NormalisedBatch): Promise<BatchResult> {
-    const models = prepareRecords(MODEL_SPEC, batch.models);
+  prepare(ctx: WriteContext, batch: NormalisedBatch): Promise<PreparedBatch> {
+    return prepareAhead(batch, (kind) => this.routes.next(ctx.runId, kind));
+  }
+
+  /**
+   * Upserts one normalised batch (or one made ready by {@link prepare}) for the run's source. Records with bad values
+   * are rejected one by one (reported in `errors` and counted in `failed`) while the rest are written; the batch's own
+   * `errors` (records the connector could not normalise) are not repeated in the result, the caller has them. A
+   * database failure rejects the whole batch and leaves nothing of it written.
+   */
+  async writeBatch(ctx: WriteContext, input: NormalisedBatch | PreparedBatch): Promise<BatchResult> {
+    const ahead = input instanceof PreparedBatch ? input : undefined;
+    const batch = ahead ? ahead.batch : (input as NormalisedBatch);
+    let models: PreparedRecords<NormalisedModel> | undefined;
     let versions: PreparedRecords<NormalisedVersion> | undefined;
     let deployments: PreparedRecords<NormalisedDeployment> | undefined;
 
@@ -75,15 +88,20 @@ export class InventoryWriter {
       // The statements touch one batch of rows by index; once tables grow, their cost estimates cross
       // jit_above_cost and JIT compilation would take longer than the statements themselves.
       await tx.execute(sql`SET LOCAL jit = off`);
-      // Each kind's statement is on its way to the database before the next kind is validated and hashed, so
-      // that work overlaps the statement instead of adding to it.
-      const modelWrite = this.writeKind(tx, MODEL_SPEC, ctx, models.rows);
-      versions = prepareRecords(VERSION_SPEC, batch.versions);
+      const route = await this.routesFor(tx, ctx);
+      // Each kind's statement is on its way to the database before the next kind is validated, hashed and encoded
+      // (unless that was done ahead), so that work overlaps the statement instead of adding to it.
+      const model = kindForWrite(MODEL_SPEC, batch.models, ahead?.models, route.model);
+      models = model.records;
+      const modelWrite = this.writeKind(tx, MODEL_SPEC, ctx, model.records.rows, route.model, model.payload);
+      const version = kindForWrite(VERSION_SPEC, batch.versions, ahead?.versions, route.version);
+      versions = version.records;
       const modelOutcome = await modelWrite;
-      const versionWrite = this.writeKind(tx, VERSION_SPEC, ctx, versions.rows);
-      deployments = prepareRecords(DEPLOYMENT_SPEC, batch.deployments);
+      const versionWrite = this.writeKind(tx, VERSION_SPEC, ctx, version.records.rows, route.version, version.payload);
+      const deployment = kindForWrite(DEPLOYMENT_SPEC, batch.deployments, ahead?.deployments, route.deployment);
+      deployments = deployment.records;
       const versionOutcome = await versionWrite;
-      const deploymentOutcome = await this.writeKind(tx, DEPLOYMENT_SPEC, ctx, deployments.rows);
+      const deploymentOutcome = await this.writeKind(tx, DEPLOYMENT_SPEC, ctx, deployment.records.rows, route.deployment, deployment.payload);
       const all = [modelOutcome, versionOutcome, deploymentOutcome];
       await appendChanges(tx, ctx, all.flatMap((outcome) => outcome.changes));
       // Written records are known seen by their change row and unchanged ones were marked by the probe; this
@@ -96,7 +114,7 @@ export class InventoryWriter {
       ]);
       return all;
     });
-    const prepared = [models, versions!, deployments!];
+    const prepared = [models!, versions!, deployments!];
     const errors: RecordError[] = prepared.flatMap((kind) => kind.errors);
 
     const valid = prepared.reduce((sum, kind) => sum + kind.rows.length, 0);
@@ -150,23 +168,48 @@ export class InventoryWriter {
   }
 
   /**
-   * Writes one kind of record by the route the run's previous batch of that kind suggests, and records what this
-   * batch found for the next one. The routes differ in cost only: both write the same rows and change log.
+   * The routes of this batch's three kinds. A run's first batch asks the database whether the source has stored
+   * records of each kind (see WriteRoutes); later batches follow what the previous batch found.
+   */
+  private async routesFor(db: Executor, ctx: WriteContext): Promise<Record<EntityKind, WriteRoute>> {
+    if (this.routes.next(ctx.runId, 'model') === undefined) this.routes.start(ctx.runId, await storedKinds(db, ctx.sourceId));
+    return {
+      model: this.routes.next(ctx.runId, 'model')!,
+      version: this.routes.next(ctx.runId, 'version')!,
+      deployment: this.routes.next(ctx.runId, 'deployment')!,
+    };
+  }
+
+  /**
+   * Writes one kind of record by the batch's route, and records what this batch found for the next one. The routes
+   * differ in cost only: both write the same rows and change log. `payload` is the insert route's encoded rows.
    */
   private async writeKind<R extends NormalisedRecordBase>(
     db: Executor,
     spec: EntitySpec<R>,
     ctx: WriteContext,
     rows: readonly PreparedRecord<R>[],
+    route: WriteRoute,
+    payload: RowsPayload | null,
   ): Promise<KindOutcome> {
     const outcome: KindOutcome = { created: [], written: new Set(), marked: new Set(), updated: 0, unresolved: [], changes: [] };
     if (rows.length === 0) return outcome;
-    const route: WriteRoute = this.routes.next(ctx.runId, spec.kind);
-    const stored = route === 'insert' ? await insertNew(db, spec, ctx, rows, outcome) : rows;
+    const stored = route === 'insert' ? await insertNew(db, spec, ctx, rows, payload ?? encodePayload(spec, rows), outcome) : rows;
     if (stored.length > 0) await probeAndUpsert(db, spec, ctx, stored, outcome);
     this.routes.record(ctx.runId, spec.kind, { records: rows.length, stored: route === 'insert' ? stored.length : rows.length - outcome.created.length });
     return outcome;
   }
+}
+
+/** Whether the source has any record of each kind stored (tombstones included). */
+async function storedKinds(db: Executor, sourceId: string): Promise<StoredKinds> {
+  const [row] = await queryRows<StoredKinds>(
+    db,
+    sql`SELECT EXISTS (SELECT 1 FROM models WHERE source_id = ${sourceId}::uuid) AS model,
+      EXISTS (SELECT 1 FROM model_versions WHERE source_id = ${sourceId}::uuid) AS version,
+      EXISTS (SELECT 1 FROM deployments WHERE source_id = ${sourceId}::uuid) AS deployment`,
+  );
+  return row;
 }
 
 /** The insert route's first step: inserts what is not stored yet; returns the records that were. */
@@ -175,16 +218,20 @@ async function insertNew<R extends NormalisedRecordBase>(
   spec: EntitySpec<R>,
   ctx: WriteContext,
   rows: readonly PreparedRecord<R>[],
+  payload: RowsPayload,
   outcome: KindOutcome,
 ): Promise<PreparedRecord<R>[]> {
-  const inserted = new Set<string>();
-  for (const row of await queryRows<InsertResultRow>(db, buildInsertNew(spec, ctx, rows))) {
-    inserted.add(row.external_id);
-    outcome.created.push(row.external_id);
-    outcome.written.add(row.external_id);
-    if (row.unresolved) outcome.unresolved.push(row.external_id);
+  const stored = new Set<string>();
+  for (const row of await queryRows<InsertResultRow>(db, buildInsertNew(spec, ctx, payload))) {
+    if (row.tag === 's') stored.add(row.external_id);
+    else outcome.unresolved.push(row.external_id);
   }
-  return inserted.size === rows.length ? [] : rows.filter((row) => !inserted.has(row.externalId));
+  for (const row of rows) {
+    if (stored.has(row.externalId)) continue;
+    outcome.created.push(row.externalId);
+    outcome.written.add(row.externalId);
+  }
+  return stored.size === 0 ? [] : rows.filter((row) => stored.has(row.externalId));
 }
 
 /** The probe route: marks unchanged records seen, then upserts the rest; collects UPDATED and RESTORED changes. */

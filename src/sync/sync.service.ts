@@ -156,17 +156,20 @@ export class SyncService {
       source = loaded.source;
       vendor = loaded.source.vendor;
       logger.info({ vendor, trigger: run.trigger }, 'sync started');
-      // One page of look-ahead: the vendor is asked for page N+1 while page N is written, so a sync costs about
-      // max(listing, writing) instead of their sum; memory holds at most two pages.
+      // One page of look-ahead: the vendor is asked for page N+1 while page N is written, and page N+1 is validated,
+      // hashed and encoded as soon as it arrives, so a sync costs about max(listing, preparing, writing) instead of
+      // their sum; memory holds at most two pages.
       const pages = loaded.connector.list(AbortSignal.any([signal, listing.signal]))[Symbol.asyncIterator]();
-      let upcoming = pages.next();
+      const nextPage = () => pages.next().then(async (step) => (step.done ? null : { batch: step.value, prepared: await writer.prepare(ctx, step.value) }));
+      let upcoming = nextPage();
       for (;;) {
-        const { value: batch, done } = await upcoming;
-        if (done) break;
+        const page = await upcoming;
+        if (!page) break;
         signal.throwIfAborted();
-        upcoming = pages.next();
+        upcoming = nextPage();
         upcoming.catch(() => undefined); // awaited on the next turn; a write failure first must not leave it unhandled
-        const result = await writer.writeBatch(ctx, batch);
+        const { batch } = page;
+        const result = await writer.writeBatch(ctx, page.prepared);
         counts.pages += 1;
         counts.seen += recordCount(batch);
         counts.created += result.created;

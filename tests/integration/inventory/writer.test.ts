@@ -211,6 +211,26 @@ describe.each(DRIVERS)('InventoryWriter on %s', (_driver, create) => {
       ]);
     });
 
+    it('should store text and JSON exactly as the vendor sent them, whatever characters they hold', async () => {
+      const sourceId = await newSource();
+      const awkward = ['say "hi"', 'C:\\models\\new', '{a,b}', 'NULL', '', ' padded ', 'ünï©ødé ✓', 'line\nbreak', '\\"'];
+      const batch = aBatch({
+        models: awkward.map((text, i) =>
+          aModel(`m${i} ${text}`, { name: `name ${text}`, description: text, owner: text === '' ? null : text, tags: { [text]: text }, vendorAttributes: { text, nested: { quote: '"', slash: '\\' } } }),
+        ),
+      });
+
+      await writer.writeBatch(newRun(sourceId), batch);
+
+      const stored = await db.select().from(models).where(eq(models.sourceId, sourceId));
+      const byId = new Map(stored.map((row) => [row.externalId, row]));
+      for (const [i, text] of awkward.entries()) {
+        expect(byId.get(`m${i} ${text}`)).toMatchObject({ name: `name ${text}`, description: text, owner: text === '' ? null : text, tags: { [text]: text }, vendorAttributes: { text, nested: { quote: '"', slash: '\\' } } });
+      }
+      const resync = await writer.writeBatch(newRun(sourceId), batch);
+      expect(resync).toMatchObject({ created: 0, updated: 0, unchanged: awkward.length });
+    });
+
     it('should restore a tombstoned record that reappears and log it as RESTORED', async () => {
       const sourceId = await newSource();
       await completeRun(sourceId, [aBatch({ models: [aModel('a'), aModel('b'), aModel('c')] })]);

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../src/inventory/canonical-json.js';
+import type { NormalisedVersion } from '../../../connectors/contract.js';
 import { contentHash } from '../../../src/inventory/content-hash.js';
+import { VERSION_SPEC } from '../../../src/inventory/entity-specs.js';
+import { prepareRecords } from '../../../src/inventory/prepare-records.js';
 
 const version = {
   externalId: 'churn/3',
@@ -52,3 +55,41 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ b: 1, a: { d: new Date('2024-01-01T00:00:00Z'), c: [2, 1] } })).toBe('{"a":{"c":[2,1],"d":"2024-01-01T00:00:00.000Z"},"b":1}');
   });
 });
+
+describe('prepareRecords hashing', () => {
+  it('should give every record the content hash of its canonical JSON, extra members and absent fields included', () => {
+    const records = [
+      aVersion({}),
+      aVersion({ description: undefined, vendorAttributes: { when: new Date('2024-01-01T00:00:00Z'), list: [{ b: 2, a: 1 }, null] } }),
+      { ...aVersion({ status: 'say "hi" \\ ✓' }), connectorExtra: { z: 1, a: [3, 2] }, dropped: undefined },
+    ];
+
+    const { rows, errors } = prepareRecords(VERSION_SPEC, records);
+
+    expect(errors).toEqual([]);
+    expect(rows.map((row) => row.hash)).toEqual(records.map((record) => contentHash('version', record)));
+  });
+});
+
+function aVersion(overrides: Partial<NormalisedVersion>): NormalisedVersion {
+  return {
+    externalId: `v-${Object.keys(overrides).join('-')}`,
+    modelExternalId: 'm',
+    version: '1',
+    versionNumber: 1,
+    description: 'first',
+    observedStage: 'STAGING',
+    observedStageRaw: 'Staging',
+    status: 'READY',
+    createdBy: null,
+    artifactUri: 's3://a/b',
+    lineage: { runId: 'r1', datasets: [{ name: 'customers', digest: 'abc' }] },
+    metrics: { f1: 0.8, auc: 0.91 },
+    tags: { b: 'x', a: 'y' },
+    deepLink: null,
+    createdAt: new Date('2024-03-01T10:00:00.000Z'),
+    updatedAt: null,
+    vendorAttributes: { stage: 'Staging', run: { id: 'r1' } },
+    ...overrides,
+  };
+}

@@ -3,12 +3,16 @@ import { WriteRoutes } from '../../../src/inventory/write-routes.js';
 
 describe('WriteRoutes', () => {
   describe('next', () => {
-    it('should start every run and kind on the probe route', () => {
+    it('should have no route for a run not started, and start each kind by what its source has stored', () => {
       const routes = new WriteRoutes();
-      routes.record('run-a', 'model', { records: 10, stored: 0 });
+      expect(routes.next('run', 'model')).toBeUndefined();
 
-      expect(routes.next('run-a', 'version')).toBe('probe');
-      expect(routes.next('run-b', 'model')).toBe('probe');
+      routes.start('run', { model: true, version: false, deployment: true });
+
+      expect(routes.next('run', 'model')).toBe('probe');
+      expect(routes.next('run', 'version')).toBe('insert');
+      expect(routes.next('run', 'deployment')).toBe('probe');
+      expect(routes.next('other-run', 'model')).toBeUndefined();
     });
 
     it('should insert first after a batch of mostly new records and probe first after a batch of mostly stored ones', () => {
@@ -24,13 +28,13 @@ describe('WriteRoutes', () => {
   });
 
   describe('forget', () => {
-    it('should send a forgotten run back to the probe route', () => {
+    it('should forget a run, so its routes must be started again', () => {
       const routes = new WriteRoutes();
       routes.record('run', 'deployment', { records: 100, stored: 0 });
 
       routes.forget('run');
 
-      expect(routes.next('run', 'deployment')).toBe('probe');
+      expect(routes.next('run', 'deployment')).toBeUndefined();
     });
   });
 });
