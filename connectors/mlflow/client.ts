@@ -9,8 +9,11 @@ import {
   type MlflowModelVersion,
   type MlflowRegisteredModel,
   type MlflowRun,
+  type SearchExperimentsResponse,
   type SearchModelVersionsResponse,
   type SearchRegisteredModelsResponse,
+  type SearchRunsRequest,
+  type SearchRunsResponse,
 } from './wire.js';
 
 /** Versions per `model-versions/search` page. Databricks caps it at 10 000; OSS accepts more. */
@@ -98,6 +101,30 @@ export class MlflowClient {
       if (error instanceof ConnectorError && error.status !== null && RUN_UNREADABLE_STATUSES.has(error.status)) return null;
       throw error;
     }
+  }
+
+  /** One page of experiments, deleted ones included (`view_type: ALL`), so their runs can be searched too. */
+  async searchExperiments(maxResults: number, pageToken: string | undefined, signal: AbortSignal): Promise<SearchExperimentsResponse> {
+    const { body } = await this.http.requestJson<SearchExperimentsResponse>({
+      method: 'POST',
+      path: 'experiments/search',
+      body: { max_results: maxResults, page_token: pageToken || undefined, view_type: 'ALL' },
+      signal,
+      operation: 'experiments/search',
+    });
+    return envelope(body, 'experiments', 'experiments/search', this.label);
+  }
+
+  /** One page of runs; see unconfirmed.ts for what the request relies on. */
+  async searchRuns(request: SearchRunsRequest, signal: AbortSignal): Promise<SearchRunsResponse> {
+    const { body } = await this.http.requestJson<SearchRunsResponse>({
+      method: 'POST',
+      path: 'runs/search',
+      body: { ...request, page_token: request.page_token || undefined },
+      signal,
+      operation: 'runs/search',
+    });
+    return envelope(body, 'runs', 'runs/search', this.label);
   }
 
   async setAlias(name: string, alias: string, version: string, signal: AbortSignal): Promise<void> {

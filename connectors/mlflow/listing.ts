@@ -1,10 +1,12 @@
-import { MalformedResponseError, emptyBatch, type ConnectorLogger, type NormalisedBatch } from '../contract.js';
+import { MalformedResponseError, emptyBatch, type ConnectorLogger, type NormalisedBatch, type RecordError } from '../contract.js';
 import type { MlflowClient } from './client.js';
+import { mapConcurrently } from './map-concurrently.js';
 import { normaliseDeployments, normaliseModel, normaliseVersion, recordError, versionExternalId, type NormaliseContext } from './normalise.js';
+import { RunReader, type RunReaderOptions, type RunsById } from './run-reader.js';
 import { nameEqualsFilter } from './unconfirmed.js';
-import type { MlflowModelVersion, MlflowRegisteredModel, MlflowRun } from './wire.js';
+import type { MlflowModelVersion, MlflowRegisteredModel } from './wire.js';
 
-/** Registered models of one page processed at once (each: its version search, then its runs). */
+/** Registered models of one page whose versions are searched at once. */
 export const MODEL_CONCURRENCY = 4;
 
 export interface ListingOptions {
@@ -13,14 +15,18 @@ export interface ListingOptions {
   /** Registered models per page. */
   pageSize: number;
   logger?: ConnectorLogger;
+  /** Bulk run-read sizes (tests shrink them); see run-reader.ts. */
+  runReading?: Pick<RunReaderOptions, 'runIdsPerSearch' | 'experimentIdsPerSearch'>;
 }
 
 /**
  * The whole registry, one batch per `registered-models/search` page.
  *
  * Strategy (why per model and not one global `model-versions/search`): the global search is not ordered like the
- * registered-model pages, so grouping it per page would mean holding the whole estate. Per model, memory is one page
- * of models with their versions and runs, and the request count is pages + models + versions (runs dominate).
+ * registered-model pages, so grouping it per page would mean holding the whole estate. Per page, the versions are
+ * searched per model, then the runs behind all of the page's versions are read together (run-reader.ts: in chunks
+ * with `runs/search`, `runs/get` for what the search does not return). Memory is one page of models with their
+ * versions and runs; the request count is pages + models + about one per 100 versions (it used to be one per version).
  * The next page is requested only when the consumer pulls the next batch.
  *
  * NOTE: MLflow's page tokens are offsets and registered models can only be filtered by name equality/LIKE, so there
@@ -28,6 +34,7 @@ export interface ListingOptions {
  * one later model; the next full listing sees it again. Nothing in the API lets a client detect this.
  */
 export async function* listEstate(options: ListingOptions, signal: AbortSignal): AsyncGenerator<NormalisedBatch> {
+  const runReader = new RunReader({ client: options.client, logger: options.logger, ...options.runReading });
   let pageToken: string | undefined;
   do {
     const page = await options.client.searchRegisteredModels(options.pageSize, pageToken, signal);
@@ -36,60 +43,62 @@ export async function* listEstate(options: ListingOptions, signal: AbortSignal):
     if (next !== undefined && next === pageToken) {
       throw new MalformedResponseError(`${options.client.label}: registered-models/search returned the same page token twice`, 'mlflow', 200);
     }
-    yield await pageBatch(page.registered_models ?? [], options, signal);
+    yield await pageBatch(page.registered_models ?? [], options, runReader, signal);
     pageToken = next;
   } while (pageToken !== undefined);
 }
 
+/** A registered model with its versions, or the reason it yields no records. */
+type ListedModel = { model: MlflowRegisteredModel; name: string; versions: MlflowModelVersion[] } | { error: RecordError } | { vanished: true };
+
 /** Everything for one page of registered models; throws (the page is not yielded) when any request gives up. */
-async function pageBatch(models: MlflowRegisteredModel[], options: ListingOptions, signal: AbortSignal): Promise<NormalisedBatch> {
-  const parts = await mapConcurrently(models, MODEL_CONCURRENCY, signal, (model, taskSignal) => modelBatch(model, options, taskSignal));
+async function pageBatch(models: MlflowRegisteredModel[], options: ListingOptions, runReader: RunReader, signal: AbortSignal): Promise<NormalisedBatch> {
+  const listed = await mapConcurrently(models, MODEL_CONCURRENCY, signal, (model, taskSignal) => listVersions(model, options, taskSignal));
+  const runIds = listed.flatMap((entry) => ('versions' in entry ? entry.versions.map(runIdOf).filter((id): id is string => id !== null) : []));
+  const runs = await runReader.read(runIds, signal);
   const batch = emptyBatch();
-  for (const part of parts) {
-    batch.models.push(...part.models);
-    batch.versions.push(...part.versions);
-    batch.deployments.push(...part.deployments);
-    batch.errors.push(...part.errors);
+  for (const entry of listed) {
+    if ('error' in entry) batch.errors.push(entry.error);
+    else if ('versions' in entry) appendModel(batch, entry, runs, options);
   }
   return batch;
 }
 
-async function modelBatch(model: MlflowRegisteredModel, options: ListingOptions, signal: AbortSignal): Promise<NormalisedBatch> {
-  const batch = emptyBatch();
+async function listVersions(model: MlflowRegisteredModel, options: ListingOptions, signal: AbortSignal): Promise<ListedModel> {
   const name = typeof model?.name === 'string' && model.name !== '' ? model.name : null;
-  if (name === null) {
-    batch.errors.push({ kind: 'model', externalId: '(registered model without a name)', reason: 'registered model has no name' });
-    return batch;
-  }
+  if (name === null) return { error: { kind: 'model', externalId: '(registered model without a name)', reason: 'registered model has no name' } };
   const filter = nameEqualsFilter(name);
   if (filter === null) {
-    batch.errors.push({ kind: 'model', externalId: name, reason: 'the name holds both quote characters and cannot be put in a search filter; its versions cannot be listed' });
-    return batch;
+    return { error: { kind: 'model', externalId: name, reason: 'the name holds both quote characters and cannot be put in a search filter; its versions cannot be listed' } };
   }
-
   const versions = await allVersions(options.client, filter, signal);
   // A model deleted after its page was read has no versions any more; confirm before reporting an empty model.
   if (versions.length === 0 && (await options.client.getRegisteredModel(name, signal)) === null) {
     options.logger?.debug({ vendor: 'mlflow', model: name }, 'registered model vanished during the listing; skipped');
-    return batch;
+    return { vanished: true };
   }
+  return { model, name, versions };
+}
 
+/** The normalised model, its versions (each with its run) and its deployments; failures become error rows. */
+function appendModel(batch: NormalisedBatch, listed: { model: MlflowRegisteredModel; name: string; versions: MlflowModelVersion[] }, runs: RunsById, options: ListingOptions): void {
+  const { model, name, versions } = listed;
   try {
     batch.models.push(normaliseModel(model, versions, options.context));
   } catch (error) {
     batch.errors.push(recordError('model', name, error));
   }
 
-  const runs = new Map<string, MlflowRun | null>();
+  const reported = new Set<string>();
   for (const version of versions) {
-    const runId = typeof version.run_id === 'string' && version.run_id !== '' ? version.run_id : null;
-    if (runId !== null && !runs.has(runId)) {
-      const run = await options.client.getRun(runId, signal);
-      if (run === null) options.logger?.debug({ vendor: 'mlflow', model: name, version: version.version, runId }, 'run not readable; version kept without run lineage');
-      runs.set(runId, run);
+    const runId = runIdOf(version);
+    const run = runId === null ? null : (runs.get(runId) ?? null);
+    if (runId !== null && run === null && !reported.has(runId)) {
+      reported.add(runId);
+      options.logger?.debug({ vendor: 'mlflow', model: name, version: version.version, runId }, 'run not readable; version kept without run lineage');
     }
     try {
-      batch.versions.push(normaliseVersion(version, runId === null ? null : (runs.get(runId) ?? null), model.aliases, options.context));
+      batch.versions.push(normaliseVersion(version, run, model.aliases, options.context));
     } catch (error) {
       batch.errors.push(recordError('version', versionExternalId(name, String(version?.version ?? '?')), error));
     }
@@ -102,7 +111,10 @@ async function modelBatch(model: MlflowRegisteredModel, options: ListingOptions,
   } catch (error) {
     batch.errors.push(recordError('deployment', name, error));
   }
-  return batch;
+}
+
+function runIdOf(version: MlflowModelVersion): string | null {
+  return typeof version?.run_id === 'string' && version.run_id !== '' ? version.run_id : null;
 }
 
 async function allVersions(client: MlflowClient, filter: string, signal: AbortSignal): Promise<MlflowModelVersion[]> {
@@ -118,36 +130,4 @@ async function allVersions(client: MlflowClient, filter: string, signal: AbortSi
     pageToken = next;
   } while (pageToken !== undefined);
   return versions;
-}
-
-/**
- * `fn` over `items` with at most `limit` in flight, results in input order. The first failure aborts the others
- * (their requests stop) and is what the caller sees.
- */
-export async function mapConcurrently<T, R>(items: readonly T[], limit: number, signal: AbortSignal, fn: (item: T, signal: AbortSignal) => Promise<R>): Promise<R[]> {
-  const controller = new AbortController();
-  const forward = () => controller.abort(signal.reason);
-  if (signal.aborted) forward();
-  else signal.addEventListener('abort', forward, { once: true });
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failure: { error: unknown } | null = null;
-  const worker = async () => {
-    while (next < items.length && failure === null) {
-      const index = next++;
-      try {
-        results[index] = await fn(items[index], controller.signal);
-      } catch (error) {
-        failure ??= { error };
-        controller.abort(error);
-      }
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  } finally {
-    signal.removeEventListener('abort', forward);
-  }
-  if (failure !== null) throw (failure as { error: unknown }).error;
-  return results;
 }

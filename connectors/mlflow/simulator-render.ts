@@ -61,8 +61,14 @@ export function renderRegisteredModel(model: SimModel): MlflowRegisteredModel {
   });
 }
 
+/** When the run behind a version started: an hour before the version was registered. */
+export function runStartTime(version: SimVersion): number {
+  return version.createdAt - 60 * 60_000;
+}
+
 export function renderRun(model: SimModel, version: SimVersion): MlflowRun {
-  const endTime = version.createdAt - 10 * 60_000;
+  const startTime = runStartTime(version);
+  const endTime = startTime + 50 * 60_000;
   const user = version.createdBy.split('@')[0];
   return {
     info: {
@@ -72,7 +78,7 @@ export function renderRun(model: SimModel, version: SimVersion): MlflowRun {
       run_name: `${model.name}-train-${version.number}`,
       user_id: user,
       status: 'FINISHED',
-      start_time: endTime - 50 * 60_000,
+      start_time: startTime,
       end_time: endTime,
       artifact_uri: `s3://mlflow-artifacts/${version.experimentId}/${version.runId}/artifacts`,
       lifecycle_stage: 'active',

@@ -27,12 +27,27 @@ import {
   renderRegisteredModel,
   renderRun,
   renderVersion,
+  runStartTime,
   versionNotFound,
 } from './simulator-render.js';
+import {
+  RUN_SEARCH_SUPPORT,
+  SEARCH_DEFAULT,
+  SEARCH_MAX,
+  endpointNotFound,
+  namedRunIds,
+  parseRunFilter,
+  renderExperiments,
+  runMatches,
+  viewShowsActive,
+  viewType,
+  type RunSearchSupport,
+} from './simulator-runs.js';
 import { API_PREFIX } from './wire.js';
 
 /**
- * A loopback MLflow tracking server (REST API 2.0, model registry + runs/get) over the shared vendor-neutral estate.
+ * A loopback MLflow tracking server (REST API 2.0: model registry, runs/get, runs/search, experiments/search) over the
+ * shared vendor-neutral estate.
  *
  * Faithful to the reference §2: GET routes read query strings (repeated `order_by`), POST/PATCH/DELETE read a JSON
  * body and require `Content-Type: application/json` (DELETE included), `version` is a string, timestamps are ms,
@@ -43,6 +58,11 @@ import { API_PREFIX } from './wire.js';
  * Estate mapping: a version's stage renders as `current_stage` (a production SimDeployment already puts its version
  * in `Production`), `SimVersion.aliases` render as aliases; MLflow OSS has no deployments of its own. Write-backs
  * (alias set/delete, tags, stage transitions) mutate the estate and are logged with `store.recordWriteBack`.
+ * Each version's run lives in the version's `experimentId`; the experiments are those ids plus MLflow's "Default" (0).
+ *
+ * Besides the shared control API (`/__sim/...`, simulator-kit.ts), `PUT /__sim/mlflow/run-search` with
+ * `{"support": "<RunSearchSupport>"}` switches how bulk run reads are answered (an older server; simulator-runs.ts),
+ * and `GET` on the same path reads the setting.
  */
 export interface MlflowSimulatorOptions extends SimulatorOptions {
   /** `bearer` (default; `Authorization: Bearer <credential>`), `basic` (basic-auth app), or `none`. */
@@ -51,6 +71,8 @@ export interface MlflowSimulatorOptions extends SimulatorOptions {
   basicUsername?: string;
   /** A credential that authenticates but may not read: answered with 403 `Permission denied`. */
   forbiddenCredential?: string;
+  /** How bulk run reads are answered at start (default `available`); changeable through `/__sim/mlflow/run-search`. */
+  runSearch?: RunSearchSupport;
 }
 
 /** Registered-model search: default and hard maximum of `max_results` (reference §2.3). */
@@ -70,17 +92,21 @@ export async function startMlflowSimulator(options: MlflowSimulatorOptions = {})
     }),
   );
   const faults = new FaultInjector(options.seed ?? 1);
-  const api = new MlflowApi(store, {
-    registeredModelsCap: options.maxPageSize ?? REGISTERED_MODELS_MAX,
-    modelVersionsCap: options.maxPageSize ?? Number.MAX_SAFE_INTEGER,
-  });
+  const api = new MlflowApi(
+    store,
+    {
+      registeredModelsCap: options.maxPageSize ?? REGISTERED_MODELS_MAX,
+      searchCap: options.maxPageSize ?? Number.MAX_SAFE_INTEGER,
+    },
+    options.runSearch ?? 'available',
+  );
   const auth = new AuthCheck(options.auth ?? 'bearer', options.credential ?? 'sim-credential', options.basicUsername ?? 'mlflow-user', options.forbiddenCredential);
 
   const server = await listenLoopback((req, res) => {
     void (async () => {
       try {
         const request = await readRequest(req);
-        const control = handleControl(request, store, faults);
+        const control = runSearchControl(request, api) ?? handleControl(request, store, faults);
         if (control) return writeResponse(res, control);
 
         const fault = faults.decide();
@@ -160,7 +186,8 @@ function html(status: number, title: string): SimResponse {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-type Params = { get(name: string): string | null; getAll(name: string): string[] };
+/** Request parameters: query string for GET, JSON body otherwise. `raw` is the value as sent (JSON types kept). */
+type Params = { get(name: string): string | null; getAll(name: string): string[]; raw(name: string): unknown };
 type Route = { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; handle: (params: Params) => unknown };
 
 /** The REST routes, rendered from (and writing to) the estate. */
@@ -170,7 +197,10 @@ class MlflowApi {
 
   constructor(
     private readonly store: EstateStore,
-    private readonly caps: { registeredModelsCap: number; modelVersionsCap: number },
+    /** Page caps: registered-model search, and every other search (versions, runs, experiments). */
+    private readonly caps: { registeredModelsCap: number; searchCap: number },
+    /** How bulk run reads are answered (simulator-runs.ts). */
+    public runSearch: RunSearchSupport,
   ) {
     this.routes = {
       'registered-models/search': [{ method: 'GET', handle: (p) => this.searchRegisteredModels(p) }],
@@ -187,18 +217,25 @@ class MlflowApi {
       'model-versions/delete-tag': [{ method: 'DELETE', handle: (p) => this.deleteVersionTag(p) }],
       'model-versions/transition-stage': [{ method: 'POST', handle: (p) => this.transitionStage(p) }],
       'runs/get': [{ method: 'GET', handle: (p) => this.getRun(p) }],
+      'runs/search': [{ method: 'POST', handle: (p) => this.searchRuns(p) }],
+      'experiments/search': [
+        { method: 'GET', handle: (p) => this.searchExperiments(p) },
+        { method: 'POST', handle: (p) => this.searchExperiments(p) },
+      ],
     };
   }
 
   handle(request: SimRequest): SimResponse {
     const path = request.url.pathname;
     if (!path.startsWith(`${API_PREFIX}/`)) return html(404, 'Not Found');
-    const routes = this.routes[path.slice(API_PREFIX.length + 1)];
-    if (!routes) return html(404, 'Not Found');
+    const name = path.slice(API_PREFIX.length + 1);
+    const routes = this.routes[name];
+    // A server from before experiments/search does not know the route: Flask's HTML 404.
+    if (!routes || (name === 'experiments/search' && this.runSearch === 'experiments-search-missing')) return html(404, 'Not Found');
     const route = routes.find((r) => r.method === request.method);
     if (!route) return html(405, 'Method Not Allowed');
     try {
-      return { status: 200, json: route.handle(route.method === 'GET' ? request.url.searchParams : jsonParams(request)) };
+      return { status: 200, json: route.handle(route.method === 'GET' ? queryParams(request.url.searchParams) : jsonParams(request)) };
     } catch (error) {
       if (error instanceof SimMlflowError) return errorResponse(error);
       throw error;
@@ -220,7 +257,7 @@ class MlflowApi {
 
   private searchModelVersions(params: Params): unknown {
     const clauses = parseFilter(params.get('filter'), ['name', 'run_id', 'version_number', 'tags']);
-    const size = maxResults(params.get('max_results'), { default: MODEL_VERSIONS_DEFAULT, vendorMax: null, cap: this.caps.modelVersionsCap });
+    const size = maxResults(params.get('max_results'), { default: MODEL_VERSIONS_DEFAULT, vendorMax: null, cap: this.caps.searchCap });
     type Entry = { model: SimModel; version: SimVersion };
     const sort = orderBy<Entry>(
       params.getAll('order_by'),
@@ -259,6 +296,61 @@ class MlflowApi {
     const found = this.findRun(runId);
     if (!found) throw new SimMlflowError(404, 'RESOURCE_DOES_NOT_EXIST', `Run with id=${runId} not found`);
     return { run: renderRun(found.model, found.version) };
+  }
+
+  /** `POST runs/search`: the runs of the named experiments that match the filter, newest first (MLflow's default). */
+  private searchRuns(params: Params): unknown {
+    if (this.runSearch === 'endpoint-not-found') throw endpointNotFound('POST', 'runs/search');
+    const experimentIds = params.raw('experiment_ids') ?? [];
+    if (!Array.isArray(experimentIds) || !experimentIds.every((id) => typeof id === 'string')) {
+      throw invalidParameter(`Invalid value ${JSON.stringify(experimentIds)} for parameter 'experiment_ids' supplied.`);
+    }
+    const filter = params.raw('filter') ?? '';
+    if (typeof filter !== 'string') throw invalidParameter(`Invalid value ${JSON.stringify(filter)} for parameter 'filter' supplied.`);
+    if (params.getAll('order_by').length > 0) throw invalidParameter('order_by on runs/search is not simulated; the default order (start_time DESC, run_id) applies.');
+    const size = maxResults(params.get('max_results'), { default: SEARCH_DEFAULT, vendorMax: SEARCH_MAX, cap: this.caps.searchCap });
+    const view = viewType(params.raw('run_view_type'), 'run_view_type');
+    const clauses = parseRunFilter(filter, this.runSearch);
+
+    const inExperiments = new Set(experimentIds as string[]);
+    const named = namedRunIds(clauses);
+    const candidates = named
+      ? named.map((runId) => this.findRun(runId)).filter((found) => found !== null)
+      : this.store.estate.models.flatMap((model) => model.versions.map((version) => ({ model, version })));
+    const found = new Map<string, { model: SimModel; version: SimVersion }>();
+    for (const candidate of candidates) {
+      const { version } = candidate;
+      if (inExperiments.has(version.experimentId) && viewShowsActive(view) && runMatches(clauses, version.runId)) found.set(version.runId, candidate);
+    }
+    const ordered = [...found.values()].sort(
+      (a, b) => runStartTime(b.version) - runStartTime(a.version) || (a.version.runId < b.version.runId ? -1 : a.version.runId > b.version.runId ? 1 : 0),
+    );
+    const { items, next_page_token } = page(ordered, parsePageToken(params.get('page_token')), size);
+    return omitUndefined({ runs: items.length > 0 ? items.map((e) => renderRun(e.model, e.version)) : undefined, next_page_token });
+  }
+
+  /** `experiments/search` (GET or POST): the estate's experiments, all active. */
+  private searchExperiments(params: Params): unknown {
+    const size = maxResults(params.get('max_results'), { default: SEARCH_DEFAULT, vendorMax: SEARCH_MAX, cap: this.caps.searchCap });
+    const view = viewType(params.raw('view_type'), 'view_type');
+    const clauses = parseFilter(params.get('filter'), ['name']);
+    type Experiment = ReturnType<typeof renderExperiments>[number];
+    const sort = orderBy<Experiment>(
+      params.getAll('order_by'),
+      {
+        name: (e) => e.name ?? '',
+        experiment_id: (e) => Number(e.experiment_id),
+        creation_time: (e) => e.creation_time ?? 0,
+        last_update_time: (e) => e.last_update_time ?? 0,
+      },
+      (a, b) => Number(a.experiment_id) - Number(b.experiment_id),
+    );
+    const found = renderExperiments(this.store.estate.models)
+      .filter(() => viewShowsActive(view))
+      .filter((experiment) => matches(clauses, (key) => (key === 'name' ? experiment.name : undefined)))
+      .sort(sort);
+    const { items, next_page_token } = page(found, parsePageToken(params.get('page_token')), size);
+    return omitUndefined({ experiments: items.length > 0 ? items : undefined, next_page_token });
   }
 
   private getAlias(params: Params): unknown {
@@ -389,7 +481,28 @@ function jsonParams(request: SimRequest): Params {
   return {
     get: (name) => text(body[name]),
     getAll: (name) => (Array.isArray(body[name]) ? (body[name] as unknown[]).map((v) => text(v) ?? '') : body[name] === undefined ? [] : [text(body[name]) ?? '']),
+    raw: (name) => body[name] ?? undefined,
   };
+}
+
+function queryParams(query: URLSearchParams): Params {
+  return { get: (name) => query.get(name), getAll: (name) => query.getAll(name), raw: (name) => query.get(name) ?? undefined };
+}
+
+/** `/__sim/mlflow/run-search`: read or switch how bulk run reads are answered; null for every other path. */
+function runSearchControl(request: SimRequest, api: MlflowApi): SimResponse | null {
+  if (request.url.pathname !== '/__sim/mlflow/run-search') return null;
+  if (request.method === 'GET') return { status: 200, json: { support: api.runSearch } };
+  if (request.method !== 'PUT') return { status: 405, json: { error: `use GET or PUT on ${request.url.pathname}` } };
+  let support: unknown;
+  try {
+    support = (JSON.parse(request.body || '{}') as { support?: unknown }).support;
+  } catch {
+    return { status: 400, json: { error: 'the body must be JSON: {"support": "..."}' } };
+  }
+  if (!RUN_SEARCH_SUPPORT.includes(support as RunSearchSupport)) return { status: 400, json: { error: `support must be one of ${RUN_SEARCH_SUPPORT.join(', ')}` } };
+  api.runSearch = support as RunSearchSupport;
+  return { status: 200, json: { support: api.runSearch } };
 }
 
 function omitUndefined(record: Record<string, unknown>): Record<string, unknown> {

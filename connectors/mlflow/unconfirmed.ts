@@ -62,3 +62,68 @@ export const RETRY_AFTER_ON_THROTTLE_IS_OPTIONAL = true;
  * full listing and never relies on timestamps to detect alias moves; the simulator leaves timestamps untouched.
  */
 export const ALIAS_CHANGES_BUMP_TIMESTAMPS = false;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Bulk run reads: `POST runs/search` and `POST experiments/search`.
+//
+// The reference (§2.3) documents only `runs/get`. What follows is read from MLflow's sources (service.proto,
+// server/handlers.py `_search_runs`/`_search_experiments`, utils/search_utils.py, the SQL tracking store) and is
+// unconfirmed against a running OSS server or Databricks. The listing stays correct if any of it is wrong: a run the
+// search does not return is read with `runs/get` as before, and a refused search switches the rest of the listing to
+// `runs/get` (run-reader.ts). Only speed depends on these assumptions, never the records.
+//
+// Assumed:
+// - `runs/search` only searches the experiments named in `experiment_ids` (the SQL store filters on them; an empty
+//   list finds nothing), so the listing names every experiment `experiments/search` returned.
+// - `run_view_type: 'ALL'` also returns deleted runs, which `runs/get` returns too until they are garbage-collected;
+//   `experiments/search` with `view_type: 'ALL'` likewise lists deleted experiments.
+// - A searched run has the same `info`/`data`/`inputs` as `runs/get` gives (both handlers render `Run.to_proto()`),
+//   so the normalised version and its content hash do not depend on which route read the run.
+// - Both searches take `max_results` up to 50 000 (`SEARCH_MAX_RESULTS_THRESHOLD`); we ask far less.
+// - Paging is `page_token` / `next_page_token`, as on the registry searches.
+
+/**
+ * Run ids per `runs/search` request, and the `max_results` asked for: one page answers a chunk on a compliant
+ * server. 100 ids keep the filter near 3.5 kB and the answer to 100 runs.
+ */
+export const RUN_IDS_PER_SEARCH = 100;
+
+/**
+ * Experiment ids per `runs/search` request; a server with more experiments is searched in groups of this many
+ * (run-reader.ts). Why a cap at all: the SQL store binds every id as a statement parameter, and SQLite before 3.32
+ * allows 999 per statement; 500 experiment ids + 100 run ids + the lifecycle stages stay below that.
+ */
+export const EXPERIMENT_IDS_PER_SEARCH = 500;
+
+/** `experiments/search` page size: MLflow's default `max_results` (`SEARCH_MAX_RESULTS_DEFAULT`). */
+export const EXPERIMENTS_PAGE_SIZE = 1000;
+
+/**
+ * Whether a run id may go into an `IN` filter. search_utils (`_parse_run_ids`) keeps only ids for which Python's
+ * `str.islower()` holds (a guard against MySQL's case-insensitive `IN`), so an id without a lower-case letter, or with
+ * an upper-case one, would silently never match; an id with quotes or other punctuation could break the filter.
+ * MLflow's own ids are 32 lower-case hex digits. Anything else is read with `runs/get`.
+ */
+export function isSearchableRunId(runId: string): boolean {
+  return /^[a-z0-9_-]+$/.test(runId) && /[a-z]/.test(runId);
+}
+
+/**
+ * The `runs/search` filter selecting these runs. Assumed grammar (search_utils): `attributes.run_id IN ('a', 'b')`,
+ * the only attribute that accepts a list, available since the filter gained `IN`; an older grammar answers
+ * 400 INVALID_PARAMETER_VALUE, which the reader treats as a refusal.
+ */
+export function runIdsFilter(runIds: readonly string[]): string {
+  return `attributes.run_id IN (${runIds.map((id) => `'${id}'`).join(', ')})`;
+}
+
+/**
+ * Statuses with which a server refuses bulk run reads, so the listing falls back to `runs/get`:
+ * 404 (`ENDPOINT_NOT_FOUND` from a gateway, or Flask's HTML 404 on a server older than `experiments/search`),
+ * 405 / 501 (route or method not implemented), 400 `INVALID_PARAMETER_VALUE` (a filter grammar without `IN`, or a
+ * lower `max_results` cap), and 403 (the basic-auth app checks read permission per experiment, and a reader may see a
+ * version but not every experiment; `runs/get` then answers per run, and an unreadable run is kept without lineage).
+ * Which of these a given server sends is unconfirmed. 401, 429 and 5xx are not refusals: they are handled as on every
+ * other request (fail, or retry).
+ */
+export const BULK_RUN_READ_REFUSAL_STATUSES: ReadonlySet<number> = new Set([400, 403, 404, 405, 501]);

@@ -108,6 +108,41 @@ export interface GetRunResponse {
   run?: MlflowRun;
 }
 
+/** `runs/search` request body (`service.proto` SearchRuns; see unconfirmed.ts for what the reference does not cover). */
+export interface SearchRunsRequest {
+  experiment_ids: string[];
+  filter: string;
+  /** `ACTIVE_ONLY` (server default) | `DELETED_ONLY` | `ALL`. */
+  run_view_type: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
+  max_results: number;
+  page_token?: string;
+}
+
+/** `runs/search` answer: each run has the `runs/get` shape. */
+export interface SearchRunsResponse {
+  runs?: MlflowRun[];
+  next_page_token?: string;
+}
+
+export interface MlflowExperiment {
+  experiment_id?: string;
+  name?: string;
+  artifact_location?: string;
+  /** `active` | `deleted`. */
+  lifecycle_stage?: string;
+  /** Epoch milliseconds. */
+  creation_time?: number;
+  last_update_time?: number;
+  tags?: MlflowKeyValue[];
+  [extra: string]: unknown;
+}
+
+/** `experiments/search` answer. */
+export interface SearchExperimentsResponse {
+  experiments?: MlflowExperiment[];
+  next_page_token?: string;
+}
+
 /** MLflow's JSON error body (`MlflowException.serialize_as_json`); extra keys may appear. */
 export interface MlflowErrorBody {
   error_code?: string;

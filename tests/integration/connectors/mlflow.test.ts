@@ -4,10 +4,22 @@
  * write-back read back from the simulator's estate. No database is involved.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuthenticationError, ConnectorError, VendorNotFoundError, type Connector, type ConnectorDeps, type LifecycleWriteBack, type NormalisedBatch } from '../../../connectors/contract.js';
+import {
+  AuthenticationError,
+  ConnectorError,
+  VendorNotFoundError,
+  type Connector,
+  type ConnectorDeps,
+  type ConnectorLogger,
+  type LifecycleWriteBack,
+  type NormalisedBatch,
+} from '../../../connectors/contract.js';
+import { MlflowClient } from '../../../connectors/mlflow/client.js';
 import { createMlflowConnector, type MlflowSecret, type MlflowSettingsInput } from '../../../connectors/mlflow/index.js';
+import { listEstate } from '../../../connectors/mlflow/listing.js';
 import { startMlflowSimulator, type MlflowSimulatorOptions } from '../../../connectors/mlflow/simulator.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
+import { contentHash } from '../../../src/inventory/content-hash.js';
 
 const RETRY = { attempts: 8, baseDelayMs: 5, maxDelayMs: 50 };
 const running: SimulatorHandle[] = [];
@@ -60,11 +72,16 @@ async function control(sim: SimulatorHandle, method: string, path: string, body?
   return (await response.json()) as Record<string, unknown>;
 }
 
-/** A fetch that records the MLflow routes it was asked for. */
+/**
+ * A fetch that records the MLflow routes it was asked for: `route`, `route?<filter>` (query or JSON body) or
+ * `runs/get?<run_id>`.
+ */
 function recordingFetch(calls: string[], before?: (url: URL) => Promise<void>): typeof fetch {
   return async (input, init) => {
     const url = new URL(String(input));
-    calls.push(url.pathname.replace('/api/2.0/mlflow/', '') + (url.searchParams.get('filter') ? `?${url.searchParams.get('filter')}` : ''));
+    const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : {};
+    const detail = url.searchParams.get('filter') ?? url.searchParams.get('run_id') ?? (typeof body.filter === 'string' ? body.filter : null);
+    calls.push(url.pathname.replace('/api/2.0/mlflow/', '') + (detail ? `?${detail}` : ''));
     await before?.(url);
     return fetch(input, init);
   };
@@ -174,13 +191,15 @@ describe('MlflowConnector', () => {
     it.each(faultCases)('should complete and equal the clean listing despite %s', async (_name, knobs) => {
       const sim = await simulator({ models: 12, versionsPerModel: 2, deployments: 6, maxPageSize: 5 });
       const clean = await collect(connector(sim));
+      const cleanRequests = Number((await control(sim, 'GET', 'state')).requests);
       await control(sim, 'PUT', 'faults', knobs);
       const faulty = await collect(connector(sim));
       const state = await control(sim, 'GET', 'state');
       expect(faulty.all).toEqual(clean.all);
       expect(faulty.batches).toHaveLength(3);
+      // 3 model pages, 12 version searches, 3 pages of the 13 experiments, 2 + 2 + 1 run searches (5 runs per page).
+      expect(cleanRequests).toBe(3 + 12 + 3 + 5);
       // Every fault costs at least one extra request over the clean listing's count.
-      const cleanRequests = 3 + 12 + 24;
       if (!('latencyMs' in knobs)) expect(state.requests).toBeGreaterThan(cleanRequests);
     });
 
@@ -290,17 +309,176 @@ describe('MlflowConnector', () => {
       expect(all.errors).toEqual([]);
     });
 
-    it('should keep a version whose run vanished, without run lineage', async () => {
+    it('should keep a version whose run vanished before the run search, without run lineage', async () => {
       const sim = await simulator({ models: 2, versionsPerModel: 2, deployments: 0 });
       const target = sim.store.estate.models[0].versions[0];
+      const runId = target.runId;
       const dropRun = async (url: URL) => {
-        if (url.pathname.endsWith('runs/get') && url.searchParams.get('run_id') === target.runId) target.runId = 'gone';
+        if (url.pathname.endsWith('runs/search')) target.runId = 'gone';
       };
-      const { all } = await collect(connector(sim, { deps: { fetch: recordingFetch([], dropRun) } }));
+      const calls: string[] = [];
+      const { all } = await collect(connector(sim, { deps: { fetch: recordingFetch(calls, dropRun) } }));
       const version = all.versions.find((v) => v.externalId === `${sim.store.estate.models[0].name}/1`);
-      expect(version?.lineage).toEqual({ runId: expect.any(String), projectId: null, commitId: null, datasets: [] });
+      expect(version?.lineage).toEqual({ runId, projectId: null, commitId: null, datasets: [] });
       expect(version?.metrics).toEqual({});
       expect(all.versions).toHaveLength(4);
+      // Missing from the search answer, so asked for once more on its own (404 there): never silently dropped.
+      expect(calls.filter((c) => c.startsWith('runs/get'))).toEqual([`runs/get?${runId}`]);
+    });
+  });
+
+  describe('list with bulk run reads', () => {
+    /** Content hashes of every record, as the inventory writer computes them, in listing order. */
+    const hashes = (batches: NormalisedBatch[]) =>
+      batches.map((b) => ({
+        models: b.models.map((m) => contentHash('model', m)),
+        versions: b.versions.map((v) => contentHash('version', v)),
+        deployments: b.deployments.map((d) => contentHash('deployment', d)),
+        errors: b.errors,
+      }));
+
+    function recordingLogger(): ConnectorLogger & { warnings: Array<{ obj: object; msg?: string }> } {
+      const warnings: Array<{ obj: object; msg?: string }> = [];
+      const ignore = () => {};
+      return { warnings, debug: ignore, info: ignore, error: ignore, warn: (obj, msg) => void warnings.push({ obj, msg }) };
+    }
+
+    const runIdsIn = (call: string) => [...call.matchAll(/'([^']+)'/g)].map((m) => m[1]);
+
+    it('should yield the same normalised estate, with the same content hashes, as reading each run with runs/get', async () => {
+      const sim = await simulator({ seed: 5, models: 40, versionsPerModel: 3, deployments: 30 });
+      sim.store.estate.models[2].versions[1].aliases.push('champion');
+      const bulkCalls: string[] = [];
+      const bulk = await collect(connector(sim, { settings: { pageSize: 15 }, deps: { fetch: recordingFetch(bulkCalls) } }));
+
+      await control(sim, 'PUT', 'mlflow/run-search', { support: 'endpoint-not-found' });
+      const perRunCalls: string[] = [];
+      const perRun = await collect(connector(sim, { settings: { pageSize: 15 }, deps: { fetch: recordingFetch(perRunCalls) } }));
+
+      expect(bulk.batches).toHaveLength(3);
+      expect(bulk.all.errors).toEqual([]);
+      expect(bulk.batches).toEqual(perRun.batches);
+      expect(hashes(bulk.batches)).toEqual(hashes(perRun.batches));
+      expect(bulk.all.versions.every((v) => v.lineage.projectId !== null && Object.keys(v.metrics).length > 0)).toBe(true);
+      // 120 versions: one run search per page instead of 120 runs/get.
+      expect(bulkCalls.filter((c) => c.startsWith('runs/get'))).toEqual([]);
+      expect(bulkCalls.filter((c) => c.startsWith('runs/search'))).toHaveLength(3);
+      expect(bulkCalls.filter((c) => c === 'experiments/search')).toHaveLength(1);
+      expect(perRunCalls.filter((c) => c.startsWith('runs/get'))).toHaveLength(120);
+    });
+
+    it('should search the runs of a page with more than 100 versions in chunks of 100', async () => {
+      const sim = await simulator({ models: 3, versionsPerModel: 50, deployments: 3 });
+      const calls: string[] = [];
+      const { batches, all } = await collect(connector(sim, { deps: { fetch: recordingFetch(calls) } }));
+      const searches = calls.filter((c) => c.startsWith('runs/search'));
+
+      expect(batches).toHaveLength(1);
+      expect(searches.map((c) => runIdsIn(c).length).sort()).toEqual([100, 50]);
+      const allRunIds = sim.store.estate.models.flatMap((m) => m.versions.map((v) => v.runId)).sort();
+      expect(searches.flatMap(runIdsIn).sort()).toEqual(allRunIds);
+      expect(calls.filter((c) => c.startsWith('runs/get'))).toEqual([]);
+      expect(ids(all.versions)).toEqual(expectedIds(sim).versions);
+      expect(all.versions.map((v) => v.lineage.runId).sort()).toEqual(allRunIds);
+    });
+
+    it('should read with runs/get a run that is in an experiment created after the experiment listing', async () => {
+      const sim = await simulator({ models: 4, versionsPerModel: 2, deployments: 0 });
+      const clean = await collect(connector(sim));
+      const target = sim.store.estate.models[1].versions[0];
+      const moveRun = async (url: URL) => {
+        if (url.pathname.endsWith('runs/search')) target.experimentId = '777';
+      };
+      const calls: string[] = [];
+      const { all } = await collect(connector(sim, { deps: { fetch: recordingFetch(calls, moveRun) } }));
+
+      expect(calls.filter((c) => c.startsWith('runs/get'))).toEqual([`runs/get?${target.runId}`]);
+      const version = all.versions.find((v) => v.externalId === `${sim.store.estate.models[1].name}/1`);
+      expect(version?.lineage).toMatchObject({ runId: target.runId, projectId: '777', commitId: target.commitId });
+      expect(version?.metrics).toEqual(target.metrics);
+      const others = (batch: NormalisedBatch) => batch.versions.filter((v) => v.externalId !== version?.externalId);
+      expect(others(all)).toEqual(others(clean.all));
+    });
+
+    const refusals: Array<[string, number]> = [
+      ['endpoint-not-found', 1],
+      ['in-unsupported', 1],
+      ['experiments-search-missing', 0],
+    ];
+
+    it.each(refusals)('should fall back to runs/get for the rest of the listing on a server answering %s, saying so once', async (support, runSearches) => {
+      const sim = await simulator({ models: 12, versionsPerModel: 2, deployments: 6 });
+      const bulk = await collect(connector(sim, { settings: { pageSize: 5 } }));
+      await control(sim, 'PUT', 'mlflow/run-search', { support });
+      const logger = recordingLogger();
+      const calls: string[] = [];
+      const fallback = await collect(connector(sim, { settings: { pageSize: 5 }, deps: { fetch: recordingFetch(calls), logger } }));
+
+      expect(fallback.batches).toEqual(bulk.batches);
+      expect(hashes(fallback.batches)).toEqual(hashes(bulk.batches));
+      // Bulk reading is tried on the first page only; every run of the three pages is then read on its own.
+      expect(calls.filter((c) => c === 'experiments/search')).toHaveLength(1);
+      expect(calls.filter((c) => c.startsWith('runs/search'))).toHaveLength(runSearches);
+      expect(calls.filter((c) => c.startsWith('runs/get'))).toHaveLength(24);
+      expect(logger.warnings).toHaveLength(1);
+      expect(logger.warnings[0].msg).toContain('runs/get for the rest of this listing');
+      expect(logger.warnings[0].obj).toMatchObject({ vendor: 'mlflow', status: support === 'in-unsupported' ? 400 : 404 });
+    });
+
+    const transientFaults: Array<[string, Record<string, unknown>]> = [
+      ['throttling (429 REQUEST_LIMIT_EXCEEDED)', { throttleRate: 1, retryAfterSeconds: 0 }],
+      ['a 5xx', { failEveryRequest: true }],
+    ];
+
+    it.each(transientFaults)('should retry a run search answered with %s, without falling back', async (_name, knobs) => {
+      const sim = await simulator({ models: 3, versionsPerModel: 2, deployments: 0 });
+      const clean = await collect(connector(sim));
+      let searches = 0;
+      // The first run search meets the fault; its retry finds the vendor healed.
+      const faultOnFirstSearch = async (url: URL) => {
+        if (!url.pathname.endsWith('runs/search')) return;
+        if (searches++ === 0) await control(sim, 'PUT', 'faults', knobs);
+        else await control(sim, 'DELETE', 'faults');
+      };
+      const logger = recordingLogger();
+      const calls: string[] = [];
+      const { all } = await collect(connector(sim, { deps: { fetch: recordingFetch(calls, faultOnFirstSearch), logger } }));
+
+      expect(calls.filter((c) => c.startsWith('runs/search'))).toHaveLength(2);
+      expect(calls.filter((c) => c.startsWith('runs/get'))).toEqual([]);
+      expect(logger.warnings).toEqual([]);
+      expect(all).toEqual(clean.all);
+    });
+
+    it('should name the experiments in groups when there are more than one request may hold, and find every run', async () => {
+      const sim = await simulator({ models: 60, versionsPerModel: 1, deployments: 0 });
+      const clean = await collect(connector(sim, { settings: { pageSize: 20 } }));
+      const searchedExperiments: string[][] = [];
+      const calls: string[] = [];
+      const recording = recordingFetch(calls);
+      const client = new MlflowClient({
+        trackingUri: sim.url,
+        secret: { token: 'sim-credential' },
+        deps: {
+          retry: RETRY,
+          fetch: (input, init) => {
+            if (String(input).endsWith('runs/search')) searchedExperiments.push((JSON.parse(String(init?.body)) as { experiment_ids: string[] }).experiment_ids);
+            return recording(input, init);
+          },
+        },
+      });
+      const batches: NormalisedBatch[] = [];
+      const listing = listEstate(
+        { client, context: { trackingUri: sim.url, productionAliases: ['production', 'prod', 'champion'] }, pageSize: 20, runReading: { experimentIdsPerSearch: 10 } },
+        AbortSignal.timeout(30_000),
+      );
+      for await (const batch of listing) batches.push(batch);
+
+      // Experiments 0-50 (the estate uses 1-50): six groups of at most ten.
+      expect(new Set(searchedExperiments.flat()).size).toBe(51);
+      expect(searchedExperiments.every((group) => group.length <= 10)).toBe(true);
+      expect(calls.filter((c) => c.startsWith('runs/get'))).toEqual([]);
+      expect(batches).toEqual(clean.batches);
     });
   });
 
@@ -426,6 +604,103 @@ describe('startMlflowSimulator', () => {
     const missing = await fetch(`${sim.url}/api/2.0/mlflow/model-versions/get?name=nope&version=1`, { headers: auth });
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'Registered Model with name=nope not found' });
+  });
+
+  describe('runs/search and experiments/search', () => {
+    const post = (sim: SimulatorHandle, route: string, body: unknown, headers: Record<string, string> = { ...auth, 'content-type': 'application/json' }) =>
+      fetch(`${sim.url}/api/2.0/mlflow/${route}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    const json = async (response: Response) => (await response.json()) as Record<string, unknown>;
+
+    it('should answer an IN filter on run_id with exactly those runs, each as runs/get renders it', async () => {
+      const sim = await simulator({ models: 4, versionsPerModel: 2, deployments: 0 });
+      const versions = sim.store.estate.models.flatMap((m) => m.versions);
+      const wanted = [versions[0], versions[3], versions[6]];
+      const experiments = ((await json(await post(sim, 'experiments/search', { view_type: 'ALL' }))).experiments as Array<{ experiment_id: string }>).map((e) => e.experiment_id);
+      expect(experiments).toEqual(['0', '1', '2', '3', '4']);
+
+      const response = await post(sim, 'runs/search', {
+        experiment_ids: experiments,
+        filter: `attributes.run_id IN (${wanted.map((v) => `'${v.runId}'`).join(', ')}, 'not-a-run')`,
+        run_view_type: 'ALL',
+        max_results: 100,
+      });
+      expect(response.status).toBe(200);
+      const runs = (await json(response)).runs as Array<{ info: { run_id: string } }>;
+      expect(runs.map((r) => r.info.run_id).sort()).toEqual(wanted.map((v) => v.runId).sort());
+      for (const run of runs) {
+        const single = await json(await fetch(`${sim.url}/api/2.0/mlflow/runs/get?run_id=${run.info.run_id}`, { headers: auth }));
+        expect(single.run).toEqual(run);
+      }
+      // Only the named experiments are searched.
+      const elsewhere = await json(await post(sim, 'runs/search', { experiment_ids: ['0'], filter: `run_id IN ('${wanted[0].runId}')` }));
+      expect(elsewhere).toEqual({});
+    });
+
+    it('should page run and experiment searches with {"offset": N} tokens', async () => {
+      const sim = await simulator({ models: 5, versionsPerModel: 1, deployments: 0 });
+      const runIds = sim.store.estate.models.map((m) => m.versions[0].runId);
+      const filter = `run_id IN (${runIds.map((id) => `"${id}"`).join(',')},)`;
+      const first = await json(await post(sim, 'runs/search', { experiment_ids: ['1', '2', '3', '4', '5'], filter, max_results: 3 }));
+      expect(first.runs).toHaveLength(3);
+      expect(Buffer.from(String(first.next_page_token), 'base64').toString()).toBe('{"offset": 3}');
+      const second = await json(await post(sim, 'runs/search', { experiment_ids: ['1', '2', '3', '4', '5'], filter, max_results: 3, page_token: first.next_page_token }));
+      expect(second).not.toHaveProperty('next_page_token');
+      expect([...(first.runs as Array<{ info: { run_id: string } }>), ...(second.runs as Array<{ info: { run_id: string } }>)].map((r) => r.info.run_id).sort()).toEqual([...runIds].sort());
+
+      const experiments = await json(await post(sim, 'experiments/search', { max_results: 4 }));
+      expect(experiments.experiments).toHaveLength(4);
+      expect(experiments.next_page_token).toBeDefined();
+    });
+
+    it('should refuse what MLflow refuses, in its error shape', async () => {
+      const sim = await simulator({ models: 2, versionsPerModel: 1, deployments: 0 });
+      const invalid = { error_code: 'INVALID_PARAMETER_VALUE', message: expect.any(String) };
+      const refusals: unknown[] = [
+        { experiment_ids: ['1'], filter: 'metrics.auc > 0.5' },
+        { experiment_ids: ['1'], filter: 'attributes.run_id IN ()' },
+        { experiment_ids: ['1'], filter: "attributes.run_id IN ('a' 'b')" },
+        { experiment_ids: ['1'], filter: "attributes.run_id = 'a' OR attributes.run_id = 'b'" },
+        { experiment_ids: ['1'], filter: "attributes.owner = 'a'" },
+        { experiment_ids: '1' },
+        { experiment_ids: ['1'], max_results: 50_001 },
+        { experiment_ids: ['1'], max_results: 0 },
+        { experiment_ids: ['1'], run_view_type: 'SOME' },
+      ];
+      for (const body of refusals) {
+        const response = await post(sim, 'runs/search', body);
+        expect({ body, status: response.status }).toEqual({ body, status: 400 });
+        expect(await response.json()).toEqual(invalid);
+      }
+      const tooMany = await post(sim, 'experiments/search', { max_results: 50_001 });
+      expect(tooMany.status).toBe(400);
+      expect(await tooMany.json()).toEqual(invalid);
+      expect((await post(sim, 'runs/search', { experiment_ids: ['1'] }, { ...auth, 'content-type': 'text/plain' })).status).toBe(400);
+      expect((await fetch(`${sim.url}/api/2.0/mlflow/runs/search`, { headers: auth })).status).toBe(405);
+      expect((await post(sim, 'runs/search', { experiment_ids: ['1'] }, { 'content-type': 'application/json' })).status).toBe(401);
+    });
+
+    it('should answer like an older server when told to', async () => {
+      const sim = await simulator({ models: 2, versionsPerModel: 1, deployments: 0, runSearch: 'endpoint-not-found' });
+      const runId = sim.store.estate.models[0].versions[0].runId;
+      const search = () => post(sim, 'runs/search', { experiment_ids: ['1'], filter: `attributes.run_id IN ('${runId}')` });
+
+      const missing = await search();
+      expect(missing.status).toBe(404);
+      expect(await missing.json()).toEqual({ error_code: 'ENDPOINT_NOT_FOUND', message: "No API found for 'POST /mlflow/runs/search'" });
+
+      expect(await control(sim, 'PUT', 'mlflow/run-search', { support: 'in-unsupported' })).toEqual({ support: 'in-unsupported' });
+      const noIn = await search();
+      expect(noIn.status).toBe(400);
+      expect(await noIn.json()).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
+      const equals = await json(await post(sim, 'runs/search', { experiment_ids: ['1'], filter: `attributes.run_id = '${runId}'` }));
+      expect((equals.runs as unknown[]).length).toBe(1);
+
+      await control(sim, 'PUT', 'mlflow/run-search', { support: 'experiments-search-missing' });
+      const noExperiments = await post(sim, 'experiments/search', {});
+      expect(noExperiments.status).toBe(404);
+      expect(noExperiments.headers.get('content-type')).toContain('text/html');
+      expect((await control(sim, 'PUT', 'mlflow/run-search', { support: 'sometimes' })).error).toContain('support must be one of');
+    });
   });
 
   it('should answer the same requests with the same bytes for the same seed', async () => {
