@@ -10,6 +10,7 @@ import {
   paginateListModelPackageGroups,
   paginateListModelPackages,
   paginateListTags,
+  paginateSearch,
   type DescribeEndpointCommandOutput,
   type DescribeEndpointConfigCommandOutput,
   type DescribeModelCommandOutput,
@@ -17,6 +18,8 @@ import {
   type EndpointSummary,
   type ModelPackageGroupSummary,
   type ModelPackageSummary,
+  type SearchCommandInput,
+  type SearchRecord,
   type Tag,
   type UpdateModelPackageCommandInput,
 } from '@aws-sdk/client-sagemaker';
@@ -31,13 +34,21 @@ import {
 } from '../contract.js';
 import type { SageMakerSecret, SageMakerSettings } from './config.js';
 import { PolicyRetryStrategy, isUnreadableSuccess } from './retry-strategy.js';
-import { AUTH_ERROR_NAMES, isVanishedResourceError } from './unconfirmed.js';
+import { AUTH_ERROR_NAMES, isVanishedResourceError, modelPackageGroupSearchExpression, searchRefusal } from './unconfirmed.js';
 
 /** SageMaker's list operations accept MaxResults 1..100. */
 export const SAGEMAKER_MAX_PAGE_SIZE = 100;
 
 const THROTTLING_NAMES = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded', 'LimitExceededException', 'SlowDown']);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
+/**
+ * SageMaker would not answer a Search (no `sagemaker:Search` permission, an expression it does not accept, an
+ * endpoint without the operation). Not a ConnectorError: the listing catches it and falls back to Describe.
+ */
+export class SearchRefusedError extends Error {
+  override name = 'SearchRefusedError';
+}
 
 interface SdkError {
   name?: string;
@@ -108,6 +119,20 @@ export class SageMakerApi {
     return this.pages('ListModelPackages', signal, paginateListModelPackages({ client: this.client, pageSize, stopOnSameToken: true }, input, { abortSignal: signal }), (page) => page.ModelPackageSummaryList);
   }
 
+  /**
+   * Search records (`{ ModelPackage }`) of one group's versioned packages, newest first, one request per
+   * `pageSize` (≤100) versions. Throws {@link SearchRefusedError} when SageMaker refuses the Search itself.
+   */
+  searchVersionPages(groupName: string, pageSize: number, signal: AbortSignal): AsyncIterable<SearchRecord[]> {
+    const input: SearchCommandInput = { Resource: 'ModelPackage', SearchExpression: modelPackageGroupSearchExpression(groupName), SortBy: 'CreationTime', SortOrder: 'Descending' };
+    const refused = (error: unknown) => {
+      const reason = signal.aborted ? null : searchRefusal(error);
+      return reason === null ? null : new SearchRefusedError(`${this.label}: Search was refused (${reason})`, { cause: error });
+    };
+    const pages = paginateSearch({ client: this.client, pageSize, stopOnSameToken: true }, input, { abortSignal: signal });
+    return this.pages('Search', signal, pages, (page) => page.Results, refused);
+  }
+
   endpointPages(pageSize: number, signal: AbortSignal): AsyncIterable<EndpointSummary[]> {
     return this.pages('ListEndpoints', signal, paginateListEndpoints({ client: this.client, pageSize, stopOnSameToken: true }, { SortBy: 'CreationTime', SortOrder: 'Ascending' }, { abortSignal: signal }), (page) => page.Endpoints);
   }
@@ -168,14 +193,15 @@ export class SageMakerApi {
     }
   }
 
-  private async *pages<P, I>(operation: string, signal: AbortSignal, pages: AsyncIterable<P>, items: (page: P) => I[] | undefined): AsyncGenerator<I[]> {
+  /** `refine` may claim an SDK failure before the generic translation (Search's refusals). */
+  private async *pages<P, I>(operation: string, signal: AbortSignal, pages: AsyncIterable<P>, items: (page: P) => I[] | undefined, refine?: (error: unknown) => Error | null): AsyncGenerator<I[]> {
     const iterator = pages[Symbol.asyncIterator]();
     while (true) {
       let next: IteratorResult<P>;
       try {
         next = await iterator.next();
       } catch (error) {
-        throw this.translate(error, operation, signal);
+        throw refine?.(error) ?? this.translate(error, operation, signal);
       }
       if (next.done) return;
       const list = items(next.value);

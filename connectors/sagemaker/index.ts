@@ -38,7 +38,7 @@ export function createSageMakerConnector(settings: SageMakerSettings, secret: Sa
     vendor: 'sagemaker',
 
     list(signal: AbortSignal): AsyncIterable<NormalisedBatch> {
-      return listSageMakerEstate(api, { region: validSettings.region, pageSize, concurrency: 8, flushVersions: 1_000, cacheEntries: 512 }, signal);
+      return listSageMakerEstate(api, { region: validSettings.region, pageSize, concurrency: 8, groupsAhead: 4, flushVersions: 1_000, cacheEntries: 512, logger: deps.logger }, signal);
     },
 
     async check(signal: AbortSignal): Promise<ConnectionCheck> {

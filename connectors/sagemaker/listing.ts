@@ -1,13 +1,13 @@
-import type { DescribeModelPackageOutput, EndpointSummary, ModelPackageGroupSummary } from '@aws-sdk/client-sagemaker';
+import type { DescribeModelPackageOutput, EndpointSummary, ModelPackageGroupSummary, Tag } from '@aws-sdk/client-sagemaker';
 import { emptyBatch, type NormalisedBatch, type RecordError } from '../contract.js';
 import type { SageMakerApi } from './client.js';
+import { mapLimit } from './map-limit.js';
 import { modelPackageReference, normaliseEndpoint, normaliseGroup, normaliseVersion, type ResolvedEndpoint, type SageMakerContext } from './normalise.js';
+import { VersionDetailSource, type VersionDetailOptions, type VersionPage } from './version-details.js';
 
-export interface ListingOptions extends SageMakerContext {
-  /** MaxResults per list call (1..100). */
-  pageSize: number;
-  /** Describe calls in flight at once within one page. */
-  concurrency: number;
+export interface ListingOptions extends SageMakerContext, VersionDetailOptions {
+  /** Groups whose first requests are started ahead of the one being listed (Search path). */
+  groupsAhead: number;
   /** A batch is yielded once it holds this many versions, even mid-page, so one huge group cannot pile up. */
   flushVersions: number;
   /** Entries kept in each per-run lookup cache (endpoint configs, models). */
@@ -16,13 +16,22 @@ export interface ListingOptions extends SageMakerContext {
 
 /**
  * The whole SageMaker estate as batches, lazily: model package groups page by page (each batch holds a page's
- * groups and their versions), then endpoints page by page (one batch per page). No list call is made before
- * the consumer asks for the batch that needs it, and nothing but two small bounded caches outlives a page.
+ * groups and their versions, read with Search where SageMaker allows it), then endpoints page by page (one batch
+ * per page). No request is made for a page of groups before the consumer asks for the batch that needs it, at
+ * most `groupsAhead` groups' first version pages are held at once, and nothing but two small bounded caches
+ * outlives a page.
  */
 export async function* listSageMakerEstate(api: SageMakerApi, options: ListingOptions, signal: AbortSignal): AsyncGenerator<NormalisedBatch> {
+  const versions = new VersionDetailSource(api, options);
   for await (const groups of api.groupPages(options.pageSize, signal)) {
     const buffer = new BatchBuffer();
-    for (const group of groups) yield* listGroup(api, group, buffer, options, signal);
+    // With Search a group costs one or two requests: start the next few while the current one is consumed. The
+    // Describe fallback already runs `concurrency` requests per group, so it takes groups one at a time.
+    const window = () => (versions.searchRefusal === null ? options.groupsAhead : 1);
+    for (const started of startedAhead(groups, window, (group) => startGroup(api, versions, group, signal))) {
+      if ('reason' in started) buffer.current.errors.push(started);
+      else yield* listGroup(started, buffer, options);
+    }
     if (!buffer.empty()) yield buffer.take();
   }
 
@@ -39,42 +48,73 @@ export async function* listSageMakerEstate(api: SageMakerApi, options: ListingOp
   }
 }
 
+/** A group whose tags and first page of versions are already on their way. */
+interface StartedGroup {
+  group: ModelPackageGroupSummary;
+  id: string;
+  arn: string;
+  tags: Promise<Tag[] | null>;
+  versions: AsyncIterator<VersionPage>;
+  firstPage: Promise<IteratorResult<VersionPage>>;
+}
+
+/** Starts fetching a group's tags and first version page; a summary without name or ARN is a record error. */
+function startGroup(api: SageMakerApi, versions: VersionDetailSource, group: ModelPackageGroupSummary, signal: AbortSignal): StartedGroup | RecordError {
+  const id = group.ModelPackageGroupArn ?? group.ModelPackageGroupName ?? '(unnamed group)';
+  const { ModelPackageGroupArn: arn, ModelPackageGroupName: name } = group;
+  if (!arn || !name) return { kind: 'model', externalId: id, reason: 'group summary without ModelPackageGroupName or ModelPackageGroupArn' };
+  const tags = api.tags(arn, signal);
+  const iterator = versions.pages(group, name, id, signal)[Symbol.asyncIterator]();
+  const firstPage = iterator.next();
+  // Awaited in turn, possibly after an earlier group failed the run: never an unhandled rejection meanwhile.
+  tags.catch(() => {});
+  firstPage.catch(() => {});
+  return { group, id, arn, tags, versions: iterator, firstPage };
+}
+
 /**
  * Adds one group and its versions to the buffer; yields the buffered batch whenever it reaches `flushVersions`.
  * Versions come newest first, so the group (whose owner is read from its
  * latest version) goes out no later than its first version.
  */
-async function* listGroup(api: SageMakerApi, group: ModelPackageGroupSummary, buffer: BatchBuffer, options: ListingOptions, signal: AbortSignal): AsyncGenerator<NormalisedBatch> {
-  const groupId = group.ModelPackageGroupArn ?? group.ModelPackageGroupName ?? '(unnamed group)';
-  if (!group.ModelPackageGroupArn || !group.ModelPackageGroupName) {
-    buffer.current.errors.push({ kind: 'model', externalId: groupId, reason: 'group summary without ModelPackageGroupName or ModelPackageGroupArn' });
+async function* listGroup(started: StartedGroup, buffer: BatchBuffer, options: ListingOptions): AsyncGenerator<NormalisedBatch> {
+  const { group, id, arn } = started;
+  const tags = await started.tags;
+  if (tags === null) {
+    // Deleted since the list call.
+    void started.versions.return?.().catch(() => {});
     return;
   }
-  const tags = await api.tags(group.ModelPackageGroupArn, signal);
-  if (tags === null) return; // deleted since the list call
   let modelAdded = false;
   const addModel = (latest: DescribeModelPackageOutput | null) => {
     modelAdded = true;
     const batch = buffer.current;
-    attempt(batch.errors, 'model', groupId, () => batch.models.push(normaliseGroup(group, tags, latest, options)));
+    attempt(batch.errors, 'model', id, () => batch.models.push(normaliseGroup(group, tags, latest, options)));
   };
 
-  for await (const summaries of api.versionPages(group.ModelPackageGroupName, options.pageSize, signal)) {
-    const described = await mapLimit(summaries, options.concurrency, (s) => (s.ModelPackageArn ? api.describeModelPackage(s.ModelPackageArn, signal) : Promise.resolve(null)));
-    if (!modelAdded) addModel(described.find((d) => d !== null) ?? null);
+  for (let next = await started.firstPage; !next.done; next = await started.versions.next()) {
+    const page = next.value;
+    if (!modelAdded) addModel(page.packages[0] ?? null);
     const batch = buffer.current;
-    summaries.forEach((summary, i) => {
-      const pkg = described[i];
-      if (!summary.ModelPackageArn) {
-        batch.errors.push({ kind: 'version', externalId: `${groupId}/version ${summary.ModelPackageVersion ?? '?'}`, reason: 'package summary without ModelPackageArn' });
-        return;
-      }
-      if (!pkg) return; // deleted since the list call
-      attempt(batch.errors, 'version', summary.ModelPackageArn, () => batch.versions.push(normaliseVersion(pkg, group.ModelPackageGroupArn!)));
-    });
+    batch.errors.push(...page.errors);
+    for (const pkg of page.packages) attempt(batch.errors, 'version', pkg.ModelPackageArn, () => batch.versions.push(normaliseVersion(pkg, arn)));
     if (batch.versions.length >= options.flushVersions) yield buffer.take();
   }
   if (!modelAdded) addModel(null);
+}
+
+/**
+ * `start(item)` for each item in order, keeping up to `window()` items started (the one being consumed included),
+ * so the next groups' requests overlap the current one's without holding more than a window of pages.
+ */
+function* startedAhead<T, R>(items: readonly T[], window: () => number, start: (item: T) => R): Generator<R> {
+  const started: R[] = [];
+  let next = 0;
+  for (let i = 0; i < items.length; i++) {
+    const limit = i + Math.max(1, window());
+    while (next < items.length && next < limit) started.push(start(items[next++]));
+    yield started.shift()!;
+  }
 }
 
 /** The batch being filled; `take()` hands it over and starts a new one. */
@@ -149,18 +189,4 @@ function attempt(errors: RecordError[], kind: RecordError['kind'], externalId: s
   } catch (error) {
     errors.push({ kind, externalId: externalId ?? '(unknown)', reason: (error as Error).message });
   }
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

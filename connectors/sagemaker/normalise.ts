@@ -3,6 +3,7 @@ import type {
   DescribeEndpointOutput,
   DescribeModelOutput,
   DescribeModelPackageOutput,
+  ModelPackage,
   ModelPackageGroupSummary,
   Tag,
   UserContext,
@@ -79,6 +80,15 @@ export function normaliseVersion(pkg: DescribeModelPackageOutput, modelExternalI
     updatedAt: toDate(pkg.LastModifiedTime) ?? toDate(pkg.CreationTime),
     vendorAttributes: jsonSafe(pkg),
   };
+}
+
+/**
+ * A `ModelPackage` Search record as the DescribeModelPackage output it stands for: the same members without the
+ * record's `Tags` (see unconfirmed.ts), so {@link normaliseVersion} gives the same record on either path.
+ */
+export function packageFromSearchRecord(record: ModelPackage): DescribeModelPackageOutput {
+  const { Tags: _searchOnly, ...pkg } = record;
+  return pkg as DescribeModelPackageOutput;
 }
 
 /**

@@ -148,3 +148,8 @@ export function tagList(tags: Record<string, string>): Array<{ Key: string; Valu
   return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }
 
+
+/** A `Search` result for Resource `ModelPackage`: the DescribeModelPackage members plus `Tags` (none on versions). */
+export function searchModelPackageResult(model: SimModel, version: SimVersion, approvalDescription: string | undefined): Record<string, unknown> {
+  return { ModelPackage: { ...describePackage(model, version, approvalDescription), Tags: [] } };
+}

@@ -12,10 +12,25 @@ import {
   type SimModel,
   type SimRequest,
   type SimResponse,
+  type SimVersion,
   type SimulatorHandle,
   type SimulatorOptions,
 } from '../shared/simulator-kit.js';
 import * as wire from './simulator-wire.js';
+
+/** How the simulator refuses `SageMaker.Search` when told to (the connector then falls back to Describe). */
+export const SEARCH_REFUSALS = ['AccessDeniedException', 'ValidationException', 'UnknownOperationException'] as const;
+export type SearchRefusal = (typeof SEARCH_REFUSALS)[number];
+
+export interface SageMakerSimulatorOptions extends SimulatorOptions {
+  /** Refuse every Search this way from the start; also settable at run time (see below). */
+  searchRefusal?: SearchRefusal | null;
+}
+
+export interface SageMakerSimulatorHandle extends SimulatorHandle {
+  /** How Search is refused now (null: answered). In-process tests flip it mid-listing. */
+  searchRefusal: SearchRefusal | null;
+}
 
 /**
  * A loopback SageMaker: AWS JSON 1.1 on `POST /`, operations chosen by `X-Amz-Target: SageMaker.<Op>`.
@@ -23,16 +38,32 @@ import * as wire from './simulator-wire.js';
  * the signature itself is not verified. Errors are `{"__type","message"}`; throttling is SageMaker's
  * 400 `ThrottlingException` "Rate exceeded" with no Retry-After (so `retryAfterSeconds` has no effect);
  * a describe of something that does not exist is 400 `ValidationException`.
+ *
+ * Besides the shared control API, `PUT /__sim/sagemaker/search-refusal` with `{"refusal": "<one of
+ * SEARCH_REFUSALS>"}` makes every Search fail that way (a role without `sagemaker:Search`, an expression the
+ * service does not take, an endpoint without the operation); `{"refusal": null}` or DELETE restores it.
  */
-export async function startSageMakerSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
+export async function startSageMakerSimulator(options: SageMakerSimulatorOptions = {}): Promise<SageMakerSimulatorHandle> {
   const store = new EstateStore(
     generateEstate({ seed: options.seed ?? 1, models: options.models ?? 20, versionsPerModel: options.versionsPerModel ?? 3, deployments: options.deployments ?? 10, productionShare: options.productionShare }),
   );
   const faults = new FaultInjector(options.seed ?? 1);
   const api = new SageMakerWireApi(store, options.credential ?? 'sim-credential', Math.min(options.maxPageSize ?? MAX_RESULTS, MAX_RESULTS));
+  api.searchRefusal = options.searchRefusal ?? null;
 
   const server = await listenLoopback((req, res) => void serve(req, res, api, store, faults), options.port);
-  return { url: server.url, store, faults, close: () => server.close() };
+  return {
+    url: server.url,
+    store,
+    faults,
+    close: () => server.close(),
+    get searchRefusal() {
+      return api.searchRefusal;
+    },
+    set searchRefusal(refusal: SearchRefusal | null) {
+      api.searchRefusal = refusal;
+    },
+  };
 }
 
 const MAX_RESULTS = 100;
@@ -41,7 +72,7 @@ const JSON_TYPE = 'application/x-amz-json-1.1';
 async function serve(req: IncomingMessage, res: ServerResponse, api: SageMakerWireApi, store: EstateStore, faults: FaultInjector): Promise<void> {
   try {
     const request = await readRequest(req);
-    const control = handleControl(request, store, faults);
+    const control = handleSageMakerControl(request, api) ?? handleControl(request, store, faults);
     if (control) return writeResponse(res, control);
 
     const fault = faults.decide();
@@ -63,6 +94,26 @@ async function serve(req: IncomingMessage, res: ServerResponse, api: SageMakerWi
   } catch (error) {
     if (!res.headersSent) writeResponse(res, awsError(500, 'InternalFailure', (error as Error).message));
   }
+}
+
+const SEARCH_REFUSAL_ROUTE = '/__sim/sagemaker/search-refusal';
+
+function handleSageMakerControl(request: SimRequest, api: SageMakerWireApi): SimResponse | null {
+  if (request.url.pathname !== SEARCH_REFUSAL_ROUTE) return null;
+  if (request.method === 'DELETE') {
+    api.searchRefusal = null;
+    return { status: 200, json: { refusal: null } };
+  }
+  if (request.method !== 'PUT') return { status: 404, json: { error: `unknown control route ${request.method} ${SEARCH_REFUSAL_ROUTE}` } };
+  let refusal: unknown;
+  try {
+    refusal = (JSON.parse(request.body || '{}') as { refusal?: unknown }).refusal ?? null;
+  } catch {
+    return { status: 400, json: { error: 'body must be JSON' } };
+  }
+  if (refusal !== null && !SEARCH_REFUSALS.includes(refusal as SearchRefusal)) return { status: 400, json: { error: `refusal must be null or one of ${SEARCH_REFUSALS.join(', ')}` } };
+  api.searchRefusal = refusal as SearchRefusal | null;
+  return { status: 200, json: { refusal } };
 }
 
 function awsError(status: number, type: string, message: string): SimResponse {
@@ -90,6 +141,8 @@ type Body = Record<string, unknown>;
 class SageMakerWireApi {
   /** ApprovalDescription per package ARN: SageMaker keeps it, the vendor-neutral estate has no slot for it. */
   private readonly approvalDescriptions = new Map<string, string>();
+  /** When set, every Search is refused this way (see SEARCH_REFUSALS). */
+  searchRefusal: SearchRefusal | null = null;
 
   constructor(private readonly store: EstateStore, private readonly credential: string, private readonly pageCap: number) {}
 
@@ -176,6 +229,18 @@ class SageMakerWireApi {
       if (!model || !version) throw new WireError('ValidationException', `Could not find model "${name}".`);
       return wire.describeModel(model, version);
     },
+    Search: (body) => {
+      this.refuseSearchIfTold();
+      if (body.Resource !== 'ModelPackage') {
+        // AWS searches more resources; this simulator only the one the connector reads.
+        throw new WireError('ValidationException', `The simulator implements Search for Resource 'ModelPackage' only, not '${String(body.Resource)}'.`);
+      }
+      const matches = modelPackageFilter(body.SearchExpression);
+      const packages = this.store.estate.models.flatMap((model) => model.versions.filter((version) => matches(model, version)).map((version) => ({ model, version })));
+      const sorted = sortSearch(packages, body);
+      const filterKey = `search/${JSON.stringify([body.Resource, body.SearchExpression ?? null, body.SortBy ?? null, body.SortOrder ?? null])}`;
+      return this.page(sorted, body, filterKey, 'Results', (p) => wire.searchModelPackageResult(p.model, p.version, this.approvalDescriptions.get(wire.packageArn(p.model, p.version))));
+    },
     ListTags: (body) => {
       const arn = String(body.ResourceArn ?? '');
       if (body.MaxResults !== undefined && (Number(body.MaxResults) < 50 || Number(body.MaxResults) > MAX_RESULTS)) {
@@ -184,6 +249,19 @@ class SageMakerWireApi {
       return this.page(wire.tagList(this.tagsOf(arn)), { ...body, MaxResults: body.MaxResults ?? MAX_RESULTS }, `tags/${arn}`, 'Tags', (t) => t, MAX_RESULTS);
     },
   };
+
+  private refuseSearchIfTold(): void {
+    switch (this.searchRefusal) {
+      case null:
+        return;
+      case 'AccessDeniedException':
+        throw new WireError('AccessDeniedException', `User: arn:aws:sts::${wire.SIM_ACCOUNT}:assumed-role/ModelOpsHub/hub is not authorized to perform: sagemaker:Search because no identity-based policy allows the sagemaker:Search action`);
+      case 'ValidationException':
+        throw new WireError('ValidationException', 'The property ModelPackageGroupName is not searchable for resource ModelPackage.');
+      case 'UnknownOperationException':
+        throw new WireError('UnknownOperationException', 'Unknown operation SageMaker.Search');
+    }
+  }
 
   private tagsOf(arn: string): Record<string, string> {
     const group = this.store.estate.models.find((m) => wire.groupArn(m) === arn);
@@ -253,4 +331,43 @@ function sortBy<T>(items: T[], body: Body, defaultOrder: 'Ascending' | 'Descendi
     const [tb, kb] = byTime(b);
     return direction * (ta - tb || (ka < kb ? -1 : ka > kb ? 1 : 0));
   });
+}
+
+type PackageMatch = (model: SimModel, version: SimVersion) => boolean;
+
+/**
+ * A Search expression over model packages. The simulator takes what the connector sends: `Filters` on
+ * `ModelPackageGroupName` with `Equals` (the default operator when a Value is given), joined by `And` (the
+ * default) or `Or`. Anything else is refused as a ValidationException naming the simulator's limit.
+ */
+function modelPackageFilter(expression: unknown): PackageMatch {
+  if (expression === undefined) return () => true;
+  const { Filters, NestedFilters, SubExpressions, Operator } = (expression ?? {}) as Body;
+  if (NestedFilters !== undefined || SubExpressions !== undefined) throw new WireError('ValidationException', 'The simulator implements Search expressions with Filters only (no NestedFilters or SubExpressions).');
+  if (!Array.isArray(Filters) || Filters.length === 0) throw new WireError('ValidationException', 'A SearchExpression must contain at least one Filters, NestedFilters or SubExpressions member.');
+  if (Operator !== undefined && Operator !== 'And' && Operator !== 'Or') {
+    throw new WireError('ValidationException', `1 validation error detected: Value '${String(Operator)}' at 'searchExpression.operator' failed to satisfy constraint: Member must satisfy enum value set: [And, Or]`);
+  }
+  const tests = Filters.map((filter: Body): PackageMatch => {
+    const operator = filter.Operator ?? 'Equals';
+    if (filter.Name !== 'ModelPackageGroupName' || operator !== 'Equals' || typeof filter.Value !== 'string') {
+      throw new WireError('ValidationException', `The simulator implements the Search filter ModelPackageGroupName Equals <name> only, not ${JSON.stringify(filter)}.`);
+    }
+    return (model) => model.name === filter.Value;
+  });
+  return Operator === 'Or' ? (m, v) => tests.some((t) => t(m, v)) : (m, v) => tests.every((t) => t(m, v));
+}
+
+/** Search's sort: `SortBy` CreationTime or LastModifiedTime (the default), `SortOrder` Descending by default. */
+function sortSearch<T extends { model: SimModel; version: SimVersion }>(items: T[], body: Body): T[] {
+  const sortBy = body.SortBy ?? 'LastModifiedTime';
+  if (sortBy !== 'CreationTime' && sortBy !== 'LastModifiedTime') throw new WireError('ValidationException', `The simulator sorts Search results by CreationTime or LastModifiedTime only, not '${String(sortBy)}'.`);
+  const order = body.SortOrder ?? 'Descending';
+  if (order !== 'Ascending' && order !== 'Descending') {
+    throw new WireError('ValidationException', `1 validation error detected: Value '${String(order)}' at 'sortOrder' failed to satisfy constraint: Member must satisfy enum value set: [Ascending, Descending]`);
+  }
+  const time = (p: T) => (sortBy === 'CreationTime' ? p.version.createdAt : p.version.updatedAt);
+  const key = (p: T) => `${p.model.name}/${String(p.version.number).padStart(9, '0')}`;
+  const direction = order === 'Descending' ? -1 : 1;
+  return [...items].sort((a, b) => direction * (time(a) - time(b) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)));
 }

@@ -54,3 +54,53 @@ export function modelPackageGroupConsoleUrl(region: string, groupName: string): 
 export function endpointInvocationUrl(region: string, endpointName: string): string {
   return `https://runtime.sagemaker.${region}.amazonaws.com/endpoints/${encodeURIComponent(endpointName)}/invocations`;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Search (source-apis.md §1.4 "Search"): the listing reads version details with `SageMaker.Search`, one request
+// per ≤100 versions instead of one DescribeModelPackage per version. What follows is assumed, not confirmed.
+
+/**
+ * The filter syntax: `Filters[{ Name: 'ModelPackageGroupName', Operator: 'Equals', Value }]` on Resource
+ * `ModelPackage` selects exactly that group's versioned packages. Whether `Equals` on this property is an exact,
+ * case-sensitive match is unconfirmed, so the listing also drops any record whose `ModelPackageGroupName` is not
+ * the group's own.
+ */
+export function modelPackageGroupSearchExpression(groupName: string): { Filters: Array<{ Name: string; Operator: 'Equals'; Value: string }> } {
+  return { Filters: [{ Name: 'ModelPackageGroupName', Operator: 'Equals', Value: groupName }] };
+}
+
+/**
+ * The record shape: `Results[].ModelPackage` carries the DescribeModelPackage members plus `Tags` (the reference
+ * says so; the SDK's `ModelPackage` shape agrees). Two differences are known from the SDK model:
+ * - `Tags` is extra. Versioned packages are said to have none, and the Describe path never read them, so the
+ *   connector drops them: both paths must give the same normalised record (and content hash).
+ * - `ManagedStorageType` is missing (the SDK would drop it even if AWS sent it). It is assumed to appear only on
+ *   packages of a group with a `ManagedConfiguration` (managed storage), so those groups keep the Describe path.
+ */
+export function searchRecordMatchesDescribe(group: { ManagedConfiguration?: unknown }): boolean {
+  return group.ManagedConfiguration === undefined;
+}
+
+/*
+ * Consistency: Search reads an index that may trail writes by seconds to minutes (unconfirmed for ModelPackage).
+ * The listing accepts that: a version created during the lag is missing from one run and was never listed before,
+ * so nothing is tombstoned for it; an approval flip (the hub's own write-back included) shows up one run later. A
+ * deleted version may still be listed for the lag. Ordering (`SortBy: 'CreationTime'`, `SortOrder: 'Descending'`, newest first, as ListModelPackages
+ * gives it) and stable tie-breaking across pages are assumed as well.
+ */
+
+/**
+ * Why SageMaker refused a Search, or null when the failure is not a refusal (throttling, 5xx and authentication
+ * failures keep their usual meaning). Refusals, all answered without retry:
+ * - `AccessDeniedException`: a role with Describe rights but no `sagemaker:Search` (an authorisation gap, not bad
+ *   credentials: the same credentials still list with Describe);
+ * - `ValidationException`: an expression this account, region or endpoint does not accept;
+ * - `UnknownOperationException`: an endpoint (a proxy, a VPC endpoint policy, a partition) without Search.
+ * The error names are the JSON protocol's usual ones; which one AWS sends in each case is unconfirmed.
+ */
+const SEARCH_REFUSAL_NAMES: ReadonlySet<string> = new Set(['AccessDeniedException', 'ValidationException', 'UnknownOperationException']);
+
+export function searchRefusal(error: unknown): string | null {
+  const { name, message } = (error ?? {}) as { name?: string; message?: string };
+  return name && SEARCH_REFUSAL_NAMES.has(name) ? `${name}: ${message ?? ''}`.trim() : null;
+}

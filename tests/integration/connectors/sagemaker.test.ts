@@ -1,69 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuthenticationError, ConnectorError, MalformedResponseError, RateLimitError, type ConnectorDeps, type NormalisedBatch } from '../../../connectors/contract.js';
+import { AuthenticationError, ConnectorError, MalformedResponseError, RateLimitError } from '../../../connectors/contract.js';
 import { createSageMakerConnector, sageMakerSecretSchema, sageMakerSettingsSchema } from '../../../connectors/sagemaker/index.js';
-import { startSageMakerSimulator } from '../../../connectors/sagemaker/simulator.js';
-import type { FaultKnobs, SimulatorHandle, SimulatorOptions } from '../../../connectors/shared/simulator-kit.js';
+import type { FaultKnobs } from '../../../connectors/shared/simulator-kit.js';
+import { ARN, FAST, canonical, closeRunning, collect, connect, expected, ids, requestCount, running, setFaults, signal, simulator } from './sagemaker-fixture.js';
 
-const ARN = 'arn:aws:sagemaker:us-east-1:123456789012';
-const FAST: ConnectorDeps = { retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 50 }, timeoutMs: 2_000 };
-const signal = () => new AbortController().signal;
-
-const running: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((s) => s.close()));
-});
-
-async function simulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
-  const sim = await startSageMakerSimulator({ models: 10, versionsPerModel: 3, deployments: 6, ...options });
-  running.push(sim);
-  return sim;
-}
-
-function connect(sim: SimulatorHandle, deps: ConnectorDeps = {}, accessKeyId = 'sim-credential') {
-  return createSageMakerConnector({ region: 'us-east-1', endpoint: sim.url }, { accessKeyId, secretAccessKey: 'simulator-secret' }, { ...FAST, pageSize: 4, ...deps });
-}
-
-async function collect(batches: AsyncIterable<NormalisedBatch>) {
-  const all = { batches: 0, models: [] as NormalisedBatch['models'], versions: [] as NormalisedBatch['versions'], deployments: [] as NormalisedBatch['deployments'], errors: [] as NormalisedBatch['errors'] };
-  for await (const batch of batches) {
-    all.batches++;
-    all.models.push(...batch.models);
-    all.versions.push(...batch.versions);
-    all.deployments.push(...batch.deployments);
-    all.errors.push(...batch.errors);
-  }
-  return all;
-}
-
-/** The listing as comparable text: every record, ordered by external id. */
-function canonical(listing: Awaited<ReturnType<typeof collect>>): string {
-  const byId = <T extends { externalId: string }>(records: T[]) => [...records].sort((a, b) => a.externalId.localeCompare(b.externalId));
-  return JSON.stringify({ models: byId(listing.models), versions: byId(listing.versions), deployments: byId(listing.deployments), errors: listing.errors });
-}
-
-/** What the estate should look like through SageMaker's ARNs, derived from the simulator's estate. */
-function expected(sim: SimulatorHandle) {
-  const { models, deployments } = sim.store.estate;
-  return {
-    models: models.map((m) => `${ARN}:model-package-group/${m.name}`).sort(),
-    versions: models.flatMap((m) => m.versions.map((v) => `${ARN}:model-package/${m.name}/${v.number}`)).sort(),
-    deployments: deployments.map((d) => `${ARN}:endpoint/${d.name}`).sort(),
-  };
-}
-
-const ids = (records: Array<{ externalId: string }>) => records.map((r) => r.externalId).sort();
-
-async function setFaults(sim: SimulatorHandle, knobs: Partial<FaultKnobs>) {
-  const response = await fetch(`${sim.url}/__sim/faults`, { method: 'PUT', body: JSON.stringify(knobs) });
-  expect(response.status).toBe(200);
-}
-
-async function requestCount(sim: SimulatorHandle): Promise<number> {
-  const state = (await (await fetch(`${sim.url}/__sim/state`)).json()) as { requests: number };
-  return state.requests;
-}
+afterEach(closeRunning);
 
 describe('SageMakerConnector', () => {
   describe('list', () => {
@@ -171,7 +114,8 @@ describe('SageMakerConnector', () => {
     });
 
     it('should skip a version and an endpoint deleted between the list call and their describe', async () => {
-      const sim = await simulator();
+      // Versions are described one by one only where Search is refused; sagemaker-search.test.ts covers Search.
+      const sim = await simulator({ searchRefusal: 'AccessDeniedException' });
       const firstGroup = [...sim.store.estate.models].sort((a, b) => a.createdAt - b.createdAt)[0];
       let firstEndpoint = '';
       const listing = await collect(

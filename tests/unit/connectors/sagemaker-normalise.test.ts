@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DescribeEndpointConfigOutput, DescribeEndpointOutput, DescribeModelPackageOutput, ModelPackageGroupSummary } from '@aws-sdk/client-sagemaker';
+import type { DescribeEndpointConfigOutput, DescribeEndpointOutput, DescribeModelPackageOutput, ModelPackage, ModelPackageGroupSummary } from '@aws-sdk/client-sagemaker';
 import {
   modelPackageReference,
   normaliseEndpoint,
@@ -7,7 +7,9 @@ import {
   normaliseVersion,
   NormaliseError,
   observedStage,
+  packageFromSearchRecord,
 } from '../../../connectors/sagemaker/normalise.js';
+import { contentHash } from '../../../src/inventory/content-hash.js';
 
 /** Wire JSON (epoch seconds) → the SDK's shape (Date), as the AWS SDK deserialises it. */
 const TIME_KEYS = new Set(['CreationTime', 'LastModifiedTime', 'ResolutionTime']);
@@ -129,6 +131,31 @@ describe('SageMaker normalise', () => {
 
     it('should reject a package without an ARN', () => {
       expect(() => normaliseVersion({ ...describedPackage, ModelPackageArn: undefined }, GROUP_ARN)).toThrow(NormaliseError);
+    });
+  });
+
+  describe('packageFromSearchRecord', () => {
+    // A Search record is the DescribeModelPackage members plus Tags, in whatever member order the service sends.
+    const searchRecord: ModelPackage = { Tags: [{ Key: 'team', Value: 'risk' }], ...Object.fromEntries(Object.entries(describedPackage).reverse()) };
+
+    it('should normalise a Search record to the very record (and content hash) its Describe output gives', () => {
+      const viaSearch = normaliseVersion(packageFromSearchRecord(searchRecord), GROUP_ARN);
+      const viaDescribe = normaliseVersion(describedPackage, GROUP_ARN);
+      expect(viaSearch).toEqual(viaDescribe);
+      expect(contentHash('version', viaSearch)).toBe(contentHash('version', viaDescribe));
+    });
+
+    it('should leave the record\'s Tags out of the version, whose key/value store is CustomerMetadataProperties', () => {
+      const version = normaliseVersion(packageFromSearchRecord(searchRecord), GROUP_ARN);
+      expect(version.vendorAttributes).not.toHaveProperty('Tags');
+      expect(version.tags).toEqual({ owner: 'risk-team', risk_tier: 'high' });
+    });
+
+    it('should give the group the same owner from a Search record as from a Describe output', () => {
+      const viaSearch = normaliseGroup(groupSummary, [], packageFromSearchRecord({ ...searchRecord, CustomerMetadataProperties: {} }), context);
+      const viaDescribe = normaliseGroup(groupSummary, [], { ...describedPackage, CustomerMetadataProperties: {} }, context);
+      expect(viaSearch.owner).toBe('alice');
+      expect(contentHash('model', viaSearch)).toBe(contentHash('model', viaDescribe));
     });
   });
 

@@ -1,0 +1,130 @@
+import type { DescribeModelPackageOutput, ModelPackageGroupSummary, ModelPackageSummary, SearchRecord } from '@aws-sdk/client-sagemaker';
+import type { ConnectorLogger, RecordError } from '../contract.js';
+import { SearchRefusedError, type SageMakerApi } from './client.js';
+import { mapLimit } from './map-limit.js';
+import { packageFromSearchRecord } from './normalise.js';
+import { searchRecordMatchesDescribe } from './unconfirmed.js';
+
+/** One page of a group's versions, newest first: the packages still there, and the records that were unusable. */
+export interface VersionPage {
+  packages: DescribeModelPackageOutput[];
+  errors: RecordError[];
+}
+
+export interface VersionDetailOptions {
+  /** MaxResults per Search / ListModelPackages call (1..100). */
+  pageSize: number;
+  /** DescribeModelPackage calls in flight at once within one page (Describe path only). */
+  concurrency: number;
+  logger?: ConnectorLogger;
+}
+
+/**
+ * The details of each group's versions for one run. Search gives a page of up to 100 versions with every
+ * DescribeModelPackage field in one request; ListModelPackages + one DescribeModelPackage per version is the
+ * fallback. The first time SageMaker refuses Search, the run says why once and uses the fallback from there on
+ * (for the rest of the group it was listing, too), so a run never fails or loses versions for want of Search.
+ */
+export class VersionDetailSource {
+  private refusal: string | null = null;
+
+  constructor(
+    private readonly api: SageMakerApi,
+    private readonly options: VersionDetailOptions,
+  ) {}
+
+  /** Why this run stopped using Search, or null while it still does. */
+  get searchRefusal(): string | null {
+    return this.refusal;
+  }
+
+  /** The versions of the group named `groupName` (reported as `groupId`), page by page, newest first. */
+  async *pages(group: ModelPackageGroupSummary, groupName: string, groupId: string, signal: AbortSignal): AsyncGenerator<VersionPage> {
+    const listed = new ListedVersions();
+    if (this.refusal === null && searchRecordMatchesDescribe(group)) {
+      try {
+        for await (const records of this.api.searchVersionPages(groupName, this.options.pageSize, signal)) {
+          const page = fromSearch(records, groupName, groupId);
+          for (const pkg of page.packages) listed.add(pkg);
+          yield page;
+        }
+        return;
+      } catch (error) {
+        if (!(error instanceof SearchRefusedError)) throw error;
+        this.refuse(error.message);
+      }
+    }
+    yield* this.describedPages(groupName, groupId, listed, signal);
+  }
+
+  private refuse(reason: string): void {
+    if (this.refusal !== null) return;
+    this.refusal = reason;
+    this.options.logger?.warn({ vendor: 'sagemaker', reason }, 'SageMaker refused Search: this run reads versions with ListModelPackages and one DescribeModelPackage per version');
+  }
+
+  /** ListModelPackages pages, each version described; versions Search already gave are skipped. */
+  private async *describedPages(groupName: string, groupId: string, listed: ListedVersions, signal: AbortSignal): AsyncGenerator<VersionPage> {
+    for await (const summaries of this.api.versionPages(groupName, this.options.pageSize, signal)) {
+      const pending = summaries.filter((s) => !listed.covers(s));
+      const described = await mapLimit(pending, this.options.concurrency, (s) => (s.ModelPackageArn ? this.api.describeModelPackage(s.ModelPackageArn, signal) : Promise.resolve(null)));
+      const page: VersionPage = { packages: [], errors: [] };
+      pending.forEach((summary, i) => {
+        if (!summary.ModelPackageArn) {
+          page.errors.push({ kind: 'version', externalId: `${groupId}/version ${summary.ModelPackageVersion ?? '?'}`, reason: 'package summary without ModelPackageArn' });
+          return;
+        }
+        const pkg = described[i];
+        if (pkg) page.packages.push(pkg); // else deleted since the list call
+      });
+      yield page;
+    }
+  }
+}
+
+function fromSearch(records: SearchRecord[], groupName: string, groupId: string): VersionPage {
+  const page: VersionPage = { packages: [], errors: [] };
+  records.forEach((record, i) => {
+    const pkg = record.ModelPackage;
+    if (!pkg) {
+      page.errors.push({ kind: 'version', externalId: `${groupId}/search result ${i + 1}`, reason: 'search result without a ModelPackage' });
+      return;
+    }
+    // The filter's Equals semantics are unconfirmed: a record of another group is that group's to list.
+    if (pkg.ModelPackageGroupName !== groupName) return;
+    if (!pkg.ModelPackageArn) {
+      page.errors.push({ kind: 'version', externalId: `${groupId}/version ${pkg.ModelPackageVersion ?? '?'}`, reason: 'search record without ModelPackageArn' });
+      return;
+    }
+    page.packages.push(packageFromSearchRecord(pkg));
+  });
+  return page;
+}
+
+/**
+ * How far Search got through a group before a refusal, so the fallback neither repeats nor misses a version.
+ * Both listings run newest first by CreationTime: every version newer than the oldest one Search gave was on an
+ * earlier Search page; of those created at that same instant, only the ones Search gave are remembered. (A record
+ * without CreationTime, which Describe declares required, is not remembered and could be listed twice.)
+ */
+class ListedVersions {
+  private oldest: number | null = null;
+  private atOldest = new Set<string>();
+
+  add(pkg: DescribeModelPackageOutput): void {
+    const time = pkg.CreationTime?.getTime();
+    if (time === undefined || Number.isNaN(time) || !pkg.ModelPackageArn) return;
+    if (this.oldest === null || time < this.oldest) {
+      this.oldest = time;
+      this.atOldest = new Set([pkg.ModelPackageArn]);
+    } else if (time === this.oldest) {
+      this.atOldest.add(pkg.ModelPackageArn);
+    }
+  }
+
+  covers(summary: ModelPackageSummary): boolean {
+    const time = summary.CreationTime?.getTime();
+    if (this.oldest === null || time === undefined) return false;
+    return time > this.oldest || (time === this.oldest && this.atOldest.has(summary.ModelPackageArn ?? ''));
+  }
+}

@@ -1,0 +1,75 @@
+import { expect } from 'vitest';
+import type { ConnectorDeps, NormalisedBatch } from '../../../connectors/contract.js';
+import { createSageMakerConnector } from '../../../connectors/sagemaker/index.js';
+import { startSageMakerSimulator, type SageMakerSimulatorHandle, type SageMakerSimulatorOptions } from '../../../connectors/sagemaker/simulator.js';
+import type { FaultKnobs } from '../../../connectors/shared/simulator-kit.js';
+
+/** Shared by the SageMaker connector suites: a simulator per test, a connector on it, and listing helpers. */
+
+export const ARN = 'arn:aws:sagemaker:us-east-1:123456789012';
+export const FAST: ConnectorDeps = { retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 50 }, timeoutMs: 2_000 };
+export const signal = () => new AbortController().signal;
+
+/** Servers started by a test; each suite closes them in its afterEach. */
+export const running: Array<{ close(): Promise<void> }> = [];
+
+export async function closeRunning(): Promise<void> {
+  await Promise.all(running.splice(0).map((s) => s.close()));
+}
+
+export async function simulator(options: SageMakerSimulatorOptions = {}): Promise<SageMakerSimulatorHandle> {
+  const sim = await startSageMakerSimulator({ models: 10, versionsPerModel: 3, deployments: 6, ...options });
+  running.push(sim);
+  return sim;
+}
+
+export function connect(sim: SageMakerSimulatorHandle, deps: ConnectorDeps = {}, accessKeyId = 'sim-credential') {
+  return createSageMakerConnector({ region: 'us-east-1', endpoint: sim.url }, { accessKeyId, secretAccessKey: 'simulator-secret' }, { ...FAST, pageSize: 4, ...deps });
+}
+
+export type Listing = Awaited<ReturnType<typeof collect>>;
+
+export async function collect(batches: AsyncIterable<NormalisedBatch>) {
+  const all = { batches: 0, models: [] as NormalisedBatch['models'], versions: [] as NormalisedBatch['versions'], deployments: [] as NormalisedBatch['deployments'], errors: [] as NormalisedBatch['errors'] };
+  for await (const batch of batches) {
+    all.batches++;
+    all.models.push(...batch.models);
+    all.versions.push(...batch.versions);
+    all.deployments.push(...batch.deployments);
+    all.errors.push(...batch.errors);
+  }
+  return all;
+}
+
+/**
+ * The listing as comparable text: every record, ordered by external id, members in key order (the SDK builds a
+ * Search record and a Describe output with the same members in different orders; the hub's hash ignores order).
+ */
+export function canonical(listing: Listing): string {
+  const byId = <T extends { externalId: string }>(records: T[]) => [...records].sort((a, b) => a.externalId.localeCompare(b.externalId));
+  const sortedKeys = (_key: string, value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : value;
+  return JSON.stringify({ models: byId(listing.models), versions: byId(listing.versions), deployments: byId(listing.deployments), errors: listing.errors }, sortedKeys);
+}
+
+/** What the estate should look like through SageMaker's ARNs, derived from the simulator's estate. */
+export function expected(sim: SageMakerSimulatorHandle) {
+  const { models, deployments } = sim.store.estate;
+  return {
+    models: models.map((m) => `${ARN}:model-package-group/${m.name}`).sort(),
+    versions: models.flatMap((m) => m.versions.map((v) => `${ARN}:model-package/${m.name}/${v.number}`)).sort(),
+    deployments: deployments.map((d) => `${ARN}:endpoint/${d.name}`).sort(),
+  };
+}
+
+export const ids = (records: Array<{ externalId: string }>) => records.map((r) => r.externalId).sort();
+
+export async function setFaults(sim: SageMakerSimulatorHandle, knobs: Partial<FaultKnobs>) {
+  const response = await fetch(`${sim.url}/__sim/faults`, { method: 'PUT', body: JSON.stringify(knobs) });
+  expect(response.status).toBe(200);
+}
+
+export async function requestCount(sim: SageMakerSimulatorHandle): Promise<number> {
+  const state = (await (await fetch(`${sim.url}/__sim/state`)).json()) as { requests: number };
+  return state.requests;
+}
