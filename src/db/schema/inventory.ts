@@ -8,7 +8,8 @@ import { sources } from './sources.js';
  * (source_id, external_id); rows are never hard-deleted (`deleted_at` is the tombstone).
  */
 const vendorRecord = {
-  id: uuid('id').primaryKey().defaultRandom(),
+  // Time-ordered ids (migration 0002): cheap to generate and appended at the end of the indexes that hold them.
+  id: uuid('id').primaryKey().default(sql`hub_uuid_v7()`),
   sourceId: uuid('source_id')
     .notNull()
     .references(() => sources.id),
@@ -115,7 +116,7 @@ export const deployments = pgTable(
 export const inventoryChanges = pgTable(
   'inventory_changes',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').primaryKey().default(sql`hub_uuid_v7()`),
     runId: uuid('run_id'),
     sourceId: uuid('source_id').notNull(),
     entityKind: text('entity_kind').notNull(),
