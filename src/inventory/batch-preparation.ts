@@ -8,7 +8,7 @@ import type { WriteRoute } from './write-routes.js';
 /**
  * Records validated and hashed per turn of the event loop when a batch is prepared ahead: a couple of milliseconds of
  * work, so the statements of the batch being written meanwhile are dispatched with little delay (each delay is time
- * the database sits idle; 500 per turn measured a few percent slower on bench/ingest).
+ * the database sits idle).
  */
 const RECORDS_PER_TURN = 100;
 
