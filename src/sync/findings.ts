@@ -52,6 +52,12 @@ export class FindingsReconciler {
 
   /** Recomputes the source-scoped findings of one source (call inside one transaction after a sync). */
   async reconcileSource(tx: Executor, sourceId: string, requestId: string | null): Promise<ReconcileResult> {
+    // Right after a source's first sync the planner's statistics still describe near-empty tables, and it re-runs a
+    // rule's whole query once per open finding (a nested-loop anti-join: minutes at 100k versions). Hash joins are
+    // linear whatever the statistics say; JIT-compiling these one-off statements costs more than it saves.
+    await tx.execute(sql`SET LOCAL enable_nestloop = off`);
+    await tx.execute(sql`SET LOCAL jit = off`);
+    await tx.execute(sql`SET LOCAL work_mem = '64MB'`);
     let opened = 0;
     let resolved = 0;
     for (const [kind, rule] of Object.entries(RULES) as Array<[FindingKind, (id: string) => SQL]>) {

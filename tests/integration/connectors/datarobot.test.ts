@@ -9,6 +9,7 @@ import { createDataRobotConnector } from '../../../connectors/datarobot/index.js
 import { startDataRobotSimulator } from '../../../connectors/datarobot/simulator.js';
 import { simIds } from '../../../connectors/datarobot/simulator-records.js';
 import type { FaultKnobs, SimulatorHandle, SimulatorOptions } from '../../../connectors/shared/simulator-kit.js';
+import { collectListing } from '../../helpers/listing.js';
 
 const FAST: ConnectorDeps = { retry: { baseDelayMs: 5, maxDelayMs: 50 }, timeoutMs: 2_000 };
 const running: SimulatorHandle[] = [];
@@ -27,17 +28,6 @@ function connectorFor(sim: SimulatorHandle, deps: ConnectorDeps = {}, apiToken =
   return createDataRobotConnector({ endpoint: `${sim.url}/api/v2` }, { apiToken }, { ...FAST, ...deps });
 }
 
-async function collect(batches: AsyncIterable<NormalisedBatch>) {
-  const all = { models: [] as NormalisedBatch['models'], versions: [] as NormalisedBatch['versions'], deployments: [] as NormalisedBatch['deployments'], errors: [] as NormalisedBatch['errors'], batches: 0 };
-  for await (const batch of batches) {
-    all.batches++;
-    all.models.push(...batch.models);
-    all.versions.push(...batch.versions);
-    all.deployments.push(...batch.deployments);
-    all.errors.push(...batch.errors);
-  }
-  return all;
-}
 
 async function simState(sim: SimulatorHandle): Promise<{ requests: number; writeBacks: Array<{ operation: string; target: string; payload: unknown }> }> {
   return (await fetch(`${sim.url}/__sim/state`)).json() as never;
@@ -63,7 +53,7 @@ describe('DataRobotConnector', () => {
   describe('list', () => {
     it('should follow next links across pages and yield the whole estate, linked parent to child', async () => {
       const sim = await simulator({ models: 12, versionsPerModel: 3, deployments: 8 });
-      const listing = await collect(connectorFor(sim, { pageSize: 5 }).list(signal()));
+      const listing = await collectListing(connectorFor(sim, { pageSize: 5 }).list(signal()));
 
       expect(listing.models.map((m) => m.name)).toEqual(sim.store.estate.models.map((m) => m.name));
       expect(listing.versions.map((v) => v.externalId)).toEqual(expectedVersionIds(sim));
@@ -96,7 +86,7 @@ describe('DataRobotConnector', () => {
 
     it('should list 5 000 versions exactly once each', async () => {
       const sim = await simulator({ models: 500, versionsPerModel: 10, deployments: 50 });
-      const listing = await collect(connectorFor(sim).list(signal()));
+      const listing = await collectListing(connectorFor(sim).list(signal()));
       expect(listing.versions).toHaveLength(5_000);
       expect(new Set(listing.versions.map((v) => v.externalId)).size).toBe(5_000);
       expect(listing.versions.map((v) => v.externalId).sort()).toEqual(expectedVersionIds(sim).sort());
@@ -114,9 +104,9 @@ describe('DataRobotConnector', () => {
     ])('under %s', (_name, knobs, retries) => {
       it('should yield exactly the clean listing', async () => {
         const sim = await simulator({ models: 10, versionsPerModel: 2, deployments: 6 });
-        const clean = await collect(connectorFor(sim, { pageSize: 4 }).list(signal()));
+        const clean = await collectListing(connectorFor(sim, { pageSize: 4 }).list(signal()));
         sim.faults.set(knobs);
-        const faulty = await collect(connectorFor(sim, { pageSize: 4 }).list(signal()));
+        const faulty = await collectListing(connectorFor(sim, { pageSize: 4 }).list(signal()));
         expect(faulty).toEqual(clean);
         if (retries) expect(sim.faults.requestCount).toBeGreaterThan(clean.batches);
         else expect(sim.faults.requestCount).toBe(clean.batches);
@@ -125,14 +115,14 @@ describe('DataRobotConnector', () => {
 
     it('should retry a request that times out and still complete', async () => {
       const sim = await simulator({ models: 6, versionsPerModel: 2, deployments: 3 });
-      const clean = await collect(connectorFor(sim).list(signal()));
+      const clean = await collectListing(connectorFor(sim).list(signal()));
       sim.faults.set({ latencyMs: 500 });
       let calls = 0;
       const healsAfterFirstCall: typeof fetch = (input, init) => {
         if (++calls === 2) sim.faults.reset();
         return fetch(input, init);
       };
-      const listing = await collect(connectorFor(sim, { timeoutMs: 100, fetch: healsAfterFirstCall }).list(signal()));
+      const listing = await collectListing(connectorFor(sim, { timeoutMs: 100, fetch: healsAfterFirstCall }).list(signal()));
       expect(listing).toEqual(clean);
       expect(calls).toBeGreaterThan(clean.batches);
     });
@@ -140,14 +130,14 @@ describe('DataRobotConnector', () => {
     it('should throw, marking the listing incomplete, when the vendor keeps failing', async () => {
       const sim = await simulator({ models: 6 });
       sim.faults.set({ failEveryRequest: true });
-      const listing = collect(connectorFor(sim, { retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 } }).list(signal()));
+      const listing = collectListing(connectorFor(sim, { retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 } }).list(signal()));
       await expect(listing).rejects.toMatchObject({ name: 'ConnectorError', status: 500, retryable: true });
       expect((await simState(sim)).requests).toBe(3);
     });
 
     it('should fail with an AuthenticationError naming the source, without retrying, on a bad token', async () => {
       const sim = await simulator({ models: 3 });
-      const error = await collect(connectorFor(sim, {}, 'wrong-token').list(signal())).catch((e: unknown) => e);
+      const error = await collectListing(connectorFor(sim, {}, 'wrong-token').list(signal())).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AuthenticationError);
       expect((error as AuthenticationError).message).toContain(`DataRobot at ${sim.url}/api/v2`);
       expect((error as AuthenticationError).status).toBe(401);
@@ -182,19 +172,19 @@ describe('DataRobotConnector', () => {
         (url) => url.includes('/versions/'),
         (body) => ({ ...body, data: (body.data as Array<Record<string, unknown>>).map((v) => (v.id === broken ? { ...v, createdAt: 'not a date' } : v)) }),
       );
-      const listing = await collect(connectorFor(sim, { fetch: fetchImpl }).list(signal()));
+      const listing = await collectListing(connectorFor(sim, { fetch: fetchImpl }).list(signal()));
       expect(listing.errors).toEqual([{ kind: 'version', externalId: broken, reason: 'createdAt is not an ISO-8601 timestamp ("not a date")' }]);
       expect(listing.versions.map((v) => v.externalId)).toEqual(expectedVersionIds(sim).filter((id) => id !== broken));
     });
 
     it('should link deployments of an older server (no modelPackage) through their Leaderboard model', async () => {
       const sim = await simulator({ models: 4, versionsPerModel: 2, deployments: 4 });
-      const clean = await collect(connectorFor(sim).list(signal()));
+      const clean = await collectListing(connectorFor(sim).list(signal()));
       const fetchImpl = rewritingFetch(
         (url) => /\/deployments\/\?/.test(url),
         (body) => ({ ...body, data: (body.data as Array<Record<string, unknown>>).map(({ modelPackage: _drop, ...rest }) => rest) }),
       );
-      const legacy = await collect(connectorFor(sim, { fetch: fetchImpl }).list(signal()));
+      const legacy = await collectListing(connectorFor(sim, { fetch: fetchImpl }).list(signal()));
       expect(legacy.deployments.map((d) => d.versionExternalId)).toEqual(clean.deployments.map((d) => d.versionExternalId));
       expect(legacy.deployments.every((d) => d.versionExternalId !== null)).toBe(true);
     });
@@ -258,7 +248,7 @@ describe('DataRobotConnector', () => {
       expect(sim.store.writeBacks.map(({ operation, target, payload }) => ({ operation, target, payload }))).toEqual([
         { operation: 'deployment.status', target: deployment.id, payload: { status: 'inactive' } },
       ]);
-      const relisted = await collect(connectorFor(sim).list(signal()));
+      const relisted = await collectListing(connectorFor(sim).list(signal()));
       expect(relisted.deployments.find((d) => d.externalId === deployment.id)).toMatchObject({ status: 'inactive', servingProduction: false });
       expect(relisted.versions.find((v) => v.externalId === versionId)?.observedStage).toBe('NONE');
     });
@@ -275,7 +265,7 @@ describe('DataRobotConnector', () => {
       expect(sim.store.writeBacks.map(({ operation, target, payload }) => ({ operation, target, payload }))).toEqual([
         { operation: 'deployment.model', target: deployment.id, payload: { modelPackageId: newVersion, reason: 'OTHER' } },
       ]);
-      const relisted = await collect(connectorFor(sim).list(signal()));
+      const relisted = await collectListing(connectorFor(sim).list(signal()));
       expect(relisted.deployments.find((d) => d.externalId === deployment.id)?.versionExternalId).toBe(newVersion);
 
       const again = await connectorFor(sim).applyLifecycle!(change({ versionExternalId: newVersion, modelExternalId: simIds.registeredModel(model) }), signal());

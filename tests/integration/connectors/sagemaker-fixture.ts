@@ -3,6 +3,7 @@ import type { ConnectorDeps, NormalisedBatch } from '../../../connectors/contrac
 import { createSageMakerConnector } from '../../../connectors/sagemaker/index.js';
 import { startSageMakerSimulator, type SageMakerSimulatorHandle, type SageMakerSimulatorOptions } from '../../../connectors/sagemaker/simulator.js';
 import type { FaultKnobs } from '../../../connectors/shared/simulator-kit.js';
+import { collectListing, type CollectedListing } from '../../helpers/listing.js';
 
 /** Shared by the SageMaker connector suites: a simulator per test, a connector on it, and listing helpers. */
 
@@ -27,19 +28,10 @@ export function connect(sim: SageMakerSimulatorHandle, deps: ConnectorDeps = {},
   return createSageMakerConnector({ region: 'us-east-1', endpoint: sim.url }, { accessKeyId, secretAccessKey: 'simulator-secret' }, { ...FAST, pageSize: 4, ...deps });
 }
 
-export type Listing = Awaited<ReturnType<typeof collect>>;
+export type Listing = CollectedListing;
 
-export async function collect(batches: AsyncIterable<NormalisedBatch>) {
-  const all = { batches: 0, models: [] as NormalisedBatch['models'], versions: [] as NormalisedBatch['versions'], deployments: [] as NormalisedBatch['deployments'], errors: [] as NormalisedBatch['errors'] };
-  for await (const batch of batches) {
-    all.batches++;
-    all.models.push(...batch.models);
-    all.versions.push(...batch.versions);
-    all.deployments.push(...batch.deployments);
-    all.errors.push(...batch.errors);
-  }
-  return all;
-}
+/** Drains a listing (see tests/helpers/listing.ts). */
+export { collectListing as collect };
 
 /**
  * The listing as comparable text: every record, ordered by external id, members in key order (the SDK builds a
