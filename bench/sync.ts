@@ -28,6 +28,7 @@ import { parseConfig } from '../src/config.js';
 import { queryRows } from '../src/db/sql.js';
 import { createLogger } from '../src/logger.js';
 import { createHub, type Hub } from '../src/main/app.js';
+import { applyMemoryPolicy } from '../src/main/memory-policy.js';
 import { rssSampler, startChildSimulator } from './lib/child-simulator.js';
 import { floorTables } from './lib/floor.js';
 import { emitBenchResult, printFigures, timed } from './lib/report.js';
@@ -185,6 +186,7 @@ function runChild(script: string, models: number): Promise<RunFigures> {
 
 async function main(): Promise<void> {
   if (args.run) {
+    applyMemoryPolicy(); // as the hub command does for a worker
     process.stdout.write(`SYNC_RUN ${JSON.stringify(await runSize(Number(args.run)))}\n`);
     return;
   }

@@ -6,9 +6,11 @@ import { migrate } from '../db/migrate.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createHub } from './app.js';
 import { withLocalSecretKey } from './local-key.js';
+import { applyMemoryPolicy } from './memory-policy.js';
 import { startHttpServer, type HttpServer } from './server.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+applyMemoryPolicy();
 
 /**
  * The `hub` command. Each subcommand is a composition root: it reads the config once, wires what it needs, and
