@@ -1,6 +1,6 @@
 import { MalformedResponseError, emptyBatch, type ConnectorLogger, type NormalisedBatch, type RecordError } from '../contract.js';
 import type { MlflowClient } from './client.js';
-import { mapConcurrently } from './map-concurrently.js';
+import { mapConcurrently } from '../shared/map-concurrently.js';
 import { normaliseDeployments, normaliseModel, normaliseVersion, recordError, versionExternalId, type NormaliseContext } from './normalise.js';
 import { RunReader, type RunReaderOptions, type RunsById } from './run-reader.js';
 import { nameEqualsFilter } from './unconfirmed.js';

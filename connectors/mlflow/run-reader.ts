@@ -1,6 +1,6 @@
 import { ConnectorError, MalformedResponseError, type ConnectorLogger } from '../contract.js';
 import type { MlflowClient } from './client.js';
-import { mapConcurrently } from './map-concurrently.js';
+import { mapConcurrently } from '../shared/map-concurrently.js';
 import {
   BULK_RUN_READ_REFUSAL_STATUSES,
   EXPERIMENT_IDS_PER_SEARCH,

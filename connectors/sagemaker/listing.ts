@@ -1,7 +1,7 @@
 import type { DescribeModelPackageOutput, EndpointSummary, ModelPackageGroupSummary, Tag } from '@aws-sdk/client-sagemaker';
 import { emptyBatch, type NormalisedBatch, type RecordError } from '../contract.js';
 import type { SageMakerApi } from './client.js';
-import { mapLimit } from './map-limit.js';
+import { mapConcurrently } from '../shared/map-concurrently.js';
 import { modelPackageReference, normaliseEndpoint, normaliseGroup, normaliseVersion, type ResolvedEndpoint, type SageMakerContext } from './normalise.js';
 import { VersionDetailSource, type VersionDetailOptions, type VersionPage } from './version-details.js';
 
@@ -38,7 +38,7 @@ export async function* listSageMakerEstate(api: SageMakerApi, options: ListingOp
   const resolver = new EndpointResolver(api, options.cacheEntries, signal);
   for await (const endpoints of api.endpointPages(options.pageSize, signal)) {
     const batch = emptyBatch();
-    const resolved = await mapLimit(endpoints, options.concurrency, (summary) => resolver.resolve(summary));
+    const resolved = await mapConcurrently(endpoints, options.concurrency, signal, (summary) => resolver.resolve(summary));
     endpoints.forEach((summary, i) => {
       const endpoint = resolved[i];
       if (!endpoint) return; // deleted since the list call

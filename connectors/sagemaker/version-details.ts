@@ -1,7 +1,7 @@
 import type { DescribeModelPackageOutput, ModelPackageGroupSummary, ModelPackageSummary, SearchRecord } from '@aws-sdk/client-sagemaker';
 import type { ConnectorLogger, RecordError } from '../contract.js';
 import { SearchRefusedError, type SageMakerApi } from './client.js';
-import { mapLimit } from './map-limit.js';
+import { mapConcurrently } from '../shared/map-concurrently.js';
 import { packageFromSearchRecord } from './normalise.js';
 import { searchRecordMatchesDescribe } from './unconfirmed.js';
 
@@ -67,7 +67,9 @@ export class VersionDetailSource {
   private async *describedPages(groupName: string, groupId: string, listed: ListedVersions, signal: AbortSignal): AsyncGenerator<VersionPage> {
     for await (const summaries of this.api.versionPages(groupName, this.options.pageSize, signal)) {
       const pending = summaries.filter((s) => !listed.covers(s));
-      const described = await mapLimit(pending, this.options.concurrency, (s) => (s.ModelPackageArn ? this.api.describeModelPackage(s.ModelPackageArn, signal) : Promise.resolve(null)));
+      const described = await mapConcurrently(pending, this.options.concurrency, signal, (s, taskSignal) =>
+        s.ModelPackageArn ? this.api.describeModelPackage(s.ModelPackageArn, taskSignal) : Promise.resolve(null),
+      );
       const page: VersionPage = { packages: [], errors: [] };
       pending.forEach((summary, i) => {
         if (!summary.ModelPackageArn) {
