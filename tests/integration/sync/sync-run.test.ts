@@ -8,12 +8,13 @@ import { systemPrincipal } from '../../../src/auth/principal.js';
 import { findings, inventoryChanges, modelVersions, models } from '../../../src/db/schema/index.js';
 import { queryRows } from '../../../src/db/sql.js';
 import { inventorySnapshot, liveCounts } from '../../helpers/inventory.js';
-import { startTestHub, type TestHub } from '../../helpers/hub.js';
+import { FAST_CONNECTOR_DEPS, startTestHub, type TestHub } from '../../helpers/hub.js';
+import type { HubOverrides } from '../../../src/main/app.js';
 
 const ESTATE = { seed: 7, models: 30, versionsPerModel: 4, deployments: 12 };
 const hubs: TestHub[] = [];
-async function hub(): Promise<TestHub> {
-  const started = await startTestHub();
+async function hub(overrides?: HubOverrides): Promise<TestHub> {
+  const started = await startTestHub({ overrides });
   hubs.push(started);
   return started;
 }
@@ -35,7 +36,9 @@ describe('SyncService', () => {
       const { source: cleanSource, simulator } = await clean.addSimulatorSource('mlflow', ESTATE);
       expect((await runOnce(clean, cleanSource.id)).status).toBe('SUCCEEDED');
 
-      const chaotic = await hub();
+      // A quarter of all calls fail, so a call can fail several times running; the budget is sized so that giving up
+      // (which the run would rightly record as FAILED) is out of reach for this estate's few dozen calls.
+      const chaotic = await hub({ connectorDeps: { ...FAST_CONNECTOR_DEPS, retry: { attempts: 12, baseDelayMs: 5, maxDelayMs: 50 } } });
       const source = await chaotic.addSourceFor('mlflow', simulator);
       simulator.faults.set({ throttleRate: 0.2, serverErrorRate: 0.05, retryAfterSeconds: null });
       const run = await runOnce(chaotic, source.id);
