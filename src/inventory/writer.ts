@@ -10,8 +10,8 @@ import type { PreparedRecord, PreparedRecords } from './prepare-records.js';
 import { clearSeen, markSeen } from './seen-set.js';
 import { tallyListing, tombstoneUnseen } from './tombstone-statements.js';
 import type { BatchResult, TombstoneResult, WriteContext } from './types.js';
-import { PreparedBatch, kindForWrite, prepareAhead } from './batch-preparation.js';
-import { encodePayload, type RowsPayload } from './column-encoding.js';
+import { PreparedBatch, kindForWrite, prepareAhead, type PreparedKind } from './batch-preparation.js';
+import type { RowsPayload } from './column-encoding.js';
 import { buildInsertNew, buildMarkUnchanged, buildUpsert, type InsertResultRow, type ProbeResultRow, type UpsertResultRow } from './upsert-statement.js';
 import { WriteRoutes, type StoredKinds, type WriteRoute } from './write-routes.js';
 
@@ -93,15 +93,15 @@ export class InventoryWriter {
       // (unless that was done ahead), so that work overlaps the statement instead of adding to it.
       const model = kindForWrite(MODEL_SPEC, batch.models, ahead?.models, route.model);
       models = model.records;
-      const modelWrite = this.writeKind(tx, MODEL_SPEC, ctx, model.records.rows, route.model, model.payload);
+      const modelWrite = this.writeKind(tx, MODEL_SPEC, ctx, model, route.model);
       const version = kindForWrite(VERSION_SPEC, batch.versions, ahead?.versions, route.version);
       versions = version.records;
       const modelOutcome = await modelWrite;
-      const versionWrite = this.writeKind(tx, VERSION_SPEC, ctx, version.records.rows, route.version, version.payload);
+      const versionWrite = this.writeKind(tx, VERSION_SPEC, ctx, version, route.version);
       const deployment = kindForWrite(DEPLOYMENT_SPEC, batch.deployments, ahead?.deployments, route.deployment);
       deployments = deployment.records;
       const versionOutcome = await versionWrite;
-      const deploymentOutcome = await this.writeKind(tx, DEPLOYMENT_SPEC, ctx, deployment.records.rows, route.deployment, deployment.payload);
+      const deploymentOutcome = await this.writeKind(tx, DEPLOYMENT_SPEC, ctx, deployment, route.deployment);
       const all = [modelOutcome, versionOutcome, deploymentOutcome];
       await appendChanges(tx, ctx, all.flatMap((outcome) => outcome.changes));
       // Written records are known seen by their change row and unchanged ones were marked by the probe; this
@@ -182,21 +182,23 @@ export class InventoryWriter {
 
   /**
    * Writes one kind of record by the batch's route, and records what this batch found for the next one. The routes
-   * differ in cost only: both write the same rows and change log. `payload` is the insert route's encoded rows.
+   * differ in cost only: both write the same rows and change log. The insert route sends the kind's encoded rows,
+   * which kindForWrite makes for it.
    */
   private async writeKind<R extends NormalisedRecordBase>(
     db: Executor,
     spec: EntitySpec<R>,
     ctx: WriteContext,
-    rows: readonly PreparedRecord<R>[],
+    kind: PreparedKind<R>,
     route: WriteRoute,
-    payload: RowsPayload | null,
   ): Promise<KindOutcome> {
+    const rows = kind.records.rows;
     const outcome: KindOutcome = { created: [], written: new Set(), marked: new Set(), updated: 0, unresolved: [], changes: [] };
     if (rows.length === 0) return outcome;
-    const stored = route === 'insert' ? await insertNew(db, spec, ctx, rows, payload ?? encodePayload(spec, rows), outcome) : rows;
+    const payload = route === 'insert' ? kind.payload : null;
+    const stored = payload ? await insertNew(db, spec, ctx, rows, payload, outcome) : rows;
     if (stored.length > 0) await probeAndUpsert(db, spec, ctx, stored, outcome);
-    this.routes.record(ctx.runId, spec.kind, { records: rows.length, stored: route === 'insert' ? stored.length : rows.length - outcome.created.length });
+    this.routes.record(ctx.runId, spec.kind, { records: rows.length, stored: payload ? stored.length : rows.length - outcome.created.length });
     return outcome;
   }
 }
