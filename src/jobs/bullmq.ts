@@ -22,6 +22,14 @@ import {
 } from './queues.js';
 import type { JobDispatcher, SourceSchedule, SyncTrigger } from './types.js';
 
+/** The sources table as schedule reconciliation reads it: fresh on every call. */
+export interface ScheduleReader {
+  /** Enabled, live sources. */
+  enabled(): Promise<SourceSchedule[]>;
+  /** One source as it is now (disabled or deleted ones included, as not enabled), or null when it never existed. */
+  byId(id: string): Promise<SourceSchedule | null>;
+}
+
 export interface BullMqOptions {
   url: string;
   /** Hash-tagged key prefix, e.g. `{hub}`. */
@@ -81,29 +89,48 @@ export class BullMqDispatcher implements JobDispatcher {
    * would replace its pending job with one due now, so every worker restart would sync every source once more.
    */
   async ensureSchedule(source: SourceSchedule): Promise<void> {
-    const existing = source.enabled ? await this.queue(syncQueueName(source.vendor)).getJobScheduler(syncSchedulerId(source.id)) : undefined;
-    if (existing?.every === source.scheduleSeconds * 1000) return;
+    if (await this.hasSchedule(source)) return;
     await this.scheduleSource(source);
+  }
+
+  private async hasSchedule(source: SourceSchedule): Promise<boolean> {
+    if (!source.enabled) return false;
+    const existing = await this.queue(syncQueueName(source.vendor)).getJobScheduler(syncSchedulerId(source.id));
+    return existing?.every === source.scheduleSeconds * 1000;
   }
 
   async unscheduleSource(sourceId: string, vendor: Vendor): Promise<void> {
     await this.queue(syncQueueName(vendor)).removeJobScheduler(syncSchedulerId(sourceId));
   }
 
-  /** Drops schedulers of sources that no longer exist or are disabled (called at worker start). */
-  async pruneSchedules(keep: Set<string>): Promise<number> {
+  /**
+   * Worker start: makes Redis's schedulers match the sources table, and is safe while the API changes sources.
+   * Every decision reads the table after looking at Redis, never a list read up front: the API commits a change
+   * before it schedules it, so a fresh read always knows a scheduler Redis shows, while a stale list would drop a
+   * source created meanwhile (its first tick then came again on the next re-registration) or undo a new interval.
+   */
+  async reconcileSchedules(sources: ScheduleReader): Promise<{ registered: number; removed: number }> {
+    let registered = 0;
+    for (const listed of await sources.enabled()) {
+      if (await this.hasSchedule(listed)) continue;
+      const current = await sources.byId(listed.id);
+      if (!current?.enabled || (await this.hasSchedule(current))) continue;
+      await this.scheduleSource(current);
+      registered++;
+    }
     let removed = 0;
     for (const vendor of VENDORS) {
       const queue = this.queue(syncQueueName(vendor));
-      for (const scheduler of await queue.getJobSchedulers(0, -1)) {
-        const id = scheduler.key ?? scheduler.id;
-        if (id?.startsWith('sync:') && !keep.has(id.slice('sync:'.length))) {
-          await queue.removeJobScheduler(id);
-          removed++;
-        }
+      const schedulerIds = (await queue.getJobSchedulers(0, -1)).map((s) => s.key ?? s.id).filter((id): id is string => !!id?.startsWith('sync:'));
+      if (schedulerIds.length === 0) continue;
+      const keep = new Set((await sources.enabled()).map((s) => syncSchedulerId(s.id)));
+      for (const id of schedulerIds) {
+        if (keep.has(id)) continue;
+        await queue.removeJobScheduler(id);
+        removed++;
       }
     }
-    return removed;
+    return { registered, removed };
   }
 
   async ensureMaintenanceSchedule(): Promise<void> {
@@ -176,7 +203,7 @@ export class BullMqWorkerPool {
   private readonly workers: Worker[] = [];
   private readonly connections: Redis[] = [];
   private readonly running = new Set<AbortController>();
-  private readonly workerName = `${hostname()}:${process.pid}`;
+  readonly workerName = `${hostname()}:${process.pid}`;
 
   constructor(private readonly options: WorkerPoolOptions) {}
 
@@ -189,7 +216,7 @@ export class BullMqWorkerPool {
     }
     this.spawn(WRITEBACK_QUEUE, this.options.concurrency, (job) => handlers.writeBack(job.data as WriteBackJobData, { jobId: job.id ?? null, attempt: job.attemptsMade }));
     this.spawn(MAINTENANCE_QUEUE, 1, () => handlers.maintenance());
-    logger.info({ queues: ALL_QUEUES, concurrency: this.options.concurrency, worker: this.workerName }, 'job workers started');
+    logger.debug({ queues: ALL_QUEUES, concurrency: this.options.concurrency, worker: this.workerName }, 'job workers consuming');
   }
 
   private spawn(queueName: string, concurrency: number, run: (job: Job, signal: AbortSignal) => Promise<void>): void {

@@ -16,13 +16,14 @@ import { InventoryReadService } from '../inventory/inventory-read.service.js';
 import { InventoryWriter } from '../inventory/writer.js';
 import { BullMqDispatcher, BullMqWorkerPool } from '../jobs/bullmq.js';
 import { createJobHandlers } from '../jobs/handlers.js';
+import { ALL_QUEUES } from '../jobs/queues.js';
 import { InProcessJobRunner } from '../jobs/in-process.js';
 import type { JobDispatcher } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
 import { HubMetrics } from '../observability/metrics.js';
 import { OperationsService } from '../observability/operations.service.js';
 import { registerStateGauges } from '../observability/state-gauges.js';
-import { SourceService } from '../sources/source.service.js';
+import { SourceService, scheduleOf } from '../sources/source.service.js';
 import { FindingsReconciler } from '../sync/findings.js';
 import { DEFAULT_SYNC_OPTIONS, SyncService, type SyncServiceOptions } from '../sync/sync.service.js';
 
@@ -120,7 +121,6 @@ export async function createHub(config: Readonly<HubConfig>, logger: Logger, ove
     logger,
     authenticate: createAuthenticator({ apiKeys, oidc: config.auth.oidc }),
     async startWorkers() {
-      const schedules = await sources.listSchedules();
       if (bull && config.redis) {
         pool = new BullMqWorkerPool({
           url: config.redis.url,
@@ -135,12 +135,19 @@ export async function createHub(config: Readonly<HubConfig>, logger: Logger, ove
         });
         pool.start();
         // Idempotent: restarts neither duplicate schedulers nor pull their next tick forward.
-        for (const schedule of schedules) await bull.ensureSchedule(schedule);
-        await bull.pruneSchedules(new Set(schedules.filter((s) => s.enabled).map((s) => s.id)));
+        const schedules = await bull.reconcileSchedules({
+          enabled: () => sources.listSchedules(),
+          byId: async (id) => {
+            const row = await sources.getSource(id);
+            return row ? scheduleOf(row) : null;
+          },
+        });
         await bull.ensureMaintenanceSchedule();
+        // Logged once schedules are reconciled: supervisors and tests take it as "ready".
+        logger.info({ queues: ALL_QUEUES, concurrency: config.sync.workerConcurrency, worker: pool.workerName, schedules }, 'job workers started');
       } else {
         inProcess!.start(handlers);
-        for (const schedule of schedules) await inProcess!.scheduleSource(schedule);
+        for (const schedule of await sources.listSchedules()) await inProcess!.scheduleSource(schedule);
       }
     },
     async pingQueue() {
