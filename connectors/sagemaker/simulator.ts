@@ -138,13 +138,76 @@ function requestIdFor(n: number): string {
 type Body = Record<string, unknown>;
 
 /** The SageMaker operations the simulator speaks, over the shared estate. */
+/**
+ * Lookups by key over the estate, as AWS answers them: without it every Describe/ListTags/Search scanned the whole
+ * estate, and at 10 000 groups the simulator, not the connector, set the pace of a sync. Rebuilt whenever the
+ * store's arrays are replaced or grow or shrink (every store mutation does one of these).
+ */
+/** A deployment's endpoint name; a named function so the index keeps one map for it (see EstateIndex.deployment). */
+const endpointName = (d: SimDeployment): string => d.name;
+
+class EstateIndex {
+  private built: { models: SimModel[]; modelCount: number; deployments: SimDeployment[]; deploymentCount: number } | null = null;
+  private byName = new Map<string, SimModel>();
+  private byLowerName = new Map<string, SimModel>();
+  private byGroupArn = new Map<string, SimModel>();
+  private deploymentsByKey = new Map<(d: SimDeployment) => string, Map<string, SimDeployment>>();
+
+  constructor(private readonly store: EstateStore) {}
+
+  model(name: string): SimModel | undefined {
+    return this.fresh().byName.get(name);
+  }
+
+  modelByLowerName(name: string): SimModel | undefined {
+    return this.fresh().byLowerName.get(name);
+  }
+
+  group(arn: string): SimModel | undefined {
+    return this.fresh().byGroupArn.get(arn);
+  }
+
+  /** The deployment whose `key` is `value`; one map per key function, built on first use. */
+  deployment(key: (d: SimDeployment) => string, value: string): SimDeployment | undefined {
+    const index = this.fresh();
+    let byKey = index.deploymentsByKey.get(key);
+    if (!byKey) {
+      byKey = new Map();
+      for (const d of this.store.estate.deployments) if (!byKey.has(key(d))) byKey.set(key(d), d);
+      index.deploymentsByKey.set(key, byKey);
+    }
+    return byKey.get(value);
+  }
+
+  private fresh(): this {
+    const { models, deployments } = this.store.estate;
+    const built = this.built;
+    if (built && built.models === models && built.modelCount === models.length && built.deployments === deployments && built.deploymentCount === deployments.length) return this;
+    this.byName = new Map();
+    this.byLowerName = new Map();
+    this.byGroupArn = new Map();
+    for (const m of models) {
+      if (!this.byName.has(m.name)) this.byName.set(m.name, m);
+      if (!this.byLowerName.has(m.name.toLowerCase())) this.byLowerName.set(m.name.toLowerCase(), m);
+      if (!this.byGroupArn.has(wire.groupArn(m))) this.byGroupArn.set(wire.groupArn(m), m);
+    }
+    this.deploymentsByKey = new Map();
+    this.built = { models, modelCount: models.length, deployments, deploymentCount: deployments.length };
+    return this;
+  }
+}
+
 class SageMakerWireApi {
   /** ApprovalDescription per package ARN: SageMaker keeps it, the vendor-neutral estate has no slot for it. */
   private readonly approvalDescriptions = new Map<string, string>();
   /** When set, every Search is refused this way (see SEARCH_REFUSALS). */
   searchRefusal: SearchRefusal | null = null;
 
-  constructor(private readonly store: EstateStore, private readonly credential: string, private readonly pageCap: number) {}
+  private readonly index: EstateIndex;
+
+  constructor(private readonly store: EstateStore, private readonly credential: string, private readonly pageCap: number) {
+    this.index = new EstateIndex(store);
+  }
 
   /** SigV4 header present and naming the configured access key id; the signature is not checked. */
   authenticate(request: SimRequest): SimResponse | null {
@@ -186,7 +249,7 @@ class SageMakerWireApi {
       let packages: Array<{ model: SimModel; version: SimModel['versions'][number] }> = [];
       if (type !== 'Unversioned') {
         const groupName = body.ModelPackageGroupName ? this.groupNameOf(String(body.ModelPackageGroupName)) : null;
-        const models = groupName === null ? this.store.estate.models : this.store.estate.models.filter((m) => m.name === groupName);
+        const models = groupName === null ? this.store.estate.models : [this.index.model(groupName)].filter((m): m is SimModel => m !== undefined);
         packages = models.flatMap((model) => model.versions.map((version) => ({ model, version })));
       }
       if (typeof body.ModelApprovalStatus === 'string') packages = packages.filter((p) => p.version.approval === body.ModelApprovalStatus);
@@ -217,14 +280,14 @@ class SageMakerWireApi {
       return this.page(endpoints, body, 'endpoints', 'Endpoints', wire.endpointSummary);
     },
     DescribeEndpoint: (body) => {
-      const d = this.deployment(String(body.EndpointName ?? ''), (x) => x.name, 'endpoint');
+      const d = this.deployment(String(body.EndpointName ?? ''), endpointName, 'endpoint');
       return wire.describeEndpoint(d, this.group(d.modelName));
     },
     DescribeEndpointConfig: (body) => wire.describeEndpointConfig(this.deployment(String(body.EndpointConfigName ?? ''), wire.endpointConfigName, 'endpoint configuration')),
     DescribeModel: (body) => {
       const name = String(body.ModelName ?? '');
       const match = /^(.+)-v(\d+)$/.exec(name);
-      const model = match ? this.store.estate.models.find((m) => m.name === match[1]) : undefined;
+      const model = match ? this.index.model(match[1]) : undefined;
       const version = model?.versions.find((v) => v.number === Number(match![2]));
       if (!model || !version) throw new WireError('ValidationException', `Could not find model "${name}".`);
       return wire.describeModel(model, version);
@@ -236,7 +299,7 @@ class SageMakerWireApi {
         throw new WireError('ValidationException', `The simulator implements Search for Resource 'ModelPackage' only, not '${String(body.Resource)}'.`);
       }
       const matches = modelPackageFilter(body.SearchExpression);
-      const packages = this.store.estate.models.flatMap((model) => model.versions.filter((version) => matches(model, version)).map((version) => ({ model, version })));
+      const packages = this.searchCandidates(body.SearchExpression).flatMap((model) => model.versions.filter((version) => matches(model, version)).map((version) => ({ model, version })));
       const sorted = sortSearch(packages, body);
       const filterKey = `search/${JSON.stringify([body.Resource, body.SearchExpression ?? null, body.SortBy ?? null, body.SortOrder ?? null])}`;
       return this.page(sorted, body, filterKey, 'Results', (p) => wire.searchModelPackageResult(p.model, p.version, this.approvalDescriptions.get(wire.packageArn(p.model, p.version))));
@@ -263,10 +326,20 @@ class SageMakerWireApi {
     }
   }
 
+  /** The groups a Search expression can match: the one named when every filter is an Equals on the group name. */
+  private searchCandidates(expression: unknown): SimModel[] {
+    const filters = (expression as Body | undefined)?.Filters;
+    if (!Array.isArray(filters) || filters.length !== 1) return this.store.estate.models;
+    const [filter] = filters as Body[];
+    if (filter.Name !== 'ModelPackageGroupName' || (filter.Operator ?? 'Equals') !== 'Equals' || typeof filter.Value !== 'string') return this.store.estate.models;
+    const model = this.index.model(filter.Value);
+    return model ? [model] : [];
+  }
+
   private tagsOf(arn: string): Record<string, string> {
-    const group = this.store.estate.models.find((m) => wire.groupArn(m) === arn);
+    const group = this.index.group(arn);
     if (group) return group.tags;
-    const d = this.store.estate.deployments.find((x) => wire.endpointArn(x) === arn);
+    const d = this.index.deployment(wire.endpointArn, arn);
     if (d) return { environment: d.environment, model: d.modelName };
     throw new WireError('ValidationException', `Resource ${arn} does not exist.`);
   }
@@ -290,7 +363,7 @@ class SageMakerWireApi {
 
   private group(nameOrArn: string): SimModel {
     const name = this.groupNameOf(nameOrArn);
-    const model = this.store.estate.models.find((m) => m.name === name);
+    const model = this.index.model(name);
     if (!model) throw new WireError('ValidationException', `ModelPackageGroup ${name} does not exist.`);
     return model;
   }
@@ -298,14 +371,14 @@ class SageMakerWireApi {
   /** Finds a versioned package by ARN (`…:model-package/<lower-cased group>/<n>`) without scanning the estate. */
   private package(nameOrArn: string): { model: SimModel; version: SimModel['versions'][number]; arn: string } {
     const match = /:model-package\/([^/]+)\/(\d+)$/.exec(nameOrArn);
-    const model = match ? this.store.estate.models.find((m) => m.name.toLowerCase() === match[1]) : undefined;
+    const model = match ? this.index.modelByLowerName(match[1]) : undefined;
     const version = model?.versions.find((v) => v.number === Number(match![2]));
     if (!model || !version || wire.packageArn(model, version) !== nameOrArn) throw new WireError('ValidationException', `ModelPackage ${nameOrArn} does not exist.`);
     return { model, version, arn: nameOrArn };
   }
 
   private deployment(name: string, key: (d: SimDeployment) => string, what: string): SimDeployment {
-    const d = this.store.estate.deployments.find((x) => key(x) === name);
+    const d = this.index.deployment(key, name);
     if (!d) throw new WireError('ValidationException', `Could not find ${what} "${name}".`);
     return d;
   }
