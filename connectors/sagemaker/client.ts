@@ -34,7 +34,7 @@ import {
 } from '../contract.js';
 import type { SageMakerSecret, SageMakerSettings } from './config.js';
 import { PolicyRetryStrategy, isUnreadableSuccess } from './retry-strategy.js';
-import { AUTH_ERROR_NAMES, isVanishedResourceError, modelPackageGroupSearchExpression, searchRefusal } from './unconfirmed.js';
+import { AUTH_ERROR_NAMES, ENDPOINT_SEARCH, isVanishedResourceError, modelPackageGroupSearchExpression, searchRefusal } from './unconfirmed.js';
 
 /** SageMaker's list operations accept MaxResults 1..100. */
 export const SAGEMAKER_MAX_PAGE_SIZE = 100;
@@ -124,7 +124,19 @@ export class SageMakerApi {
    * `pageSize` (≤100) versions. Throws {@link SearchRefusedError} when SageMaker refuses the Search itself.
    */
   searchVersionPages(groupName: string, pageSize: number, signal: AbortSignal): AsyncIterable<SearchRecord[]> {
-    const input: SearchCommandInput = { Resource: 'ModelPackage', SearchExpression: modelPackageGroupSearchExpression(groupName), SortBy: 'CreationTime', SortOrder: 'Descending' };
+    return this.searchPages({ Resource: 'ModelPackage', SearchExpression: modelPackageGroupSearchExpression(groupName), SortBy: 'CreationTime', SortOrder: 'Descending' }, pageSize, signal);
+  }
+
+  /**
+   * Search records (`{ Endpoint }`, tags included) of every endpoint, oldest first as {@link endpointPages} lists
+   * them, one request per `pageSize` (≤100) endpoints. Throws {@link SearchRefusedError} when SageMaker refuses it.
+   */
+  searchEndpointPages(pageSize: number, signal: AbortSignal): AsyncIterable<SearchRecord[]> {
+    return this.searchPages({ ...ENDPOINT_SEARCH }, pageSize, signal);
+  }
+
+  /** Search pages; a refusal becomes {@link SearchRefusedError}, anything else the usual translation. */
+  private searchPages(input: SearchCommandInput, pageSize: number, signal: AbortSignal): AsyncIterable<SearchRecord[]> {
     const refused = (error: unknown) => {
       const reason = signal.aborted ? null : searchRefusal(error);
       return reason === null ? null : new SearchRefusedError(`${this.label}: Search was refused (${reason})`, { cause: error });

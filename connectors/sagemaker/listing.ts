@@ -1,33 +1,34 @@
-import type { DescribeModelPackageOutput, EndpointSummary, ModelPackageGroupSummary, Tag } from '@aws-sdk/client-sagemaker';
-import { emptyBatch, type NormalisedBatch, type RecordError } from '../contract.js';
+import type { DescribeModelPackageOutput, ModelPackageGroupSummary, Tag } from '@aws-sdk/client-sagemaker';
+import { emptyBatch, type ConnectorLogger, type NormalisedBatch, type RecordError } from '../contract.js';
 import type { SageMakerApi } from './client.js';
-import { mapConcurrently } from '../shared/map-concurrently.js';
-import { modelPackageReference, normaliseEndpoint, normaliseGroup, normaliseVersion, type ResolvedEndpoint, type SageMakerContext } from './normalise.js';
+import { EndpointDetailSource, type EndpointDetailOptions } from './endpoint-details.js';
+import { normaliseEndpoint, normaliseGroup, normaliseVersion, type SageMakerContext } from './normalise.js';
+import { SearchAvailability } from './search-fallback.js';
 import { VersionDetailSource, type VersionDetailOptions, type VersionPage } from './version-details.js';
 
-export interface ListingOptions extends SageMakerContext, VersionDetailOptions {
+export interface ListingOptions extends SageMakerContext, VersionDetailOptions, EndpointDetailOptions {
   /** Groups whose first requests are started ahead of the one being listed (Search path). */
   groupsAhead: number;
   /** A batch is yielded once it holds this many versions, even mid-page, so one huge group cannot pile up. */
   flushVersions: number;
-  /** Entries kept in each per-run lookup cache (endpoint configs, models). */
-  cacheEntries: number;
+  logger?: ConnectorLogger;
 }
 
 /**
  * The whole SageMaker estate as batches, lazily: model package groups page by page (each batch holds a page's
- * groups and their versions, read with Search where SageMaker allows it), then endpoints page by page (one batch
- * per page). No request is made for a page of groups before the consumer asks for the batch that needs it, at
- * most `groupsAhead` groups' first version pages are held at once, and nothing but two small bounded caches
- * outlives a page.
+ * groups and their versions), then endpoints page by page (one batch per page), both read with Search while
+ * SageMaker allows it. No request is made for a page of groups or endpoints before the consumer asks for the batch
+ * that needs it, at most `groupsAhead` groups' first version pages are held at once, and nothing but two small
+ * bounded caches outlives a page.
  */
 export async function* listSageMakerEstate(api: SageMakerApi, options: ListingOptions, signal: AbortSignal): AsyncGenerator<NormalisedBatch> {
-  const versions = new VersionDetailSource(api, options);
+  const search = new SearchAvailability(options.logger);
+  const versions = new VersionDetailSource(api, options, search);
   for await (const groups of api.groupPages(options.pageSize, signal)) {
     const buffer = new BatchBuffer();
     // With Search a group costs one or two requests: start the next few while the current one is consumed. The
     // Describe fallback already runs `concurrency` requests per group, so it takes groups one at a time.
-    const window = () => (versions.searchRefusal === null ? options.groupsAhead : 1);
+    const window = () => (search.refused === null ? options.groupsAhead : 1);
     for (const started of startedAhead(groups, window, (group) => startGroup(api, versions, group, signal))) {
       if ('reason' in started) buffer.current.errors.push(started);
       else yield* listGroup(started, buffer, options);
@@ -35,15 +36,12 @@ export async function* listSageMakerEstate(api: SageMakerApi, options: ListingOp
     if (!buffer.empty()) yield buffer.take();
   }
 
-  const resolver = new EndpointResolver(api, options.cacheEntries, signal);
-  for await (const endpoints of api.endpointPages(options.pageSize, signal)) {
+  for await (const page of new EndpointDetailSource(api, options, search, signal).pages()) {
     const batch = emptyBatch();
-    const resolved = await mapConcurrently(endpoints, options.concurrency, signal, (summary) => resolver.resolve(summary));
-    endpoints.forEach((summary, i) => {
-      const endpoint = resolved[i];
-      if (!endpoint) return; // deleted since the list call
-      attempt(batch.errors, 'deployment', summary.EndpointArn ?? summary.EndpointName, () => batch.deployments.push(...normaliseEndpoint(endpoint, options)));
-    });
+    batch.errors.push(...page.errors);
+    for (const endpoint of page.endpoints) {
+      attempt(batch.errors, 'deployment', endpoint.endpoint.EndpointArn ?? endpoint.endpoint.EndpointName, () => batch.deployments.push(...normaliseEndpoint(endpoint, options)));
+    }
     yield batch;
   }
 }
@@ -128,58 +126,6 @@ class BatchBuffer {
   empty(): boolean {
     const b = this.current;
     return b.models.length + b.versions.length + b.deployments.length + b.errors.length === 0;
-  }
-}
-
-/** Endpoint → config → models → package ARNs, with per-run caches (many endpoints share configs and models). */
-class EndpointResolver {
-  private readonly configs: BoundedCache<Awaited<ReturnType<SageMakerApi['describeEndpointConfig']>>>;
-  private readonly packages: BoundedCache<string | null>;
-
-  constructor(private readonly api: SageMakerApi, cacheEntries: number, private readonly signal: AbortSignal) {
-    this.configs = new BoundedCache(cacheEntries);
-    this.packages = new BoundedCache(cacheEntries);
-  }
-
-  async resolve(summary: EndpointSummary): Promise<ResolvedEndpoint | null> {
-    if (!summary.EndpointName) return null;
-    const endpoint = await this.api.describeEndpoint(summary.EndpointName, this.signal);
-    if (!endpoint?.EndpointArn) return null;
-    const config = endpoint.EndpointConfigName ? await this.configs.get(endpoint.EndpointConfigName, () => this.api.describeEndpointConfig(endpoint.EndpointConfigName!, this.signal)) : null;
-    const packageByModel = new Map<string, string | null>();
-    for (const variant of config?.ProductionVariants ?? []) {
-      if (variant.ModelName && !packageByModel.has(variant.ModelName)) {
-        packageByModel.set(variant.ModelName, await this.packages.get(variant.ModelName, () => this.packageOf(variant.ModelName!)));
-      }
-    }
-    const tags = await this.api.tags(endpoint.EndpointArn, this.signal);
-    if (tags === null) return null;
-    return { endpoint, config, packageByModel, tags };
-  }
-
-  /** The package ARN a Model runs; a package given by name is described once to learn its ARN. */
-  private async packageOf(modelName: string): Promise<string | null> {
-    const model = await this.api.describeModel(modelName, this.signal);
-    const reference = model ? modelPackageReference(model) : null;
-    if (!reference || reference.startsWith('arn:')) return reference;
-    const pkg = await this.api.describeModelPackage(reference, this.signal);
-    return pkg?.ModelPackageArn ?? reference;
-  }
-}
-
-/** Insertion-ordered cache of pending lookups that forgets its oldest entry past `limit`; failures are not kept. */
-class BoundedCache<V> {
-  private readonly entries = new Map<string, Promise<V>>();
-  constructor(private readonly limit: number) {}
-
-  get(key: string, load: () => Promise<V>): Promise<V> {
-    const cached = this.entries.get(key);
-    if (cached) return cached;
-    const pending = load();
-    pending.catch(() => this.entries.delete(key));
-    this.entries.set(key, pending);
-    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
-    return pending;
   }
 }
 

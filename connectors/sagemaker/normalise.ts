@@ -3,6 +3,7 @@ import type {
   DescribeEndpointOutput,
   DescribeModelOutput,
   DescribeModelPackageOutput,
+  Endpoint,
   ModelPackage,
   ModelPackageGroupSummary,
   Tag,
@@ -131,12 +132,43 @@ export function modelPackageReference(model: Pick<DescribeModelOutput, 'PrimaryC
   return model.PrimaryContainer?.ModelPackageName ?? model.Containers?.find((c) => c.ModelPackageName)?.ModelPackageName ?? null;
 }
 
+/**
+ * The endpoint members DescribeEndpoint and a `Search` record (SDK `Endpoint`) both have. A deployment's
+ * vendorAttributes keep only these, so its content hash is the same whichever path read it. Left out:
+ * DescribeEndpoint's LastDeploymentConfig, AsyncInferenceConfig, PendingDeploymentSummary, ExplainerConfig and
+ * MetricsConfig, and the record's MonitoringSchedules and Tags (tags are kept beside the endpoint, sorted by key,
+ * whichever path gave them). See unconfirmed.ts for the one-time hash change this brings for real endpoints.
+ */
+const SHARED_ENDPOINT_FIELDS = [
+  'EndpointName',
+  'EndpointArn',
+  'EndpointConfigName',
+  'ProductionVariants',
+  'DataCaptureConfig',
+  'EndpointStatus',
+  'FailureReason',
+  'CreationTime',
+  'LastModifiedTime',
+  'ShadowProductionVariants',
+] as const satisfies ReadonlyArray<keyof DescribeEndpointOutput & keyof Endpoint>;
+
+type SharedEndpoint = Pick<DescribeEndpointOutput, (typeof SHARED_ENDPOINT_FIELDS)[number]>;
+
+/** An endpoint, as DescribeEndpoint or Search gave it, reduced to {@link SHARED_ENDPOINT_FIELDS}. */
+function sharedEndpoint(endpoint: DescribeEndpointOutput | Endpoint): SharedEndpoint {
+  const shared: Record<string, unknown> = {};
+  for (const field of SHARED_ENDPOINT_FIELDS) if (endpoint[field] !== undefined) shared[field] = endpoint[field];
+  return shared as SharedEndpoint;
+}
+
 /** What the listing resolved for an endpoint: its config, the package ARN behind each variant's model, its tags. */
 export interface ResolvedEndpoint {
-  endpoint: DescribeEndpointOutput;
+  /** DescribeEndpoint's output or a Search record; only {@link SHARED_ENDPOINT_FIELDS} are read. */
+  endpoint: DescribeEndpointOutput | Endpoint;
   config: DescribeEndpointConfigOutput | null;
   /** Variant model name → model package ARN (null when the model is gone or was not built from a package). */
   packageByModel: ReadonlyMap<string, string | null>;
+  /** ListTags' answer or the Search record's `Tags`. */
   tags: Tag[];
 }
 
@@ -147,7 +179,8 @@ export interface ResolvedEndpoint {
  * version's traffic is visible. Shadow variants receive copies of traffic, not a share, and are not listed.
  */
 export function normaliseEndpoint(resolved: ResolvedEndpoint, context: SageMakerContext): NormalisedDeployment[] {
-  const { endpoint, config } = resolved;
+  const { config } = resolved;
+  const endpoint = sharedEndpoint(resolved.endpoint);
   const arn = requireString(endpoint.EndpointArn, 'EndpointArn');
   const name = requireString(endpoint.EndpointName, 'EndpointName');
   const tags = tagsToRecord(resolved.tags);
@@ -168,7 +201,8 @@ export function normaliseEndpoint(resolved: ResolvedEndpoint, context: SageMaker
     createdAt: toDate(endpoint.CreationTime),
     updatedAt: toDate(endpoint.LastModifiedTime) ?? toDate(endpoint.CreationTime),
   };
-  const raw = { Endpoint: endpoint, EndpointConfig: config, Tags: resolved.tags };
+  // Tags by key: ListTags and Search need not list them in the same order (unconfirmed.ts), and order means nothing.
+  const raw = { Endpoint: endpoint, EndpointConfig: config, Tags: [...resolved.tags].sort(byTagKey) };
   const packages = new Set(variants.map((v) => v.packageArn));
   if (packages.size <= 1) {
     const packageArn = variants[0]?.packageArn ?? null;
@@ -182,6 +216,13 @@ export function normaliseEndpoint(resolved: ResolvedEndpoint, context: SageMaker
     trafficShare: totalWeight > 0 ? v.weight / totalWeight : null,
     vendorAttributes: jsonSafe({ ...raw, VariantName: v.name }),
   }));
+}
+
+function byTagKey(a: Tag, b: Tag): number {
+  const [ka, kb] = [a.Key ?? '', b.Key ?? ''];
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  const [va, vb] = [a.Value ?? '', b.Value ?? ''];
+  return va < vb ? -1 : va > vb ? 1 : 0;
 }
 
 export function tagsToRecord(tags: Tag[]): Record<string, string> {

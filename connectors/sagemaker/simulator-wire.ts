@@ -124,6 +124,11 @@ export function describeEndpoint(d: SimDeployment, model: SimModel): Record<stri
   };
 }
 
+/** An endpoint's tags: where it runs and which model it serves (the connector reads `environment`). */
+export function endpointTags(d: SimDeployment): Record<string, string> {
+  return { environment: d.environment, model: d.modelName };
+}
+
 export function describeEndpointConfig(d: SimDeployment): Record<string, unknown> {
   return {
     EndpointConfigName: endpointConfigName(d),
@@ -148,8 +153,15 @@ export function tagList(tags: Record<string, string>): Array<{ Key: string; Valu
   return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }
 
-
 /** A `Search` result for Resource `ModelPackage`: the DescribeModelPackage members plus `Tags` (none on versions). */
 export function searchModelPackageResult(model: SimModel, version: SimVersion, approvalDescription: string | undefined): Record<string, unknown> {
   return { ModelPackage: { ...describePackage(model, version, approvalDescription), Tags: [] } };
+}
+
+/**
+ * A `Search` result for Resource `Endpoint`: the SDK's `Endpoint` shape, i.e. the DescribeEndpoint members it shares
+ * plus the endpoint's `Tags` (the ones ListTags gives). No MonitoringSchedules: the simulator schedules no monitoring.
+ */
+export function searchEndpointResult(d: SimDeployment, model: SimModel): Record<string, unknown> {
+  return { Endpoint: { ...describeEndpoint(d, model), Tags: tagList(endpointTags(d)) } };
 }

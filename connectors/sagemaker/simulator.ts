@@ -152,6 +152,7 @@ class EstateIndex {
   private byLowerName = new Map<string, SimModel>();
   private byGroupArn = new Map<string, SimModel>();
   private deploymentsByKey = new Map<(d: SimDeployment) => string, Map<string, SimDeployment>>();
+  private deploymentsByCreation: Record<'Ascending' | 'Descending', SimDeployment[]> | null = null;
 
   constructor(private readonly store: EstateStore) {}
 
@@ -179,6 +180,19 @@ class EstateIndex {
     return byKey.get(value);
   }
 
+  /**
+   * Endpoints by CreationTime, ties by name (ListEndpoints' order), either way; sorted once per rebuild, so a Search
+   * page costs a slice. The store never changes a deployment's createdAt in place, so the order cannot go stale.
+   */
+  endpointsByCreation(order: 'Ascending' | 'Descending'): SimDeployment[] {
+    const index = this.fresh();
+    if (!index.deploymentsByCreation) {
+      const ascending = [...this.store.estate.deployments].sort((a, b) => a.createdAt - b.createdAt || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      index.deploymentsByCreation = { Ascending: ascending, Descending: [...ascending].reverse() };
+    }
+    return index.deploymentsByCreation[order];
+  }
+
   private fresh(): this {
     const { models, deployments } = this.store.estate;
     const built = this.built;
@@ -192,6 +206,7 @@ class EstateIndex {
       if (!this.byGroupArn.has(wire.groupArn(m))) this.byGroupArn.set(wire.groupArn(m), m);
     }
     this.deploymentsByKey = new Map();
+    this.deploymentsByCreation = null;
     this.built = { models, modelCount: models.length, deployments, deploymentCount: deployments.length };
     return this;
   }
@@ -293,16 +308,11 @@ class SageMakerWireApi {
       return wire.describeModel(model, version);
     },
     Search: (body) => {
-      this.refuseSearchIfTold();
-      if (body.Resource !== 'ModelPackage') {
-        // AWS searches more resources; this simulator only the one the connector reads.
-        throw new WireError('ValidationException', `The simulator implements Search for Resource 'ModelPackage' only, not '${String(body.Resource)}'.`);
-      }
-      const matches = modelPackageFilter(body.SearchExpression);
-      const packages = this.searchCandidates(body.SearchExpression).flatMap((model) => model.versions.filter((version) => matches(model, version)).map((version) => ({ model, version })));
-      const sorted = sortSearch(packages, body);
-      const filterKey = `search/${JSON.stringify([body.Resource, body.SearchExpression ?? null, body.SortBy ?? null, body.SortOrder ?? null])}`;
-      return this.page(sorted, body, filterKey, 'Results', (p) => wire.searchModelPackageResult(p.model, p.version, this.approvalDescriptions.get(wire.packageArn(p.model, p.version))));
+      this.refuseSearchIfTold(String(body.Resource));
+      // AWS searches more resources; this simulator only the ones the connector reads.
+      if (body.Resource === 'ModelPackage') return this.searchModelPackages(body);
+      if (body.Resource === 'Endpoint') return this.searchEndpoints(body);
+      throw new WireError('ValidationException', `The simulator implements Search for Resource 'ModelPackage' and 'Endpoint' only, not '${String(body.Resource)}'.`);
     },
     ListTags: (body) => {
       const arn = String(body.ResourceArn ?? '');
@@ -313,17 +323,36 @@ class SageMakerWireApi {
     },
   };
 
-  private refuseSearchIfTold(): void {
+  private refuseSearchIfTold(resource: string): void {
     switch (this.searchRefusal) {
       case null:
         return;
       case 'AccessDeniedException':
         throw new WireError('AccessDeniedException', `User: arn:aws:sts::${wire.SIM_ACCOUNT}:assumed-role/ModelOpsHub/hub is not authorized to perform: sagemaker:Search because no identity-based policy allows the sagemaker:Search action`);
       case 'ValidationException':
-        throw new WireError('ValidationException', 'The property ModelPackageGroupName is not searchable for resource ModelPackage.');
+        throw new WireError('ValidationException', resource === 'Endpoint' ? 'The property CreationTime is not sortable for resource Endpoint.' : `The property ModelPackageGroupName is not searchable for resource ${resource}.`);
       case 'UnknownOperationException':
         throw new WireError('UnknownOperationException', 'Unknown operation SageMaker.Search');
     }
+  }
+
+  private searchModelPackages(body: Body): Body {
+    const matches = modelPackageFilter(body.SearchExpression);
+    const packages = this.searchCandidates(body.SearchExpression).flatMap((model) => model.versions.filter((version) => matches(model, version)).map((version) => ({ model, version })));
+    return this.page(sortSearch(packages, body), body, searchTokenKey(body), 'Results', (p) => wire.searchModelPackageResult(p.model, p.version, this.approvalDescriptions.get(wire.packageArn(p.model, p.version))));
+  }
+
+  /**
+   * Every endpoint by CreationTime, the one endpoint Search the connector makes (unconfirmed.ts, ENDPOINT_SEARCH),
+   * paged straight off the index's sorted order. Expressions and other sorts are refused as the simulator's limit.
+   */
+  private searchEndpoints(body: Body): Body {
+    if (body.SearchExpression !== undefined) throw new WireError('ValidationException', 'The simulator implements Search on Resource Endpoint without a SearchExpression only.');
+    if (body.SortBy !== 'CreationTime') {
+      throw new WireError('ValidationException', `The simulator sorts endpoint Search results by CreationTime only, not '${String(body.SortBy ?? 'LastModifiedTime')}' (Search's default is LastModifiedTime).`);
+    }
+    const endpoints = this.index.endpointsByCreation(searchSortOrder(body));
+    return this.page(endpoints, body, searchTokenKey(body), 'Results', (d) => wire.searchEndpointResult(d, this.group(d.modelName)));
   }
 
   /** The groups a Search expression can match: the one named when every filter is an Equals on the group name. */
@@ -340,7 +369,7 @@ class SageMakerWireApi {
     const group = this.index.group(arn);
     if (group) return group.tags;
     const d = this.index.deployment(wire.endpointArn, arn);
-    if (d) return { environment: d.environment, model: d.modelName };
+    if (d) return wire.endpointTags(d);
     throw new WireError('ValidationException', `Resource ${arn} does not exist.`);
   }
 
@@ -431,14 +460,25 @@ function modelPackageFilter(expression: unknown): PackageMatch {
   return Operator === 'Or' ? (m, v) => tests.some((t) => t(m, v)) : (m, v) => tests.every((t) => t(m, v));
 }
 
-/** Search's sort: `SortBy` CreationTime or LastModifiedTime (the default), `SortOrder` Descending by default. */
-function sortSearch<T extends { model: SimModel; version: SimVersion }>(items: T[], body: Body): T[] {
-  const sortBy = body.SortBy ?? 'LastModifiedTime';
-  if (sortBy !== 'CreationTime' && sortBy !== 'LastModifiedTime') throw new WireError('ValidationException', `The simulator sorts Search results by CreationTime or LastModifiedTime only, not '${String(sortBy)}'.`);
+/** A Search token is tied to the request that produced it: resource, expression and sort. */
+function searchTokenKey(body: Body): string {
+  return `search/${JSON.stringify([body.Resource, body.SearchExpression ?? null, body.SortBy ?? null, body.SortOrder ?? null])}`;
+}
+
+/** Search's `SortOrder`, Descending by default. */
+function searchSortOrder(body: Body): 'Ascending' | 'Descending' {
   const order = body.SortOrder ?? 'Descending';
   if (order !== 'Ascending' && order !== 'Descending') {
     throw new WireError('ValidationException', `1 validation error detected: Value '${String(order)}' at 'sortOrder' failed to satisfy constraint: Member must satisfy enum value set: [Ascending, Descending]`);
   }
+  return order;
+}
+
+/** Search's sort of model packages: `SortBy` CreationTime or LastModifiedTime (the default), see {@link searchSortOrder}. */
+function sortSearch<T extends { model: SimModel; version: SimVersion }>(items: T[], body: Body): T[] {
+  const sortBy = body.SortBy ?? 'LastModifiedTime';
+  if (sortBy !== 'CreationTime' && sortBy !== 'LastModifiedTime') throw new WireError('ValidationException', `The simulator sorts Search results by CreationTime or LastModifiedTime only, not '${String(sortBy)}'.`);
+  const order = searchSortOrder(body);
   const time = (p: T) => (sortBy === 'CreationTime' ? p.version.createdAt : p.version.updatedAt);
   const key = (p: T) => `${p.model.name}/${String(p.version.number).padStart(9, '0')}`;
   const direction = order === 'Descending' ? -1 : 1;

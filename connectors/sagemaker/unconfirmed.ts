@@ -104,3 +104,46 @@ export function searchRefusal(error: unknown): string | null {
   const { name, message } = (error ?? {}) as { name?: string; message?: string };
   return name && SEARCH_REFUSAL_NAMES.has(name) ? `${name}: ${message ?? ''}`.trim() : null;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Search on endpoints: the listing reads endpoints with `SageMaker.Search` (Resource `Endpoint`, one request per
+// ≤100 endpoints) instead of ListEndpoints + one DescribeEndpoint and one ListTags per endpoint. The reference says
+// Search accepts Resource `Endpoint`; everything else below is assumed. The refusal rules above (searchRefusal)
+// apply unchanged, and a refusal of either Search makes the run stop asking for both.
+
+/**
+ * The request: every endpoint (no SearchExpression), sorted by `CreationTime` ascending, the order ListEndpoints is
+ * asked for, so a Search refused midway is finished by ListEndpoints without repeating or missing an endpoint. That
+ * `CreationTime` is a sortable property of Endpoint records, and that ties are broken stably across pages, is
+ * unconfirmed. A service that does not take the sort answers ValidationException, which is a refusal (fallback).
+ */
+export const ENDPOINT_SEARCH = { Resource: 'Endpoint', SortBy: 'CreationTime', SortOrder: 'Ascending' } as const;
+
+/**
+ * The record shape: `Results[].Endpoint` is the SDK's `Endpoint` (the DescribeEndpoint members both shapes have,
+ * plus `MonitoringSchedules` and `Tags`). That AWS fills `Tags` with the endpoint's tags, the same ones ListTags
+ * gives, is unconfirmed. A record without a `Tags` member is therefore not read as "no tags": the listing asks
+ * ListTags for that endpoint, which costs the old request but never loses an endpoint's tags (an empty list is
+ * taken as no tags). Whether Search's `Tags` include `aws:`-prefixed system tags as ListTags does, and in which
+ * order either lists them, is unconfirmed too; the normalised record sorts them by key so the order cannot matter.
+ */
+export function searchRecordTags<T>(record: { Tags?: T[] }): T[] | null {
+  return Array.isArray(record.Tags) ? record.Tags : null;
+}
+
+/*
+ * The content hash of a deployment. Both paths now keep only the members DescribeEndpoint and the Search record
+ * share (normalise.ts, SHARED_ENDPOINT_FIELDS) and sort the tags. The simulator's DescribeEndpoint sends only shared
+ * members and its tags are already in key order, so its records hash as before. A real endpoint whose
+ * DescribeEndpoint carries a Describe-only member (LastDeploymentConfig, AsyncInferenceConfig,
+ * PendingDeploymentSummary, ExplainerConfig, MetricsConfig) or whose ListTags order is not by key gets a new hash
+ * once, on the first run of this version (one rewrite of that deployment, no change of meaning); from then on the
+ * hash no longer depends on which path read it.
+ *
+ * Consistency: Search reads an index that may trail writes by seconds to minutes (unconfirmed for Endpoint as for
+ * ModelPackage). An endpoint created during the lag is missing from one run; it was never listed, so nothing is
+ * tombstoned for it, and the next run lists it. An endpoint deleted during the lag may be listed one run more (its
+ * DescribeEndpointConfig may then answer "not found": the deployment is listed without a config, unlinked, as the
+ * Describe path does for a config deleted under a live endpoint). A status change (InService → Updating) may show
+ * one run late.
+ */

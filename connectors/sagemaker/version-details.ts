@@ -1,8 +1,9 @@
-import type { DescribeModelPackageOutput, ModelPackageGroupSummary, ModelPackageSummary, SearchRecord } from '@aws-sdk/client-sagemaker';
-import type { ConnectorLogger, RecordError } from '../contract.js';
+import type { DescribeModelPackageOutput, ModelPackageGroupSummary, SearchRecord } from '@aws-sdk/client-sagemaker';
+import type { RecordError } from '../contract.js';
 import { SearchRefusedError, type SageMakerApi } from './client.js';
 import { mapConcurrently } from '../shared/map-concurrently.js';
 import { packageFromSearchRecord } from './normalise.js';
+import { CreationTimeFrontier, type SearchAvailability } from './search-fallback.js';
 import { searchRecordMatchesDescribe } from './unconfirmed.js';
 
 /** One page of a group's versions, newest first: the packages still there, and the records that were unusable. */
@@ -16,57 +17,45 @@ export interface VersionDetailOptions {
   pageSize: number;
   /** DescribeModelPackage calls in flight at once within one page (Describe path only). */
   concurrency: number;
-  logger?: ConnectorLogger;
 }
 
 /**
  * The details of each group's versions for one run. Search gives a page of up to 100 versions with every
  * DescribeModelPackage field in one request; ListModelPackages + one DescribeModelPackage per version is the
- * fallback. The first time SageMaker refuses Search, the run says why once and uses the fallback from there on
- * (for the rest of the group it was listing, too), so a run never fails or loses versions for want of Search.
+ * fallback. Once SageMaker refuses Search (here or for endpoints, see {@link SearchAvailability}), the run uses the
+ * fallback from there on (for the rest of the group it was listing, too), so a run never fails or loses versions
+ * for want of Search.
  */
 export class VersionDetailSource {
-  private refusal: string | null = null;
-
   constructor(
     private readonly api: SageMakerApi,
     private readonly options: VersionDetailOptions,
+    private readonly search: SearchAvailability,
   ) {}
-
-  /** Why this run stopped using Search, or null while it still does. */
-  get searchRefusal(): string | null {
-    return this.refusal;
-  }
 
   /** The versions of the group named `groupName` (reported as `groupId`), page by page, newest first. */
   async *pages(group: ModelPackageGroupSummary, groupName: string, groupId: string, signal: AbortSignal): AsyncGenerator<VersionPage> {
-    const listed = new ListedVersions();
-    if (this.refusal === null && searchRecordMatchesDescribe(group)) {
+    const listed = new CreationTimeFrontier('Descending');
+    if (this.search.refused === null && searchRecordMatchesDescribe(group)) {
       try {
         for await (const records of this.api.searchVersionPages(groupName, this.options.pageSize, signal)) {
           const page = fromSearch(records, groupName, groupId);
-          for (const pkg of page.packages) listed.add(pkg);
+          for (const pkg of page.packages) listed.add(pkg.CreationTime, pkg.ModelPackageArn);
           yield page;
         }
         return;
       } catch (error) {
         if (!(error instanceof SearchRefusedError)) throw error;
-        this.refuse(error.message);
+        this.search.refuse(error.message, 'versions');
       }
     }
     yield* this.describedPages(groupName, groupId, listed, signal);
   }
 
-  private refuse(reason: string): void {
-    if (this.refusal !== null) return;
-    this.refusal = reason;
-    this.options.logger?.warn({ vendor: 'sagemaker', reason }, 'SageMaker refused Search: this run reads versions with ListModelPackages and one DescribeModelPackage per version');
-  }
-
   /** ListModelPackages pages, each version described; versions Search already gave are skipped. */
-  private async *describedPages(groupName: string, groupId: string, listed: ListedVersions, signal: AbortSignal): AsyncGenerator<VersionPage> {
+  private async *describedPages(groupName: string, groupId: string, listed: CreationTimeFrontier, signal: AbortSignal): AsyncGenerator<VersionPage> {
     for await (const summaries of this.api.versionPages(groupName, this.options.pageSize, signal)) {
-      const pending = summaries.filter((s) => !listed.covers(s));
+      const pending = summaries.filter((s) => !listed.covers(s.CreationTime, s.ModelPackageArn));
       const described = await mapConcurrently(pending, this.options.concurrency, signal, (s, taskSignal) =>
         s.ModelPackageArn ? this.api.describeModelPackage(s.ModelPackageArn, taskSignal) : Promise.resolve(null),
       );
@@ -101,32 +90,4 @@ function fromSearch(records: SearchRecord[], groupName: string, groupId: string)
     page.packages.push(packageFromSearchRecord(pkg));
   });
   return page;
-}
-
-/**
- * How far Search got through a group before a refusal, so the fallback neither repeats nor misses a version.
- * Both listings run newest first by CreationTime: every version newer than the oldest one Search gave was on an
- * earlier Search page; of those created at that same instant, only the ones Search gave are remembered. (A record
- * without CreationTime, which Describe declares required, is not remembered and could be listed twice.)
- */
-class ListedVersions {
-  private oldest: number | null = null;
-  private atOldest = new Set<string>();
-
-  add(pkg: DescribeModelPackageOutput): void {
-    const time = pkg.CreationTime?.getTime();
-    if (time === undefined || Number.isNaN(time) || !pkg.ModelPackageArn) return;
-    if (this.oldest === null || time < this.oldest) {
-      this.oldest = time;
-      this.atOldest = new Set([pkg.ModelPackageArn]);
-    } else if (time === this.oldest) {
-      this.atOldest.add(pkg.ModelPackageArn);
-    }
-  }
-
-  covers(summary: ModelPackageSummary): boolean {
-    const time = summary.CreationTime?.getTime();
-    if (this.oldest === null || time === undefined) return false;
-    return time > this.oldest || (time === this.oldest && this.atOldest.has(summary.ModelPackageArn ?? ''));
-  }
 }

@@ -1,8 +1,9 @@
 import { expect } from 'vitest';
-import type { ConnectorDeps, NormalisedBatch } from '../../../connectors/contract.js';
+import type { ConnectorDeps, ConnectorLogger } from '../../../connectors/contract.js';
 import { createSageMakerConnector } from '../../../connectors/sagemaker/index.js';
 import { startSageMakerSimulator, type SageMakerSimulatorHandle, type SageMakerSimulatorOptions } from '../../../connectors/sagemaker/simulator.js';
 import type { FaultKnobs } from '../../../connectors/shared/simulator-kit.js';
+import { contentHash } from '../../../src/inventory/content-hash.js';
 import { collectListing, type CollectedListing } from '../../helpers/listing.js';
 
 /** Shared by the SageMaker connector suites: a simulator per test, a connector on it, and listing helpers. */
@@ -64,4 +65,36 @@ export async function setFaults(sim: SageMakerSimulatorHandle, knobs: Partial<Fa
 export async function requestCount(sim: SageMakerSimulatorHandle): Promise<number> {
   const state = (await (await fetch(`${sim.url}/__sim/state`)).json()) as { requests: number };
   return state.requests;
+}
+
+/**
+ * Counts vendor calls per operation (one per operation, after the SDK's retries), those that needed retries, and
+ * the attempts each call took, operation by operation, in the order the calls finished.
+ */
+export function vendorCalls() {
+  const counts: Record<string, number> = {};
+  const retried: Record<string, number> = {};
+  const attempts: Record<string, number[]> = {};
+  const observe: NonNullable<ConnectorDeps['onVendorCall']> = ({ operation, attempt }) => {
+    counts[operation] = (counts[operation] ?? 0) + 1;
+    if (attempt > 1) retried[operation] = (retried[operation] ?? 0) + 1;
+    (attempts[operation] ??= []).push(attempt);
+  };
+  return { counts, retried, attempts, observe };
+}
+
+/** A logger that keeps what the connector warns about. */
+export function recordingLogger() {
+  const warnings: Array<{ obj: Record<string, unknown>; msg?: string }> = [];
+  const logger: ConnectorLogger = { debug() {}, info() {}, error() {}, warn: (obj, msg) => void warnings.push({ obj: obj as Record<string, unknown>, msg }) };
+  return { logger, warnings };
+}
+
+/** Content hash of every record, keyed by kind and external id: what the writer compares between runs. */
+export function hashes(listing: Listing): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of listing.models) out[`model ${m.externalId}`] = contentHash('model', m);
+  for (const v of listing.versions) out[`version ${v.externalId}`] = contentHash('version', v);
+  for (const d of listing.deployments) out[`deployment ${d.externalId}`] = contentHash('deployment', d);
+  return out;
 }

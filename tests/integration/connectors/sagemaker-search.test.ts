@@ -1,10 +1,8 @@
 import { SageMakerClient, SearchCommand, paginateSearch, type SearchCommandInput } from '@aws-sdk/client-sagemaker';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConnectorDeps, ConnectorLogger } from '../../../connectors/contract.js';
 import { SEARCH_REFUSALS, type SageMakerSimulatorHandle } from '../../../connectors/sagemaker/simulator.js';
 import type { FaultKnobs } from '../../../connectors/shared/simulator-kit.js';
-import { contentHash } from '../../../src/inventory/content-hash.js';
-import { ARN, canonical, closeRunning, collect, connect, expected, ids, setFaults, signal, simulator, type Listing } from './sagemaker-fixture.js';
+import { ARN, canonical, closeRunning, collect, connect, expected, hashes, ids, recordingLogger, setFaults, signal, simulator, vendorCalls } from './sagemaker-fixture.js';
 
 /**
  * The SageMaker listing reads version details with `SageMaker.Search` (one request per ≤100 versions) instead of
@@ -13,33 +11,6 @@ import { ARN, canonical, closeRunning, collect, connect, expected, ids, setFault
  */
 
 afterEach(closeRunning);
-
-/** Counts vendor calls per operation (one per operation, after the SDK's retries). */
-function vendorCalls() {
-  const counts: Record<string, number> = {};
-  const retried: Record<string, number> = {};
-  const observe: NonNullable<ConnectorDeps['onVendorCall']> = ({ operation, attempt }) => {
-    counts[operation] = (counts[operation] ?? 0) + 1;
-    if (attempt > 1) retried[operation] = (retried[operation] ?? 0) + 1;
-  };
-  return { counts, retried, observe };
-}
-
-/** A logger that keeps what the connector warns about. */
-function recordingLogger() {
-  const warnings: Array<{ obj: Record<string, unknown>; msg?: string }> = [];
-  const logger: ConnectorLogger = { debug() {}, info() {}, error() {}, warn: (obj, msg) => void warnings.push({ obj: obj as Record<string, unknown>, msg }) };
-  return { logger, warnings };
-}
-
-/** Content hash of every record, keyed by kind and external id: what the writer compares between runs. */
-function hashes(listing: Listing): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of listing.models) out[`model ${m.externalId}`] = contentHash('model', m);
-  for (const v of listing.versions) out[`version ${v.externalId}`] = contentHash('version', v);
-  for (const d of listing.deployments) out[`deployment ${d.externalId}`] = contentHash('deployment', d);
-  return out;
-}
 
 describe('SageMakerConnector', () => {
   describe('list (version details through Search)', () => {
@@ -60,8 +31,9 @@ describe('SageMakerConnector', () => {
       expect(viaSearch.versions.find((v) => v.externalId === approved)?.vendorAttributes.ApprovalDescription).toContain('cr-7');
       expect(canonical(viaSearch)).toBe(canonical(viaDescribe));
       expect(hashes(viaSearch)).toEqual(hashes(viaDescribe));
-      // 10 groups of 3 versions: one Search each, where the fallback lists each group and describes each version.
-      expect(searchCalls.counts).toMatchObject({ Search: 10 });
+      // 10 groups of 3 versions: one Search each, where the fallback lists each group and describes each version;
+      // then 6 endpoints, 4 a page: 2 more Searches (sagemaker-endpoint-search.test.ts covers endpoints).
+      expect(searchCalls.counts).toMatchObject({ Search: 10 + 2 });
       expect(searchCalls.counts).not.toHaveProperty('DescribeModelPackage');
       expect(searchCalls.counts).not.toHaveProperty('ListModelPackages');
       expect(describeCalls.counts).toMatchObject({ ListModelPackages: 10, DescribeModelPackage: 30 });
@@ -79,7 +51,8 @@ describe('SageMakerConnector', () => {
         const numbers = listing.versions.filter((v) => v.modelExternalId === `${ARN}:model-package-group/${model.name}`).map((v) => v.versionNumber);
         expect(numbers).toEqual(Array.from({ length: 250 }, (_, i) => 250 - i));
       }
-      expect(calls.counts).toMatchObject({ Search: 6 });
+      // 3 pages per group, and one for the 2 endpoints.
+      expect(calls.counts).toMatchObject({ Search: 2 * 3 + 1 });
       expect(calls.counts).not.toHaveProperty('DescribeModelPackage');
     });
 
@@ -228,7 +201,7 @@ describe('SageMaker simulator', () => {
         await expect(client(sim).send(new SearchCommand({ ...ofGroup(name, 'Descending'), MaxResults }))).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining('maxResults') });
       }
       await expect(client(sim).send(new SearchCommand({ Resource: 'ModelPackage', SearchExpression: { Filters: [{ Name: 'ModelApprovalStatus', Operator: 'Equals', Value: 'Approved' }] } }))).rejects.toMatchObject({ name: 'ValidationException' });
-      await expect(client(sim).send(new SearchCommand({ Resource: 'Endpoint' }))).rejects.toMatchObject({ name: 'ValidationException' });
+      await expect(client(sim).send(new SearchCommand({ Resource: 'TrainingJob' }))).rejects.toMatchObject({ name: 'ValidationException' });
     });
 
     it('should refuse Search as the control route says until it is reset, and check credentials first', async () => {

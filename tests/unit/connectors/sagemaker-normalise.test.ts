@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DescribeEndpointConfigOutput, DescribeEndpointOutput, DescribeModelPackageOutput, ModelPackage, ModelPackageGroupSummary } from '@aws-sdk/client-sagemaker';
+import type { DescribeEndpointConfigOutput, DescribeEndpointOutput, DescribeModelPackageOutput, Endpoint, ModelPackage, ModelPackageGroupSummary } from '@aws-sdk/client-sagemaker';
 import {
+  jsonSafe,
   modelPackageReference,
   normaliseEndpoint,
   normaliseGroup,
@@ -66,7 +67,7 @@ const describedPackage = sdk<DescribeModelPackageOutput>({
   ModelLifeCycle: { Stage: 'Production', StageStatus: 'Approved' },
 });
 const ENDPOINT_ARN = 'arn:aws:sagemaker:us-east-1:123456789012:endpoint/churn-prod';
-const endpoint = sdk<DescribeEndpointOutput>({
+const endpointWire = {
   EndpointName: 'churn-prod',
   EndpointArn: ENDPOINT_ARN,
   EndpointConfigName: 'churn-prod-config-v3',
@@ -74,7 +75,8 @@ const endpoint = sdk<DescribeEndpointOutput>({
   CreationTime: 1714740000.0,
   LastModifiedTime: 1714741000.0,
   ProductionVariants: [{ VariantName: 'AllTraffic', CurrentWeight: 1.0, CurrentInstanceCount: 1, DeployedImages: [{ SpecifiedImage: 'x:1.7-1', ResolvedImage: 'x@sha256:0a1b', ResolutionTime: 1714740100.0 }] }],
-});
+};
+const endpoint = sdk<DescribeEndpointOutput>(endpointWire);
 const endpointConfig = sdk<DescribeEndpointConfigOutput>({
   EndpointConfigName: 'churn-prod-config-v3',
   EndpointConfigArn: 'arn:aws:sagemaker:us-east-1:123456789012:endpoint-config/churn-prod-config-v3',
@@ -234,6 +236,41 @@ describe('SageMaker normalise', () => {
         [`${ENDPOINT_ARN}#Champion`, 'churn-prod/Champion', PACKAGE_ARN, 0.9],
         [`${ENDPOINT_ARN}#Challenger`, 'churn-prod/Challenger', v2, 0.1],
       ]);
+    });
+
+    it('should give the same deployment for a DescribeEndpoint output and a Search record, whatever only one of them has', () => {
+      const described = sdk<DescribeEndpointOutput>({
+        ...endpointWire,
+        $metadata: { httpStatusCode: 200, requestId: 'r-1', attempts: 1 },
+        LastDeploymentConfig: { BlueGreenUpdatePolicy: { TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 60 } } },
+        AsyncInferenceConfig: { OutputConfig: { S3OutputPath: 's3://out/' } },
+        ExplainerConfig: { ClarifyExplainerConfig: { ShapConfig: { ShapBaselineConfig: {} } } },
+        MetricsConfig: { EnableEnhancedMetrics: true },
+        DataCaptureConfig: { EnableCapture: true, CaptureStatus: 'Started', CurrentSamplingPercentage: 10, DestinationS3Uri: 's3://capture/' },
+      });
+      const record = sdk<Endpoint>({
+        ...endpointWire,
+        DataCaptureConfig: { EnableCapture: true, CaptureStatus: 'Started', CurrentSamplingPercentage: 10, DestinationS3Uri: 's3://capture/' },
+        MonitoringSchedules: [{ MonitoringScheduleName: 'drift', MonitoringScheduleStatus: 'Scheduled' }],
+        Tags: [{ Key: 'environment', Value: 'production' }],
+      });
+      const resolved = { config: endpointConfig, packageByModel: new Map([['churn-model-v3', PACKAGE_ARN]]) };
+      const [viaDescribe] = normaliseEndpoint({ ...resolved, endpoint: described, tags: [{ Key: 'team', Value: 'risk' }, { Key: 'environment', Value: 'production' }] }, context);
+      const [viaSearch] = normaliseEndpoint({ ...resolved, endpoint: record, tags: [{ Key: 'environment', Value: 'production' }, { Key: 'team', Value: 'risk' }] }, context);
+
+      expect(viaSearch).toEqual(viaDescribe);
+      expect(viaSearch.createdAt).toEqual(new Date(1714740000000));
+      expect(contentHash('deployment', viaSearch)).toBe(contentHash('deployment', viaDescribe));
+      expect(Object.keys(viaSearch.vendorAttributes.Endpoint as object).sort()).toEqual(['CreationTime', 'DataCaptureConfig', 'EndpointArn', 'EndpointConfigName', 'EndpointName', 'EndpointStatus', 'LastModifiedTime', 'ProductionVariants']);
+      expect(viaSearch.vendorAttributes.Tags).toEqual([{ Key: 'environment', Value: 'production' }, { Key: 'team', Value: 'risk' }]);
+    });
+
+    it('should hash an endpoint with only shared members and tags in key order as before the projection', () => {
+      // The simulator's DescribeEndpoint and ListTags answer like this: its deployments must keep their hashes.
+      const tags = [{ Key: 'environment', Value: 'staging' }, { Key: 'model', Value: 'churn-model' }];
+      const [deployment] = normaliseEndpoint({ endpoint: sdk<DescribeEndpointOutput>({ ...endpointWire, $metadata: { httpStatusCode: 200 } }), config: endpointConfig, packageByModel: new Map([['churn-model-v3', PACKAGE_ARN]]), tags }, context);
+      const before = { ...deployment, vendorAttributes: jsonSafe({ Endpoint: endpoint, EndpointConfig: endpointConfig, Tags: tags }) };
+      expect(contentHash('deployment', deployment)).toBe(contentHash('deployment', before));
     });
 
     it('should keep an endpoint whose config is gone, unlinked and out of service', () => {

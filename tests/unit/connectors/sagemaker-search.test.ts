@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { searchRecordMatchesDescribe, searchRefusal } from '../../../connectors/sagemaker/unconfirmed.js';
+import { CreationTimeFrontier } from '../../../connectors/sagemaker/search-fallback.js';
+import { searchRecordMatchesDescribe, searchRecordTags, searchRefusal } from '../../../connectors/sagemaker/unconfirmed.js';
 
 /** What the SDK throws for an awsJson error answer: an Error whose name is the `__type` suffix. */
 function sdkError(name: string, message: string, status = 400): Error {
@@ -27,6 +28,42 @@ describe('SageMaker Search assumptions', () => {
     it('should keep groups with managed storage on the Describe path, whose output alone carries ManagedStorageType', () => {
       expect(searchRecordMatchesDescribe({})).toBe(true);
       expect(searchRecordMatchesDescribe({ ManagedConfiguration: { ManagedStorageType: 'Restricted' } })).toBe(false);
+    });
+  });
+
+  describe('searchRecordTags', () => {
+    it('should take an endpoint record without Tags as unknown tags, and an empty list as none', () => {
+      expect(searchRecordTags({ Tags: [{ Key: 'environment', Value: 'production' }] })).toEqual([{ Key: 'environment', Value: 'production' }]);
+      expect(searchRecordTags({ Tags: [] })).toEqual([]);
+      expect(searchRecordTags({})).toBeNull();
+    });
+  });
+});
+
+describe('CreationTimeFrontier', () => {
+  const at = (seconds: number) => new Date(seconds * 1000);
+
+  describe('covers', () => {
+    it('should cover, for a newest-first listing, what is newer than the oldest record given and the ones given at that instant', () => {
+      const frontier = new CreationTimeFrontier('Descending');
+      expect(frontier.covers(at(10), 'a')).toBe(false);
+      for (const [time, key] of [[30, 'c'], [20, 'b1'], [20, 'b2']] as const) frontier.add(at(time), key);
+      expect(frontier.covers(at(25), 'x')).toBe(true);
+      expect(frontier.covers(at(20), 'b2')).toBe(true);
+      expect(frontier.covers(at(20), 'b3')).toBe(false);
+      expect(frontier.covers(at(10), 'a')).toBe(false);
+      expect(frontier.covers(undefined, 'c')).toBe(false);
+    });
+
+    it('should cover, for an oldest-first listing, what is older than the newest record given and the ones given at that instant', () => {
+      const frontier = new CreationTimeFrontier('Ascending');
+      for (const [time, key] of [[10, 'a'], [20, 'b1'], [20, 'b2']] as const) frontier.add(at(time), key);
+      frontier.add(undefined, 'no-time');
+      frontier.add(at(15), undefined);
+      expect(frontier.covers(at(15), 'x')).toBe(true);
+      expect(frontier.covers(at(20), 'b1')).toBe(true);
+      expect(frontier.covers(at(20), 'b3')).toBe(false);
+      expect(frontier.covers(at(30), 'c')).toBe(false);
     });
   });
 });
