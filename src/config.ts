@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -82,6 +83,11 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: intInRange(4, 1, 64),
   /** How long a worker holds a job's lock between renewals; a killed worker's job moves to another after about this long. */
   WORKER_LOCK_MS: intInRange(30_000, 2_000, 600_000),
+  /**
+   * Threads that run vendor listings beside the main thread, which hashes and writes (0: list on the main thread).
+   * Default: the cores beyond the first, at most 4.
+   */
+  SYNC_LISTING_THREADS: intInRange(Math.min(4, Math.max(0, availableParallelism() - 1)), 0, 64),
 });
 
 export type Role = (typeof ROLE_NAMES)[number];
@@ -99,7 +105,7 @@ export interface HubConfig {
     oidc: { jwksUrl: string; issuer: string | null; audience: string | null; rolesClaim: string; roleMap: Record<string, Role[]> | null; clockSkewSeconds: number } | null;
   };
   governance: { changeRequestTtlDays: number };
-  sync: { staleSourceHours: number; maxDeleteShare: number; allowPrivateSourceUrls: boolean; workerConcurrency: number; workerLockMs: number };
+  sync: { staleSourceHours: number; maxDeleteShare: number; allowPrivateSourceUrls: boolean; workerConcurrency: number; workerLockMs: number; listingThreads: number };
   dataDir: string;
 }
 
@@ -137,7 +143,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd())
         : null,
     },
     governance: { changeRequestTtlDays: e.CHANGE_REQUEST_TTL_DAYS },
-    sync: { staleSourceHours: e.STALE_SOURCE_HOURS, maxDeleteShare: e.MAX_DELETE_SHARE, allowPrivateSourceUrls: e.ALLOW_PRIVATE_SOURCE_URLS, workerConcurrency: e.WORKER_CONCURRENCY, workerLockMs: e.WORKER_LOCK_MS },
+    sync: { staleSourceHours: e.STALE_SOURCE_HOURS, maxDeleteShare: e.MAX_DELETE_SHARE, allowPrivateSourceUrls: e.ALLOW_PRIVATE_SOURCE_URLS, workerConcurrency: e.WORKER_CONCURRENCY, workerLockMs: e.WORKER_LOCK_MS, listingThreads: e.SYNC_LISTING_THREADS },
     dataDir,
   });
 }

@@ -25,6 +25,7 @@ import { OperationsService } from '../observability/operations.service.js';
 import { registerStateGauges } from '../observability/state-gauges.js';
 import { SourceService, scheduleOf } from '../sources/source.service.js';
 import { FindingsReconciler } from '../sync/findings.js';
+import { ListingThreadPool, threadedConnectorFactory } from '../sync/listing-pool.js';
 import { DEFAULT_SYNC_OPTIONS, SyncService, type SyncServiceOptions } from '../sync/sync.service.js';
 
 /**
@@ -83,7 +84,16 @@ export async function createHub(config: Readonly<HubConfig>, logger: Logger, ove
   const inProcess = bull ? null : new InProcessJobRunner(logger);
   const jobs: JobDispatcher = bull ?? inProcess!;
 
-  const sources = new SourceService({ db, secrets, jobs, audit, logger, urlPolicy: { allowPrivate: config.sync.allowPrivateSourceUrls } });
+  const listingThreads = new ListingThreadPool(config.sync.listingThreads, logger);
+  const sources = new SourceService({
+    db,
+    secrets,
+    jobs,
+    audit,
+    logger,
+    urlPolicy: { allowPrivate: config.sync.allowPrivateSourceUrls },
+    createConnector: listingThreads.size > 0 ? threadedConnectorFactory(listingThreads) : undefined,
+  });
   const apiKeys = new ApiKeyService({ db, audit, logger });
   const governance = new GovernanceService({ db, audit, jobs, logger, changeRequestTtlDays: config.governance.changeRequestTtlDays });
   const writer = new InventoryWriter(db, { defaultMaxDeleteShare: config.sync.maxDeleteShare });
@@ -156,6 +166,7 @@ export async function createHub(config: Readonly<HubConfig>, logger: Logger, ove
     async close() {
       await pool?.close();
       await jobs.close();
+      await listingThreads.close();
       await database.close();
     },
   };

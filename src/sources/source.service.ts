@@ -28,7 +28,11 @@ export interface SourceServiceDeps {
   env?: NodeJS.ProcessEnv;
   /** How long testSourceConnection waits for the vendor. */
   checkTimeoutMs?: number;
+  /** Builds a connector from checked settings and secret (default: the vendor module's own factory). */
+  createConnector?: ConnectorFactory;
 }
+
+export type ConnectorFactory = (vendor: Vendor, settings: Record<string, unknown>, secret: Record<string, unknown> | null, deps: ConnectorDeps) => Connector;
 
 export const DEFAULT_SCHEDULE_SECONDS = 3600;
 
@@ -268,7 +272,8 @@ export class SourceService {
     if (!secret.success) throw new InputError(`The secret of source "${source.name}" does not fit ${module.label}`, zodProblems(secret.error, 'secret'));
     const unsafe = credentialProblems(secret.data);
     if (unsafe.length) throw new InputError(`The secret of source "${source.name}" cannot be sent in a header`, unsafe);
-    return { source, connector: module.create(settings.data, secret.data, deps) };
+    const create = this.deps.createConnector ?? ((_vendor, s, secretData, d) => module.create(s, secretData, d));
+    return { source, connector: create(source.vendor as Vendor, settings.data, secret.data, deps) };
   }
 
   /** Schedules of enabled, live sources: registered by workers at start. */

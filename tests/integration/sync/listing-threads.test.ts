@@ -1,0 +1,142 @@
+/**
+ * Vendor listings run in a listing thread (src/sync/listing-pool.ts) against simulators over loopback: the hub must
+ * get exactly what the connector lists on the main thread, errors with the class the job layer decides on, prompt
+ * aborts, lazy paging, and the thread's logs and vendor-call observations.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AuthenticationError, RateLimitError, type ConnectorDeps, type Vendor } from '../../../connectors/contract.js';
+import { vendorModule } from '../../../connectors/registry.js';
+import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
+import { classifyFailure } from '../../../src/jobs/handlers.js';
+import { createLogger } from '../../../src/logger.js';
+import { ListingThreadPool } from '../../../src/sync/listing-pool.js';
+import type { ListingSpec } from '../../../src/sync/listing-protocol.js';
+import { collectListing } from '../../helpers/listing.js';
+
+const CREDENTIAL = 'listing-thread-credential';
+const ESTATE = { seed: 21, models: 14, versionsPerModel: 3, deployments: 6, credential: CREDENTIAL };
+const DEPS = { retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 }, timeoutMs: 5_000, pageSize: 4 } satisfies ListingSpec['deps'];
+
+const simulators = new Map<Vendor, SimulatorHandle>();
+let pool: ListingThreadPool;
+
+beforeAll(async () => {
+  for (const vendor of ['mlflow', 'sagemaker'] as const) simulators.set(vendor, await vendorModule(vendor).startSimulator(ESTATE));
+});
+afterAll(async () => {
+  await Promise.all([...simulators.values()].map((s) => s.close()));
+});
+beforeAll(() => {
+  pool = new ListingThreadPool(1, createLogger('silent'));
+});
+afterAll(() => pool.close());
+afterEach(() => {
+  for (const simulator of simulators.values()) simulator.faults.reset();
+});
+
+function spec(vendor: Vendor, credential = CREDENTIAL): ListingSpec {
+  const { settings, secret } = vendorModule(vendor).simulatorSource(simulators.get(vendor)!, credential);
+  return { vendor, settings, secret, deps: DEPS };
+}
+
+function onMainThread(s: ListingSpec, deps: Partial<ConnectorDeps> = {}) {
+  return vendorModule(s.vendor).create(s.settings, s.secret, { ...s.deps, ...deps }).list(new AbortController().signal);
+}
+
+async function failureOf(listing: AsyncIterable<unknown>): Promise<unknown> {
+  try {
+    for await (const _batch of listing) {
+      // drained
+    }
+  } catch (error) {
+    return error;
+  }
+  throw new Error('the listing did not fail');
+}
+
+describe('ListingThreadPool', () => {
+  it.each(['mlflow', 'sagemaker'] as const)('should list %s in a thread exactly as the connector lists it on the main thread, Dates included', async (vendor) => {
+    const inThread = await collectListing(pool.list(spec(vendor), {}, new AbortController().signal));
+    const direct = await collectListing(onMainThread(spec(vendor)));
+
+    expect(inThread.models).toHaveLength(ESTATE.models);
+    expect(inThread.versions).toHaveLength(ESTATE.models * ESTATE.versionsPerModel);
+    expect(inThread).toEqual(direct);
+    expect(inThread.versions[0].createdAt).toBeInstanceOf(Date);
+  });
+
+  it('should run two listings in one thread at once without mixing their batches', async () => {
+    const [mlflow, sagemaker] = await Promise.all([collectListing(pool.list(spec('mlflow'), {}, new AbortController().signal)), collectListing(pool.list(spec('sagemaker'), {}, new AbortController().signal))]);
+    expect(mlflow).toEqual(await collectListing(onMainThread(spec('mlflow'))));
+    expect(sagemaker).toEqual(await collectListing(onMainThread(spec('sagemaker'))));
+  });
+
+  it('should fail with an AuthenticationError the job layer does not retry when the vendor rejects the credentials', async () => {
+    const error = await failureOf(pool.list(spec('mlflow', 'not-the-credential'), {}, new AbortController().signal));
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(classifyFailure(error)).toEqual({ kind: 'unrecoverable', message: (error as Error).message });
+    expect((error as Error).message).not.toContain('not-the-credential');
+  });
+
+  it('should fail with a RateLimitError carrying the vendor\'s Retry-After when throttling outlasts the retries', async () => {
+    simulators.get('mlflow')!.faults.set({ throttleRate: 1, retryAfterSeconds: 7 });
+    const error = await failureOf(pool.list(spec('mlflow'), {}, new AbortController().signal));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(classifyFailure(error)).toEqual({ kind: 'rate-limited', retryAfterMs: 7_000 });
+  });
+
+  it('should hand the thread\'s vendor-call observations and logs to the run\'s hooks', async () => {
+    const calls: string[] = [];
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (_obj: object, msg?: string) => void warnings.push(msg ?? '') };
+    simulators.get('mlflow')!.faults.set({ failRequestNumbers: [2] });
+    await collectListing(pool.list(spec('mlflow'), { logger, onVendorCall: (call) => calls.push(`${call.operation}:${call.attempt}`) }, new AbortController().signal));
+    const direct: string[] = [];
+    simulators.get('mlflow')!.faults.set({ failRequestNumbers: [2] });
+    await collectListing(onMainThread(spec('mlflow'), { onVendorCall: (call) => direct.push(`${call.operation}:${call.attempt}`) }));
+
+    expect(calls.length).toBeGreaterThan(ESTATE.models);
+    expect(calls.sort()).toEqual(direct.sort());
+    expect(calls.some((c) => c.endsWith(':2'))).toBe(true); // the retried request
+  });
+
+  it('should ask the vendor for a page only when the hub pulls the batch that needs it', async () => {
+    const simulator = simulators.get('mlflow')!;
+    simulator.faults.set({});
+    const pages = pool.list(spec('mlflow'), {}, new AbortController().signal)[Symbol.asyncIterator]();
+    await pages.next();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const afterOne = simulator.faults.requestCount;
+    await pages.return?.(undefined);
+    await collectListing(onMainThread(spec('mlflow')));
+
+    expect(afterOne).toBeGreaterThan(0);
+    expect(afterOne).toBeLessThan(simulator.faults.requestCount - afterOne);
+  });
+
+  it('should stop at once with the abort reason when the run is aborted mid-page, and keep serving other listings', async () => {
+    simulators.get('sagemaker')!.faults.set({ latencyMs: 5_000 });
+    const controller = new AbortController();
+    const pages = pool.list(spec('sagemaker'), {}, controller.signal)[Symbol.asyncIterator]();
+    const pending = pages.next();
+    setTimeout(() => controller.abort(new Error('worker shutting down')), 100);
+    const started = performance.now();
+
+    await expect(pending).rejects.toThrow('worker shutting down');
+    expect(performance.now() - started).toBeLessThan(3_000); // not the 5 s the page takes
+    simulators.get('sagemaker')!.faults.reset();
+    expect((await collectListing(pool.list(spec('mlflow'), {}, new AbortController().signal))).models).toHaveLength(ESTATE.models);
+  });
+
+  it('should fail a listing that is waiting when the pool closes, and refuse new ones', async () => {
+    const closing = new ListingThreadPool(1, createLogger('silent'));
+    simulators.get('mlflow')!.faults.set({ latencyMs: 2_000 });
+    const pending = closing.list(spec('mlflow'), {}, new AbortController().signal)[Symbol.asyncIterator]().next();
+    pending.catch(() => undefined); // it rejects during close(), before the assertion below awaits it
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await closing.close();
+
+    await expect(pending).rejects.toThrow(/listing threads were closed/);
+    await expect(closing.list(spec('mlflow'), {}, new AbortController().signal)[Symbol.asyncIterator]().next()).rejects.toThrow(/closed/);
+  });
+});
