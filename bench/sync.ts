@@ -101,7 +101,14 @@ async function runSize(models: number): Promise<RunFigures> {
     for (const [i, vendor] of VENDORS.entries()) {
       simulators.push(await startChildSimulator(vendor, { seed: 100 + i, models: perVendor, versionsPerModel: VERSIONS_PER_MODEL, deployments: perVendor * 2, credential: CREDENTIAL }));
     }
-    const config = parseConfig({ DATABASE_URL: database.url, DATABASE_POOL_SIZE: '6', HUB_SECRET_KEY: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn' });
+    const config = parseConfig({
+      DATABASE_URL: database.url,
+      DATABASE_POOL_SIZE: '6',
+      HUB_SECRET_KEY: randomBytes(32).toString('hex'),
+      LOG_LEVEL: 'warn',
+      // Passed through so the bench can compare listing on the main thread (0) with listing threads.
+      ...(process.env.SYNC_LISTING_THREADS ? { SYNC_LISTING_THREADS: process.env.SYNC_LISTING_THREADS } : {}),
+    });
     hub = await createHub(config, createLogger(config.log.level));
     const sourceIds: string[] = [];
     for (const [i, vendor] of VENDORS.entries()) {
