@@ -34,7 +34,16 @@ import {
 } from '../contract.js';
 import type { SageMakerSecret, SageMakerSettings } from './config.js';
 import { PolicyRetryStrategy, isUnreadableSuccess } from './retry-strategy.js';
-import { AUTH_ERROR_NAMES, ENDPOINT_SEARCH, isVanishedResourceError, modelPackageGroupSearchExpression, searchRefusal } from './unconfirmed.js';
+import {
+  AUTH_ERROR_NAMES,
+  ENDPOINT_SEARCH,
+  GROUP_LISTING_ORDER,
+  GROUP_SEARCH,
+  isVanishedResourceError,
+  modelNameSearchExpression,
+  modelPackageGroupSearchExpression,
+  searchRefusal,
+} from './unconfirmed.js';
 
 /** SageMaker's list operations accept MaxResults 1..100. */
 export const SAGEMAKER_MAX_PAGE_SIZE = 100;
@@ -109,8 +118,26 @@ export class SageMakerApi {
     await this.call('ListModelPackageGroups', signal, () => this.client.send(new ListModelPackageGroupsCommand({ MaxResults: 1 }), { abortSignal: signal }));
   }
 
+  /** Model package groups, oldest first (the order {@link searchGroupPages} is asked for). */
   groupPages(pageSize: number, signal: AbortSignal): AsyncIterable<ModelPackageGroupSummary[]> {
-    return this.pages('ListModelPackageGroups', signal, paginateListModelPackageGroups({ client: this.client, pageSize, stopOnSameToken: true }, {}, { abortSignal: signal }), (page) => page.ModelPackageGroupSummaryList);
+    const pages = paginateListModelPackageGroups({ client: this.client, pageSize, stopOnSameToken: true }, { ...GROUP_LISTING_ORDER }, { abortSignal: signal });
+    return this.pages('ListModelPackageGroups', signal, pages, (page) => page.ModelPackageGroupSummaryList);
+  }
+
+  /**
+   * Search records (`{ ModelPackageGroup }`, tags included) of every group, oldest first as {@link groupPages} lists
+   * them, one request per `pageSize` (≤100) groups. Throws {@link SearchRefusedError} when SageMaker refuses it.
+   */
+  searchGroupPages(pageSize: number, signal: AbortSignal): AsyncIterable<SearchRecord[]> {
+    return this.searchPages({ ...GROUP_SEARCH }, pageSize, signal);
+  }
+
+  /**
+   * Search records (`{ Model }`) of the Models named (at most MODEL_SEARCH_MAX_FILTERS), `pageSize` (≤100) records a
+   * request. Throws {@link SearchRefusedError} when SageMaker refuses it.
+   */
+  searchModelPages(names: readonly string[], pageSize: number, signal: AbortSignal): AsyncIterable<SearchRecord[]> {
+    return this.searchPages({ Resource: 'Model', SearchExpression: modelNameSearchExpression(names) }, pageSize, signal);
   }
 
   /** Versioned packages of one group, newest first (so the first page names the latest version). */

@@ -2,6 +2,7 @@ import type { DescribeModelPackageOutput, ModelPackageGroupSummary, Tag } from '
 import { emptyBatch, type ConnectorLogger, type NormalisedBatch, type RecordError } from '../contract.js';
 import type { SageMakerApi } from './client.js';
 import { EndpointDetailSource, type EndpointDetailOptions } from './endpoint-details.js';
+import { GroupTagSource } from './group-tags.js';
 import { normaliseEndpoint, normaliseGroup, normaliseVersion, type SageMakerContext } from './normalise.js';
 import { SearchAvailability } from './search-fallback.js';
 import { VersionDetailSource, type VersionDetailOptions, type VersionPage } from './version-details.js';
@@ -16,27 +17,34 @@ export interface ListingOptions extends SageMakerContext, VersionDetailOptions, 
 
 /**
  * The whole SageMaker estate as batches, lazily: model package groups page by page (each batch holds a page's
- * groups and their versions), then endpoints page by page (one batch per page), both read with Search while
- * SageMaker allows it. No request is made for a page of groups or endpoints before the consumer asks for the batch
- * that needs it, at most `groupsAhead` groups' first version pages are held at once, and nothing but two small
- * bounded caches outlives a page.
+ * groups and their versions), then endpoints page by page (one batch per page). Group tags, versions, endpoints and
+ * the models behind endpoints are read with Search while SageMaker allows it. No request is made for a page of groups
+ * or endpoints before the consumer asks for the batch that needs it, at most `groupsAhead` groups' first version
+ * pages are held at once, and nothing but a page of group Search records and small bounded caches outlives a page.
  */
 export async function* listSageMakerEstate(api: SageMakerApi, options: ListingOptions, signal: AbortSignal): AsyncGenerator<NormalisedBatch> {
-  const search = new SearchAvailability(options.logger);
+  const search = SearchAvailability.forRun(options.logger);
   const versions = new VersionDetailSource(api, options, search);
-  for await (const groups of api.groupPages(options.pageSize, signal)) {
-    const buffer = new BatchBuffer();
-    // With Search a group costs one or two requests: start the next few while the current one is consumed. The
-    // Describe fallback already runs `concurrency` requests per group, so it takes groups one at a time.
-    const window = () => (search.refused === null ? options.groupsAhead : 1);
-    for (const started of startedAhead(groups, window, (group) => startGroup(api, versions, group, signal))) {
-      if ('reason' in started) buffer.current.errors.push(started);
-      else yield* listGroup(started, buffer, options);
+  const groupTags = new GroupTagSource(api, options.pageSize, search, signal);
+  try {
+    for await (const groups of api.groupPages(options.pageSize, signal)) {
+      const buffer = new BatchBuffer();
+      const searchedTags = await groupTags.forPage(groups);
+      // With Search a group costs one or two requests: start the next few while the current one is consumed. The
+      // Describe fallback already runs `concurrency` requests per group, so it takes groups one at a time.
+      const window = () => (search.refused === null ? options.groupsAhead : 1);
+      for (const started of startedAhead(groups, window, (group) => startGroup(api, versions, group, searchedTags, signal))) {
+        if ('reason' in started) buffer.current.errors.push(started);
+        else yield* listGroup(started, buffer, options);
+      }
+      if (!buffer.empty()) yield buffer.take();
     }
-    if (!buffer.empty()) yield buffer.take();
+  } finally {
+    await groupTags.close();
   }
 
-  for await (const page of new EndpointDetailSource(api, options, search, signal).pages()) {
+  const endpoints = new EndpointDetailSource(api, options, { run: search, models: SearchAvailability.forModels(options.logger) }, signal);
+  for await (const page of endpoints.pages()) {
     const batch = emptyBatch();
     batch.errors.push(...page.errors);
     for (const endpoint of page.endpoints) {
@@ -56,12 +64,16 @@ interface StartedGroup {
   firstPage: Promise<IteratorResult<VersionPage>>;
 }
 
-/** Starts fetching a group's tags and first version page; a summary without name or ARN is a record error. */
-function startGroup(api: SageMakerApi, versions: VersionDetailSource, group: ModelPackageGroupSummary, signal: AbortSignal): StartedGroup | RecordError {
+/**
+ * Starts fetching a group's first version page, and its tags unless Search gave them; a summary without name or ARN
+ * is a record error.
+ */
+function startGroup(api: SageMakerApi, versions: VersionDetailSource, group: ModelPackageGroupSummary, searchedTags: ReadonlyMap<string, Tag[]>, signal: AbortSignal): StartedGroup | RecordError {
   const id = group.ModelPackageGroupArn ?? group.ModelPackageGroupName ?? '(unnamed group)';
   const { ModelPackageGroupArn: arn, ModelPackageGroupName: name } = group;
   if (!arn || !name) return { kind: 'model', externalId: id, reason: 'group summary without ModelPackageGroupName or ModelPackageGroupArn' };
-  const tags = api.tags(arn, signal);
+  const searched = searchedTags.get(arn);
+  const tags = searched ? Promise.resolve(searched) : api.tags(arn, signal);
   const iterator = versions.pages(group, name, id, signal)[Symbol.asyncIterator]();
   const firstPage = iterator.next();
   // Awaited in turn, possibly after an earlier group failed the run: never an unhandled rejection meanwhile.
@@ -79,7 +91,7 @@ async function* listGroup(started: StartedGroup, buffer: BatchBuffer, options: L
   const { group, id, arn } = started;
   const tags = await started.tags;
   if (tags === null) {
-    // Deleted since the list call.
+    // ListTags: deleted since the list call.
     void started.versions.return?.().catch(() => {});
     return;
   }

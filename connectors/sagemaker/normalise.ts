@@ -30,11 +30,13 @@ export interface SageMakerContext {
 /**
  * Model package group → model. Groups carry no owner or tags of their own in the listing, so the owner comes,
  * in order, from the latest version's `CustomerMetadataProperties.owner`, the group's `owner` tag, and the
- * latest version's creator.
+ * latest version's creator. `tags` come from ListTags or a group Search record; they are kept in key order, since the
+ * two need not list them alike (unconfirmed.ts) and the hash must not depend on which one gave them.
  */
 export function normaliseGroup(group: ModelPackageGroupSummary, tags: Tag[], latest: DescribeModelPackageOutput | null, context: SageMakerContext): NormalisedModel {
   const name = requireString(group.ModelPackageGroupName, 'ModelPackageGroupName');
-  const tagMap = tagsToRecord(tags);
+  const sortedTags = [...tags].sort(byTagKey);
+  const tagMap = tagsToRecord(sortedTags);
   return {
     externalId: requireString(group.ModelPackageGroupArn, 'ModelPackageGroupArn'),
     name,
@@ -45,7 +47,7 @@ export function normaliseGroup(group: ModelPackageGroupSummary, tags: Tag[], lat
     createdAt: toDate(group.CreationTime),
     // A group has no LastModifiedTime.
     updatedAt: null,
-    vendorAttributes: jsonSafe({ ...group, Tags: tags }),
+    vendorAttributes: jsonSafe({ ...group, Tags: sortedTags }),
   };
 }
 

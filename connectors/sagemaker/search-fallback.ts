@@ -1,27 +1,45 @@
 import type { ConnectorLogger } from '../contract.js';
 
+/** What a Search was reading when SageMaker refused it (logged with the warning). */
+export type SearchListing = 'groups' | 'versions' | 'endpoints' | 'models';
+
+const RUN_FALLBACK =
+  'SageMaker refused Search: the rest of this run lists with List + Describe calls (ListTags per group; one DescribeModelPackage per version; DescribeEndpoint and ListTags per endpoint; DescribeModel per model behind an endpoint)';
+const MODEL_FALLBACK = 'SageMaker refused Search on Model: the rest of this run describes each model behind an endpoint config with DescribeModel (groups, versions and endpoints keep Search)';
+
 /**
- * Whether this run still reads with `SageMaker.Search`. Versions and endpoints share it: a role without
- * `sagemaker:Search`, or a service that does not offer it, refuses it for both, so once either Search is refused
- * the run stops asking (no doomed request per group) and says why once.
+ * Whether Search may still be used in this run, and the one warning when it may not. {@link forRun} is shared by the
+ * group, version and endpoint Searches: a role without `sagemaker:Search`, or a service that does not offer it,
+ * refuses all of them, so once one is refused the run stops asking (no doomed request per group) and says why once.
+ * {@link forModels} covers the model Search alone: its refusal most likely means its guessed filter property is wrong
+ * (unconfirmed.ts), which says nothing about the other Searches. A refusal of the run's Searches stops the model
+ * Search too (see ModelPackageLinks), since it usually means no Search at all.
  */
 export class SearchAvailability {
   private refusal: string | null = null;
 
-  constructor(private readonly logger: ConnectorLogger | undefined) {}
+  private constructor(
+    private readonly logger: ConnectorLogger | undefined,
+    private readonly warning: string,
+  ) {}
 
-  /** Why this run stopped using Search, or null while it still does. */
+  static forRun(logger: ConnectorLogger | undefined): SearchAvailability {
+    return new SearchAvailability(logger, RUN_FALLBACK);
+  }
+
+  static forModels(logger: ConnectorLogger | undefined): SearchAvailability {
+    return new SearchAvailability(logger, MODEL_FALLBACK);
+  }
+
+  /** Why this run stopped using this Search, or null while it still does. */
   get refused(): string | null {
     return this.refusal;
   }
 
-  refuse(reason: string, listing: 'versions' | 'endpoints'): void {
+  refuse(reason: string, listing: SearchListing): void {
     if (this.refusal !== null) return;
     this.refusal = reason;
-    this.logger?.warn(
-      { vendor: 'sagemaker', reason, listing },
-      'SageMaker refused Search: the rest of this run lists with List + Describe calls (one DescribeModelPackage per version; DescribeEndpoint and ListTags per endpoint)',
-    );
+    this.logger?.warn({ vendor: 'sagemaker', reason, listing }, this.warning);
   }
 }
 

@@ -36,18 +36,23 @@ function userContext(email: string): Record<string, unknown> {
   };
 }
 
-export function groupSummary(model: SimModel): Record<string, unknown> {
+/** The storage a managed group's packages use (`ManagedConfiguration.ManagedStorageType`). */
+const MANAGED_STORAGE_TYPE = 'Restricted';
+
+/** A group summary; `managed` groups carry `ManagedConfiguration`, as the reference says a summary may. */
+export function groupSummary(model: SimModel, managed = false): Record<string, unknown> {
   return {
     ModelPackageGroupName: model.name,
     ModelPackageGroupArn: groupArn(model),
     ModelPackageGroupDescription: model.description,
     CreationTime: epochSeconds(model.createdAt),
     ModelPackageGroupStatus: 'Completed',
+    ...(managed ? { ManagedConfiguration: { ManagedStorageType: MANAGED_STORAGE_TYPE } } : {}),
   };
 }
 
-export function describeGroup(model: SimModel): Record<string, unknown> {
-  return { ...groupSummary(model), CreatedBy: userContext(model.owner) };
+export function describeGroup(model: SimModel, managed = false): Record<string, unknown> {
+  return { ...groupSummary(model, managed), CreatedBy: userContext(model.owner) };
 }
 
 function lifecycle(version: SimVersion): Record<string, unknown> | undefined {
@@ -69,10 +74,12 @@ export function packageSummary(model: SimModel, version: SimVersion): Record<str
   };
 }
 
-export function describePackage(model: SimModel, version: SimVersion, approvalDescription: string | undefined): Record<string, unknown> {
+/** DescribeModelPackage's answer; a package of a `managed` group names its `ManagedStorageType`. */
+export function describePackage(model: SimModel, version: SimVersion, approvalDescription: string | undefined, managed = false): Record<string, unknown> {
   const artifacts = `s3://sim-ml-artifacts/${model.name}/${version.number}`;
   return {
     ...packageSummary(model, version),
+    ...(managed ? { ManagedStorageType: MANAGED_STORAGE_TYPE } : {}),
     ModelPackageName: model.name,
     LastModifiedTime: epochSeconds(version.updatedAt),
     ModelPackageStatusDetails: { ValidationStatuses: [] },
@@ -153,9 +160,29 @@ export function tagList(tags: Record<string, string>): Array<{ Key: string; Valu
   return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }
 
-/** A `Search` result for Resource `ModelPackage`: the DescribeModelPackage members plus `Tags` (none on versions). */
+/**
+ * A `Search` result for Resource `ModelPackage`: the DescribeModelPackage members the SDK's `ModelPackage` shape has
+ * (all but ManagedStorageType) plus `Tags` (none on versions).
+ */
 export function searchModelPackageResult(model: SimModel, version: SimVersion, approvalDescription: string | undefined): Record<string, unknown> {
   return { ModelPackage: { ...describePackage(model, version, approvalDescription), Tags: [] } };
+}
+
+/**
+ * A `Search` result for Resource `ModelPackageGroup`: the SDK's `ModelPackageGroup` shape, i.e. DescribeModelPackageGroup's
+ * members but ManagedConfiguration, plus the group's `Tags` (the ones ListTags gives).
+ */
+export function searchModelPackageGroupResult(model: SimModel): Record<string, unknown> {
+  return { ModelPackageGroup: { ...describeGroup(model), Tags: tagList(model.tags) } };
+}
+
+/**
+ * A `Search` result for Resource `Model`: the SDK's `ModelDashboardModel`, whose `Model` is DescribeModel's answer
+ * plus the model's `Tags` (the simulator's models have none). No Endpoints, MonitoringSchedules or ModelCard: the
+ * connector reads none of them.
+ */
+export function searchModelResult(model: SimModel, version: SimVersion): Record<string, unknown> {
+  return { Model: { Model: { ...describeModel(model, version), Tags: [] } } };
 }
 
 /**

@@ -17,10 +17,15 @@ import {
   type SimulatorOptions,
 } from '../shared/simulator-kit.js';
 import * as wire from './simulator-wire.js';
+import { MODEL_NAME_PROPERTY } from './unconfirmed.js';
 
 /** How the simulator refuses `SageMaker.Search` when told to (the connector then falls back to Describe). */
 export const SEARCH_REFUSALS = ['AccessDeniedException', 'ValidationException', 'UnknownOperationException'] as const;
 export type SearchRefusal = (typeof SEARCH_REFUSALS)[number];
+
+/** The Search resources the simulator answers. */
+export const SEARCH_RESOURCES = ['ModelPackageGroup', 'ModelPackage', 'Endpoint', 'Model'] as const;
+export type SearchResource = (typeof SEARCH_RESOURCES)[number];
 
 export interface SageMakerSimulatorOptions extends SimulatorOptions {
   /** Refuse every Search this way from the start; also settable at run time (see below). */
@@ -28,8 +33,27 @@ export interface SageMakerSimulatorOptions extends SimulatorOptions {
 }
 
 export interface SageMakerSimulatorHandle extends SimulatorHandle {
-  /** How Search is refused now (null: answered). In-process tests flip it mid-listing. */
+  /** How every Search is refused now (null: answered). In-process tests flip it mid-listing. */
   searchRefusal: SearchRefusal | null;
+  /**
+   * How the Search of one resource is refused, beside {@link searchRefusal} (which wins). `Model` →
+   * `ValidationException` is AWS refusing the model filter's property name.
+   */
+  readonly searchRefusals: Map<SearchResource, SearchRefusal>;
+  /**
+   * Names Search does not see yet, as an index that lags writes: group names (Resource ModelPackageGroup) and Model
+   * names (Resource Model). Every other operation still sees them.
+   */
+  readonly searchLag: Set<string>;
+  /**
+   * At most this many records per Search page of a resource, whatever MaxResults asks: a service whose pages come
+   * short, so a Search that fits one page by MaxResults still needs NextToken.
+   */
+  readonly searchPageCaps: Map<SearchResource, number>;
+  /** Names of the groups with managed storage (`ManagedConfiguration`; their packages name a ManagedStorageType). */
+  readonly managedGroups: Set<string>;
+  /** Search requests received per Resource (refused ones included), for tests to read back. */
+  readonly searches: Readonly<Partial<Record<string, number>>>;
 }
 
 /**
@@ -41,7 +65,8 @@ export interface SageMakerSimulatorHandle extends SimulatorHandle {
  *
  * Besides the shared control API, `PUT /__sim/sagemaker/search-refusal` with `{"refusal": "<one of
  * SEARCH_REFUSALS>"}` makes every Search fail that way (a role without `sagemaker:Search`, an expression the
- * service does not take, an endpoint without the operation); `{"refusal": null}` or DELETE restores it.
+ * service does not take, an endpoint without the operation), and with `"resource": "<one of SEARCH_RESOURCES>"` only
+ * that resource's Search; `{"refusal": null}` restores it (for the resource, when one is named); DELETE restores all.
  */
 export async function startSageMakerSimulator(options: SageMakerSimulatorOptions = {}): Promise<SageMakerSimulatorHandle> {
   const store = new EstateStore(
@@ -63,6 +88,11 @@ export async function startSageMakerSimulator(options: SageMakerSimulatorOptions
     set searchRefusal(refusal: SearchRefusal | null) {
       api.searchRefusal = refusal;
     },
+    searchRefusals: api.searchRefusals,
+    searchLag: api.searchLag,
+    searchPageCaps: api.searchPageCaps,
+    managedGroups: api.managedGroups,
+    searches: api.searches,
   };
 }
 
@@ -102,18 +132,24 @@ function handleSageMakerControl(request: SimRequest, api: SageMakerWireApi): Sim
   if (request.url.pathname !== SEARCH_REFUSAL_ROUTE) return null;
   if (request.method === 'DELETE') {
     api.searchRefusal = null;
+    api.searchRefusals.clear();
     return { status: 200, json: { refusal: null } };
   }
   if (request.method !== 'PUT') return { status: 404, json: { error: `unknown control route ${request.method} ${SEARCH_REFUSAL_ROUTE}` } };
-  let refusal: unknown;
+  let body: { refusal?: unknown; resource?: unknown };
   try {
-    refusal = (JSON.parse(request.body || '{}') as { refusal?: unknown }).refusal ?? null;
+    body = JSON.parse(request.body || '{}') as typeof body;
   } catch {
     return { status: 400, json: { error: 'body must be JSON' } };
   }
+  const refusal = body.refusal ?? null;
+  const resource = body.resource ?? null;
   if (refusal !== null && !SEARCH_REFUSALS.includes(refusal as SearchRefusal)) return { status: 400, json: { error: `refusal must be null or one of ${SEARCH_REFUSALS.join(', ')}` } };
-  api.searchRefusal = refusal as SearchRefusal | null;
-  return { status: 200, json: { refusal } };
+  if (resource !== null && !SEARCH_RESOURCES.includes(resource as SearchResource)) return { status: 400, json: { error: `resource must be absent or one of ${SEARCH_RESOURCES.join(', ')}` } };
+  if (resource === null) api.searchRefusal = refusal as SearchRefusal | null;
+  else if (refusal === null) api.searchRefusals.delete(resource as SearchResource);
+  else api.searchRefusals.set(resource as SearchResource, refusal as SearchRefusal);
+  return { status: 200, json: { refusal, resource } };
 }
 
 function awsError(status: number, type: string, message: string): SimResponse {
@@ -153,6 +189,7 @@ class EstateIndex {
   private byGroupArn = new Map<string, SimModel>();
   private deploymentsByKey = new Map<(d: SimDeployment) => string, Map<string, SimDeployment>>();
   private deploymentsByCreation: Record<'Ascending' | 'Descending', SimDeployment[]> | null = null;
+  private modelsByCreation: Record<'Ascending' | 'Descending', SimModel[]> | null = null;
 
   constructor(private readonly store: EstateStore) {}
 
@@ -186,11 +223,15 @@ class EstateIndex {
    */
   endpointsByCreation(order: 'Ascending' | 'Descending'): SimDeployment[] {
     const index = this.fresh();
-    if (!index.deploymentsByCreation) {
-      const ascending = [...this.store.estate.deployments].sort((a, b) => a.createdAt - b.createdAt || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      index.deploymentsByCreation = { Ascending: ascending, Descending: [...ascending].reverse() };
-    }
+    index.deploymentsByCreation ??= byCreation(this.store.estate.deployments);
     return index.deploymentsByCreation[order];
+  }
+
+  /** Groups by CreationTime, ties by name (ListModelPackageGroups' order), either way; as {@link endpointsByCreation}. */
+  groupsByCreation(order: 'Ascending' | 'Descending'): SimModel[] {
+    const index = this.fresh();
+    index.modelsByCreation ??= byCreation(this.store.estate.models);
+    return index.modelsByCreation[order];
   }
 
   private fresh(): this {
@@ -207,9 +248,16 @@ class EstateIndex {
     }
     this.deploymentsByKey = new Map();
     this.deploymentsByCreation = null;
+    this.modelsByCreation = null;
     this.built = { models, modelCount: models.length, deployments, deploymentCount: deployments.length };
     return this;
   }
+}
+
+/** Items oldest first, ties by name, and the reverse: the store never changes a createdAt in place. */
+function byCreation<T extends { createdAt: number; name: string }>(items: readonly T[]): Record<'Ascending' | 'Descending', T[]> {
+  const ascending = [...items].sort((a, b) => a.createdAt - b.createdAt || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { Ascending: ascending, Descending: [...ascending].reverse() };
 }
 
 class SageMakerWireApi {
@@ -217,6 +265,13 @@ class SageMakerWireApi {
   private readonly approvalDescriptions = new Map<string, string>();
   /** When set, every Search is refused this way (see SEARCH_REFUSALS). */
   searchRefusal: SearchRefusal | null = null;
+  /** Refusals of one resource's Search (see the handle). */
+  readonly searchRefusals = new Map<SearchResource, SearchRefusal>();
+  /** Names Search does not see yet (see the handle). */
+  readonly searchLag = new Set<string>();
+  readonly searchPageCaps = new Map<SearchResource, number>();
+  readonly managedGroups = new Set<string>();
+  readonly searches: Partial<Record<string, number>> = {};
 
   private readonly index: EstateIndex;
 
@@ -255,10 +310,17 @@ class SageMakerWireApi {
 
   private readonly operations: Record<string, (body: Body) => unknown> = {
     ListModelPackageGroups: (body) => {
-      const groups = sortBy(this.store.estate.models, body, 'Ascending', (m) => [m.createdAt, m.name], (m) => m.name);
-      return this.page(groups, body, 'groups', 'ModelPackageGroupSummaryList', wire.groupSummary);
+      // By CreationTime (the default) straight off the index; by Name sorted per request.
+      const groups =
+        body.SortBy === 'Name'
+          ? sortBy(this.store.estate.models, body, 'Ascending', (m) => [m.createdAt, m.name], (m) => m.name)
+          : this.index.groupsByCreation(body.SortOrder === 'Descending' ? 'Descending' : 'Ascending');
+      return this.page(groups, body, `groups/${String(body.SortBy ?? '')}/${String(body.SortOrder ?? '')}`, 'ModelPackageGroupSummaryList', (m) => wire.groupSummary(m, this.managedGroups.has(m.name)));
     },
-    DescribeModelPackageGroup: (body) => wire.describeGroup(this.group(String(body.ModelPackageGroupName ?? ''))),
+    DescribeModelPackageGroup: (body) => {
+      const model = this.group(String(body.ModelPackageGroupName ?? ''));
+      return wire.describeGroup(model, this.managedGroups.has(model.name));
+    },
     ListModelPackages: (body) => {
       const type = body.ModelPackageType ?? (body.ModelPackageGroupName ? 'Versioned' : 'Unversioned');
       let packages: Array<{ model: SimModel; version: SimModel['versions'][number] }> = [];
@@ -274,7 +336,7 @@ class SageMakerWireApi {
     },
     DescribeModelPackage: (body) => {
       const { model, version, arn } = this.package(String(body.ModelPackageName ?? ''));
-      return wire.describePackage(model, version, this.approvalDescriptions.get(arn));
+      return wire.describePackage(model, version, this.approvalDescriptions.get(arn), this.managedGroups.has(model.name));
     },
     UpdateModelPackage: (body) => {
       const { model, version, arn } = this.package(String(body.ModelPackageArn ?? ''));
@@ -301,39 +363,86 @@ class SageMakerWireApi {
     DescribeEndpointConfig: (body) => wire.describeEndpointConfig(this.deployment(String(body.EndpointConfigName ?? ''), wire.endpointConfigName, 'endpoint configuration')),
     DescribeModel: (body) => {
       const name = String(body.ModelName ?? '');
-      const match = /^(.+)-v(\d+)$/.exec(name);
-      const model = match ? this.index.model(match[1]) : undefined;
-      const version = model?.versions.find((v) => v.number === Number(match![2]));
-      if (!model || !version) throw new WireError('ValidationException', `Could not find model "${name}".`);
-      return wire.describeModel(model, version);
+      const served = this.servedModel(name);
+      if (!served) throw new WireError('ValidationException', `Could not find model "${name}".`);
+      return wire.describeModel(served.model, served.version);
     },
     Search: (body) => {
-      this.refuseSearchIfTold(String(body.Resource));
+      const resource = String(body.Resource);
+      this.searches[resource] = (this.searches[resource] ?? 0) + 1;
+      this.refuseSearchIfTold(resource);
+      const size = expressionSize(body.SearchExpression);
+      if (size > MAX_EXPRESSION_SIZE) {
+        throw new WireError('ValidationException', `The SearchExpression holds ${size} SubExpressions, NestedFilters and Filters; the maximum is ${MAX_EXPRESSION_SIZE}.`);
+      }
       // AWS searches more resources; this simulator only the ones the connector reads.
-      if (body.Resource === 'ModelPackage') return this.searchModelPackages(body);
-      if (body.Resource === 'Endpoint') return this.searchEndpoints(body);
-      throw new WireError('ValidationException', `The simulator implements Search for Resource 'ModelPackage' and 'Endpoint' only, not '${String(body.Resource)}'.`);
+      if (resource === 'ModelPackage') return this.searchModelPackages(body);
+      if (resource === 'ModelPackageGroup') return this.searchModelPackageGroups(body);
+      if (resource === 'Endpoint') return this.searchEndpoints(body);
+      if (resource === 'Model') return this.searchModels(body);
+      throw new WireError('ValidationException', `The simulator implements Search for Resource ${SEARCH_RESOURCES.join(', ')} only, not '${resource}'.`);
     },
     ListTags: (body) => {
       const arn = String(body.ResourceArn ?? '');
       if (body.MaxResults !== undefined && (Number(body.MaxResults) < 50 || Number(body.MaxResults) > MAX_RESULTS)) {
         throw new WireError('ValidationException', `1 validation error detected: Value '${String(body.MaxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 50`);
       }
-      return this.page(wire.tagList(this.tagsOf(arn)), { ...body, MaxResults: body.MaxResults ?? MAX_RESULTS }, `tags/${arn}`, 'Tags', (t) => t, MAX_RESULTS);
+      return this.page(wire.tagList(this.tagsOf(arn)), { ...body, MaxResults: body.MaxResults ?? MAX_RESULTS }, `tags/${arn}`, 'Tags', (t) => t, { cap: MAX_RESULTS });
     },
   };
 
   private refuseSearchIfTold(resource: string): void {
-    switch (this.searchRefusal) {
+    switch (this.searchRefusal ?? this.searchRefusals.get(resource as SearchResource) ?? null) {
       case null:
         return;
       case 'AccessDeniedException':
         throw new WireError('AccessDeniedException', `User: arn:aws:sts::${wire.SIM_ACCOUNT}:assumed-role/ModelOpsHub/hub is not authorized to perform: sagemaker:Search because no identity-based policy allows the sagemaker:Search action`);
       case 'ValidationException':
-        throw new WireError('ValidationException', resource === 'Endpoint' ? 'The property CreationTime is not sortable for resource Endpoint.' : `The property ModelPackageGroupName is not searchable for resource ${resource}.`);
+        throw new WireError('ValidationException', VALIDATION_REFUSALS[resource] ?? `The property ModelPackageGroupName is not searchable for resource ${resource}.`);
       case 'UnknownOperationException':
         throw new WireError('UnknownOperationException', 'Unknown operation SageMaker.Search');
     }
+  }
+
+  private searchPageCap(resource: SearchResource): number {
+    return Math.min(this.pageCap, this.searchPageCaps.get(resource) ?? MAX_RESULTS);
+  }
+
+  /** A SageMaker Model by name (`<group>-v<version>`, one per version, see wire.modelNameFor), found by key. */
+  private servedModel(name: string): { model: SimModel; version: SimVersion } | null {
+    const match = /^(.+)-v(\d+)$/.exec(name);
+    const model = match ? this.index.model(match[1]) : undefined;
+    const version = model?.versions.find((v) => v.number === Number(match![2]));
+    return model && version ? { model, version } : null;
+  }
+
+  /**
+   * Every group by CreationTime, the one group Search the connector makes (unconfirmed.ts, GROUP_SEARCH), paged off
+   * the index's sorted order; a group in {@link searchLag} is left out of the page it would be on. Expressions and
+   * other sorts are refused as the simulator's limit.
+   */
+  private searchModelPackageGroups(body: Body): Body {
+    if (body.SearchExpression !== undefined) throw new WireError('ValidationException', 'The simulator implements Search on Resource ModelPackageGroup without a SearchExpression only.');
+    if (body.SortBy !== 'CreationTime') {
+      throw new WireError('ValidationException', `The simulator sorts group Search results by CreationTime only, not '${String(body.SortBy ?? 'LastModifiedTime')}'.`);
+    }
+    const groups = this.index.groupsByCreation(searchSortOrder(body));
+    return this.page(groups, body, searchTokenKey(body), 'Results', wire.searchModelPackageGroupResult, { cap: this.searchPageCap('ModelPackageGroup'), visible: (m) => !this.searchLag.has(m.name) });
+  }
+
+  /**
+   * The Models named by an `Or` of `Equals` filters on MODEL_NAME_PROPERTY (unconfirmed.ts), each found by key, so a
+   * request costs its ≤50 names, not the estate. Sorted by CreationTime (the simulator's only sort for Models), newest
+   * first unless SortOrder says otherwise. A name in {@link searchLag} or of no Model matches nothing.
+   */
+  private searchModels(body: Body): Body {
+    if (body.SortBy !== undefined && body.SortBy !== 'CreationTime') throw new WireError('ValidationException', `The simulator sorts Model Search results by CreationTime only, not '${String(body.SortBy)}'.`);
+    const found = modelNamesAsked(body.SearchExpression)
+      .filter((name) => !this.searchLag.has(name))
+      .map((name) => this.servedModel(name))
+      .filter((served): served is { model: SimModel; version: SimVersion } => served !== null);
+    const sorted = sortSearch(found, { ...body, SortBy: 'CreationTime' });
+    return this.page(sorted, body, searchTokenKey(body), 'Results', (m) => wire.searchModelResult(m.model, m.version), { cap: this.searchPageCap('Model') });
   }
 
   private searchModelPackages(body: Body): Body {
@@ -373,15 +482,20 @@ class SageMakerWireApi {
     throw new WireError('ValidationException', `Resource ${arn} does not exist.`);
   }
 
-  /** A list page: MaxResults 1..100 (capped by the simulator's page size), NextToken only when more remain. */
-  private page<T>(items: T[], body: Body, filterKey: string, listKey: string, render: (item: T) => unknown, cap = this.pageCap): Body {
+  /**
+   * A list page: MaxResults 1..100 (capped by the simulator's page size), NextToken only when more remain. Items not
+   * `visible` (Search's lagging index) are left out of the page they would be on, which may then come out short.
+   */
+  private page<T>(items: readonly T[], body: Body, filterKey: string, listKey: string, render: (item: T) => unknown, options: { cap?: number; visible?: (item: T) => boolean } = {}): Body {
+    const { cap = this.pageCap, visible } = options;
     const requested = body.MaxResults === undefined ? cap : Number(body.MaxResults);
     if (!Number.isInteger(requested) || requested < 1 || requested > MAX_RESULTS) {
       throw new WireError('ValidationException', `1 validation error detected: Value '${String(body.MaxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100`);
     }
     const offset = body.NextToken === undefined ? 0 : decodeToken(String(body.NextToken), filterKey);
     const end = offset + Math.min(requested, cap);
-    const result: Body = { [listKey]: items.slice(offset, end).map(render) };
+    const slice = items.slice(offset, end);
+    const result: Body = { [listKey]: (visible ? slice.filter(visible) : slice).map(render) };
     if (end < items.length) result.NextToken = Buffer.from(JSON.stringify({ o: end, k: filterKey })).toString('base64');
     return result;
   }
@@ -444,21 +558,55 @@ type PackageMatch = (model: SimModel, version: SimVersion) => boolean;
  */
 function modelPackageFilter(expression: unknown): PackageMatch {
   if (expression === undefined) return () => true;
+  const { values, operator } = equalsFilters(expression, 'ModelPackageGroupName');
+  return operator === 'Or' ? (model) => values.includes(model.name) : (model) => values.every((value) => model.name === value);
+}
+
+/**
+ * The Model names a Model Search asks for: `Equals` filters on MODEL_NAME_PROPERTY joined by `Or` (any of them) or
+ * `And` (all of them, so one name at most). Anything else is refused as the simulator's limit.
+ */
+function modelNamesAsked(expression: unknown): string[] {
+  if (expression === undefined) throw new WireError('ValidationException', `The simulator implements Search on Resource Model with ${MODEL_NAME_PROPERTY} Equals filters only.`);
+  const { values, operator } = equalsFilters(expression, MODEL_NAME_PROPERTY);
+  if (operator === 'Or') return [...new Set(values)];
+  return new Set(values).size === 1 ? [values[0]] : [];
+}
+
+/** The values of an expression made of `Equals` filters on `property` only, and how they are joined. */
+function equalsFilters(expression: unknown, property: string): { values: string[]; operator: 'And' | 'Or' } {
   const { Filters, NestedFilters, SubExpressions, Operator } = (expression ?? {}) as Body;
   if (NestedFilters !== undefined || SubExpressions !== undefined) throw new WireError('ValidationException', 'The simulator implements Search expressions with Filters only (no NestedFilters or SubExpressions).');
   if (!Array.isArray(Filters) || Filters.length === 0) throw new WireError('ValidationException', 'A SearchExpression must contain at least one Filters, NestedFilters or SubExpressions member.');
   if (Operator !== undefined && Operator !== 'And' && Operator !== 'Or') {
     throw new WireError('ValidationException', `1 validation error detected: Value '${String(Operator)}' at 'searchExpression.operator' failed to satisfy constraint: Member must satisfy enum value set: [And, Or]`);
   }
-  const tests = Filters.map((filter: Body): PackageMatch => {
-    const operator = filter.Operator ?? 'Equals';
-    if (filter.Name !== 'ModelPackageGroupName' || operator !== 'Equals' || typeof filter.Value !== 'string') {
-      throw new WireError('ValidationException', `The simulator implements the Search filter ModelPackageGroupName Equals <name> only, not ${JSON.stringify(filter)}.`);
+  const values = Filters.map((filter: Body) => {
+    if (filter.Name !== property || (filter.Operator ?? 'Equals') !== 'Equals' || typeof filter.Value !== 'string') {
+      throw new WireError('ValidationException', `The simulator implements the Search filter ${property} Equals <name> only, not ${JSON.stringify(filter)}.`);
     }
-    return (model) => model.name === filter.Value;
+    return filter.Value;
   });
-  return Operator === 'Or' ? (m, v) => tests.some((t) => t(m, v)) : (m, v) => tests.every((t) => t(m, v));
+  return { values, operator: Operator === 'Or' ? 'Or' : 'And' };
 }
+
+/** AWS's documented ceiling on "recursive SubExpressions, NestedFilters, and Filters" in one SearchExpression. */
+const MAX_EXPRESSION_SIZE = 50;
+
+/** The SubExpressions, NestedFilters and Filters of an expression, counted through every level. */
+function expressionSize(expression: unknown): number {
+  const { Filters, NestedFilters, SubExpressions } = (expression ?? {}) as Body;
+  const list = (value: unknown): Body[] => (Array.isArray(value) ? (value as Body[]) : []);
+  const nested = list(NestedFilters).reduce((n, group) => n + 1 + list(group.Filters).length, 0);
+  return list(Filters).length + nested + list(SubExpressions).reduce((n, sub) => n + 1 + expressionSize(sub), 0);
+}
+
+/** What a Search refused with ValidationException says, by resource: the property or sort the service would reject. */
+const VALIDATION_REFUSALS: Partial<Record<string, string>> = {
+  Endpoint: 'The property CreationTime is not sortable for resource Endpoint.',
+  ModelPackageGroup: 'The property CreationTime is not sortable for resource ModelPackageGroup.',
+  Model: `The property ${MODEL_NAME_PROPERTY} is not searchable for resource Model.`,
+};
 
 /** A Search token is tied to the request that produced it: resource, expression and sort. */
 function searchTokenKey(body: Body): string {

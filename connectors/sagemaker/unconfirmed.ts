@@ -147,3 +147,98 @@ export function searchRecordTags<T>(record: { Tags?: T[] }): T[] | null {
  * Describe path does for a config deleted under a live endpoint). A status change (InService → Updating) may show
  * one run late.
  */
+
+// ---------------------------------------------------------------------------------------------------------------
+// Search on model package groups: the listing reads group tags from `SageMaker.Search` (Resource
+// `ModelPackageGroup`, one request per ≤100 groups) instead of one ListTags per group. The reference says Search
+// accepts Resource `ModelPackageGroup`; the rest is assumed. The refusal rules (searchRefusal) apply unchanged, and
+// this Search shares the run's refusal state with the version and endpoint Searches.
+
+/**
+ * The request: every group (no SearchExpression), sorted by `CreationTime` ascending, the order the listing asks
+ * ListModelPackageGroups for ({@link GROUP_LISTING_ORDER}), so the two can be read side by side, page for page. That
+ * `CreationTime` is a sortable property of ModelPackageGroup records and that ties are broken stably is unconfirmed;
+ * a Search in another order costs ListTags calls (a group whose record has not come yet is asked about with
+ * ListTags), never a group or a tag.
+ */
+export const GROUP_SEARCH = { Resource: 'ModelPackageGroup', SortBy: 'CreationTime', SortOrder: 'Ascending' } as const;
+
+/**
+ * The group listing's order, stated rather than left to the service's default (the reference names `CreationTime` as
+ * the default SortBy, not the default SortOrder), so that it is the order {@link GROUP_SEARCH} asks for.
+ */
+export const GROUP_LISTING_ORDER = { SortBy: 'CreationTime', SortOrder: 'Ascending' } as const;
+
+/*
+ * Why ListModelPackageGroups stays the group listing, with Search as a source of tags only:
+ * - `ManagedConfiguration` decides how a group's versions are read (searchRecordMatchesDescribe). The summary carries
+ *   it (reference); the Search record shape (SDK `ModelPackageGroup`: name, ARN, description, CreationTime,
+ *   CreatedBy, status, Tags) has no such member, and the SDK drops members its shape lacks (checked: a record sent
+ *   with `ManagedConfiguration` comes out of the SDK without it). A listing from Search records alone could not tell
+ *   a managed group; reading every group's versions the Describe way to be safe would cost one ListModelPackages
+ *   plus one DescribeModelPackage per version, far more than the ListTags calls saved.
+ * - A group created during Search's index lag is still listed (its tags come from ListTags), and a group deleted
+ *   during the lag is not listed from a stale record.
+ * So groups + tags cost two requests per ≤100 groups (a ListModelPackageGroups page and a Search page) instead of
+ * one per group plus the list pages.
+ *
+ * The record's `Tags` are taken to be the group's tags, the ones ListTags gives; a record without a `Tags` member
+ * is not read as "no tags" (searchRecordTags): that group's tags come from ListTags. Whether Search's tags include
+ * `aws:` system tags as ListTags does is unconfirmed, as is their order; the normalised model sorts them by key.
+ * A tag changed during the index lag may show its old value for one run.
+ *
+ * The content hash of a model: its vendorAttributes now list the tags in key order whichever call gave them. The
+ * simulator's ListTags (and a real group's, unless AWS lists tags by key) gave them in another order, so each group
+ * gets a new hash once, on the first run of this version (one rewrite, no change of meaning).
+ */
+
+// ---------------------------------------------------------------------------------------------------------------
+// Search on models: the package behind each endpoint variant's Model is read with `SageMaker.Search` (Resource
+// `Model`), up to MODEL_SEARCH_MAX_FILTERS model names per request, instead of one DescribeModel per model. The
+// reference says Search accepts Resource `Model`; the limit of 50 filters is documented (API_Search: "The maximum
+// number of recursive SubExpressions, NestedFilters, and Filters that can be included in a SearchExpression object is
+// 50"). The rest is assumed. Unlike the other Searches, a refusal of this one (searchRefusal) only stops the model
+// Search for the run: it most likely means the filter property below is wrong, which says nothing about the others.
+// The other way round, a refusal of the run's Searches stops the model Search too: it usually means no Search at all.
+
+/**
+ * The filter property: `Model.ModelName`. A Search filter names a property path of the resource's record (the
+ * Filter documentation: "A resource property name ... For valid property names, see SearchRecord"), and the Model
+ * record (SDK `ModelDashboardModel`) keeps the name one level down, in `Model.ModelName`, beside `Endpoints` and
+ * `MonitoringSchedules`. The other candidate is a bare `ModelName`, by analogy with the version Search's
+ * `ModelPackageGroupName`, which sits at the top of its record; which one AWS takes for Model is unconfirmed. If it is wrong, AWS either refuses
+ * it (ValidationException: the run falls back to DescribeModel) or matches nothing (every name is then described
+ * individually, as a name missing from the answer is): each costs at most one Search per ≤50 names beyond the old
+ * DescribeModel calls, and no endpoint loses its package link.
+ */
+export const MODEL_NAME_PROPERTY = 'Model.ModelName';
+
+/** The documented ceiling of Filters + NestedFilters + SubExpressions in one SearchExpression. */
+export const MODEL_SEARCH_MAX_FILTERS = 50;
+
+/**
+ * `Equals` filters on {@link MODEL_NAME_PROPERTY}, one per name, joined by `Or`. Whether `Equals` is an exact,
+ * case-sensitive match on this property is unconfirmed, so the caller reads only the records of the names it asked
+ * for and describes individually any name no record came back for.
+ */
+export function modelNameSearchExpression(names: readonly string[]): { Filters: Array<{ Name: string; Operator: 'Equals'; Value: string }>; Operator: 'Or' } {
+  if (names.length === 0 || names.length > MODEL_SEARCH_MAX_FILTERS) throw new RangeError(`a model Search takes 1..${MODEL_SEARCH_MAX_FILTERS} names, got ${names.length}`);
+  return { Filters: names.map((name) => ({ Name: MODEL_NAME_PROPERTY, Operator: 'Equals', Value: name })), Operator: 'Or' };
+}
+
+/**
+ * The record shape: `Results[].Model.Model` is the SDK's `Model` (the DescribeModel members, ModelArn,
+ * PrimaryContainer and Containers among them, plus Tags), so `modelPackageReference` reads it as it reads
+ * DescribeModel's output. That AWS fills the containers in Search records is unconfirmed: a record with neither
+ * `PrimaryContainer` nor `Containers` is taken as incomplete and that model is described (a model that really has
+ * neither costs one DescribeModel more per run), so a thin record cannot cut an endpoint's link to its package.
+ */
+export function searchRecordHasContainers(model: { PrimaryContainer?: unknown; Containers?: unknown[] }): boolean {
+  return model.PrimaryContainer !== undefined || (Array.isArray(model.Containers) && model.Containers.length > 0);
+}
+
+/*
+ * Consistency: a Model created during Search's index lag is missing from the answer; it is described, so its endpoint
+ * keeps its link. A Model deleted during the lag may still be found (DescribeModel would say "not found"): the
+ * endpoint keeps the package link its config still names, one run longer.
+ */

@@ -6,7 +6,7 @@ import type { NormalisedDeployment } from '../../../connectors/contract.js';
 import { createSageMakerConnector } from '../../../connectors/sagemaker/index.js';
 import { SEARCH_REFUSALS, type SageMakerSimulatorHandle } from '../../../connectors/sagemaker/simulator.js';
 import type { FaultKnobs } from '../../../connectors/shared/simulator-kit.js';
-import { ARN, FAST, canonical, closeRunning, collect, connect, expected, hashes, ids, recordingLogger, running, setFaults, signal, simulator, vendorCalls } from './sagemaker-fixture.js';
+import { ARN, FAST, canonical, closeRunning, collect, connect, endpointsByCreation, expected, expectedModelSearches, hashes, ids, recordingLogger, running, searchesFrom, setFaults, signal, simulator, vendorCalls } from './sagemaker-fixture.js';
 
 /**
  * The SageMaker listing reads endpoints with `SageMaker.Search` (Resource `Endpoint`, one request per ≤100
@@ -22,9 +22,7 @@ const byId = (deployments: NormalisedDeployment[]) => [...deployments].sort((a, 
 const deploymentHashes = (listing: Parameters<typeof hashes>[0]) => Object.fromEntries(Object.entries(hashes(listing)).filter(([key]) => key.startsWith('deployment ')));
 
 /** The endpoints' names in the order ListEndpoints and the endpoint Search are asked for: oldest first, ties by name. */
-function byCreation(sim: SageMakerSimulatorHandle): string[] {
-  return [...sim.store.estate.deployments].sort((a, b) => a.createdAt - b.createdAt || (a.name < b.name ? -1 : 1)).map((d) => d.name);
-}
+const byCreation = (sim: SageMakerSimulatorHandle): string[] => endpointsByCreation(sim).map((d) => d.name);
 
 describe('SageMakerConnector', () => {
   describe('list (endpoints through Search)', () => {
@@ -52,19 +50,24 @@ describe('SageMakerConnector', () => {
       }
     });
 
-    it('should read 250 endpoints with one Search per 100 and no DescribeEndpoint, ListEndpoints or endpoint ListTags', async () => {
+    it('should read 250 endpoints with one Search per 100 and no DescribeEndpoint, ListEndpoints, endpoint ListTags or DescribeModel', async () => {
       const sim = await simulator({ models: 10, versionsPerModel: 3, deployments: 250 });
       const servedModels = new Set(sim.store.estate.deployments.map((d) => `${d.modelName}-v${d.versionNumber}`)).size;
+      expect(servedModels).toBe(30);
       const search = vendorCalls();
       const viaSearch = await collect(connect(sim, { pageSize: 100, onVendorCall: search.observe }).list(signal()));
+      const searches = { ...sim.searches };
       sim.searchRefusal = 'UnknownOperationException';
       const fallback = vendorCalls();
       const viaDescribe = await collect(connect(sim, { pageSize: 100, onVendorCall: fallback.observe }).list(signal()));
 
       expect(ids(viaSearch.deployments)).toEqual(expected(sim).deployments);
       expect(canonical(viaSearch)).toBe(canonical(viaDescribe));
-      // 10 version Searches (one per group) + 3 endpoint Searches; ListTags only for the 10 groups.
-      expect(search.counts).toEqual({ ListModelPackageGroups: 1, ListTags: 10, Search: 10 + 3, DescribeEndpointConfig: 250, DescribeModel: servedModels });
+      // 1 group Search (the 10 groups' tags), 10 version Searches (one per group), 3 endpoint Searches, and one
+      // model Search for each endpoint page that names models no earlier page named (here all three pages).
+      expect(expectedModelSearches(sim, 100)).toBe(3);
+      expect(search.counts).toEqual({ ListModelPackageGroups: 1, Search: 1 + 10 + 3 + 3, DescribeEndpointConfig: 250 });
+      expect(searches).toEqual({ ModelPackageGroup: 1, ModelPackage: 10, Endpoint: 3, Model: 3 });
       expect(fallback.counts).toMatchObject({ ListEndpoints: 3, DescribeEndpoint: 250, DescribeEndpointConfig: 250, DescribeModel: servedModels, ListTags: 10 + 250 });
     });
 
@@ -76,8 +79,9 @@ describe('SageMakerConnector', () => {
       expect(listing.deployments.map((d) => d.name)).toEqual(byCreation(sim));
       expect(ids(listing.deployments)).toEqual(expected(sim).deployments);
       expect(listing.errors).toEqual([]);
-      // 5 groups of 3 versions, then ceil(33 / 7) = 5 endpoint pages.
-      expect(calls.counts.Search).toBe(5 + 5);
+      // One Search for the 5 groups' tags, 5 groups of 3 versions, ceil(33 / 7) = 5 endpoint pages, and the models.
+      expect(sim.searches).toEqual({ ModelPackageGroup: 1, ModelPackage: 5, Endpoint: 5, Model: expectedModelSearches(sim, 7) });
+      expect(calls.counts).not.toHaveProperty('DescribeModel');
     });
 
     it('should request the next page of endpoints only when the consumer asks for the next batch', async () => {
@@ -87,25 +91,22 @@ describe('SageMakerConnector', () => {
       let batch = await iterator.next();
       while (!batch.done && batch.value.deployments.length === 0) batch = await iterator.next();
       expect(batch.value?.deployments).toHaveLength(4);
-      const searches = calls.counts.Search;
+      const searches = sim.searches.Endpoint;
       await new Promise((r) => setTimeout(r, 50));
-      expect(calls.counts.Search).toBe(searches);
+      expect(sim.searches.Endpoint).toBe(searches);
       expect((await iterator.next()).value?.deployments).toHaveLength(4);
-      expect(calls.counts.Search).toBe(searches + 1);
+      expect(sim.searches.Endpoint).toBe(searches! + 1);
       await iterator.return?.();
     });
 
     it('should leave out an endpoint deleted while the endpoints were being paged, and no other', async () => {
       const sim = await simulator({ models: 3, deployments: 12 });
       const newest = byCreation(sim).at(-1)!;
-      const groups = sim.store.estate.models.length;
-      const calls = vendorCalls();
       const listing = await collect(
         connect(sim, {
           onVendorCall: (call) => {
-            calls.observe(call);
             // After the first endpoint page: the newest endpoint sits on the last page, not read yet.
-            if (call.operation === 'Search' && calls.counts.Search === groups + 1) sim.store.estate.deployments = sim.store.estate.deployments.filter((d) => d.name !== newest);
+            if (call.operation === 'Search' && sim.searches.Endpoint === 1) sim.store.estate.deployments = sim.store.estate.deployments.filter((d) => d.name !== newest);
           },
         }).list(signal()),
       );
@@ -124,7 +125,8 @@ describe('SageMakerConnector', () => {
       const connector = createSageMakerConnector({ region: 'us-east-1', endpoint: proxy }, { accessKeyId: 'sim-credential', secretAccessKey: 's' }, { ...FAST, pageSize: 4, onVendorCall: calls.observe });
 
       expect(canonical(await collect(connector.list(signal())))).toBe(clean);
-      expect(calls.counts).toMatchObject({ ListTags: 4 + 6, Search: 4 + 2 });
+      // ListTags for the 6 endpoints only: the groups' tags came with the group Search.
+      expect(calls.counts).toMatchObject({ ListTags: 6, Search: 1 + 4 + 2 + expectedModelSearches(sim, 4) });
       expect(calls.counts).not.toHaveProperty('DescribeEndpoint');
     });
 
@@ -133,6 +135,8 @@ describe('SageMakerConnector', () => {
         const sim = await simulator({ models: 5, deployments: 10 });
         const clean = await collect(connect(sim).list(signal()));
         const groups = sim.store.estate.models.length;
+        const servedModels = new Set(sim.store.estate.deployments.map((d) => `${d.modelName}-v${d.versionNumber}`)).size;
+        const searches = searchesFrom(sim);
         const calls = vendorCalls();
         const { logger, warnings } = recordingLogger();
         const listing = await collect(
@@ -141,7 +145,7 @@ describe('SageMakerConnector', () => {
             onVendorCall: (call) => {
               calls.observe(call);
               // Every group's versions came through Search; the next Search is the endpoints'.
-              if (call.operation === 'Search' && calls.counts.Search === groups) sim.searchRefusal = refusal;
+              if (call.operation === 'Search' && searches().ModelPackage === groups) sim.searchRefusal = refusal;
             },
           }).list(signal()),
         );
@@ -150,19 +154,23 @@ describe('SageMakerConnector', () => {
         expect(deploymentHashes(listing)).toEqual(deploymentHashes(clean));
         expect(warnings).toHaveLength(1);
         expect(warnings[0]).toMatchObject({ obj: { listing: 'endpoints', reason: expect.stringContaining(refusal) }, msg: expect.stringMatching(/refused Search/) });
-        expect(calls.counts).toMatchObject({ Search: groups + 1, ListEndpoints: 3, DescribeEndpoint: 10, ListTags: groups + 10 });
+        // 2 group Searches (5 groups, 4 a page), the groups' versions, the refused endpoint Search; then no model
+        // Search: the run's refusal stops it too, and each model is described.
+        expect(calls.counts).toMatchObject({ Search: 2 + groups + 1, ListEndpoints: 3, DescribeEndpoint: 10, ListTags: 10, DescribeModel: servedModels });
       });
     });
 
-    it('should not try Search for endpoints once it was refused for versions, and warn once for the run', async () => {
-      // One group, so the versions make exactly one (refused) Search: a second would be the endpoints'.
-      const sim = await simulator({ models: 1, deployments: 10, searchRefusal: 'AccessDeniedException' });
+    it('should not try Search for endpoints or models once it was refused for versions, and warn once for the run', async () => {
+      // One group, so the versions make exactly one (refused) Search after the group Search.
+      const sim = await simulator({ models: 1, deployments: 10 });
+      sim.searchRefusals.set('ModelPackage', 'AccessDeniedException');
       const calls = vendorCalls();
       const { logger, warnings } = recordingLogger();
       const listing = await collect(connect(sim, { logger, onVendorCall: calls.observe }).list(signal()));
 
       expect(ids(listing.deployments)).toEqual(expected(sim).deployments);
-      expect(calls.counts).toMatchObject({ Search: 1, DescribeEndpoint: 10 });
+      expect(sim.searches).toEqual({ ModelPackageGroup: 1, ModelPackage: 1 });
+      expect(calls.counts).toMatchObject({ Search: 2, DescribeEndpoint: 10, DescribeModel: 3 });
       expect(warnings).toHaveLength(1);
       expect(warnings[0].obj.listing).toBe('versions');
     });
@@ -170,7 +178,7 @@ describe('SageMakerConnector', () => {
     it('should finish endpoints whose Search is refused midway with ListEndpoints, repeating and missing none', async () => {
       const sim = await simulator({ models: 3, deployments: 14 });
       const clean = await collect(connect(sim).list(signal()));
-      const groups = sim.store.estate.models.length;
+      const searches = searchesFrom(sim);
       const calls = vendorCalls();
       const { logger, warnings } = recordingLogger();
       const listing = await collect(
@@ -178,8 +186,8 @@ describe('SageMakerConnector', () => {
           logger,
           onVendorCall: (call) => {
             calls.observe(call);
-            // The first endpoint page (4 endpoints) came through Search.
-            if (call.operation === 'Search' && calls.counts.Search === groups + 1) sim.searchRefusal = 'ValidationException';
+            // The first endpoint page (4 endpoints) came through Search; the endpoint Search is refused from then on.
+            if (call.operation === 'Search' && searches().Endpoint === 1) sim.searchRefusals.set('Endpoint', 'ValidationException');
           },
         }).list(signal()),
       );
@@ -187,11 +195,15 @@ describe('SageMakerConnector', () => {
       expect(listing.deployments.map((d) => d.name)).toEqual(byCreation(sim));
       expect(canonical(listing)).toBe(canonical(clean));
       expect(warnings).toHaveLength(1);
-      expect(calls.counts).toMatchObject({ Search: groups + 2, ListEndpoints: 4, DescribeEndpoint: 14 - 4 });
+      expect(warnings[0].obj.listing).toBe('endpoints');
+      // The first page's models came through a model Search; the later pages' models are described.
+      expect(searches()).toEqual({ ModelPackageGroup: 1, ModelPackage: 3, Endpoint: 2, Model: 1 });
+      expect(calls.counts).toMatchObject({ ListEndpoints: 4, DescribeEndpoint: 14 - 4 });
     });
 
     it('should retry a 5xx answer to an endpoint Search page and complete without falling back', async () => {
-      // One group: ListModelPackageGroups, then its ListTags and Search (requests 1-3); request 4 is the first endpoint Search.
+      // One group: ListModelPackageGroups, the group Search, the group's version Search (requests 1-3); request 4 is
+      // the first endpoint Search.
       const sim = await simulator({ models: 1, versionsPerModel: 2, deployments: 6 });
       const clean = canonical(await collect(connect(sim).list(signal())));
       await setFaults(sim, { failRequestNumbers: [4] });
@@ -200,8 +212,8 @@ describe('SageMakerConnector', () => {
       const listing = await collect(connect(sim, { logger, onVendorCall: calls.observe }).list(signal()));
 
       expect(canonical(listing)).toBe(clean);
-      // The group's Search, the first endpoint page (retried once), the second.
-      expect(calls.attempts.Search).toEqual([1, 2, 1]);
+      // The group Search, the version Search, the first endpoint page (retried once), its models, the second page.
+      expect(calls.attempts.Search).toEqual([1, 1, 2, 1, 1]);
       expect(calls.counts).not.toHaveProperty('ListEndpoints');
       expect(warnings).toEqual([]);
     });
@@ -220,9 +232,9 @@ describe('SageMakerConnector', () => {
         const faulty = await collect(connect(sim, { pageSize: 20, logger, onVendorCall: calls.observe, retry: { attempts: 20, baseDelayMs: 1, maxDelayMs: 5 } }).list(signal()));
 
         expect(canonical(faulty)).toBe(clean);
-        // The group's Search first, then the 25 endpoint pages.
-        expect(calls.attempts.Search).toHaveLength(1 + 25);
-        expect(Math.max(...calls.attempts.Search.slice(1))).toBeGreaterThan(1);
+        // The group and version Searches, the 25 endpoint pages, and the model Searches of the pages naming new models.
+        expect(calls.attempts.Search).toHaveLength(2 + 25 + expectedModelSearches(sim, 20));
+        expect(Math.max(...calls.attempts.Search)).toBeGreaterThan(1);
         expect(calls.counts).not.toHaveProperty('ListEndpoints');
         expect(calls.counts).not.toHaveProperty('DescribeEndpoint');
         expect(warnings).toEqual([]);

@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import type { ConnectorDeps, ConnectorLogger } from '../../../connectors/contract.js';
 import { createSageMakerConnector } from '../../../connectors/sagemaker/index.js';
@@ -45,6 +47,28 @@ export function canonical(listing: Listing): string {
   return JSON.stringify({ models: byId(listing.models), versions: byId(listing.versions), deployments: byId(listing.deployments), errors: listing.errors }, sortedKeys);
 }
 
+/** The simulator's endpoints in the order ListEndpoints and the endpoint Search are asked for: oldest first, ties by name. */
+export function endpointsByCreation(sim: SageMakerSimulatorHandle) {
+  return [...sim.store.estate.deployments].sort((a, b) => a.createdAt - b.createdAt || (a.name < b.name ? -1 : 1));
+}
+
+/**
+ * The model Searches a listing should make when nothing is refused: for each endpoint page (`pageSize` endpoints,
+ * oldest first), one Search per 50 of the Models its configs name that no earlier page named, each read
+ * `recordsPerPage` records a request.
+ */
+export function expectedModelSearches(sim: SageMakerSimulatorHandle, pageSize: number, recordsPerPage = pageSize): number {
+  const endpoints = endpointsByCreation(sim);
+  const asked = new Set<string>();
+  let searches = 0;
+  for (let start = 0; start < endpoints.length; start += pageSize) {
+    const fresh = [...new Set(endpoints.slice(start, start + pageSize).map((d) => `${d.modelName}-v${d.versionNumber}`))].filter((name) => !asked.has(name));
+    fresh.forEach((name) => asked.add(name));
+    for (let chunk = 0; chunk < fresh.length; chunk += 50) searches += Math.ceil(Math.min(50, fresh.length - chunk) / recordsPerPage);
+  }
+  return searches;
+}
+
 /** What the estate should look like through SageMaker's ARNs, derived from the simulator's estate. */
 export function expected(sim: SageMakerSimulatorHandle) {
   const { models, deployments } = sim.store.estate;
@@ -83,6 +107,12 @@ export function vendorCalls() {
   return { counts, retried, attempts, observe };
 }
 
+/** The Search requests the simulator receives per Resource from now on (its own counts run from its start). */
+export function searchesFrom(sim: SageMakerSimulatorHandle): () => Partial<Record<string, number>> {
+  const before = { ...sim.searches };
+  return () => Object.fromEntries(Object.entries(sim.searches).flatMap(([resource, n]) => (n! > (before[resource] ?? 0) ? [[resource, n! - (before[resource] ?? 0)]] : [])));
+}
+
 /** A logger that keeps what the connector warns about. */
 export function recordingLogger() {
   const warnings: Array<{ obj: Record<string, unknown>; msg?: string }> = [];
@@ -97,4 +127,47 @@ export function hashes(listing: Listing): Record<string, string> {
   for (const v of listing.versions) out[`version ${v.externalId}`] = contentHash('version', v);
   for (const d of listing.deployments) out[`deployment ${d.externalId}`] = contentHash('deployment', d);
   return out;
+}
+
+/** Headers that belong to one connection, not to the request a proxy forwards. */
+const HOP_HEADERS = new Set(['host', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'expect']);
+
+/** A Search answer as a proxy sees it. */
+export interface SearchAnswer {
+  Results: Array<Record<string, unknown>>;
+  NextToken?: string;
+}
+
+/**
+ * A loopback proxy to the simulator that hands each successful Search answer, with the request that asked for it,
+ * to `rewrite` before the connector sees it: a service whose answers differ from the simulator's. Everything else
+ * passes through unchanged (signature headers included). Returns the URL to point a connector at.
+ */
+export async function searchRewritingProxy(sim: SageMakerSimulatorHandle, rewrite: (request: { Resource?: string; SearchExpression?: unknown }, answer: SearchAnswer) => void): Promise<string> {
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !HOP_HEADERS.has(name))) as Record<string, string>;
+      void fetch(`${sim.url}${req.url ?? '/'}`, { method: req.method, headers, body: body || undefined }).then(async (answer) => {
+        let text = await answer.text();
+        if (req.headers['x-amz-target'] === 'SageMaker.Search' && answer.ok) {
+          const page = JSON.parse(text) as SearchAnswer;
+          rewrite(JSON.parse(body) as { Resource?: string; SearchExpression?: unknown }, page);
+          text = JSON.stringify(page);
+        }
+        res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/x-amz-json-1.1' });
+        res.end(text);
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  running.push({ close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** A connector on `url` (a proxy in front of a simulator), with the suites' defaults. */
+export function connectTo(url: string, deps: ConnectorDeps = {}) {
+  return createSageMakerConnector({ region: 'us-east-1', endpoint: url }, { accessKeyId: 'sim-credential', secretAccessKey: 'simulator-secret' }, { ...FAST, pageSize: 4, ...deps });
 }

@@ -2,7 +2,7 @@ import { SageMakerClient, SearchCommand, paginateSearch, type SearchCommandInput
 import { afterEach, describe, expect, it } from 'vitest';
 import { SEARCH_REFUSALS, type SageMakerSimulatorHandle } from '../../../connectors/sagemaker/simulator.js';
 import type { FaultKnobs } from '../../../connectors/shared/simulator-kit.js';
-import { ARN, canonical, closeRunning, collect, connect, expected, hashes, ids, recordingLogger, setFaults, signal, simulator, vendorCalls } from './sagemaker-fixture.js';
+import { ARN, canonical, closeRunning, collect, connect, expected, expectedModelSearches, hashes, ids, recordingLogger, searchesFrom, setFaults, signal, simulator, vendorCalls } from './sagemaker-fixture.js';
 
 /**
  * The SageMaker listing reads version details with `SageMaker.Search` (one request per ≤100 versions) instead of
@@ -32,8 +32,9 @@ describe('SageMakerConnector', () => {
       expect(canonical(viaSearch)).toBe(canonical(viaDescribe));
       expect(hashes(viaSearch)).toEqual(hashes(viaDescribe));
       // 10 groups of 3 versions: one Search each, where the fallback lists each group and describes each version;
-      // then 6 endpoints, 4 a page: 2 more Searches (sagemaker-endpoint-search.test.ts covers endpoints).
-      expect(searchCalls.counts).toMatchObject({ Search: 10 + 2 });
+      // 3 group Searches (4 groups a page) for their tags; 6 endpoints, 4 a page: 2 endpoint Searches and their
+      // model Searches (sagemaker-endpoint-search.test.ts and sagemaker-bulk-search.test.ts cover those).
+      expect(searchCalls.counts).toMatchObject({ Search: 3 + 10 + 2 + expectedModelSearches(sim, 4) });
       expect(searchCalls.counts).not.toHaveProperty('DescribeModelPackage');
       expect(searchCalls.counts).not.toHaveProperty('ListModelPackages');
       expect(describeCalls.counts).toMatchObject({ ListModelPackages: 10, DescribeModelPackage: 30 });
@@ -51,8 +52,8 @@ describe('SageMakerConnector', () => {
         const numbers = listing.versions.filter((v) => v.modelExternalId === `${ARN}:model-package-group/${model.name}`).map((v) => v.versionNumber);
         expect(numbers).toEqual(Array.from({ length: 250 }, (_, i) => 250 - i));
       }
-      // 3 pages per group, and one for the 2 endpoints.
-      expect(calls.counts).toMatchObject({ Search: 2 * 3 + 1 });
+      // 3 pages per group, one for the groups' tags, one for the 2 endpoints and one for their 2 models.
+      expect(calls.counts).toMatchObject({ Search: 2 * 3 + 1 + 1 + 1 });
       expect(calls.counts).not.toHaveProperty('DescribeModelPackage');
     });
 
@@ -103,6 +104,7 @@ describe('SageMakerConnector', () => {
     it('should finish a group whose Search is refused midway with List + Describe, repeating and missing no version', async () => {
       const sim = await simulator({ models: 3, versionsPerModel: 10, deployments: 2 });
       const clean = canonical(await collect(connect(sim).list(signal())));
+      const searches = searchesFrom(sim);
       const calls = vendorCalls();
       const { logger, warnings } = recordingLogger();
       const listing = await collect(
@@ -110,7 +112,8 @@ describe('SageMakerConnector', () => {
           logger,
           onVendorCall: (call) => {
             calls.observe(call);
-            if (call.operation === 'Search' && calls.counts.Search === 1) sim.searchRefusal = 'ValidationException';
+            // Once the first version pages were asked for (one per group, as groups are started ahead of time).
+            if (call.operation === 'Search' && searches().ModelPackage! >= 1) sim.searchRefusal = 'ValidationException';
           },
         }).list(signal()),
       );
@@ -129,7 +132,7 @@ describe('SageMakerConnector', () => {
         connect(sim, {
           onVendorCall: ({ operation }) => {
             // Version 1 is the oldest, so it sits on the last page, not read yet.
-            if (operation === 'Search' && !deleted) {
+            if (operation === 'Search' && sim.searches.ModelPackage! >= 1 && !deleted) {
               deleted = true;
               sim.store.removeVersion(group.name, 1);
             }

@@ -200,6 +200,16 @@ describe('SageMaker normalise', () => {
     it('should reject a group without an ARN', () => {
       expect(() => normaliseGroup({ ...groupSummary, ModelPackageGroupArn: undefined }, [], null, context)).toThrow('missing ModelPackageGroupArn');
     });
+
+    it('should give the same record and content hash whichever order ListTags or a Search record lists the tags in', () => {
+      const listTags = [{ Key: 'team', Value: 'risk' }, { Key: 'domain', Value: 'churn' }, { Key: 'aaa', Value: '1' }];
+      const searchRecord = [listTags[2], listTags[0], listTags[1]];
+      const a = normaliseGroup(groupSummary, listTags, describedPackage, context);
+      const b = normaliseGroup(groupSummary, searchRecord, describedPackage, context);
+      expect(a).toEqual(b);
+      expect(contentHash('model', a)).toBe(contentHash('model', b));
+      expect(a.vendorAttributes.Tags).toEqual([{ Key: 'aaa', Value: '1' }, { Key: 'domain', Value: 'churn' }, { Key: 'team', Value: 'risk' }]);
+    });
   });
 
   describe('normaliseEndpoint', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CreationTimeFrontier } from '../../../connectors/sagemaker/search-fallback.js';
-import { searchRecordMatchesDescribe, searchRecordTags, searchRefusal } from '../../../connectors/sagemaker/unconfirmed.js';
+import { MODEL_NAME_PROPERTY, MODEL_SEARCH_MAX_FILTERS, modelNameSearchExpression, searchRecordHasContainers, searchRecordMatchesDescribe, searchRecordTags, searchRefusal } from '../../../connectors/sagemaker/unconfirmed.js';
 
 /** What the SDK throws for an awsJson error answer: an Error whose name is the `__type` suffix. */
 function sdkError(name: string, message: string, status = 400): Error {
@@ -28,6 +28,34 @@ describe('SageMaker Search assumptions', () => {
     it('should keep groups with managed storage on the Describe path, whose output alone carries ManagedStorageType', () => {
       expect(searchRecordMatchesDescribe({})).toBe(true);
       expect(searchRecordMatchesDescribe({ ManagedConfiguration: { ManagedStorageType: 'Restricted' } })).toBe(false);
+    });
+  });
+
+  describe('modelNameSearchExpression', () => {
+    it('should OR one Equals filter on the model name property per name, up to the documented 50', () => {
+      expect(modelNameSearchExpression(['a-v1', 'b-v2'])).toEqual({
+        Filters: [
+          { Name: MODEL_NAME_PROPERTY, Operator: 'Equals', Value: 'a-v1' },
+          { Name: MODEL_NAME_PROPERTY, Operator: 'Equals', Value: 'b-v2' },
+        ],
+        Operator: 'Or',
+      });
+      expect(MODEL_SEARCH_MAX_FILTERS).toBe(50);
+      expect(modelNameSearchExpression(Array.from({ length: 50 }, (_, i) => `m-${i}`)).Filters).toHaveLength(50);
+    });
+
+    it('should refuse to build an expression SageMaker would reject, or one that asks for nothing', () => {
+      expect(() => modelNameSearchExpression(Array.from({ length: 51 }, (_, i) => `m-${i}`))).toThrow(RangeError);
+      expect(() => modelNameSearchExpression([])).toThrow(RangeError);
+    });
+  });
+
+  describe('searchRecordHasContainers', () => {
+    it('should take a model record without PrimaryContainer or Containers as incomplete', () => {
+      expect(searchRecordHasContainers({ PrimaryContainer: { ModelPackageName: 'arn:x' } })).toBe(true);
+      expect(searchRecordHasContainers({ Containers: [{ Image: 'i' }] })).toBe(true);
+      expect(searchRecordHasContainers({ Containers: [] })).toBe(false);
+      expect(searchRecordHasContainers({})).toBe(false);
     });
   });
 
