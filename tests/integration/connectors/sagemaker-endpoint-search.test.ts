@@ -1,12 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SageMakerClient, SearchCommand, paginateSearch, type SearchCommandInput } from '@aws-sdk/client-sagemaker';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NormalisedDeployment } from '../../../connectors/contract.js';
 import { createSageMakerConnector } from '../../../connectors/sagemaker/index.js';
 import { SEARCH_REFUSALS, type SageMakerSimulatorHandle } from '../../../connectors/sagemaker/simulator.js';
 import type { FaultKnobs } from '../../../connectors/shared/simulator-kit.js';
-import { ARN, FAST, canonical, closeRunning, collect, connect, endpointsByCreation, expected, expectedModelSearches, hashes, ids, recordingLogger, running, searchesFrom, setFaults, signal, simulator, vendorCalls } from './sagemaker-fixture.js';
+import { ARN, FAST, canonical, closeRunning, collect, connect, endpointsByCreation, expected, expectedModelSearches, hashes, ids, recordingLogger, searchRewritingProxy, searchesFrom, setFaults, signal, simulator, vendorCalls } from './sagemaker-fixture.js';
 
 /**
  * The SageMaker listing reads endpoints with `SageMaker.Search` (Resource `Endpoint`, one request per ≤100
@@ -294,33 +292,9 @@ describe('SageMaker simulator', () => {
   });
 });
 
-/** Headers that belong to one connection, not to the request the proxy forwards. */
-const HOP_HEADERS = new Set(['host', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'expect']);
-
-/**
- * A loopback proxy to the simulator that removes `Tags` from endpoint Search records, as a service that leaves them
- * out would send them. Everything else passes through unchanged (signature headers included).
- */
-async function tagStrippingProxy(sim: SageMakerSimulatorHandle): Promise<string> {
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !HOP_HEADERS.has(name))) as Record<string, string>;
-      void fetch(`${sim.url}${req.url ?? '/'}`, { method: req.method, headers, body: body || undefined }).then(async (answer) => {
-        let text = await answer.text();
-        if (req.headers['x-amz-target'] === 'SageMaker.Search' && (JSON.parse(body) as { Resource?: string }).Resource === 'Endpoint' && answer.ok) {
-          const page = JSON.parse(text) as { Results: Array<{ Endpoint: Record<string, unknown> }> };
-          for (const result of page.Results) delete result.Endpoint.Tags;
-          text = JSON.stringify(page);
-        }
-        res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/x-amz-json-1.1' });
-        res.end(text);
-      });
-    });
+/** A service that leaves `Tags` out of endpoint Search records: the simulator behind a rewriting proxy. */
+function tagStrippingProxy(sim: SageMakerSimulatorHandle): Promise<string> {
+  return searchRewritingProxy(sim, (request, answer) => {
+    if (request.Resource === 'Endpoint') for (const result of answer.Results) delete (result.Endpoint as Record<string, unknown>).Tags;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  running.push({ close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
