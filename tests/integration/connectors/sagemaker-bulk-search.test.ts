@@ -15,6 +15,7 @@ import {
   expectedModelSearches,
   hashes,
   ids,
+  listChangedAfterSearches,
   recordingLogger,
   searchRewritingProxy,
   searchesFrom,
@@ -335,19 +336,10 @@ describe('SageMakerConnector', () => {
     it('should finish the group tags with ListTags when the group Search is refused midway', async () => {
       const sim = await simulator();
       const clean = canonical(await collect(connect(sim).list(signal())));
-      const searches = searchesFrom(sim);
-      const calls = vendorCalls();
-      const { logger, warnings } = recordingLogger();
-      const listing = await collect(
-        connect(sim, {
-          logger,
-          onVendorCall: (call) => {
-            calls.observe(call);
-            // The first page's 4 groups got their tags from Search.
-            if (call.operation === 'Search' && searches().ModelPackageGroup === 1) sim.searchRefusals.set('ModelPackageGroup', 'ValidationException');
-          },
-        }).list(signal()),
-      );
+      const { listing, calls, warnings, searches } = await listChangedAfterSearches(sim, (searches) => {
+        // The first page's 4 groups got their tags from Search.
+        if (searches.ModelPackageGroup === 1) sim.searchRefusals.set('ModelPackageGroup', 'ValidationException');
+      });
 
       expect(canonical(listing)).toBe(clean);
       expect(warnings).toHaveLength(1);

@@ -4,7 +4,7 @@ import type { NormalisedDeployment } from '../../../connectors/contract.js';
 import { createSageMakerConnector } from '../../../connectors/sagemaker/index.js';
 import { SEARCH_REFUSALS, type SageMakerSimulatorHandle } from '../../../connectors/sagemaker/simulator.js';
 import type { FaultKnobs } from '../../../connectors/shared/simulator-kit.js';
-import { ARN, FAST, canonical, closeRunning, collect, connect, endpointsByCreation, expected, expectedModelSearches, hashes, ids, recordingLogger, searchRewritingProxy, searchesFrom, setFaults, signal, simulator, vendorCalls } from './sagemaker-fixture.js';
+import { ARN, FAST, canonical, closeRunning, collect, connect, endpointsByCreation, expected, expectedModelSearches, hashes, ids, listChangedAfterSearches, recordingLogger, searchRewritingProxy, setFaults, signal, simulator, vendorCalls } from './sagemaker-fixture.js';
 
 /**
  * The SageMaker listing reads endpoints with `SageMaker.Search` (Resource `Endpoint`, one request per ≤100
@@ -134,19 +134,10 @@ describe('SageMakerConnector', () => {
         const clean = await collect(connect(sim).list(signal()));
         const groups = sim.store.estate.models.length;
         const servedModels = new Set(sim.store.estate.deployments.map((d) => `${d.modelName}-v${d.versionNumber}`)).size;
-        const searches = searchesFrom(sim);
-        const calls = vendorCalls();
-        const { logger, warnings } = recordingLogger();
-        const listing = await collect(
-          connect(sim, {
-            logger,
-            onVendorCall: (call) => {
-              calls.observe(call);
-              // Every group's versions came through Search; the next Search is the endpoints'.
-              if (call.operation === 'Search' && searches().ModelPackage === groups) sim.searchRefusal = refusal;
-            },
-          }).list(signal()),
-        );
+        const { listing, calls, warnings } = await listChangedAfterSearches(sim, (searches) => {
+          // Every group's versions came through Search; the next Search is the endpoints'.
+          if (searches.ModelPackage === groups) sim.searchRefusal = refusal;
+        });
 
         expect(canonical(listing)).toBe(canonical(clean));
         expect(deploymentHashes(listing)).toEqual(deploymentHashes(clean));
@@ -176,19 +167,10 @@ describe('SageMakerConnector', () => {
     it('should finish endpoints whose Search is refused midway with ListEndpoints, repeating and missing none', async () => {
       const sim = await simulator({ models: 3, deployments: 14 });
       const clean = await collect(connect(sim).list(signal()));
-      const searches = searchesFrom(sim);
-      const calls = vendorCalls();
-      const { logger, warnings } = recordingLogger();
-      const listing = await collect(
-        connect(sim, {
-          logger,
-          onVendorCall: (call) => {
-            calls.observe(call);
-            // The first endpoint page (4 endpoints) came through Search; the endpoint Search is refused from then on.
-            if (call.operation === 'Search' && searches().Endpoint === 1) sim.searchRefusals.set('Endpoint', 'ValidationException');
-          },
-        }).list(signal()),
-      );
+      const { listing, calls, warnings, searches } = await listChangedAfterSearches(sim, (searches) => {
+        // The first endpoint page (4 endpoints) came through Search; the endpoint Search is refused from then on.
+        if (searches.Endpoint === 1) sim.searchRefusals.set('Endpoint', 'ValidationException');
+      });
 
       expect(listing.deployments.map((d) => d.name)).toEqual(byCreation(sim));
       expect(canonical(listing)).toBe(canonical(clean));

@@ -120,6 +120,26 @@ export function recordingLogger() {
   return { logger, warnings };
 }
 
+/**
+ * Lists `sim` recording vendor calls and warnings; after each Search call `midway` sees the Search requests per
+ * Resource so far and may change the simulator (refuse a Search from then on): the "refused midway" scenarios.
+ */
+export async function listChangedAfterSearches(sim: SageMakerSimulatorHandle, midway: (searches: Partial<Record<string, number>>) => void) {
+  const searches = searchesFrom(sim);
+  const calls = vendorCalls();
+  const { logger, warnings } = recordingLogger();
+  const listing = await collectListing(
+    connect(sim, {
+      logger,
+      onVendorCall: (call) => {
+        calls.observe(call);
+        if (call.operation === 'Search') midway(searches());
+      },
+    }).list(signal()),
+  );
+  return { listing, calls, warnings, searches };
+}
+
 /** Content hash of every record, keyed by kind and external id: what the writer compares between runs. */
 export function hashes(listing: Listing): Record<string, string> {
   const out: Record<string, string> = {};
