@@ -15,7 +15,7 @@ import {
   expectedModelSearches,
   hashes,
   ids,
-  listChangedAfterSearches,
+  listRecording,
   recordingLogger,
   searchRewritingProxy,
   searchesFrom,
@@ -111,9 +111,7 @@ describe('SageMakerConnector', () => {
       const clean = canonical(await collect(connect(sim).list(signal())));
       const lagging = endpointsByCreation(sim)[0];
       sim.searchLag.add(modelNameOf(lagging));
-      const calls = vendorCalls();
-      const { logger, warnings } = recordingLogger();
-      const listing = await collect(connect(sim, { logger, onVendorCall: calls.observe }).list(signal()));
+      const { listing, calls, warnings } = await listRecording(sim);
 
       expect(canonical(listing)).toBe(clean);
       expect(listing.deployments.find((d) => d.name === lagging.name)?.versionExternalId).toBe(`${ARN}:model-package/${lagging.modelName}/${lagging.versionNumber}`);
@@ -126,10 +124,7 @@ describe('SageMakerConnector', () => {
       const sim = await simulator({ models: 6, deployments: 12 });
       const clean = canonical(await collect(connect(sim).list(signal())));
       for (const name of servedModels(sim)) sim.searchLag.add(name);
-      const searches = searchesFrom(sim);
-      const calls = vendorCalls();
-      const { logger, warnings } = recordingLogger();
-      const listing = await collect(connect(sim, { logger, onVendorCall: calls.observe }).list(signal()));
+      const { listing, calls, warnings, searches } = await listRecording(sim);
 
       expect(canonical(listing)).toBe(clean);
       expectLinked(sim, listing);
@@ -169,10 +164,7 @@ describe('SageMakerConnector', () => {
         const sim = await simulator({ models: 5, deployments: 12 });
         const clean = canonical(await collect(connect(sim).list(signal())));
         sim.searchRefusals.set('Model', refusal);
-        const searches = searchesFrom(sim);
-        const calls = vendorCalls();
-        const { logger, warnings } = recordingLogger();
-        const listing = await collect(connect(sim, { logger, onVendorCall: calls.observe }).list(signal()));
+        const { listing, calls, warnings, searches, logger } = await listRecording(sim);
 
         expect(canonical(listing)).toBe(clean);
         expect(warnings).toHaveLength(1);
@@ -197,9 +189,7 @@ describe('SageMakerConnector', () => {
       const sim = await simulator({ models: 1, versionsPerModel: 2, deployments: 4 });
       const clean = canonical(await collect(connect(sim).list(signal())));
       await setFaults(sim, { failRequestNumbers: [9] });
-      const calls = vendorCalls();
-      const { logger, warnings } = recordingLogger();
-      const listing = await collect(connect(sim, { logger, onVendorCall: calls.observe }).list(signal()));
+      const { listing, calls, warnings } = await listRecording(sim);
 
       expect(canonical(listing)).toBe(clean);
       expect(calls.attempts.Search).toEqual([1, 1, 1, 2]);
@@ -285,9 +275,7 @@ describe('SageMakerConnector', () => {
       const clean = canonical(await collect(connect(sim).list(signal())));
       const lagging = [...sim.store.estate.models].sort((a, b) => a.createdAt - b.createdAt)[5];
       sim.searchLag.add(lagging.name);
-      const calls = vendorCalls();
-      const { logger, warnings } = recordingLogger();
-      const listing = await collect(connect(sim, { logger, onVendorCall: calls.observe }).list(signal()));
+      const { listing, calls, warnings } = await listRecording(sim);
 
       expect(canonical(listing)).toBe(clean);
       expect(listing.models.find((m) => m.name === lagging.name)?.tags).toEqual(lagging.tags);
@@ -320,10 +308,7 @@ describe('SageMakerConnector', () => {
         const sim = await simulator();
         const clean = canonical(await collect(connect(sim).list(signal())));
         sim.searchRefusals.set('ModelPackageGroup', refusal);
-        const searches = searchesFrom(sim);
-        const calls = vendorCalls();
-        const { logger, warnings } = recordingLogger();
-        const listing = await collect(connect(sim, { logger, onVendorCall: calls.observe }).list(signal()));
+        const { listing, calls, warnings, searches } = await listRecording(sim);
 
         expect(canonical(listing)).toBe(clean);
         expect(warnings).toHaveLength(1);
@@ -336,7 +321,7 @@ describe('SageMakerConnector', () => {
     it('should finish the group tags with ListTags when the group Search is refused midway', async () => {
       const sim = await simulator();
       const clean = canonical(await collect(connect(sim).list(signal())));
-      const { listing, calls, warnings, searches } = await listChangedAfterSearches(sim, (searches) => {
+      const { listing, calls, warnings, searches } = await listRecording(sim, (searches) => {
         // The first page's 4 groups got their tags from Search.
         if (searches.ModelPackageGroup === 1) sim.searchRefusals.set('ModelPackageGroup', 'ValidationException');
       });
@@ -377,9 +362,7 @@ describe('SageMakerConnector', () => {
       const sim = await simulator();
       const clean = canonical(await collect(connect(sim).list(signal())));
       await setFaults(sim, { failRequestNumbers: [2] });
-      const calls = vendorCalls();
-      const { logger, warnings } = recordingLogger();
-      const listing = await collect(connect(sim, { logger, onVendorCall: calls.observe }).list(signal()));
+      const { listing, calls, warnings } = await listRecording(sim);
 
       expect(canonical(listing)).toBe(clean);
       expect(calls.attempts.Search[0]).toBe(2);

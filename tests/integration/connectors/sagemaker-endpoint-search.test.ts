@@ -4,7 +4,7 @@ import type { NormalisedDeployment } from '../../../connectors/contract.js';
 import { createSageMakerConnector } from '../../../connectors/sagemaker/index.js';
 import { SEARCH_REFUSALS, type SageMakerSimulatorHandle } from '../../../connectors/sagemaker/simulator.js';
 import type { FaultKnobs } from '../../../connectors/shared/simulator-kit.js';
-import { ARN, FAST, canonical, closeRunning, collect, connect, endpointsByCreation, expected, expectedModelSearches, hashes, ids, listChangedAfterSearches, recordingLogger, searchRewritingProxy, setFaults, signal, simulator, vendorCalls } from './sagemaker-fixture.js';
+import { ARN, FAST, canonical, closeRunning, collect, connect, endpointsByCreation, expected, expectedModelSearches, hashes, ids, listRecording, recordingLogger, searchRewritingProxy, setFaults, signal, simulator, vendorCalls } from './sagemaker-fixture.js';
 
 /**
  * The SageMaker listing reads endpoints with `SageMaker.Search` (Resource `Endpoint`, one request per ≤100
@@ -134,7 +134,7 @@ describe('SageMakerConnector', () => {
         const clean = await collect(connect(sim).list(signal()));
         const groups = sim.store.estate.models.length;
         const servedModels = new Set(sim.store.estate.deployments.map((d) => `${d.modelName}-v${d.versionNumber}`)).size;
-        const { listing, calls, warnings } = await listChangedAfterSearches(sim, (searches) => {
+        const { listing, calls, warnings } = await listRecording(sim, (searches) => {
           // Every group's versions came through Search; the next Search is the endpoints'.
           if (searches.ModelPackage === groups) sim.searchRefusal = refusal;
         });
@@ -153,9 +153,7 @@ describe('SageMakerConnector', () => {
       // One group, so the versions make exactly one (refused) Search after the group Search.
       const sim = await simulator({ models: 1, deployments: 10 });
       sim.searchRefusals.set('ModelPackage', 'AccessDeniedException');
-      const calls = vendorCalls();
-      const { logger, warnings } = recordingLogger();
-      const listing = await collect(connect(sim, { logger, onVendorCall: calls.observe }).list(signal()));
+      const { listing, calls, warnings } = await listRecording(sim);
 
       expect(ids(listing.deployments)).toEqual(expected(sim).deployments);
       expect(sim.searches).toEqual({ ModelPackageGroup: 1, ModelPackage: 1 });
@@ -167,7 +165,7 @@ describe('SageMakerConnector', () => {
     it('should finish endpoints whose Search is refused midway with ListEndpoints, repeating and missing none', async () => {
       const sim = await simulator({ models: 3, deployments: 14 });
       const clean = await collect(connect(sim).list(signal()));
-      const { listing, calls, warnings, searches } = await listChangedAfterSearches(sim, (searches) => {
+      const { listing, calls, warnings, searches } = await listRecording(sim, (searches) => {
         // The first endpoint page (4 endpoints) came through Search; the endpoint Search is refused from then on.
         if (searches.Endpoint === 1) sim.searchRefusals.set('Endpoint', 'ValidationException');
       });
@@ -187,9 +185,7 @@ describe('SageMakerConnector', () => {
       const sim = await simulator({ models: 1, versionsPerModel: 2, deployments: 6 });
       const clean = canonical(await collect(connect(sim).list(signal())));
       await setFaults(sim, { failRequestNumbers: [4] });
-      const calls = vendorCalls();
-      const { logger, warnings } = recordingLogger();
-      const listing = await collect(connect(sim, { logger, onVendorCall: calls.observe }).list(signal()));
+      const { listing, calls, warnings } = await listRecording(sim);
 
       expect(canonical(listing)).toBe(clean);
       // The group Search, the version Search, the first endpoint page (retried once), its models, the second page.

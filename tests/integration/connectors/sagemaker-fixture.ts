@@ -121,10 +121,10 @@ export function recordingLogger() {
 }
 
 /**
- * Lists `sim` recording vendor calls and warnings; after each Search call `midway` sees the Search requests per
- * Resource so far and may change the simulator (refuse a Search from then on): the "refused midway" scenarios.
+ * Lists `sim` recording vendor calls, warnings and the Search requests per Resource. After each Search call
+ * `afterSearch` sees those counts so far and may change the simulator: the "refused midway" scenarios.
  */
-export async function listChangedAfterSearches(sim: SageMakerSimulatorHandle, midway: (searches: Partial<Record<string, number>>) => void) {
+export async function listRecording(sim: SageMakerSimulatorHandle, afterSearch: (searches: Partial<Record<string, number>>) => void = () => {}) {
   const searches = searchesFrom(sim);
   const calls = vendorCalls();
   const { logger, warnings } = recordingLogger();
@@ -133,11 +133,11 @@ export async function listChangedAfterSearches(sim: SageMakerSimulatorHandle, mi
       logger,
       onVendorCall: (call) => {
         calls.observe(call);
-        if (call.operation === 'Search') midway(searches());
+        if (call.operation === 'Search') afterSearch(searches());
       },
     }).list(signal()),
   );
-  return { listing, calls, warnings, searches };
+  return { listing, calls, warnings, searches, logger };
 }
 
 /** Content hash of every record, keyed by kind and external id: what the writer compares between runs. */

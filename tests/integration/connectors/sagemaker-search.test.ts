@@ -2,7 +2,7 @@ import { SageMakerClient, SearchCommand, paginateSearch, type SearchCommandInput
 import { afterEach, describe, expect, it } from 'vitest';
 import { SEARCH_REFUSALS, type SageMakerSimulatorHandle } from '../../../connectors/sagemaker/simulator.js';
 import type { FaultKnobs } from '../../../connectors/shared/simulator-kit.js';
-import { ARN, canonical, closeRunning, collect, connect, expected, expectedModelSearches, hashes, ids, listChangedAfterSearches, recordingLogger, setFaults, signal, simulator, vendorCalls } from './sagemaker-fixture.js';
+import { ARN, canonical, closeRunning, collect, connect, expected, expectedModelSearches, hashes, ids, listRecording, recordingLogger, setFaults, signal, simulator, vendorCalls } from './sagemaker-fixture.js';
 
 /**
  * The SageMaker listing reads version details with `SageMaker.Search` (one request per ≤100 versions) instead of
@@ -104,7 +104,7 @@ describe('SageMakerConnector', () => {
     it('should finish a group whose Search is refused midway with List + Describe, repeating and missing no version', async () => {
       const sim = await simulator({ models: 3, versionsPerModel: 10, deployments: 2 });
       const clean = canonical(await collect(connect(sim).list(signal())));
-      const { listing, calls, warnings } = await listChangedAfterSearches(sim, (searches) => {
+      const { listing, calls, warnings } = await listRecording(sim, (searches) => {
         // Once the first version pages were asked for (one per group, as groups are started ahead of time).
         if (searches.ModelPackage! >= 1) sim.searchRefusal = 'ValidationException';
       });
