@@ -20,15 +20,7 @@ import {
   type SyncJobData,
   type WriteBackJobData,
 } from './queues.js';
-import type { JobDispatcher, SourceSchedule, SyncTrigger } from './types.js';
-
-/** The sources table as schedule reconciliation reads it: fresh on every call. */
-export interface ScheduleReader {
-  /** Enabled, live sources. */
-  enabled(): Promise<SourceSchedule[]>;
-  /** One source as it is now (disabled or deleted ones included, as not enabled), or null when it never existed. */
-  byId(id: string): Promise<SourceSchedule | null>;
-}
+import type { JobDispatcher, ScheduleReader, SourceSchedule, SyncTrigger } from './types.js';
 
 export interface BullMqOptions {
   url: string;
@@ -85,14 +77,9 @@ export class BullMqDispatcher implements JobDispatcher {
   }
 
   /**
-   * Worker start: registers the source's scheduler unless an identical one exists. Upserting an unchanged scheduler
-   * would replace its pending job with one due now, so every worker restart would sync every source once more.
+   * Whether the source's scheduler exists with its interval. Upserting an unchanged scheduler would replace its
+   * pending job with one due now, so every worker restart would sync every source once more.
    */
-  async ensureSchedule(source: SourceSchedule): Promise<void> {
-    if (await this.hasSchedule(source)) return;
-    await this.scheduleSource(source);
-  }
-
   private async hasSchedule(source: SourceSchedule): Promise<boolean> {
     if (!source.enabled) return false;
     const existing = await this.queue(syncQueueName(source.vendor)).getJobScheduler(syncSchedulerId(source.id));
@@ -111,9 +98,9 @@ export class BullMqDispatcher implements JobDispatcher {
    */
   async reconcileSchedules(sources: ScheduleReader): Promise<{ registered: number; removed: number }> {
     let registered = 0;
-    for (const listed of await sources.enabled()) {
+    for (const listed of await sources.listSchedules()) {
       if (await this.hasSchedule(listed)) continue;
-      const current = await sources.byId(listed.id);
+      const current = await sources.getSchedule(listed.id);
       if (!current?.enabled || (await this.hasSchedule(current))) continue;
       await this.scheduleSource(current);
       registered++;
@@ -123,7 +110,7 @@ export class BullMqDispatcher implements JobDispatcher {
       const queue = this.queue(syncQueueName(vendor));
       const schedulerIds = (await queue.getJobSchedulers(0, -1)).map((s) => s.key ?? s.id).filter((id): id is string => !!id?.startsWith('sync:'));
       if (schedulerIds.length === 0) continue;
-      const keep = new Set((await sources.enabled()).map((s) => syncSchedulerId(s.id)));
+      const keep = new Set((await sources.listSchedules()).map((s) => syncSchedulerId(s.id)));
       for (const id of schedulerIds) {
         if (keep.has(id)) continue;
         await queue.removeJobScheduler(id);

@@ -10,6 +10,14 @@ export interface SourceSchedule {
   enabled: boolean;
 }
 
+/** The sources table as schedule reconciliation reads it (SourceService): fresh on every call. */
+export interface ScheduleReader {
+  /** Enabled, live sources. */
+  listSchedules(): Promise<SourceSchedule[]>;
+  /** One source as it is now (a disabled or deleted one as not enabled), or null when there is none. */
+  getSchedule(id: string): Promise<SourceSchedule | null>;
+}
+
 /**
  * The job layer as the rest of the hub sees it. BullMQ (with REDIS_URL) and the in-process runner both
  * implement it; services receive it from the composition root and never import bullmq.

@@ -23,7 +23,7 @@ import type { Logger } from '../logger.js';
 import { HubMetrics } from '../observability/metrics.js';
 import { OperationsService } from '../observability/operations.service.js';
 import { registerStateGauges } from '../observability/state-gauges.js';
-import { SourceService, scheduleOf } from '../sources/source.service.js';
+import { SourceService } from '../sources/source.service.js';
 import { FindingsReconciler } from '../sync/findings.js';
 import { ListingThreadPool, threadedConnectorFactory } from '../sync/listing-pool.js';
 import { DEFAULT_SYNC_OPTIONS, SyncService, type SyncServiceOptions } from '../sync/sync.service.js';
@@ -145,13 +145,7 @@ export async function createHub(config: Readonly<HubConfig>, logger: Logger, ove
         });
         pool.start();
         // Idempotent: restarts neither duplicate schedulers nor pull their next tick forward.
-        const schedules = await bull.reconcileSchedules({
-          enabled: () => sources.listSchedules(),
-          byId: async (id) => {
-            const row = await sources.getSource(id);
-            return row ? scheduleOf(row) : null;
-          },
-        });
+        const schedules = await bull.reconcileSchedules(sources);
         await bull.ensureMaintenanceSchedule();
         // Logged once schedules are reconciled: supervisors and tests take it as "ready".
         logger.info({ queues: ALL_QUEUES, concurrency: config.sync.workerConcurrency, worker: pool.workerName, schedules }, 'job workers started');

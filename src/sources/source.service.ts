@@ -282,6 +282,12 @@ export class SourceService {
     return rows.map(scheduleOf);
   }
 
+  /** A source's schedule as it is now (disabled or deleted: not enabled), or null when there is none. */
+  async getSchedule(id: string): Promise<SourceSchedule | null> {
+    const [row] = await this.deps.db.select().from(sources).where(eq(sources.id, id));
+    return row ? scheduleOf(row) : null;
+  }
+
   /** A live source, or null. */
   async getSource(id: string): Promise<SourceRow | null> {
     const [row] = await this.deps.db.select().from(sources).where(and(eq(sources.id, id), isNull(sources.deletedAt)));

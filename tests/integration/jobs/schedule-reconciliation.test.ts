@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BullMqDispatcher, type ScheduleReader } from '../../../src/jobs/bullmq.js';
+import { BullMqDispatcher } from '../../../src/jobs/bullmq.js';
 import { syncQueueName, syncSchedulerId } from '../../../src/jobs/queues.js';
-import type { SourceSchedule } from '../../../src/jobs/types.js';
+import type { ScheduleReader, SourceSchedule } from '../../../src/jobs/types.js';
 import { createLogger } from '../../../src/logger.js';
 import { TEST_REDIS_URL } from '../../helpers/services.js';
 
@@ -43,12 +43,12 @@ function table(rows: SourceSchedule[], onFirstList?: () => Promise<void>): { row
   return {
     rows: map,
     reader: {
-      async enabled() {
+      async listSchedules() {
         const snapshot = [...map.values()].filter((r) => r.enabled);
         if (listed++ === 0 && onFirstList) await onFirstList();
         return snapshot;
       },
-      async byId(id) {
+      async getSchedule(id) {
         return map.get(id) ?? null;
       },
     },

@@ -13,7 +13,6 @@ import { vendorModule } from '../../../connectors/registry.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import { systemPrincipal } from '../../../src/auth/principal.js';
 import type { SourceRow } from '../../../src/db/schema/index.js';
-import { scheduleOf } from '../../../src/sources/source.service.js';
 import { syncQueueName, syncSchedulerId } from '../../../src/jobs/queues.js';
 import { liveCounts } from '../../helpers/inventory.js';
 import { startTestHub, type TestHub } from '../../helpers/hub.js';
@@ -70,7 +69,7 @@ describe('hub worker', () => {
         return done.every(Boolean);
       }, 50_000);
       // Re-register every schedule, as each worker does when it starts: upserting must not add a tick.
-      for (const source of sources.values()) await (test.hub.jobs as BullMqDispatcher).ensureSchedule(scheduleOf(source));
+      await (test.hub.jobs as BullMqDispatcher).reconcileSchedules(test.hub.services.sources);
       // Long enough for a duplicate job of the same tick to be picked up and run.
       await new Promise((resolve) => setTimeout(resolve, 4_000));
 
