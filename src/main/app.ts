@@ -160,7 +160,7 @@ export async function createHub(config: Readonly<HubConfig>, logger: Logger, ove
     async close() {
       await pool?.close();
       await jobs.close();
-      await listingThreads.close();
+      listingThreads.close();
       await database.close();
     },
   };

@@ -128,7 +128,7 @@ export class ListingThreadPool {
   /** The listing of `spec` as batches, run in a thread; lazy like the connector's own (one pull, one page). */
   async *list(spec: ListingSpec, hooks: Pick<ConnectorDeps, 'logger' | 'onVendorCall'>, signal: AbortSignal): AsyncGenerator<NormalisedBatch> {
     signal.throwIfAborted();
-    if (this.closed) throw new Error('The vendor listing stopped: the listing threads were closed');
+    if (this.closed) throw poolClosed();
     const thread = leastBusyThread(this.size, this.logger);
     const id = nextListingId++;
     thread.open(id, { waiting: null, logger: hooks.logger, onVendorCall: hooks.onVendorCall });
@@ -157,14 +157,14 @@ export class ListingThreadPool {
   }
 
   /** Fails this pool's listings that are still running and refuses new ones (the threads stay for the process). */
-  async close(): Promise<void> {
+  close(): void {
     this.closed = true;
-    for (const [id, thread] of this.active) thread.settle(id, { kind: 'error', error: new Error('The vendor listing stopped: the listing threads were closed') });
+    for (const [id, thread] of this.active) thread.settle(id, { kind: 'error', error: poolClosed() });
   }
 
   private pull(thread: ListingThread, id: number, signal: AbortSignal): Promise<Step> {
     const channel = thread.channels.get(id);
-    if (this.closed) return Promise.resolve({ kind: 'error', error: new Error('The vendor listing stopped: the listing threads were closed') });
+    if (this.closed) return Promise.resolve({ kind: 'error', error: poolClosed() });
     if (!channel) return Promise.resolve({ kind: 'error', error: new Error('The vendor listing stopped: its listing thread failed') });
     return new Promise<Step>((resolve, reject) => {
       const onAbort = () => {
@@ -186,6 +186,10 @@ export class ListingThreadPool {
       }
     });
   }
+}
+
+function poolClosed(): Error {
+  return new Error('The vendor listing stopped: the listing threads were closed');
 }
 
 /**
