@@ -110,6 +110,9 @@ async function runSize(models: number): Promise<RunFigures> {
       ...(process.env.SYNC_LISTING_THREADS ? { SYNC_LISTING_THREADS: process.env.SYNC_LISTING_THREADS } : {}),
     });
     hub = await createHub(config, createLogger(config.log.level));
+    // Started as a job worker starts (listing threads loaded, job runner running); the bench's sources are disabled,
+    // so no schedule fires and only the bench's own runJob calls sync.
+    await hub.startWorkers();
     const sourceIds: string[] = [];
     for (const [i, vendor] of VENDORS.entries()) {
       const { settings, secret } = vendorModule(vendor).simulatorSource({ url: simulators[i].url } as SimulatorHandle, CREDENTIAL);

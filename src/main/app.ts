@@ -40,7 +40,10 @@ export interface Hub {
   metrics: HubMetrics;
   logger: Logger;
   authenticate: ReturnType<typeof createAuthenticator>;
-  /** Starts consuming jobs (BullMQ workers, or the in-process runner's timers) and registers every source's schedule. */
+  /**
+   * Starts the listing threads, then consumes jobs (BullMQ workers, or the in-process runner's timers) and registers
+   * every source's schedule.
+   */
   startWorkers(): Promise<void>;
   /** Pings Redis when configured (readiness). */
   pingQueue(): Promise<void>;
@@ -131,6 +134,8 @@ export async function createHub(config: Readonly<HubConfig>, logger: Logger, ove
     logger,
     authenticate: createAuthenticator({ apiKeys, oidc: config.auth.oidc }),
     async startWorkers() {
+      // Threads first: a worker is ready once it can list, and its first sync pays no thread start.
+      await listingThreads.start();
       if (bull && config.redis) {
         pool = new BullMqWorkerPool({
           url: config.redis.url,

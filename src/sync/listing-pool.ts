@@ -26,10 +26,19 @@ interface ListingChannel {
 /** One thread and the listings it runs. */
 class ListingThread {
   readonly channels = new Map<number, ListingChannel>();
+  /** Settles when the thread has loaded the connectors (or failed before it could). */
+  readonly ready: Promise<void>;
   private readonly worker: Worker;
   private failure: Error | null = null;
+  private markReady!: () => void;
+  private failStart!: (error: Error) => void;
 
   constructor(private readonly logger: Logger) {
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.markReady = resolve;
+      this.failStart = reject;
+    });
+    this.ready.catch(() => {}); // awaited only by ListingThreadPool.start(); a later failure is reported per listing
     this.worker = new Worker(ENTRY, { execArgv: ENTRY_EXEC_ARGV, resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB } });
     // Held only while it runs a listing the hub waits on (`hub sync` may have nothing else keeping it alive).
     this.worker.unref();
@@ -66,6 +75,7 @@ class ListingThread {
   }
 
   private receive(message: FromThread): void {
+    if (message.kind === 'ready') return this.markReady();
     const channel = this.channels.get(message.id);
     if (!channel) return; // a listing the hub stopped; its last answers are of no use
     if (message.kind === 'log') {
@@ -81,6 +91,7 @@ class ListingThread {
   private fail(error: Error): void {
     if (this.failure) return;
     this.failure = error;
+    this.failStart(error);
     this.logger.error({ err: error.message }, 'a listing thread failed; the syncs it was running fail and are retried');
     for (const id of [...this.channels.keys()]) this.settle(id, { kind: 'error', error: new Error(`The vendor listing stopped: ${error.message}`) });
     this.channels.clear();
@@ -101,14 +112,15 @@ function deliverCalls(channel: ListingChannel, calls: VendorCall[]): void {
 const threads: ListingThread[] = [];
 let nextListingId = 1;
 
-function leastBusyThread(size: number, logger: Logger): ListingThread {
+/** The first `size` threads, started now where missing (a broken thread is replaced). */
+function threadsUpTo(size: number, logger: Logger): ListingThread[] {
   for (let i = threads.length - 1; i >= 0; i--) if (threads[i].broken) threads.splice(i, 1);
-  if (threads.length < size) {
-    const thread = new ListingThread(logger);
-    threads.push(thread);
-    return thread;
-  }
-  return threads.slice(0, size).reduce((least, thread) => (thread.channels.size < least.channels.size ? thread : least));
+  while (threads.length < size) threads.push(new ListingThread(logger));
+  return threads.slice(0, size);
+}
+
+function leastBusyThread(size: number, logger: Logger): ListingThread {
+  return threadsUpTo(size, logger).reduce((least, thread) => (thread.channels.size < least.channels.size ? thread : least));
 }
 
 /**
@@ -124,6 +136,17 @@ export class ListingThreadPool {
     readonly size: number,
     private readonly logger: Logger,
   ) {}
+
+  /**
+   * Starts the pool's threads now rather than at the first listing, and resolves once each has loaded the
+   * connectors: a job worker calls it before it takes jobs, so its first sync does not wait for a thread to start
+   * and load the AWS SDK (about a second on a loaded 2-core machine), and a thread that cannot start fails the
+   * worker's start instead of its first sync. Idempotent: started threads are shared by the process.
+   */
+  async start(): Promise<void> {
+    if (this.closed) throw poolClosed();
+    await Promise.all(threadsUpTo(this.size, this.logger).map((thread) => thread.ready));
+  }
 
   /** The listing of `spec` as batches, run in a thread; lazy like the connector's own (one pull, one page). */
   async *list(spec: ListingSpec, hooks: Pick<ConnectorDeps, 'logger' | 'onVendorCall'>, signal: AbortSignal): AsyncGenerator<NormalisedBatch> {

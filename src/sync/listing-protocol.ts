@@ -34,6 +34,8 @@ export type VendorCall = Parameters<NonNullable<ConnectorDeps['onVendorCall']>>[
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export type FromThread =
+  /** Sent once, when the thread has loaded the connectors (id 0: it belongs to no listing). */
+  | { id: 0; kind: 'ready' }
   | { id: number; kind: 'batch'; batch: NormalisedBatch; calls: VendorCall[] }
   | { id: number; kind: 'done'; calls: VendorCall[] }
   | { id: number; kind: 'error'; error: SerialisedError; calls: VendorCall[] }

@@ -83,6 +83,9 @@ function stop(id: number, reason: string): void {
   void listing.pages.return?.().catch(() => undefined);
 }
 
+// Module evaluation is done, connectors included: the pool may count this thread as started.
+post({ id: 0, kind: 'ready' });
+
 port.on('message', (message: ToThread) => {
   if (message.op === 'start') {
     try {

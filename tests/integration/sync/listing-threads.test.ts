@@ -128,6 +128,16 @@ describe('ListingThreadPool', () => {
     expect((await collectListing(pool.list(spec('mlflow'), {}, new AbortController().signal))).models).toHaveLength(ESTATE.models);
   });
 
+  it('should start its threads on start() (a worker\'s start) and resolve once they have loaded the connectors', async () => {
+    const starting = new ListingThreadPool(2, createLogger('silent'));
+    // Resolves on each thread's "ready" message: a thread that never loads would leave the worker not ready.
+    await starting.start();
+    await starting.start(); // idempotent: the threads are the process's
+    expect((await collectListing(starting.list(spec('sagemaker'), {}, new AbortController().signal))).models).toHaveLength(ESTATE.models);
+    starting.close();
+    await expect(starting.start()).rejects.toThrow(/listing threads were closed/);
+  });
+
   it('should fail a listing that is waiting when the pool closes, and refuse new ones', async () => {
     const closing = new ListingThreadPool(1, createLogger('silent'));
     simulators.get('mlflow')!.faults.set({ latencyMs: 2_000 });
