@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { ARRAY_TYPE, arrayLiteral, encodePayload, type RowsPayload } from './column-encoding.js';
+import { arrayLiteral, columnElements, encodePayload, jsonNullAsSql, type RowsPayload } from './column-encoding.js';
 import type { FieldSnapshot } from './diff.js';
 import { childSpecOf, type ColumnSpec, type EntitySpec } from './entity-specs.js';
 import type { PreparedRecord } from './prepare-records.js';
@@ -23,7 +23,7 @@ function quote(identifier: string): string {
 
 function typedColumn<R>(column: ColumnSpec<R>): string {
   const name = quote(column.column);
-  if (column.type === 'jsonb') return `t.${name}::jsonb AS ${name}`;
+  if (column.type === 'jsonb') return `${jsonNullAsSql(`t.${name}`)} AS ${name}`;
   if (column.type === 'timestamptz') return `t.${name}::timestamptz AS ${name}`;
   return `t.${name}`;
 }
@@ -87,7 +87,7 @@ interface ValueSource {
  */
 function valueSource<R>(spec: EntitySpec<R>, sourceId: string, payload: RowsPayload): ValueSource {
   const { columns, parent } = spec;
-  const valueArrays = columns.map((column, i) => sql`${payload.columns[i]}::${sql.raw(ARRAY_TYPE[column.type])}`);
+  const valueColumns = columns.map((column, i) => columnElements(column.type, payload.columns[i]));
   const aliases = sql.raw(['external_id', 'content_hash', ...columns.map((c) => c.column)].map(quote).join(', '));
   const parentLookup = parent
     ? sql`, (SELECT p.id FROM ${sql.raw(quote(parent.parentTable))} p WHERE p.source_id = ${sourceId}::uuid AND p.external_id = ${sql.raw(`t.${quote(parent.externalIdColumn)}`)})`
@@ -97,7 +97,9 @@ function valueSource<R>(spec: EntitySpec<R>, sourceId: string, payload: RowsPayl
       ['source_id', 'external_id', 'content_hash', ...columns.map((c) => c.column), ...(parent ? [parent.linkColumn] : [])].map(quote).join(', '),
     ),
     selectList: sql`${sourceId}::uuid, t.external_id, t.content_hash, ${sql.raw(columns.map(typedColumn).join(', '))}${parentLookup}`,
-    from: sql`unnest(${payload.externalIds}::text[], ${payload.hashes}::text[], ${sql.join(valueArrays, sql`, `)}) AS t(${aliases})`,
+    // ROWS FROM zips the columns row by row, as a multi-argument unnest does, but can also take the jsonb columns'
+    // JSON arrays.
+    from: sql`ROWS FROM (unnest(${payload.externalIds}::text[]), unnest(${payload.hashes}::text[]), ${sql.join(valueColumns, sql`, `)}) AS t(${aliases})`,
   };
 }
 
