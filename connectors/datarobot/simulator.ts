@@ -160,7 +160,7 @@ class DataRobotApi {
   }
 
   private renderDeployment(deployment: SimDeployment): unknown {
-    const model = this.store.estate.models.find((m) => m.name === deployment.modelName);
+    const model = this.store.findModel(deployment.modelName);
     return renderDeployment(deployment, model, model?.versions.find((v) => v.number === deployment.versionNumber));
   }
 
@@ -233,7 +233,7 @@ class DataRobotApi {
 
   /** The estate's rule: a version's stage reads Production exactly while an active production deployment serves it. */
   private alignStage(modelName: string, versionNumber: number): void {
-    const version = this.store.estate.models.find((m) => m.name === modelName)?.versions.find((v) => v.number === versionNumber);
+    const version = this.store.findModel(modelName)?.versions.find((v) => v.number === versionNumber);
     if (!version) return;
     const serving = this.store.estate.deployments.some((d) => d.modelName === modelName && d.versionNumber === versionNumber && d.production);
     if (serving && version.stage !== 'Production') version.stage = 'Production';

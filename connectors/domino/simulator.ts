@@ -179,7 +179,7 @@ class DominoRenderer {
   }
 
   private withModel(name: string, render: (model: SimModel) => SimResponse): SimResponse {
-    const model = this.store.estate.models.find((m) => m.name === name);
+    const model = this.store.findModel(name);
     return model ? render(model) : this.failure(404, `Registered model ${name} not found`);
   }
 
@@ -251,7 +251,7 @@ class DominoRenderer {
    * active one built from the served version, so a client must pick the active version by id, not position.
    */
   private modelApiVersions(deployment: SimDeployment): Array<Record<string, unknown> & { id: string; number: number }> {
-    const model = this.store.estate.models.find((m) => m.name === deployment.modelName);
+    const model = this.store.findModel(deployment.modelName);
     const sources = [deployment.versionNumber - 1, deployment.versionNumber].filter((n) => model?.versions.some((v) => v.number === n));
     return sources.map((registeredVersion, index) => {
       const version = model?.versions.find((v) => v.number === registeredVersion);

@@ -272,7 +272,7 @@ class MlflowApi {
     const found: Entry[] = [];
     // `name = '…'` is what listings send per model: look that model up instead of scanning every version.
     const exactName = clauses.find((c) => c.key === 'name' && c.comparator === '=')?.value;
-    const candidates = exactName === undefined ? this.store.estate.models : this.store.estate.models.filter((m) => m.name === exactName);
+    const candidates = exactName === undefined ? this.store.estate.models : [this.store.findModel(exactName)].filter((m) => m !== undefined);
     for (const model of candidates) {
       for (const version of model.versions) {
         const attribute = (key: string) =>
@@ -426,7 +426,7 @@ class MlflowApi {
   }
 
   private model(name: string): SimModel {
-    const model = this.store.estate.models.find((m) => m.name === name);
+    const model = this.store.findModel(name);
     if (!model) throw modelNotFound(name);
     return model;
   }
@@ -442,7 +442,7 @@ class MlflowApi {
   private findRun(runId: string): { model: SimModel; version: SimVersion } | null {
     const lookup = () => {
       const entry = this.runIndex.get(runId);
-      const model = entry && this.store.estate.models.find((m) => m.name === entry.model);
+      const model = entry && this.store.findModel(entry.model);
       const version = model?.versions.find((v) => v.number === entry?.version && v.runId === runId);
       return model && version ? { model, version } : null;
     };

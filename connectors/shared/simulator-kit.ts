@@ -190,6 +190,8 @@ export class EstateStore {
   /** Write-backs the simulator received, in order: what a test reads back. */
   readonly writeBacks: Array<{ at: number; operation: string; target: string; payload: unknown }> = [];
   private clock: number;
+  /** Model name → position in `estate.models`; see {@link findModel}. */
+  private modelPositions = new Map<string, number>();
 
   constructor(public estate: SimEstate) {
     this.clock = Math.max(EPOCH_2024, ...estate.models.map((m) => m.updatedAt)) + DAY;
@@ -201,10 +203,28 @@ export class EstateStore {
     return this.clock;
   }
 
+  /**
+   * The model named `name`, if any, in constant time: listings look a model up by name on most requests, and a scan
+   * made the simulator, not the hub, the slow side of a 10 000-model bench. Mutations do not maintain the index: a hit
+   * is checked against the estate (names are unique), and a miss rebuilds it once before answering.
+   */
+  findModel(name: string): SimModel | undefined {
+    const hit = this.indexedModel(name);
+    if (hit) return hit;
+    this.modelPositions = new Map(this.estate.models.map((m, i) => [m.name, i]));
+    return this.indexedModel(name);
+  }
+
   model(name: string): SimModel {
-    const model = this.estate.models.find((m) => m.name === name);
+    const model = this.findModel(name);
     if (!model) throw new Error(`no model named ${name}`);
     return model;
+  }
+
+  private indexedModel(name: string): SimModel | undefined {
+    const at = this.modelPositions.get(name);
+    const model = at === undefined ? undefined : this.estate.models[at];
+    return model?.name === name ? model : undefined;
   }
 
   version(modelName: string, versionNumber: number): SimVersion {
