@@ -82,8 +82,9 @@ interface ValueSource {
 }
 
 /**
- * The batch as one unnest of per-column arrays, with values typed and the parent (if any) resolved by natural key
- * against what is stored, including parents written earlier in the same transaction.
+ * The batch as one row set zipped from the payload's per-column parameters (array literals, and a JSON array for each
+ * jsonb column), with values typed and the parent (if any) resolved by natural key against what is stored, including
+ * parents written earlier in the same transaction.
  */
 function valueSource<R>(spec: EntitySpec<R>, sourceId: string, payload: RowsPayload): ValueSource {
   const { columns, parent } = spec;
@@ -97,8 +98,7 @@ function valueSource<R>(spec: EntitySpec<R>, sourceId: string, payload: RowsPayl
       ['source_id', 'external_id', 'content_hash', ...columns.map((c) => c.column), ...(parent ? [parent.linkColumn] : [])].map(quote).join(', '),
     ),
     selectList: sql`${sourceId}::uuid, t.external_id, t.content_hash, ${sql.raw(columns.map(typedColumn).join(', '))}${parentLookup}`,
-    // ROWS FROM zips the columns row by row, as a multi-argument unnest does, but can also take the jsonb columns'
-    // JSON arrays.
+    // ROWS FROM zips the columns row by row, as a multi-argument unnest does, and also takes jsonb_array_elements.
     from: sql`ROWS FROM (unnest(${payload.externalIds}::text[]), unnest(${payload.hashes}::text[]), ${sql.join(valueColumns, sql`, `)}) AS t(${aliases})`,
   };
 }
