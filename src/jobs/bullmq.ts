@@ -91,37 +91,53 @@ export class BullMqDispatcher implements JobDispatcher {
   }
 
   /**
-   * Worker start: makes Redis's schedulers match the sources table, and is safe while the API changes sources.
-   * Every decision reads the table after looking at Redis, never a list read up front: the API commits a change
-   * before it schedules it, so a fresh read always knows a scheduler Redis shows, while a stale list would drop a
-   * source created meanwhile (its first tick then came again on the next re-registration) or undo a new interval.
+   * Makes Redis's schedulers match the sources table, safely while the API changes sources: at worker start, and
+   * again every minute while the worker runs (a Redis that came back empty, or lost writes in a failover, gets
+   * its schedules back without a restart). Redis is read first, in one read per queue, then the table: the API commits
+   * a change before it schedules it, so a table read after the Redis read knows every scheduler that read saw, while
+   * a table read before it would drop a source created meanwhile (its first tick then came again on the next
+   * re-registration) or undo a new interval. A source whose scheduler is missing or differs is read again before it
+   * is (re)scheduled, for the same reason; an unchanged scheduler is left alone, pending tick included.
    */
   async reconcileSchedules(sources: ScheduleReader): Promise<{ registered: number; removed: number }> {
+    const inRedis = await this.syncSchedulers();
+    const listed = await sources.listSchedules();
     let registered = 0;
-    for (const listed of await sources.listSchedules()) {
-      if (await this.hasSchedule(listed)) continue;
-      const current = await sources.getSchedule(listed.id);
+    for (const source of listed) {
+      if (inRedis.get(syncSchedulerId(source.id))?.every === source.scheduleSeconds * 1000) continue;
+      const current = await sources.getSchedule(source.id);
       if (!current?.enabled || (await this.hasSchedule(current))) continue;
       await this.scheduleSource(current);
       registered++;
     }
+    const keep = new Set(listed.map((source) => syncSchedulerId(source.id)));
     let removed = 0;
-    for (const vendor of VENDORS) {
-      const queue = this.queue(syncQueueName(vendor));
-      const schedulerIds = (await queue.getJobSchedulers(0, -1)).map((s) => s.key ?? s.id).filter((id): id is string => !!id?.startsWith('sync:'));
-      if (schedulerIds.length === 0) continue;
-      const keep = new Set((await sources.listSchedules()).map((s) => syncSchedulerId(s.id)));
-      for (const id of schedulerIds) {
-        if (keep.has(id)) continue;
-        await queue.removeJobScheduler(id);
-        removed++;
-      }
+    for (const [id, { queue }] of inRedis) {
+      if (keep.has(id)) continue;
+      await queue.removeJobScheduler(id);
+      removed++;
     }
     return { registered, removed };
   }
 
+  /** Every sync scheduler in Redis, with its queue and interval (ms). */
+  private async syncSchedulers(): Promise<Map<string, { queue: Queue; every: number | null }>> {
+    const found = new Map<string, { queue: Queue; every: number | null }>();
+    for (const vendor of VENDORS) {
+      const queue = this.queue(syncQueueName(vendor));
+      for (const scheduler of await queue.getJobSchedulers(0, -1)) {
+        const id = scheduler.key ?? scheduler.id;
+        if (id?.startsWith('sync:')) found.set(id, { queue, every: scheduler.every ?? null });
+      }
+    }
+    return found;
+  }
+
+  /** Registers the maintenance sweep's scheduler unless it is there already (an upsert would make its tick due now). */
   async ensureMaintenanceSchedule(): Promise<void> {
-    await this.queue(MAINTENANCE_QUEUE).upsertJobScheduler(MAINTENANCE_SCHEDULER_ID, { every: MAINTENANCE_EVERY_MS }, { name: 'sweep', opts: { attempts: 1, ...KEEP_JOBS } });
+    const queue = this.queue(MAINTENANCE_QUEUE);
+    if ((await queue.getJobScheduler(MAINTENANCE_SCHEDULER_ID))?.every === MAINTENANCE_EVERY_MS) return;
+    await queue.upsertJobScheduler(MAINTENANCE_SCHEDULER_ID, { every: MAINTENANCE_EVERY_MS }, { name: 'sweep', opts: { attempts: 1, ...KEEP_JOBS } });
   }
 
   async enqueueSync(sourceId: string, vendor: Vendor, trigger: SyncTrigger): Promise<void> {

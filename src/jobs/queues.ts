@@ -30,3 +30,9 @@ export const WRITEBACK_JOB_ATTEMPTS = 12;
 export const WRITEBACK_JOB_BACKOFF_MS = 5_000;
 /** How often the maintenance sweep runs (abandoned runs, stale sources, expiring requests, due write-backs). */
 export const MAINTENANCE_EVERY_MS = 60_000;
+/**
+ * How often a running worker checks that Redis still holds every schedule (see BullMqDispatcher.reconcileSchedules):
+ * the schedules live only in Redis, so a Redis that came back empty would otherwise sync nothing until a restart.
+ * A check is one read per queue and one query of the sources table.
+ */
+export const SCHEDULE_CHECK_EVERY_MS = 60_000;

@@ -16,7 +16,7 @@ import { InventoryReadService } from '../inventory/inventory-read.service.js';
 import { InventoryWriter } from '../inventory/writer.js';
 import { BullMqDispatcher, BullMqWorkerPool } from '../jobs/bullmq.js';
 import { createJobHandlers } from '../jobs/handlers.js';
-import { ALL_QUEUES } from '../jobs/queues.js';
+import { ALL_QUEUES, SCHEDULE_CHECK_EVERY_MS } from '../jobs/queues.js';
 import { InProcessJobRunner } from '../jobs/in-process.js';
 import type { JobDispatcher } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
@@ -54,8 +54,11 @@ export interface HubOverrides {
   /** Connector overrides (tests: short retries). */
   connectorDeps?: Partial<ConnectorDeps>;
   sync?: Partial<SyncServiceOptions>;
-  /** BullMQ lock/stalled intervals (tests shorten them to see stalled-job recovery quickly). */
-  worker?: { lockDurationMs?: number; stalledIntervalMs?: number };
+  /**
+   * BullMQ lock/stalled intervals (tests shorten them to see stalled-job recovery quickly), and how often a running
+   * worker checks Redis's schedules (tests shorten it to see them repaired).
+   */
+  worker?: { lockDurationMs?: number; stalledIntervalMs?: number; scheduleCheckMs?: number };
   metrics?: HubMetrics;
 }
 
@@ -123,6 +126,8 @@ export async function createHub(config: Readonly<HubConfig>, logger: Logger, ove
   registerStateGauges(metrics, db, jobs);
 
   let pool: BullMqWorkerPool | null = null;
+  let scheduleCheck: NodeJS.Timeout | null = null;
+  let checking: Promise<void> | null = null;
   const handlers = createJobHandlers({ sync, writeBacks, governance, enqueueWriteBack: (id) => jobs.enqueueWriteBack(id), logger });
 
   return {
@@ -154,6 +159,21 @@ export async function createHub(config: Readonly<HubConfig>, logger: Logger, ove
         await bull.ensureMaintenanceSchedule();
         // Logged once schedules are reconciled: supervisors and tests take it as "ready".
         logger.info({ queues: ALL_QUEUES, concurrency: config.sync.workerConcurrency, worker: pool.workerName, schedules }, 'job workers started');
+        // The same reconciliation while running: schedules live only in Redis, and a Redis that came back empty would
+        // otherwise sync nothing until the next worker start.
+        const checkSchedules = async () => {
+          try {
+            const repaired = await bull.reconcileSchedules(sources);
+            await bull.ensureMaintenanceSchedule();
+            if (repaired.registered + repaired.removed > 0) logger.warn(repaired, 'job schedules in Redis did not match the sources table; repaired');
+          } catch (error) {
+            logger.warn({ err: (error as Error).message }, 'could not check the job schedules in Redis; trying again at the next check');
+          }
+        };
+        scheduleCheck = setInterval(() => {
+          checking ??= checkSchedules().finally(() => (checking = null));
+        }, overrides.worker?.scheduleCheckMs ?? SCHEDULE_CHECK_EVERY_MS);
+        scheduleCheck.unref();
       } else {
         inProcess!.start(handlers);
         for (const schedule of await sources.listSchedules()) await inProcess!.scheduleSource(schedule);
@@ -163,6 +183,8 @@ export async function createHub(config: Readonly<HubConfig>, logger: Logger, ove
       if (bull) await bull.ping();
     },
     async close() {
+      if (scheduleCheck) clearInterval(scheduleCheck);
+      await checking;
       await pool?.close();
       await jobs.close();
       listingThreads.close();

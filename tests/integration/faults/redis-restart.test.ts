@@ -5,6 +5,7 @@
  * production; it is killed with SIGKILL, a crash, not a clean shutdown.
  */
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Vendor } from '../../../connectors/contract.js';
@@ -29,7 +30,8 @@ const simulators: SimulatorHandle[] = [];
 beforeAll(async () => {
   redis = await startDedicatedRedis();
   database = await createPostgresTestDatabase();
-  test = await startFaultHub({ DATABASE_URL: database.url!, REDIS_URL: redis.url, HUB_QUEUE_PREFIX: PREFIX }, { http: true });
+  // Schedules are checked every second instead of every minute, so a repair is seen within the test.
+  test = await startFaultHub({ DATABASE_URL: database.url!, REDIS_URL: redis.url, HUB_QUEUE_PREFIX: PREFIX }, { http: true, overrides: { worker: { scheduleCheckMs: 1_000 } } });
 });
 afterAll(async () => {
   // Workers close only once Redis answers (their connections retry forever), so bring it back first.
@@ -75,6 +77,13 @@ async function readiness(): Promise<{ status: number; checks: Record<string, str
   return { status: response.status, checks: ((await response.json()) as { checks: Record<string, string> }).checks };
 }
 
+let workersStarted = false;
+async function ensureWorkers(): Promise<void> {
+  if (workersStarted) return;
+  workersStarted = true;
+  await test.hub.startWorkers();
+}
+
 function runsOf(source: SourceRow) {
   return test.hub.database.db.select().from(syncRuns).where(eq(syncRuns.sourceId, source.id)).orderBy(asc(syncRuns.startedAt));
 }
@@ -84,7 +93,7 @@ describe('Hub', () => {
     it('should reconnect workers and API, keep every schedule, and complete each manual trigger exactly once', async () => {
       const busy = await addSource('mlflow');
       const idle = await addSource('datarobot');
-      await test.hub.startWorkers();
+      await ensureWorkers();
       // Each schedule's first run comes right away; let both finish so the sources are quiet.
       for (const source of [busy.source, idle.source]) {
         await eventually(`the first scheduled run of ${source.name}`, async () => (await runsOf(source)).some((r) => r.status === 'SUCCEEDED'), 30_000, 200);
@@ -136,6 +145,32 @@ describe('Hub', () => {
       const busyManual = (await runsOf(busy.source)).find((r) => r.trigger === 'manual')!;
       expect(busyManual.finishedAt!.getTime()).toBeGreaterThan(crashedAt); // it did span the outage
       expect(await schedulers()).toEqual(schedulesBefore);
+    });
+  });
+
+  describe('when Redis comes back empty', () => {
+    it('should put every schedule back while the worker runs, without a restart, and sync on them again', async () => {
+      const { source } = await addSource('mlflow');
+      await ensureWorkers();
+      await eventually(`the first scheduled run of ${source.name}`, async () => (await runsOf(source)).some((r) => r.status === 'SUCCEEDED'), 30_000, 200);
+      // What identifies a schedule: queue, scheduler id and interval (the next tick moves).
+      const withoutNext = (lines: string[]) => lines.map((line) => line.replace(/\|next=.*$/, ''));
+      const before = withoutNext(await schedulers());
+      expect(before).toContain(`sync-mlflow|sync:${source.id}|every=3600000`);
+      expect(before.some((line) => line.startsWith('maintenance|'))).toBe(true);
+
+      // Redis restarted without its data (no persistence, a new node after failover): every key is gone.
+      const client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+      try {
+        await client.flushall();
+      } finally {
+        client.disconnect();
+      }
+      expect(await schedulers()).toEqual([]);
+
+      await eventually('the schedules to be back', async () => JSON.stringify(withoutNext(await schedulers())) === JSON.stringify(before), 15_000, 200);
+      // A restored schedule is a working one: its first tick comes again and syncs the source.
+      await eventually(`a second scheduled run of ${source.name}`, async () => (await runsOf(source)).filter((r) => r.trigger === 'schedule' && r.status === 'SUCCEEDED').length === 2, 30_000, 200);
     });
   });
 });
