@@ -30,8 +30,13 @@ export interface WriteBackServiceDeps {
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** Attempts before a retryable failure becomes FAILED (default 8). */
   maxAttempts?: number;
-  /** How long a claim protects a row from other workers (default 5 min). A crashed worker's claim lapses after it. */
+  /**
+   * How long a claim protects a row from other workers (default 1 min). A live worker renews it while its vendor call
+   * runs; a crashed worker's claim lapses after it, and another worker takes the row over.
+   */
   leaseMs?: number;
+  /** Longest a vendor call may take before it is abandoned and retried (default 2 min). */
+  callTimeoutMs?: number;
   /** Delay before attempt n+1 after n failed attempts (default 30 s doubling, capped at 1 h). */
   backoffMs?: (attempts: number) => number;
   /** Identifies this worker on claimed rows (default host:pid:random). */
@@ -44,14 +49,17 @@ const defaultBackoff = (attempts: number) => Math.min(30_000 * 2 ** Math.max(0, 
 /**
  * Delivers applied lifecycle changes to vendors through the transactional outbox (write_back_outbox). A row is
  * claimed with a lease before the vendor call, so two workers never call the vendor for one request at the same
- * time, and a finished row (DONE / UNSUPPORTED / FAILED) is never claimed again. If a worker dies after the vendor
- * call but before recording it, the lease lapses and the call is repeated once more: the vendor operations are
- * idempotent (set approval status / alias) and carry the change request id.
+ * time, and a finished row (DONE / UNSUPPORTED / FAILED) is never claimed again. The lease is short and renewed
+ * while the call runs ({@link LeaseKeeper}), so a killed worker holds a row for about a minute, not for as long as a
+ * call may take. If a worker dies after the vendor call but before recording it, the lease lapses and the call is
+ * repeated once more: the vendor operations are idempotent (set approval status / alias) and carry the change
+ * request id.
  */
 export class WriteBackService {
   private readonly requests = new ChangeRequestRepository();
   private readonly maxAttempts: number;
   private readonly leaseMs: number;
+  private readonly callTimeoutMs: number;
   private readonly backoffMs: (attempts: number) => number;
   private readonly workerId: string;
   private readonly now: () => Date;
@@ -59,7 +67,8 @@ export class WriteBackService {
 
   constructor(private readonly deps: WriteBackServiceDeps) {
     this.maxAttempts = deps.maxAttempts ?? 8;
-    this.leaseMs = deps.leaseMs ?? 300_000;
+    this.leaseMs = deps.leaseMs ?? 60_000;
+    this.callTimeoutMs = deps.callTimeoutMs ?? 120_000;
     this.backoffMs = deps.backoffMs ?? defaultBackoff;
     this.workerId = deps.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.now = deps.now ?? (() => new Date());
@@ -83,19 +92,21 @@ export class WriteBackService {
     if (!row) return 'SKIPPED';
     const log = { changeRequestId, sourceId: row.sourceId, attempt: row.attempts, workerId: this.workerId };
     let result: { status: 'DONE' | 'UNSUPPORTED' | 'FAILED' | 'RETRY'; message: string };
+    const lease = new LeaseKeeper(this.deps.db, row.id, this.workerId, this.leaseMs, this.now);
     try {
       const change = await this.describe(changeRequestId);
       const { connector } = await this.deps.loadConnector(row.sourceId);
       if (!connector.applyLifecycle) {
         result = { status: 'UNSUPPORTED', message: `The ${connector.vendor} connector has no lifecycle write-back.` };
       } else {
-        // Finish well inside the lease, so no other worker can claim the row while this call may still land.
-        const outcome = await connector.applyLifecycle(change, AbortSignal.timeout(Math.max(1_000, Math.floor(this.leaseMs / 2))));
+        const outcome = await connector.applyLifecycle(change, AbortSignal.any([AbortSignal.timeout(this.callTimeoutMs), lease.signal]));
         result = { status: outcome.status, message: outcome.message };
       }
     } catch (error) {
       result = this.failure(error, row.attempts);
       this.deps.logger.warn({ ...log, err: error, outcome: result.status }, 'write-back attempt failed');
+    } finally {
+      lease.stop();
     }
     const recorded = await this.record(row, result);
     if (!recorded) {
@@ -187,5 +198,63 @@ export class WriteBackService {
       });
       return true;
     });
+  }
+}
+
+/**
+ * Keeps a write-back claim alive while its vendor call runs: renews the lease every third of it, and aborts the call
+ * (through `signal`) as soon as the claim is lost to another worker, or when renewals have failed for half a lease
+ * (the database is unreachable): the call then stops while the lease still holds, so no other worker can have
+ * claimed the row and called the vendor at the same time.
+ */
+class LeaseKeeper {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private renewedAt = performance.now();
+  private renewing = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly rowId: string,
+    private readonly workerId: string,
+    private readonly leaseMs: number,
+    private readonly now: () => Date,
+  ) {
+    this.timer = setInterval(() => this.tick(), Math.max(10, Math.floor(leaseMs / 3)));
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private tick(): void {
+    if (this.controller.signal.aborted) return;
+    // Also when a renewal hangs rather than fails: half a lease is still left to stop the call in.
+    if (performance.now() - this.renewedAt > this.leaseMs / 2) {
+      this.controller.abort(new Error('The write-back claim could not be renewed (database unreachable); this attempt stopped.'));
+      return;
+    }
+    if (!this.renewing) void this.renew();
+  }
+
+  private async renew(): Promise<void> {
+    this.renewing = true;
+    try {
+      const [kept] = await this.db
+        .update(writeBackOutbox)
+        .set({ claimedUntil: new Date(this.now().getTime() + this.leaseMs) })
+        .where(and(eq(writeBackOutbox.id, this.rowId), eq(writeBackOutbox.status, 'IN_PROGRESS'), eq(writeBackOutbox.claimedBy, this.workerId)))
+        .returning({ id: writeBackOutbox.id });
+      if (kept) this.renewedAt = performance.now();
+      else this.controller.abort(new Error('The write-back claim was lost to another worker; this attempt stopped.'));
+    } catch {
+      // Unreachable for now: the next tick tries again, or stops the call once half a lease has gone unrenewed.
+    } finally {
+      this.renewing = false;
+    }
   }
 }

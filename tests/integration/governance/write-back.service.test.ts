@@ -71,7 +71,7 @@ describe('WriteBackService', () => {
     return request.id;
   }
 
-  function serviceWith(connector: Connector, options: { maxAttempts?: number; workerId?: string } = {}) {
+  function serviceWith(connector: Connector, options: { maxAttempts?: number; workerId?: string; leaseMs?: number; now?: () => Date } = {}) {
     return new WriteBackService({
       db,
       audit: new AuditRecorder(),
@@ -182,6 +182,71 @@ describe('WriteBackService', () => {
       const service = serviceWith(slow, { workerId: 'slow-worker' });
       expect(await service.deliver(id)).toBe('SKIPPED');
       expect((await requestRow(id)).writeBackStatus).toBe('PENDING');
+    });
+  });
+
+  describe('lease', () => {
+    // Real time here: the lease is renewed by a timer while the vendor call runs.
+    const realTime = { leaseMs: 300, now: () => new Date() };
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    /** A connector whose write-back waits until released (or until its signal aborts), recording how it ended. */
+    function heldConnector() {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const held = { release, aborted: null as string | null, calls: 0 };
+      const connector: Connector = {
+        vendor: 'mlflow',
+        list: async function* () {
+          yield emptyBatch();
+        },
+        check: async () => ({ ok: true, message: 'fake' }),
+        applyLifecycle: async (_change, signal) => {
+          held.calls += 1;
+          await new Promise<void>((resolve, reject) => {
+            void released.then(resolve);
+            signal.addEventListener('abort', () => {
+              held.aborted = (signal.reason as Error).message;
+              reject(signal.reason);
+            });
+          });
+          return { status: 'DONE', message: 'applied after a long call' };
+        },
+      };
+      return { held, connector };
+    }
+
+    it('should keep its claim through a vendor call that outlasts the lease, so no other worker calls the vendor meanwhile', async () => {
+      const id = await appliedRequest();
+      const { held, connector } = heldConnector();
+      const eager = new FakeConnector();
+      const delivering = serviceWith(connector, { ...realTime, workerId: 'slow-but-alive' }).deliver(id);
+      const other = serviceWith(eager, { ...realTime, workerId: 'eager' });
+      // Four leases long: without renewal the claim would have lapsed three times over.
+      for (let i = 0; i < 12; i++) {
+        await sleep(100);
+        expect(await other.deliver(id)).toBe('SKIPPED');
+      }
+      held.release();
+
+      expect(await delivering).toBe('DONE');
+      expect(eager.calls).toHaveLength(0);
+      expect(held.aborted).toBeNull();
+      expect(await requestRow(id)).toMatchObject({ writeBackStatus: 'DONE', writeBackAttempts: 1 });
+    });
+
+    it('should stop its vendor call as soon as another worker holds the claim, and record nothing over it', async () => {
+      const id = await appliedRequest();
+      const { held, connector } = heldConnector();
+      const delivering = serviceWith(connector, { ...realTime, workerId: 'losing' }).deliver(id);
+      await sleep(50);
+      // The claim passes to another worker (this one was judged gone); the next renewal finds it lost.
+      await db.update(writeBackOutbox).set({ claimedBy: 'other-worker' }).where(eq(writeBackOutbox.changeRequestId, id));
+
+      expect(await delivering).toBe('SKIPPED');
+      expect(held.aborted).toMatch(/claim was lost to another worker/);
+      expect(await requestRow(id)).toMatchObject({ writeBackStatus: 'PENDING' });
+      expect((await db.select().from(writeBackOutbox).where(eq(writeBackOutbox.changeRequestId, id)))[0]).toMatchObject({ status: 'IN_PROGRESS', claimedBy: 'other-worker' });
     });
   });
 
