@@ -209,6 +209,11 @@ export interface ConnectorDeps {
   timeoutMs?: number;
   /** Records per page requested from the vendor, where the vendor lets the client choose. */
   pageSize?: number;
+  /**
+   * Refuse to connect to a host name that resolves to a private, loopback or link-local address (checked on the
+   * addresses actually connected to, see shared/private-address.ts): ALLOW_PRIVATE_SOURCE_URLS=false.
+   */
+  blockPrivateAddresses?: boolean;
 }
 
 export interface RetryPolicy {

@@ -1,3 +1,5 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import {
   DescribeEndpointCommand,
   DescribeEndpointConfigCommand,
@@ -33,6 +35,7 @@ import {
   type ConnectorDeps,
 } from '../contract.js';
 import type { SageMakerSecret, SageMakerSettings } from './config.js';
+import { guardedLookup, privateAddressRefusal } from '../shared/private-address.js';
 import { PolicyRetryStrategy, isUnreadableSuccess } from './retry-strategy.js';
 import {
   AUTH_ERROR_NAMES,
@@ -44,6 +47,12 @@ import {
   modelPackageGroupSearchExpression,
   searchRefusal,
 } from './unconfirmed.js';
+
+/** Node agents for the SDK's HTTP handler whose connections pass the private-address guard. */
+function guardedAgents(): { httpAgent: HttpAgent; httpsAgent: HttpsAgent } {
+  const lookup = guardedLookup();
+  return { httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 50, lookup }), httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 50, lookup }) };
+}
 
 /** SageMaker's list operations accept MaxResults 1..100. */
 export const SAGEMAKER_MAX_PAGE_SIZE = 100;
@@ -88,7 +97,13 @@ export class SageMakerApi {
       retryStrategy: new PolicyRetryStrategy(policy),
       // The SDK's options shape for its Node handler: @smithy/node-http-handler is the SDK's dependency, not ours.
       // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes.
-      requestHandler: { requestTimeout: timeoutMs, connectionTimeout: Math.min(timeoutMs, 10_000), throwOnRequestTimeout: true },
+      requestHandler: {
+        requestTimeout: timeoutMs,
+        connectionTimeout: Math.min(timeoutMs, 10_000),
+        throwOnRequestTimeout: true,
+        // The SDK's own agent settings (keep-alive, 50 sockets), with host names resolved through the guard.
+        ...(deps.blockPrivateAddresses ? guardedAgents() : {}),
+      },
     });
     const observe = deps.onVendorCall;
     if (observe) {
@@ -261,6 +276,8 @@ export class SageMakerApi {
     const status = e.$metadata?.httpStatusCode ?? null;
     const attempts = e.$metadata?.attempts ?? 1;
     const where = `${this.label}: ${operation}`;
+    const refused = privateAddressRefusal(error);
+    if (refused) return new ConnectorError(`${where} was not sent: ${refused.message}`, 'sagemaker', null, false, { cause: error });
     if (name === 'CredentialsProviderError') {
       return new AuthenticationError(`${this.label}: the source has no secret and the SDK's default credential chain found no AWS credentials in the hub's environment.`, 'sagemaker', null, { cause: error });
     }

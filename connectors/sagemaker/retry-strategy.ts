@@ -1,4 +1,5 @@
 import type { RetryPolicy } from '../contract.js';
+import { privateAddressRefusal } from '../shared/private-address.js';
 import { AUTH_ERROR_NAMES } from './unconfirmed.js';
 
 /** The SDK's classification of a failed attempt (smithy `RetryErrorInfo`), as much as this strategy reads. */
@@ -56,6 +57,8 @@ export class PolicyRetryStrategy {
 function isRetryable(info: RetryErrorInfo): boolean {
   const error = info.error as { name?: string } | undefined;
   if (error?.name && AUTH_ERROR_NAMES.has(error.name)) return false;
+  // The hub's address policy refused the connection: asking again resolves to the same refusal.
+  if (privateAddressRefusal(info.error)) return false;
   if (info.errorType !== 'CLIENT_ERROR') return true;
   return isUnreadableSuccess(info.error);
 }

@@ -9,6 +9,8 @@ import {
   type RetryPolicy,
   type Vendor,
 } from '../contract.js';
+import { Agent } from 'undici';
+import { guardedLookup, privateAddressRefusal } from './private-address.js';
 
 /**
  * The one request function the REST connectors (MLflow, DataRobot, Domino) share: base URL, auth headers,
@@ -51,9 +53,12 @@ export class VendorHttpClient {
   private readonly fetchImpl: typeof globalThis.fetch;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
+  /** Connections whose host names are resolved through the private-address guard (when the deps ask for it). */
+  private readonly dispatcher: Agent | undefined;
 
   constructor(private readonly options: HttpClientOptions) {
     this.fetchImpl = options.deps?.fetch ?? globalThis.fetch;
+    this.dispatcher = options.deps?.blockPrivateAddresses ? new Agent({ connect: { lookup: guardedLookup() } }) : undefined;
     this.retry = { ...DEFAULT_RETRY, ...options.deps?.retry };
     this.timeoutMs = options.deps?.timeoutMs ?? 30_000;
   }
@@ -107,6 +112,8 @@ export class VendorHttpClient {
       } catch (error) {
         if (request.signal.aborted) throw request.signal.reason ?? error;
         if (error instanceof ConnectorError && !error.retryable) throw error;
+        const refused = privateAddressRefusal(error);
+        if (refused) throw new ConnectorError(`${label}: ${request.operation} was not sent: ${refused.message}`, vendor, null, false, { cause: error });
         lastError = error instanceof ConnectorError ? error : networkError(error, vendor, label, request.operation, this.timeoutMs);
       } finally {
         this.options.deps?.onVendorCall?.({ vendor, operation: request.operation, status, attempt, ms: performance.now() - started });
@@ -135,6 +142,8 @@ export class VendorHttpClient {
       body,
       signal: AbortSignal.any([request.signal, timeout]),
       redirect: 'manual',
+      // Node's fetch is undici: it takes an undici dispatcher (the lib.dom RequestInit type does not know the field).
+      ...(this.dispatcher ? ({ dispatcher: this.dispatcher } as RequestInit) : {}),
     });
   }
 

@@ -273,7 +273,9 @@ export class SourceService {
     const unsafe = credentialProblems(secret.data);
     if (unsafe.length) throw new InputError(`The secret of source "${source.name}" cannot be sent in a header`, unsafe);
     const create = this.deps.createConnector ?? ((_vendor, s, secretData, d) => module.create(s, secretData, d));
-    return { source, connector: create(source.vendor as Vendor, settings.data, secret.data, deps) };
+    // The check above judged the addresses the URL resolves to now; the connector judges the ones it connects to.
+    const guarded: ConnectorDeps = { ...deps, blockPrivateAddresses: !this.deps.urlPolicy.allowPrivate };
+    return { source, connector: create(source.vendor as Vendor, settings.data, secret.data, guarded) };
   }
 
   /** Schedules of enabled, live sources: registered by workers at start. */

@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { isPrivateAddress } from '../../connectors/shared/private-address.js';
 
 /**
  * The outbound URL policy for source settings that hold a URL (a vendor's API base).
@@ -13,61 +14,12 @@ import { BlockList, isIP } from 'node:net';
  * own network through a source), the host must not be, or resolve to, a loopback, private, link-local (this
  * includes the cloud metadata service 169.254.169.254), carrier-grade NAT, multicast, reserved or unspecified
  * address, IPv4 or IPv6, including IPv4-mapped IPv6 forms. Host names are resolved and every address is checked.
- * The check runs when a source is saved and again each time a connector is built from it, which narrows (but, as
- * with any check before connect, does not close) the window for DNS rebinding.
+ * The check runs when a source is saved and again each time a connector is built from it; the connectors check
+ * the addresses they actually connect to as well (connectors/shared/private-address.ts), which closes DNS rebinding
+ * (a name that resolves to a public address when checked and to an internal one when connected to).
  */
 export interface UrlPolicy {
   allowPrivate: boolean;
-}
-
-const blocked = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  blocked.addSubnet(net, prefix, 'ipv4');
-}
-for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  blocked.addSubnet(net, prefix, 'ipv6');
-}
-
-/** True for addresses a source may not point at when private addresses are not allowed. */
-export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return blocked.check(address, 'ipv4');
-  if (family !== 6) return false;
-  const lower = address.toLowerCase();
-  // IPv4-mapped (::ffff:a.b.c.d / ::ffff:7f00:1) and NAT64 (64:ff9b::/96) carry an IPv4 address to check.
-  const embedded = embeddedIpv4(lower);
-  if (embedded) return blocked.check(embedded, 'ipv4');
-  return blocked.check(lower, 'ipv6');
-}
-
-function embeddedIpv4(address: string): string | null {
-  const match = /^(?:::ffff:|64:ff9b::)(.+)$/.exec(address);
-  if (!match) return null;
-  const tail = match[1];
-  if (isIP(tail) === 4) return tail;
-  const hex = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(tail);
-  if (!hex) return null;
-  const hi = parseInt(hex[1], 16);
-  const lo = parseInt(hex[2], 16);
-  return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
 }
 
 export type Resolver = (host: string) => Promise<string[]>;

@@ -224,7 +224,7 @@ export function threadedConnectorFactory(pool: ListingThreadPool) {
   return (vendor: Vendor, settings: Record<string, unknown>, secret: Record<string, unknown> | null, deps: ConnectorDeps): Connector => {
     const local = vendorModule(vendor).create(settings, secret, deps);
     if (deps.fetch) return local;
-    const spec: ListingSpec = { vendor, settings, secret, deps: { retry: deps.retry, timeoutMs: deps.timeoutMs, pageSize: deps.pageSize } };
+    const spec: ListingSpec = { vendor, settings, secret, deps: { retry: deps.retry, timeoutMs: deps.timeoutMs, pageSize: deps.pageSize, blockPrivateAddresses: deps.blockPrivateAddresses } };
     const hooks = { logger: deps.logger, onVendorCall: deps.onVendorCall };
     return {
       vendor: local.vendor,

@@ -20,7 +20,7 @@ export interface ListingSpec {
   vendor: Vendor;
   settings: Record<string, unknown>;
   secret: Record<string, unknown> | null;
-  deps: Pick<ConnectorDeps, 'retry' | 'timeoutMs' | 'pageSize'>;
+  deps: Pick<ConnectorDeps, 'retry' | 'timeoutMs' | 'pageSize' | 'blockPrivateAddresses'>;
 }
 
 export type ToThread =

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkSourceUrl, isPrivateAddress } from '../../../src/sources/url-policy.js';
+import { isPrivateAddress } from '../../../connectors/shared/private-address.js';
+import { checkSourceUrl } from '../../../src/sources/url-policy.js';
 
 const strict = { allowPrivate: false };
 const lenient = { allowPrivate: true };
