@@ -186,6 +186,12 @@ export interface Connector {
   check(signal: AbortSignal): Promise<ConnectionCheck>;
   /** Applies an approved lifecycle change at the vendor where it supports one; `UNSUPPORTED` otherwise. */
   applyLifecycle?(change: LifecycleWriteBack, signal: AbortSignal): Promise<WriteBackOutcome>;
+  /**
+   * Of these model external ids, which the vendor still has, asked one by one. Implemented by connectors whose paging
+   * can skip a record when another is deleted mid-listing (offset page tokens): after a complete listing the sync
+   * asks about the models it did not see before it tombstones them, and keeps those still there.
+   */
+  presentModels?(externalIds: readonly string[], signal: AbortSignal): Promise<string[]>;
 }
 
 /** Logger shape connectors accept (pino-compatible), so they never import the hub's logger. */

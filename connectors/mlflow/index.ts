@@ -12,7 +12,8 @@ import {
 } from '../contract.js';
 import { MlflowClient } from './client.js';
 import { mlflowSecretSchema, mlflowSettingsSchema, type MlflowSecret, type MlflowSettings, type MlflowSettingsInput } from './config.js';
-import { listEstate } from './listing.js';
+import { MODEL_CONCURRENCY, listEstate } from './listing.js';
+import { mapConcurrently } from '../shared/map-concurrently.js';
 import type { NormaliseContext } from './normalise.js';
 import { applyMlflowLifecycle } from './write-back.js';
 
@@ -70,6 +71,13 @@ class MlflowConnector implements Connector {
 
   applyLifecycle(change: LifecycleWriteBack, signal: AbortSignal): Promise<WriteBackOutcome> {
     return applyMlflowLifecycle(this.client, this.settings, change, signal);
+  }
+
+  /** Page tokens are offsets: a model deleted from a page already read makes the listing skip a later one. */
+  async presentModels(externalIds: readonly string[], signal: AbortSignal): Promise<string[]> {
+    // A model's external id is its registered name.
+    const found = await mapConcurrently(externalIds, MODEL_CONCURRENCY, signal, (name, taskSignal) => this.client.getRegisteredModel(name, taskSignal));
+    return externalIds.filter((_, i) => found[i] !== null);
   }
 }
 

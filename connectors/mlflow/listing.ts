@@ -31,7 +31,8 @@ export interface ListingOptions {
  *
  * NOTE: MLflow's page tokens are offsets and registered models can only be filtered by name equality/LIKE, so there
  * is no keyset paging. A model deleted from an already-read page shifts the next page by one, and the listing misses
- * one later model; the next full listing sees it again. Nothing in the API lets a client detect this.
+ * one later model. Nothing in a listing shows it, so the sync asks about every model it did not see before it
+ * tombstones anything (`presentModels` in index.ts): the missed model is kept, and the next listing reads it.
  */
 export async function* listEstate(options: ListingOptions, signal: AbortSignal): AsyncGenerator<NormalisedBatch> {
   const runReader = new RunReader({ client: options.client, logger: options.logger, ...options.runReading });

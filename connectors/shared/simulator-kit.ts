@@ -383,6 +383,11 @@ export type FaultDecision = 'throttle' | 'server-error' | 'truncate' | null;
 export class FaultInjector {
   knobs: FaultKnobs = { ...NO_FAULTS };
   requestCount = 0;
+  /**
+   * Called with the request's number as each data request arrives, before it is answered: a test changes the estate
+   * at an exact point of a listing with it (a model deleted between two pages). Cleared by reset().
+   */
+  onRequest: ((requestNumber: number) => void) | null = null;
   private random: () => number;
 
   constructor(seed = 1) {
@@ -397,10 +402,12 @@ export class FaultInjector {
   reset(): void {
     this.knobs = { ...NO_FAULTS };
     this.requestCount = 0;
+    this.onRequest = null;
   }
 
   decide(): FaultDecision {
     this.requestCount++;
+    this.onRequest?.(this.requestCount);
     const k = this.knobs;
     if (k.failEveryRequest || k.failRequestNumbers.includes(this.requestCount)) return 'server-error';
     const roll = this.random();

@@ -54,3 +54,31 @@ export async function tombstoneUnseen(db: Executor, ctx: WriteContext): Promise<
   );
   return Number(row.deleted);
 }
+
+/** Live models of the source the run has not seen, at most `limit`: the candidates a connector may confirm. */
+export async function unseenModels(db: Executor, ctx: WriteContext, limit: number): Promise<string[]> {
+  const rows = await queryRows<{ external_id: string }>(
+    db,
+    sql`SELECT r.external_id FROM models r WHERE r.source_id = ${ctx.sourceId}::uuid AND r.deleted_at IS NULL AND ${notSeen('model', ctx.runId, 'r')}
+      ORDER BY r.external_id LIMIT ${limit}`,
+  );
+  return rows.map((row) => row.external_id);
+}
+
+/**
+ * Marks models the vendor still has (though the listing skipped them) as seen, with their versions and those
+ * versions' deployments, so the run does not tombstone them; the next listing reads them as usual.
+ */
+export async function markModelsSeen(db: Executor, ctx: WriteContext, modelExternalIds: readonly string[]): Promise<void> {
+  if (modelExternalIds.length === 0) return;
+  const ids = sql`${sql.param([...modelExternalIds])}::text[]`;
+  await db.execute(sql`INSERT INTO sync_run_seen (run_id, entity_kind, external_id)
+    SELECT ${ctx.runId}::uuid, 'model', m.external_id FROM models m WHERE m.source_id = ${ctx.sourceId}::uuid AND m.external_id = ANY(${ids})
+    UNION ALL
+    SELECT ${ctx.runId}::uuid, 'version', v.external_id FROM model_versions v WHERE v.source_id = ${ctx.sourceId}::uuid AND v.model_external_id = ANY(${ids})
+    UNION ALL
+    SELECT ${ctx.runId}::uuid, 'deployment', d.external_id FROM deployments d
+      JOIN model_versions v ON v.source_id = d.source_id AND v.external_id = d.version_external_id
+      WHERE d.source_id = ${ctx.sourceId}::uuid AND v.model_external_id = ANY(${ids})
+    ON CONFLICT DO NOTHING`);
+}

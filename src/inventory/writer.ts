@@ -8,7 +8,7 @@ import { changedFields, type FieldSnapshot } from './diff.js';
 import { DEPLOYMENT_SPEC, MODEL_SPEC, VERSION_SPEC, type EntityKind, type EntitySpec } from './entity-specs.js';
 import type { PreparedRecord, PreparedRecords } from './prepare-records.js';
 import { clearSeen, markSeen } from './seen-set.js';
-import { tallyListing, tombstoneUnseen } from './tombstone-statements.js';
+import { markModelsSeen, tallyListing, tombstoneUnseen, unseenModels } from './tombstone-statements.js';
 import type { BatchResult, TombstoneResult, WriteContext } from './types.js';
 import { PreparedBatch, kindForWrite, prepareAhead, type PreparedKind } from './batch-preparation.js';
 import type { RowsPayload } from './column-encoding.js';
@@ -152,6 +152,22 @@ export class InventoryWriter {
       await clearSeen(tx, ctx.runId);
       return { decision: verdict.decision, reason: verdict.reason, deleted, wouldDelete: tally.wouldDelete, share: verdict.share };
     });
+  }
+
+  /**
+   * Before {@link finishListing}: the live models of the source this run's listing did not return, at most `limit`
+   * (for a connector to confirm gone; see {@link keepUnlisted}).
+   */
+  unlistedModels(ctx: WriteContext, limit: number): Promise<string[]> {
+    return unseenModels(this.db, ctx, limit);
+  }
+
+  /**
+   * Keeps models the listing skipped but the vendor still has (with their versions and deployments) out of this
+   * run's tombstones.
+   */
+  keepUnlisted(ctx: WriteContext, modelExternalIds: readonly string[]): Promise<void> {
+    return markModelsSeen(this.db, ctx, modelExternalIds);
   }
 
   /** For a failed or partial listing: tombstones nothing (absence proves nothing) and clears the run's seen set. */

@@ -216,8 +216,8 @@ function poolClosed(): Error {
 }
 
 /**
- * A connector factory whose connectors list in the pool; the connection check and write-backs (single, light
- * requests) stay with a local instance. A caller that injects its own `fetch` keeps the local listing: a function
+ * A connector factory whose connectors list in the pool; the connection check, write-backs and presence checks
+ * (single, light requests) stay with a local instance. A caller that injects its own `fetch` keeps the local listing: a function
  * cannot cross into a thread.
  */
 export function threadedConnectorFactory(pool: ListingThreadPool) {
@@ -231,6 +231,7 @@ export function threadedConnectorFactory(pool: ListingThreadPool) {
       list: (signal) => pool.list(spec, hooks, signal),
       check: (signal) => local.check(signal),
       ...(local.applyLifecycle ? { applyLifecycle: local.applyLifecycle.bind(local) } : {}),
+      ...(local.presentModels ? { presentModels: local.presentModels.bind(local) } : {}),
     };
   };
 }

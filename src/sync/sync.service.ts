@@ -7,7 +7,7 @@ import { sources, type SourceRow, type SyncRunRow } from '../db/schema/index.js'
 import { NotFoundError, ServiceUnavailableError } from '../errors.js';
 import type { AuditRecorder } from '../governance/audit.js';
 import type { InventoryWriter } from '../inventory/writer.js';
-import type { TombstoneResult } from '../inventory/types.js';
+import type { TombstoneResult, WriteContext } from '../inventory/types.js';
 import type { JobDispatcher, SyncTrigger } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
 import type { HubMetrics } from '../observability/metrics.js';
@@ -27,6 +27,9 @@ export interface SyncServiceOptions {
   /** Overrides for connectors (timeouts, retry policy, page size). */
   connectorDeps?: Partial<ConnectorDeps>;
 }
+
+/** Unlisted models a run asks the vendor about one by one before tombstoning (see keepModelsStillPresent). */
+const MAX_MODELS_TO_CONFIRM = 200;
 
 export const DEFAULT_SYNC_OPTIONS: Omit<SyncServiceOptions, 'maxDeleteShare' | 'staleSourceHours'> = {
   heartbeatMs: 5_000,
@@ -182,6 +185,7 @@ export class SyncService {
         }
         job.onProgress?.({ ...counts });
       }
+      await this.keepModelsStillPresent(loaded.connector, ctx, signal, logger);
       const tombstones = await writer.finishListing(ctx, { maxDeleteShare: loaded.source.maxDeleteShare ?? this.deps.options.maxDeleteShare });
       counts.deleted = tombstones.deleted;
       guard = tombstones;
@@ -220,6 +224,26 @@ export class SyncService {
     if (failure) logger.warn({ ...summary, error: describeError(failure) }, 'sync failed');
     else logger.info(summary, 'sync finished');
     return { status: 'ran', run: finished, error: failure };
+  }
+
+  /**
+   * For a connector whose paging can skip a model when another is deleted mid-listing: asks the vendor about the
+   * models the listing did not return, and keeps those it still has out of this run's tombstones. Bounded: beyond
+   * {@link MAX_MODELS_TO_CONFIRM} unlisted models the deletion guard alone decides. A failed confirmation fails the
+   * run (nothing is tombstoned; the run is retried).
+   */
+  private async keepModelsStillPresent(connector: Connector, ctx: WriteContext, signal: AbortSignal, logger: Logger): Promise<void> {
+    if (!connector.presentModels) return;
+    const unlisted = await this.deps.writer.unlistedModels(ctx, MAX_MODELS_TO_CONFIRM + 1);
+    if (unlisted.length === 0) return;
+    if (unlisted.length > MAX_MODELS_TO_CONFIRM) {
+      logger.info({ unlisted: `more than ${MAX_MODELS_TO_CONFIRM}` }, 'too many unlisted models to confirm one by one; the deletion guard decides');
+      return;
+    }
+    const present = await connector.presentModels(unlisted, signal);
+    if (present.length === 0) return;
+    await this.deps.writer.keepUnlisted(ctx, present);
+    logger.warn({ models: present }, 'the listing skipped models the vendor still has (its paging shifted while a model was deleted); they are kept, not tombstoned');
   }
 
   /** Fails runs abandoned by dead workers and re-evaluates stale sources (the maintenance job). */

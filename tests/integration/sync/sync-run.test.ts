@@ -9,6 +9,9 @@ import { findings, inventoryChanges, modelVersions, models } from '../../../src/
 import { queryRows } from '../../../src/db/sql.js';
 import { inventorySnapshot, liveCounts } from '../../helpers/inventory.js';
 import { FAST_CONNECTOR_DEPS, startTestHub, type TestHub } from '../../helpers/hub.js';
+import { collectListing } from '../../helpers/listing.js';
+import { vendorModule } from '../../../connectors/registry.js';
+import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import type { HubOverrides } from '../../../src/main/app.js';
 
 const ESTATE = { seed: 7, models: 30, versionsPerModel: 4, deployments: 12 };
@@ -96,6 +99,50 @@ describe('SyncService', () => {
       const deletedChanges = await db.select().from(inventoryChanges).where(and(eq(inventoryChanges.runId, run.id), eq(inventoryChanges.change, 'DELETED')));
       expect(deletedChanges.filter((c) => c.entityKind === 'model').map((c) => c.externalId).sort()).toEqual([...removed].sort());
       expect(run.deleted).toBe(deletedChanges.length);
+    });
+
+    it('should keep a model the listing skipped because another was deleted between two pages, and tombstone only the deleted one', async () => {
+      // Three models a page. MLflow's page tokens are offsets: deleting a model of a page already read shifts the
+      // next page by one, and the listing never returns the model that moved onto the page already read.
+      const estate = { ...ESTATE, models: 9, maxPageSize: 3 };
+      const deleteFirstModelMidListing = (simulator: SimulatorHandle, names: string[]) => {
+        // Counted from here: request 1 reads the first page; from request 2 on its versions are read.
+        simulator.faults.reset();
+        simulator.faults.onRequest = (n) => n === 2 && simulator.store.removeModel(names[0]);
+      };
+
+      // What the vendor does to a listing: a direct one skips the fourth model.
+      const probe = await vendorModule('mlflow').startSimulator({ ...estate, credential: 'probe' });
+      try {
+        const names = probe.store.estate.models.map((m) => m.name).sort();
+        deleteFirstModelMidListing(probe, names);
+        const { settings, secret } = vendorModule('mlflow').simulatorSource(probe, 'probe');
+        const listed = await collectListing(vendorModule('mlflow').create(settings, secret, FAST_CONNECTOR_DEPS).list(new AbortController().signal));
+        expect(listed.models.map((m) => m.externalId).sort()).toEqual(names.filter((_, i) => i !== 0 && i !== 3));
+      } finally {
+        await probe.close();
+      }
+
+      const test = await hub();
+      const { source, simulator } = await test.addSimulatorSource('mlflow', estate);
+      await runOnce(test, source.id);
+      const names = simulator.store.estate.models.map((m) => m.name).sort();
+      const versionsOfSkipped = simulator.store.model(names[3]).versions.length;
+      deleteFirstModelMidListing(simulator, names);
+      const run = await runOnce(test, source.id);
+      simulator.faults.reset();
+
+      expect(run.status).toBe('SUCCEEDED');
+      const { db } = test.hub.database;
+      const tombstoned = await db.select({ externalId: models.externalId }).from(models).where(and(eq(models.sourceId, source.id), sql`${models.deletedAt} is not null`));
+      expect(tombstoned.map((m) => m.externalId)).toEqual([names[0]]);
+      const skippedVersions = await db.select().from(modelVersions).where(and(eq(modelVersions.sourceId, source.id), eq(modelVersions.modelExternalId, names[3]), isNull(modelVersions.deletedAt)));
+      expect(skippedVersions).toHaveLength(versionsOfSkipped);
+      const deletedChanges = await db.select().from(inventoryChanges).where(and(eq(inventoryChanges.runId, run.id), eq(inventoryChanges.change, 'DELETED')));
+      // Only the deleted model's own records: itself, its versions (`name/n`) and deployments (`name@alias`, `name#stage:…`).
+      const ownedByDeleted = (id: string) => id === names[0] || (id.startsWith(names[0]) && /^[/@#]/.test(id.slice(names[0].length)));
+      expect(deletedChanges.length).toBeGreaterThan(1);
+      expect(deletedChanges.map((c) => c.externalId).filter((id) => !ownedByDeleted(id))).toEqual([]);
     });
 
     it('should open an UNGOVERNED_PRODUCTION finding for a version pushed to production at the vendor, and resolve it when it leaves', async () => {
