@@ -21,3 +21,15 @@ export async function collectListing(batches: AsyncIterable<NormalisedBatch>): P
   }
   return all;
 }
+
+/** Drains a listing that must fail, and returns what it failed with. */
+export async function failureOf(listing: AsyncIterable<unknown>): Promise<unknown> {
+  try {
+    for await (const _batch of listing) {
+      // drained
+    }
+  } catch (error) {
+    return error;
+  }
+  throw new Error('the listing did not fail');
+}

@@ -10,7 +10,7 @@ import { vendorModule } from '../../../connectors/registry.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import { createLogger } from '../../../src/logger.js';
 import { ListingThreadPool } from '../../../src/sync/listing-pool.js';
-import { collectListing } from '../../helpers/listing.js';
+import { collectListing, failureOf } from '../../helpers/listing.js';
 
 const CREDENTIAL = 'guard-credential';
 const ESTATE = { seed: 3, models: 3, versionsPerModel: 2, deployments: 2, credential: CREDENTIAL };
@@ -28,17 +28,6 @@ afterAll(async () => {
 function byHostName(vendor: Vendor) {
   const simulator = simulators.get(vendor)!;
   return vendorModule(vendor).simulatorSource({ ...simulator, url: simulator.url.replace('127.0.0.1', 'localhost') }, CREDENTIAL);
-}
-
-async function failureOf(listing: AsyncIterable<unknown>): Promise<unknown> {
-  try {
-    for await (const _batch of listing) {
-      // drained
-    }
-  } catch (error) {
-    return error;
-  }
-  throw new Error('the listing did not fail');
 }
 
 describe.each(VENDORS)('%s connector with blockPrivateAddresses', (vendor) => {

@@ -11,7 +11,7 @@ import { classifyFailure } from '../../../src/jobs/handlers.js';
 import { createLogger } from '../../../src/logger.js';
 import { ListingThreadPool } from '../../../src/sync/listing-pool.js';
 import type { ListingSpec } from '../../../src/sync/listing-protocol.js';
-import { collectListing } from '../../helpers/listing.js';
+import { collectListing, failureOf } from '../../helpers/listing.js';
 
 const CREDENTIAL = 'listing-thread-credential';
 const ESTATE = { seed: 21, models: 14, versionsPerModel: 3, deployments: 6, credential: CREDENTIAL };
@@ -41,17 +41,6 @@ function spec(vendor: Vendor, credential = CREDENTIAL): ListingSpec {
 
 function onMainThread(s: ListingSpec, deps: Partial<ConnectorDeps> = {}) {
   return vendorModule(s.vendor).create(s.settings, s.secret, { ...s.deps, ...deps }).list(new AbortController().signal);
-}
-
-async function failureOf(listing: AsyncIterable<unknown>): Promise<unknown> {
-  try {
-    for await (const _batch of listing) {
-      // drained
-    }
-  } catch (error) {
-    return error;
-  }
-  throw new Error('the listing did not fail');
 }
 
 describe('ListingThreadPool', () => {
