@@ -3,6 +3,7 @@
  * get exactly what the connector lists on the main thread, errors with the class the job layer decides on, prompt
  * aborts, lazy paging, and the thread's logs and vendor-call observations.
  */
+import { readdirSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthenticationError, RateLimitError, type ConnectorDeps, type Vendor } from '../../../connectors/contract.js';
 import { vendorModule } from '../../../connectors/registry.js';
@@ -33,6 +34,11 @@ afterAll(() => pool.close());
 afterEach(() => {
   for (const simulator of simulators.values()) simulator.faults.reset();
 });
+
+/** The process's OS threads (Linux): a listing thread is one more. */
+function osThreads(): number {
+  return readdirSync('/proc/self/task').length;
+}
 
 function spec(vendor: Vendor, credential = CREDENTIAL): ListingSpec {
   const { settings, secret } = vendorModule(vendor).simulatorSource(simulators.get(vendor)!, credential);
@@ -118,9 +124,12 @@ describe('ListingThreadPool', () => {
   });
 
   it('should start its threads on start() (a worker\'s start) and resolve once they have loaded the connectors', async () => {
+    // The earlier tests started one thread (pools of size 1); a pool of two starts the second one now, not lazily.
     const starting = new ListingThreadPool(2, createLogger('silent'));
+    const before = osThreads();
     // Resolves on each thread's "ready" message: a thread that never loads would leave the worker not ready.
     await starting.start();
+    expect(osThreads()).toBeGreaterThan(before);
     await starting.start(); // idempotent: the threads are the process's
     expect((await collectListing(starting.list(spec('sagemaker'), {}, new AbortController().signal))).models).toHaveLength(ESTATE.models);
     starting.close();
