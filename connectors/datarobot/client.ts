@@ -1,6 +1,6 @@
 import { ConnectorError, MalformedResponseError, type ConnectorDeps } from '../contract.js';
 import { VendorHttpClient, sleep, type RequestOptions } from '../shared/http-client.js';
-import { DATAROBOT_MAX_PAGE_SIZE, type DataRobotSecret, type DataRobotSettings } from './config.js';
+import { DATAROBOT_MAX_PAGE_SIZE, dataRobotAuthHeaders, type DataRobotSecret, type DataRobotSettings } from './config.js';
 import { LEGACY_PACKAGE_FILTER_PARAM, asyncStateOf } from './unconfirmed.js';
 import type { DataRobotPage, RawAsyncStatus, RawModelVersion } from './wire.js';
 
@@ -25,11 +25,10 @@ export class DataRobotClient {
     this.pageSize = Math.min(Math.max(1, deps.pageSize ?? DATAROBOT_MAX_PAGE_SIZE), DATAROBOT_MAX_PAGE_SIZE);
     this.pollBaseMs = deps.retry?.baseDelayMs ?? 250;
     this.pollMaxMs = Math.min(deps.retry?.maxDelayMs ?? 5_000, 5_000);
-    const token = secret.apiToken;
     this.http = new VendorHttpClient({
       vendor: 'datarobot',
       baseUrl: settings.endpoint,
-      headers: () => ({ authorization: `Bearer ${token}` }),
+      headers: () => dataRobotAuthHeaders(secret),
       describeError,
       label: this.label,
       deps,

@@ -19,6 +19,11 @@ export const dataRobotSecretSchema = z.object({
 });
 export type DataRobotSecret = z.infer<typeof dataRobotSecretSchema>;
 
+/** The request headers that carry the credential. */
+export function dataRobotAuthHeaders(secret: DataRobotSecret): Record<string, string> {
+  return { authorization: `Bearer ${secret.apiToken}` };
+}
+
 /** Records per page the connector asks for, and the largest page the simulator serves. */
 export const DATAROBOT_MAX_PAGE_SIZE = 100;
 

@@ -6,6 +6,7 @@ import {
   handleControl,
   hexId,
   listenLoopback,
+  quotedCredentials,
   readRequest,
   writeResponse,
   type SimDeployment,
@@ -48,6 +49,7 @@ export async function startDataRobotSimulator(options: SimulatorOptions = {}): P
       if (control) return writeResponse(res, control);
       const fault = faults.decide();
       if (faults.knobs.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.knobs.latencyMs));
+      if (faults.knobs.refuseQuotingCredentials) return writeResponse(res, { status: 401, json: { message: `Invalid API token: ${quotedCredentials(request, ['authorization'], faults.knobs)}` } });
       if (fault === 'throttle') {
         const retryAfter = faults.knobs.retryAfterSeconds;
         return writeResponse(res, { status: 429, headers: retryAfter === null ? {} : { 'retry-after': String(retryAfter) }, json: { message: 'Too many requests, please slow down.' } });

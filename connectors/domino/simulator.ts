@@ -6,6 +6,7 @@ import {
   handleControl,
   hexId,
   listenLoopback,
+  quotedCredentials,
   readRequest,
   writeResponse,
   type SimDeployment,
@@ -69,6 +70,7 @@ export async function startDominoSimulator(options: DominoSimulatorOptions = {})
       const decision = faults.decide();
       if (faults.knobs.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.knobs.latencyMs));
       if (res.destroyed) return;
+      if (faults.knobs.refuseQuotingCredentials) return writeResponse(res, renderer.failure(401, `Unauthorized: ${quotedCredentials(request, ['x-domino-api-key', 'authorization'], faults.knobs)}`));
       if (!renderer.authenticated(request)) return writeResponse(res, renderer.failure(401, 'Unauthorized: a valid X-Domino-Api-Key or Bearer token is required'));
       if (decision === 'throttle') {
         const retryAfter = faults.knobs.retryAfterSeconds;

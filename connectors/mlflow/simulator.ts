@@ -4,8 +4,10 @@ import {
   generateEstate,
   handleControl,
   listenLoopback,
+  quotedCredentials,
   readRequest,
   writeResponse,
+  type FaultKnobs,
   type SimModel,
   type SimRequest,
   type SimResponse,
@@ -111,6 +113,7 @@ export async function startMlflowSimulator(options: MlflowSimulatorOptions = {})
 
         const fault = faults.decide();
         if (faults.knobs.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.knobs.latencyMs));
+        if (faults.knobs.refuseQuotingCredentials) return writeResponse(res, auth.refusalQuoting(request, faults.knobs));
         const denied = auth.check(request);
         if (denied) return writeResponse(res, denied);
         if (fault === 'throttle') return writeResponse(res, throttled(faults.knobs.retryAfterSeconds));
@@ -134,6 +137,13 @@ class AuthCheck {
     private readonly username: string,
     private readonly forbidden: string | undefined,
   ) {}
+
+  /** A gateway's refusal quoting the credential: the basic-auth app's plain text, or MLflow's JSON error. */
+  refusalQuoting(request: SimRequest, knobs: FaultKnobs): SimResponse {
+    const quoted = quotedCredentials(request, ['authorization'], knobs);
+    if (this.mode === 'basic') return { status: 401, headers: { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Basic realm="mlflow"' }, rawBody: `You are not authenticated: ${quoted}` };
+    return errorResponse(new SimMlflowError(401, 'UNAUTHENTICATED', `Invalid credentials: ${quoted}`));
+  }
 
   /** The vendor's refusal, or null when the request may proceed. */
   check(request: SimRequest): SimResponse | null {

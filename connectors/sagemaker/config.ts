@@ -29,3 +29,19 @@ export const sageMakerSecretSchema = z
 
 export type SageMakerSettings = z.infer<typeof sageMakerSettingsSchema>;
 export type SageMakerSecret = z.infer<typeof sageMakerSecretSchema>;
+
+/** The header that carries a session token; the rest of the credential is signed into `Authorization` per request. */
+export function sageMakerCredentialHeaders(secret: SageMakerSecret): Record<string, string> {
+  return secret?.sessionToken ? { 'x-amz-security-token': secret.sessionToken } : {};
+}
+
+/**
+ * Where AWS credentials show in text whatever the source's secret (with no secret the SDK signs with the hub's own
+ * identity): a SigV4 signature, the access key id of a `Credential=` scope, a security token (AWS's own
+ * InvalidSignatureException quotes it in the canonical request).
+ */
+export const SAGEMAKER_CREDENTIAL_PATTERNS: readonly RegExp[] = [
+  /(?<=Signature=)[0-9a-f]{64}/gi,
+  /(?<=Credential=)[A-Z0-9]{16,128}(?=\/)/g,
+  /(?<=x-amz-security-token["']?\s*[:=]\s*["']?)[A-Za-z0-9+/=%]{16,}/gi,
+];

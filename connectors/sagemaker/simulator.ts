@@ -8,6 +8,8 @@ import {
   listenLoopback,
   readRequest,
   writeResponse,
+  quotedCredentials,
+  type FaultKnobs,
   type SimDeployment,
   type SimModel,
   type SimRequest,
@@ -114,6 +116,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, api: SageMakerWi
       if (!res.destroyed) writeResponse(res, { ...response, headers: { ...headers, ...response.headers } }, truncate);
     };
 
+    if (faults.knobs.refuseQuotingCredentials) return send(signatureRefusal(request, faults.knobs));
     const denied = api.authenticate(request);
     if (denied) return send(denied);
     if (fault === 'throttle') return send(awsError(400, 'ThrottlingException', 'Rate exceeded'));
@@ -124,6 +127,22 @@ async function serve(req: IncomingMessage, res: ServerResponse, api: SageMakerWi
   } catch (error) {
     if (!res.headersSent) writeResponse(res, awsError(500, 'InternalFailure', (error as Error).message));
   }
+}
+
+/**
+ * AWS's InvalidSignatureException, which quotes the canonical request it expected (the security token among its
+ * signed headers), with what a gateway in front of SageMaker adds: the signed Authorization header.
+ */
+function signatureRefusal(request: SimRequest, knobs: FaultKnobs): SimResponse {
+  const signed = ['content-type', 'host', 'x-amz-date', 'x-amz-security-token', 'x-amz-target'].filter((name) => typeof request.headers[name] === 'string');
+  const canonical = ['POST', '/', '', ...signed.map((name) => `${name}:${String(request.headers[name])}`), '', signed.join(';')].join('\n');
+  return awsError(
+    403,
+    'InvalidSignatureException',
+    'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. ' +
+      `Consult the service documentation for details.\n\nThe Canonical String for this request should have been\n'${canonical}'\n\n` +
+      quotedCredentials(request, ['authorization', 'x-amz-security-token'], knobs),
+  );
 }
 
 const SEARCH_REFUSAL_ROUTE = '/__sim/sagemaker/search-refusal';

@@ -147,9 +147,12 @@ export class VendorHttpClient {
     });
   }
 
+  /**
+   * The vendor's own words, whole: the hub scrubs credentials out of vendor text and only then caps it
+   * (src/sources/vendor-text.ts), so a cut here could leave half a quoted credential behind.
+   */
   private describe(status: number, body: string): string {
-    const described = this.options.describeError?.(status, body);
-    return truncate(described || body || '(empty body)', 300);
+    return this.options.describeError?.(status, body) || body || '(empty body)';
   }
 }
 
@@ -199,7 +202,7 @@ function parseJson<T>(text: string, vendor: Vendor, label: string, operation: st
     return JSON.parse(text) as T;
   } catch (error) {
     throw new MalformedResponseError(
-      `${label}: ${operation} returned a body that is not valid JSON (${text.length} bytes, starts ${JSON.stringify(truncate(text, 60))})`,
+      `${label}: ${operation} returned a body that is not valid JSON (${text.length} bytes): ${JSON.stringify(text)}`,
       vendor,
       status,
       { cause: error },
@@ -214,8 +217,4 @@ function networkError(error: unknown, vendor: Vendor, label: string, operation: 
   }
   const code = err?.cause?.code ? ` (${err.cause.code})` : '';
   return new ConnectorError(`${label}: ${operation} could not reach the server${code}: ${err?.message ?? String(error)}`, vendor, null, true, { cause: error });
-}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
 }

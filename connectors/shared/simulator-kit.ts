@@ -365,6 +365,13 @@ export interface FaultKnobs {
   failEveryRequest: boolean;
   /** 1-based numbers of data requests (counted since the knobs were set) that fail once with a 5xx. */
   failRequestNumbers: number[];
+  /**
+   * Every data request is refused as unauthenticated the way a gateway in front of the vendor refuses it: in the
+   * vendor's error shape, quoting the request's credential headers (see {@link quotedCredentials}).
+   */
+  refuseQuotingCredentials: boolean;
+  /** Characters of further detail in that refusal's message (a gateway that dumps the request or a stack trace). */
+  refusalDetailChars: number;
 }
 
 export const NO_FAULTS: FaultKnobs = {
@@ -375,6 +382,8 @@ export const NO_FAULTS: FaultKnobs = {
   latencyMs: 0,
   failEveryRequest: false,
   failRequestNumbers: [],
+  refuseQuotingCredentials: false,
+  refusalDetailChars: 0,
 };
 
 export type FaultDecision = 'throttle' | 'server-error' | 'truncate' | null;
@@ -416,6 +425,21 @@ export class FaultInjector {
     if (roll < k.throttleRate + k.serverErrorRate + k.truncateRate) return 'truncate';
     return null;
   }
+}
+
+/**
+ * What a gateway's refusal says about the request's credential headers (those of `names` the request carries): each
+ * as received, then all of them URL-encoded as a form (how a gateway logging the request prints them), followed by
+ * `refusalDetailChars` characters of request dump.
+ */
+export function quotedCredentials(request: SimRequest, names: readonly string[], knobs: FaultKnobs): string {
+  const present = names.flatMap((name): Array<[string, string]> => {
+    const value = request.headers[name];
+    return typeof value === 'string' ? [[name, value]] : [];
+  });
+  const quoted = present.map(([name, value]) => `${name}: ${value}`).join('; ');
+  const dump = knobs.refusalDetailChars > 0 ? ` request dump: ${'header-line; '.repeat(Math.ceil(knobs.refusalDetailChars / 13)).slice(0, knobs.refusalDetailChars)}` : '';
+  return `the credentials sent were rejected (${quoted || 'no credential headers'}; as received: ${new URLSearchParams(present).toString()})${dump}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import { canonicalJson, type AuditRecorder } from '../governance/audit.js';
 import type { JobDispatcher, SourceSchedule } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
 import { checkMaxDeleteShare, checkName, credentialProblems, checkSchedule, checkSecret, checkSettings, checkVendor, zodProblems } from './source-validation.js';
+import { guardConnector, guardLogger, vendorTextGuard } from './guarded-connector.js';
 import { checkSourceUrl, type Resolver, type UrlPolicy } from './url-policy.js';
 
 export interface SourceServiceDeps {
@@ -273,9 +274,16 @@ export class SourceService {
     const unsafe = credentialProblems(secret.data);
     if (unsafe.length) throw new InputError(`The secret of source "${source.name}" cannot be sent in a header`, unsafe);
     const create = this.deps.createConnector ?? ((_vendor, s, secretData, d) => module.create(s, secretData, d));
-    // The check above judged the addresses the URL resolves to now; the connector judges the ones it connects to.
-    const guarded: ConnectorDeps = { ...deps, blockPrivateAddresses: !this.deps.urlPolicy.allowPrivate };
-    return { source, connector: create(source.vendor as Vendor, settings.data, secret.data, guarded) };
+    // Whatever the vendor writes (errors, check verdicts, record errors, its connector's log lines) is cleaned of this
+    // source's credential and capped before anything in the hub keeps it.
+    const guard = vendorTextGuard(module, raw, secret.data);
+    const connectorDeps: ConnectorDeps = {
+      ...deps,
+      ...(deps.logger ? { logger: guardLogger(deps.logger, guard) } : {}),
+      // The check above judged the addresses the URL resolves to now; the connector judges the ones it connects to.
+      blockPrivateAddresses: !this.deps.urlPolicy.allowPrivate,
+    };
+    return { source, connector: guardConnector(create(source.vendor as Vendor, settings.data, secret.data, connectorDeps), guard) };
   }
 
   /** Schedules of enabled, live sources: registered by workers at start. */
