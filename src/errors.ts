@@ -10,10 +10,14 @@ export interface FieldProblem {
   message: string;
 }
 
+/** Input the hub refuses: BAD_USER_INPUT, or a more specific code for a refusal a client may want to act on. */
 export class InputError extends Error {
   override name = 'InputError';
-  readonly code = 'BAD_USER_INPUT';
-  constructor(message: string, readonly problems: FieldProblem[] = []) {
+  constructor(
+    message: string,
+    readonly problems: FieldProblem[] = [],
+    readonly code: string = 'BAD_USER_INPUT',
+  ) {
     super(message);
   }
 }

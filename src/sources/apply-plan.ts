@@ -23,9 +23,16 @@ export type PlanStep =
 
 /**
  * What `sources apply` must do so the hub matches the file: create what is missing, update what differs, disable
- * (never delete: inventory history stays) what the file no longer lists. Pure: no I/O.
+ * (never delete: inventory history stays) what the file no longer lists. Pure: no I/O. `credentialMoves` names the
+ * settings whose change sends the credential elsewhere; the hub refuses such a change without the secret, so the plan
+ * does too, before anything is applied.
  */
-export function planApply(declared: DeclaredSource[], live: LiveSource[], secretSent: (name: string) => boolean): PlanStep[] {
+export function planApply(
+  declared: DeclaredSource[],
+  live: LiveSource[],
+  secretSent: (name: string) => boolean,
+  credentialMoves: (declared: DeclaredSource, live: LiveSource) => string[],
+): PlanStep[] {
   const byName = new Map(live.map((s) => [s.name, s]));
   const steps: PlanStep[] = [];
   for (const source of declared) {
@@ -43,7 +50,10 @@ export function planApply(declared: DeclaredSource[], live: LiveSource[], secret
     if (source.scheduleSeconds !== undefined && source.scheduleSeconds !== current.scheduleSeconds) fields.push('scheduleSeconds');
     if (source.enabled !== current.enabled) fields.push('enabled');
     if (source.secret === null && current.hasSecret) fields.push('secret');
-    if (fields.length) steps.push({ kind: 'update', declared: source, live: current, fields });
+    const moves = fields.includes('settings') && current.hasSecret && source.secret !== null && !secretSent(source.name) ? credentialMoves(source, current) : [];
+    if (moves.length) {
+      steps.push({ kind: 'error', name: source.name, message: `changes ${moves.join(', ')}, which decides where its credential is sent: declare its secret too (secret: env:NAME or secretFromHubEnv: NAME)` });
+    } else if (fields.length) steps.push({ kind: 'update', declared: source, live: current, fields });
     else if (secretSent(source.name)) steps.push({ kind: 'send-secret', declared: source, live: current });
     else steps.push({ kind: 'unchanged', name: source.name });
   }

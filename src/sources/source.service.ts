@@ -12,6 +12,7 @@ import { canonicalJson, type AuditRecorder } from '../governance/audit.js';
 import type { JobDispatcher, SourceSchedule } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
 import { checkMaxDeleteShare, checkName, credentialProblems, checkSchedule, checkSecret, checkSettings, checkVendor, zodProblems } from './source-validation.js';
+import { CREDENTIAL_REQUIRED, credentialDestinationChanges, credentialRequiredProblems } from './credential-destination.js';
 import { guardConnector, guardLogger, vendorTextGuard } from './guarded-connector.js';
 import { checkSourceUrl, type Resolver, type UrlPolicy } from './url-policy.js';
 
@@ -153,6 +154,11 @@ export class SourceService {
       this.deps.db.transaction(async (tx) => {
         const [locked] = await tx.select().from(sources).where(and(eq(sources.id, id), isNull(sources.deletedAt))).for('update');
         if (!locked) throw new NotFoundError(`Source ${id} not found`);
+        const moved = input.settings !== undefined ? credentialDestinationChanges(module, locked.settings, input.settings) : [];
+        if (moved.length > 0 && locked.secretCiphertext !== null && input.secret === undefined) {
+          this.deps.logger.warn({ sourceId: id, fields: moved, actor: ctx.actor.id }, 'source update refused: it would send the stored credential elsewhere');
+          throw new InputError(`Changing ${moved.join(', ')} changes where the source's credential is sent; give the secret in the same update`, credentialRequiredProblems(moved), CREDENTIAL_REQUIRED);
+        }
         const patch: Partial<SourceRow> = {};
         for (const field of ['name', 'settings', 'scheduleSeconds', 'enabled', 'maxDeleteShare'] as const) {
           const next = input[field];
@@ -172,6 +178,11 @@ export class SourceService {
           ...audited(updated, fields),
           ...(secretState ? { secret: secretState } : {}),
         });
+        if (moved.length > 0 && (locked.secretCiphertext !== null || input.secret)) {
+          // Its own event, so an auditor finds every credential move without reading each settings change.
+          const destination = (row: SourceRow) => Object.fromEntries(moved.map((path) => [path, row.settings[path.slice('settings.'.length)] ?? null]));
+          await this.audit(tx, ctx, 'source.credential_destination_changed', id, destination(locked), { ...destination(updated), secret: secretState ?? 'resupplied' });
+        }
         return { source: updated, changedFields };
       }),
     );

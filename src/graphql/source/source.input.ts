@@ -37,7 +37,12 @@ export class UpdateSourceInput {
   @Field(() => GraphQLJSONObject, { nullable: true, description: "Replaces the whole settings object; validated by the vendor's schema." })
   settings?: Record<string, unknown>;
 
-  @Field(() => GraphQLJSON, { nullable: true, description: `${SECRET_DOC} Omit to keep the current secret; null removes it (where the vendor works without one).` })
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description:
+      `${SECRET_DOC} Omit to keep the current secret; null removes it (where the vendor works without one). ` +
+      'Required when `settings` changes where the credential is sent (trackingUri, endpoint, host, region): such a change without it is refused with CREDENTIAL_REQUIRED.',
+  })
   secret?: SecretInput | null;
 
   @Field(() => Int, { nullable: true, description: 'Seconds between scheduled syncs, 60 to 604800 (7 days).' })

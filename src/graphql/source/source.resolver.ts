@@ -28,7 +28,10 @@ export class SourceMutationResolver {
   }
 
   @Authorized('OPERATOR', 'ADMIN')
-  @Mutation(() => UpdateSourcePayload, { description: 'Changes a source. Re-sending identical values (secret included) changes nothing.' })
+  @Mutation(() => UpdateSourcePayload, {
+    description:
+      'Changes a source. Re-sending identical values (secret included) changes nothing. A change of where the credential is sent (trackingUri, endpoint, host, region) needs `secret` in the same input, else CREDENTIAL_REQUIRED naming the fields.',
+  })
   async updateSource(@Arg('id', () => ID) id: string, @Arg('input', () => UpdateSourceInput) input: UpdateSourceInput, @Ctx() ctx: GraphQLContext) {
     const result = await this.services.sources.updateSource(sourceId(id), withoutUndefined(input), change(ctx));
     return { source: toSourceRecord(result.source), changedFields: result.changedFields };

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { vendorModule } from '../../../connectors/registry.js';
 import { planApply, type LiveSource, type PlanStep } from '../../sources/apply-plan.js';
+import { credentialDestinationChanges } from '../../sources/credential-destination.js';
 import { declaredSecret, parseSourcesFile, type DeclaredSource } from '../../sources/sources-file.js';
 
 const USAGE = `Usage: hub sources apply -f sources.yaml [--dry-run]
@@ -123,7 +125,12 @@ export async function sourcesCommand(args: string[], deps: Deps): Promise<number
 
   try {
     const client = graphqlClient(deps);
-    const steps = planApply(parsed.sources, await liveSources(client), (name) => secrets.get(name) !== undefined && secrets.get(name) !== null);
+    const steps = planApply(
+      parsed.sources,
+      await liveSources(client),
+      (name) => secrets.get(name) !== undefined && secrets.get(name) !== null,
+      (declared, live) => credentialDestinationChanges(vendorModule(declared.vendor), live.settings, declared.settings),
+    );
     const lines = steps.map(describe).filter((l): l is string => l !== null);
     const secretChecks = steps.filter((s) => s.kind === 'send-secret').length;
     print(lines.length ? `Plan:\n${lines.map((l) => `  ${l}`).join('\n')}` : 'Plan: no changes to settings, schedules or membership.');
