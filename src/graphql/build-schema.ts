@@ -11,6 +11,7 @@ import { fromGlobalId, toGlobalId } from './relay/global-id.js';
 import { nodeRegistration } from './relay/node-registry.js';
 import { resolvers } from './resolvers.js';
 import { DateTime } from './scalars.js';
+import { secretDirective } from './secret-directive.js';
 import type { HubServices } from './services.js';
 import { validateInput } from './validate-input.js';
 
@@ -40,6 +41,7 @@ export async function buildTypeGraphQLSchema(services: HubServices, options: Bui
     // without rules (e.g. plain connection args) are valid, not "unknown values".
     validateFn: validateInput,
     scalarsMap: [{ type: Date, scalar: DateTime }],
+    directives: [secretDirective],
     emitSchemaFile: options.emitSchemaFile ? { path: options.emitSchemaFile, sortedSchema: false } : false,
   });
 }

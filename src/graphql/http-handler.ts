@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal.js';
 import { UnauthenticatedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { createContext, type GraphQLContext } from './context.js';
-import { classifyError, formatHubError, isRequestError } from './format-error.js';
+import { classifyError, hubErrorFormatter, isRequestError } from './format-error.js';
 import { limitsPlugin, type QueryLimits } from './limits.js';
 import type { HubServices } from './services.js';
 
@@ -142,7 +142,7 @@ export function createGraphQLHttpHandler(options: GraphQLHttpHandlerOptions): Gr
   const { schema, services, logger, limits } = options;
   const server = new ApolloServer<GraphQLContext>({
     schema,
-    formatError: formatHubError,
+    formatError: hubErrorFormatter(schema),
     includeStacktraceInErrorResponses: false,
     // Auth is by Authorization / API-key headers, never cookies, so a cross-site request cannot carry credentials.
     csrfPrevention: false,

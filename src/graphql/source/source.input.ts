@@ -1,4 +1,4 @@
-import { Field, InputType, Int } from 'type-graphql';
+import { Directive, Field, InputType, Int } from 'type-graphql';
 import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
 import type { Vendor as VendorId } from '../../../connectors/contract.js';
 import type { SecretInput } from '../../auth/secret-box.js';
@@ -19,6 +19,7 @@ export class CreateSourceInput {
   @Field(() => GraphQLJSONObject, { description: 'Non-secret settings of the vendor (e.g. {"trackingUri": "https://mlflow.example.com"}).' })
   settings!: Record<string, unknown>;
 
+  @Directive('@secret')
   @Field(() => GraphQLJSON, { nullable: true, description: SECRET_DOC })
   secret?: SecretInput | null;
 
@@ -37,6 +38,7 @@ export class UpdateSourceInput {
   @Field(() => GraphQLJSONObject, { nullable: true, description: "Replaces the whole settings object; validated by the vendor's schema." })
   settings?: Record<string, unknown>;
 
+  @Directive('@secret')
   @Field(() => GraphQLJSON, {
     nullable: true,
     description:

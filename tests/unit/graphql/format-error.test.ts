@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GraphQLError } from 'graphql';
+import { buildSchema, graphql, GraphQLError } from 'graphql';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '../../../src/errors.js';
-import { classifyError, formatHubError } from '../../../src/graphql/format-error.js';
+import { classifyError, formatHubError, hubErrorFormatter } from '../../../src/graphql/format-error.js';
 
 const resolverError = (original: Error) => new GraphQLError(original.message, { originalError: original, path: ['models'] });
 
@@ -42,6 +42,40 @@ describe('formatHubError', () => {
     it('should keep other validation failures as GRAPHQL_VALIDATION_FAILED', () => {
       const formatted = formatHubError({ message: 'Cannot query field "x" on type "Query".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }, new Error());
       expect(formatted.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    });
+  });
+
+  describe('secret input fields', () => {
+    // The secret field is named like an ordinary one on purpose: which fields are secret comes from @secret.
+    const schema = buildSchema(`
+      directive @secret on INPUT_FIELD_DEFINITION
+      scalar JSON
+      input Credentials { user: String, pass: JSON @secret }
+      input Config { name: String!, auth: Credentials, tags: [Credentials], retries: Int }
+      type Query { apply(config: Config!): Boolean }
+    `);
+    const format = hubErrorFormatter(schema);
+    async function coercionMessage(config: unknown): Promise<string> {
+      const result = await graphql({ schema, source: 'query ($config: Config!) { apply(config: $config) }', variableValues: { config } });
+      const error = result.errors![0];
+      return format({ ...error.toJSON(), extensions: { code: 'BAD_USER_INPUT' } }, error).message;
+    }
+
+    it('should mask the values of fields marked @secret wherever graphql-js quotes the input, and nothing else', async () => {
+      const message = await coercionMessage({ name: 'n', auth: { user: 'u', pass: { value: 'p4ss"}, x: {' } }, unknownField: 1 });
+      expect(message).toBe(
+        'Variable "$config" got invalid value { name: "n", auth: { user: "u", pass: "[REDACTED]" }, unknownField: 1 }; Field "unknownField" is not defined by type "Config".',
+      );
+      expect(await coercionMessage([{ pass: 'p4ss-in-list' }])).not.toContain('p4ss');
+    });
+
+    it('should keep values of other fields', async () => {
+      expect(await coercionMessage({ name: 'n', retries: 'often' })).toContain('"often" at "config.retries"');
+    });
+
+    it('should leave messages alone when the schema marks no field', () => {
+      const plain = { message: 'Variable "$x" got invalid value { pass: "p" }; no.', extensions: { code: 'BAD_USER_INPUT' } };
+      expect(formatHubError(plain, new Error()).message).toBe(plain.message);
     });
   });
 });
