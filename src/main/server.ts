@@ -36,22 +36,29 @@ export async function startHttpServer(hub: Hub): Promise<HttpServer> {
   });
 
   let migrationsKnownApplied = false;
+  /** The last failure logged per check: a probe every few seconds logs a failure once, and again when it changes. */
+  const logged = new Map<string, string>();
+  /** The probe is anonymous: it names the failing check, and the driver's words (addresses, users) go to the log. */
+  const probe = async (check: string, ping: () => Promise<void>): Promise<'ok' | 'unreachable'> => {
+    try {
+      await ping();
+      logged.delete(check);
+      return 'ok';
+    } catch (error) {
+      const reason = (error as Error)?.message ?? String(error);
+      if (logged.get(check) !== reason) logger.warn({ check, reason }, 'readiness check failed');
+      logged.set(check, reason);
+      return 'unreachable';
+    }
+  };
   const readiness = async (): Promise<Record<string, string>> => {
     const checks: Record<string, string> = {};
-    await hub.database.ping().then(
-      () => (checks.database = 'ok'),
-      (error: Error) => (checks.database = `unreachable: ${error.message}`),
-    );
+    checks.database = await probe('database', () => hub.database.ping());
     if (checks.database === 'ok') {
       migrationsKnownApplied ||= await migrationsApplied(hub.database);
       checks.migrations = migrationsKnownApplied ? 'ok' : 'pending';
     }
-    if (config.redis) {
-      await withTimeout(hub.pingQueue(), 2_000).then(
-        () => (checks.redis = 'ok'),
-        (error: Error) => (checks.redis = `unreachable: ${error.message}`),
-      );
-    }
+    if (config.redis) checks.redis = await probe('redis', () => withTimeout(hub.pingQueue(), 2_000));
     return checks;
   };
 
