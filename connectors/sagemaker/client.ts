@@ -35,6 +35,7 @@ import {
   type ConnectorDeps,
 } from '../contract.js';
 import type { SageMakerSecret, SageMakerSettings } from './config.js';
+import { childSignal, withChildSignal } from '../shared/child-signal.js';
 import { guardedLookup, privateAddressRefusal } from '../shared/private-address.js';
 import { PolicyRetryStrategy, isUnreadableSuccess } from './retry-strategy.js';
 import {
@@ -130,12 +131,12 @@ export class SageMakerApi {
 
   /** One cheap authenticated call. */
   async probe(signal: AbortSignal): Promise<void> {
-    await this.call('ListModelPackageGroups', signal, () => this.client.send(new ListModelPackageGroupsCommand({ MaxResults: 1 }), { abortSignal: signal }));
+    await this.call('ListModelPackageGroups', signal, (abortSignal) => this.client.send(new ListModelPackageGroupsCommand({ MaxResults: 1 }), { abortSignal }));
   }
 
   /** Model package groups, oldest first (the order {@link searchGroupPages} is asked for). */
   groupPages(pageSize: number, signal: AbortSignal): AsyncIterable<ModelPackageGroupSummary[]> {
-    const pages = paginateListModelPackageGroups({ client: this.client, pageSize, stopOnSameToken: true }, { ...GROUP_LISTING_ORDER }, { abortSignal: signal });
+    const pages = (abortSignal: AbortSignal) => paginateListModelPackageGroups({ client: this.client, pageSize, stopOnSameToken: true }, { ...GROUP_LISTING_ORDER }, { abortSignal });
     return this.pages('ListModelPackageGroups', signal, pages, (page) => page.ModelPackageGroupSummaryList);
   }
 
@@ -158,7 +159,8 @@ export class SageMakerApi {
   /** Versioned packages of one group, newest first (so the first page names the latest version). */
   versionPages(groupName: string, pageSize: number, signal: AbortSignal): AsyncIterable<ModelPackageSummary[]> {
     const input = { ModelPackageGroupName: groupName, ModelPackageType: 'Versioned' as const, SortBy: 'CreationTime' as const, SortOrder: 'Descending' as const };
-    return this.pages('ListModelPackages', signal, paginateListModelPackages({ client: this.client, pageSize, stopOnSameToken: true }, input, { abortSignal: signal }), (page) => page.ModelPackageSummaryList);
+    const pages = (abortSignal: AbortSignal) => paginateListModelPackages({ client: this.client, pageSize, stopOnSameToken: true }, input, { abortSignal });
+    return this.pages('ListModelPackages', signal, pages, (page) => page.ModelPackageSummaryList);
   }
 
   /**
@@ -183,19 +185,21 @@ export class SageMakerApi {
       const reason = signal.aborted ? null : searchRefusal(error);
       return reason === null ? null : new SearchRefusedError(`${this.label}: Search was refused (${reason})`, { cause: error });
     };
-    const pages = paginateSearch({ client: this.client, pageSize, stopOnSameToken: true }, input, { abortSignal: signal });
+    const pages = (abortSignal: AbortSignal) => paginateSearch({ client: this.client, pageSize, stopOnSameToken: true }, input, { abortSignal });
     return this.pages('Search', signal, pages, (page) => page.Results, refused);
   }
 
   endpointPages(pageSize: number, signal: AbortSignal): AsyncIterable<EndpointSummary[]> {
-    return this.pages('ListEndpoints', signal, paginateListEndpoints({ client: this.client, pageSize, stopOnSameToken: true }, { SortBy: 'CreationTime', SortOrder: 'Ascending' }, { abortSignal: signal }), (page) => page.Endpoints);
+    const pages = (abortSignal: AbortSignal) => paginateListEndpoints({ client: this.client, pageSize, stopOnSameToken: true }, { SortBy: 'CreationTime', SortOrder: 'Ascending' }, { abortSignal });
+    return this.pages('ListEndpoints', signal, pages, (page) => page.Endpoints);
   }
 
   /** All tags of a resource; null when the resource vanished. ListTags takes MaxResults >= 50. */
   async tags(resourceArn: string, signal: AbortSignal): Promise<Tag[] | null> {
     const tags: Tag[] = [];
     try {
-      for await (const page of this.pages('ListTags', signal, paginateListTags({ client: this.client, pageSize: 100, stopOnSameToken: true }, { ResourceArn: resourceArn }, { abortSignal: signal }), (p) => p.Tags)) {
+      const pages = (abortSignal: AbortSignal) => paginateListTags({ client: this.client, pageSize: 100, stopOnSameToken: true }, { ResourceArn: resourceArn }, { abortSignal });
+      for await (const page of this.pages('ListTags', signal, pages, (p) => p.Tags)) {
         tags.push(...page);
       }
     } catch (error) {
@@ -206,23 +210,23 @@ export class SageMakerApi {
   }
 
   describeModelPackage(nameOrArn: string, signal: AbortSignal): Promise<DescribeModelPackageCommandOutput | null> {
-    return this.describe('DescribeModelPackage', signal, () => this.client.send(new DescribeModelPackageCommand({ ModelPackageName: nameOrArn }), { abortSignal: signal }));
+    return this.describe('DescribeModelPackage', signal, (abortSignal) => this.client.send(new DescribeModelPackageCommand({ ModelPackageName: nameOrArn }), { abortSignal }));
   }
 
   describeEndpoint(name: string, signal: AbortSignal): Promise<DescribeEndpointCommandOutput | null> {
-    return this.describe('DescribeEndpoint', signal, () => this.client.send(new DescribeEndpointCommand({ EndpointName: name }), { abortSignal: signal }));
+    return this.describe('DescribeEndpoint', signal, (abortSignal) => this.client.send(new DescribeEndpointCommand({ EndpointName: name }), { abortSignal }));
   }
 
   describeEndpointConfig(name: string, signal: AbortSignal): Promise<DescribeEndpointConfigCommandOutput | null> {
-    return this.describe('DescribeEndpointConfig', signal, () => this.client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: name }), { abortSignal: signal }));
+    return this.describe('DescribeEndpointConfig', signal, (abortSignal) => this.client.send(new DescribeEndpointConfigCommand({ EndpointConfigName: name }), { abortSignal }));
   }
 
   describeModel(name: string, signal: AbortSignal): Promise<DescribeModelCommandOutput | null> {
-    return this.describe('DescribeModel', signal, () => this.client.send(new DescribeModelCommand({ ModelName: name }), { abortSignal: signal }));
+    return this.describe('DescribeModel', signal, (abortSignal) => this.client.send(new DescribeModelCommand({ ModelName: name }), { abortSignal }));
   }
 
   async updateModelPackage(input: UpdateModelPackageCommandInput, signal: AbortSignal): Promise<void> {
-    await this.call('UpdateModelPackage', signal, () => this.client.send(new UpdateModelPackageCommand(input), { abortSignal: signal }));
+    await this.call('UpdateModelPackage', signal, (abortSignal) => this.client.send(new UpdateModelPackageCommand(input), { abortSignal }));
   }
 
   /** Closes pooled sockets. */
@@ -230,7 +234,7 @@ export class SageMakerApi {
     this.client.destroy();
   }
 
-  private async describe<T>(operation: string, signal: AbortSignal, send: () => Promise<T>): Promise<T | null> {
+  private async describe<T>(operation: string, signal: AbortSignal, send: (callSignal: AbortSignal) => Promise<T>): Promise<T | null> {
     try {
       return await this.call(operation, signal, send);
     } catch (error) {
@@ -239,30 +243,48 @@ export class SageMakerApi {
     }
   }
 
-  private async call<T>(operation: string, signal: AbortSignal, send: () => Promise<T>): Promise<T> {
+  /**
+   * One SDK call, on a signal of its own (see shared/child-signal.ts): the SDK leaves listeners on the signal while a
+   * call runs, and the listing runs dozens of calls under one run signal.
+   */
+  private async call<T>(operation: string, signal: AbortSignal, send: (callSignal: AbortSignal) => Promise<T>): Promise<T> {
     try {
-      return await send();
+      return await withChildSignal(signal, send);
     } catch (error) {
       throw this.translate(error, operation, signal);
     }
   }
 
-  /** `refine` may claim an SDK failure before the generic translation (Search's refusals). */
-  private async *pages<P, I>(operation: string, signal: AbortSignal, pages: AsyncIterable<P>, items: (page: P) => I[] | undefined, refine?: (error: unknown) => Error | null): AsyncGenerator<I[]> {
-    const iterator = pages[Symbol.asyncIterator]();
-    while (true) {
-      let next: IteratorResult<P>;
-      try {
-        next = await iterator.next();
-      } catch (error) {
-        throw refine?.(error) ?? this.translate(error, operation, signal);
+  /**
+   * A paginator's pages, the paginator on a signal of its own for as long as it is read (as {@link call}). `refine`
+   * may claim an SDK failure before the generic translation (Search's refusals).
+   */
+  private async *pages<P, I>(
+    operation: string,
+    signal: AbortSignal,
+    open: (callSignal: AbortSignal) => AsyncIterable<P>,
+    items: (page: P) => I[] | undefined,
+    refine?: (error: unknown) => Error | null,
+  ): AsyncGenerator<I[]> {
+    const own = childSignal(signal);
+    try {
+      const iterator = open(own.signal)[Symbol.asyncIterator]();
+      while (true) {
+        let next: IteratorResult<P>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          throw refine?.(error) ?? this.translate(error, operation, signal);
+        }
+        if (next.done) return;
+        const list = items(next.value);
+        if (list !== undefined && !Array.isArray(list)) {
+          throw new MalformedResponseError(`${this.label}: ${operation} returned a page without a list`, 'sagemaker', 200);
+        }
+        yield list ?? [];
       }
-      if (next.done) return;
-      const list = items(next.value);
-      if (list !== undefined && !Array.isArray(list)) {
-        throw new MalformedResponseError(`${this.label}: ${operation} returned a page without a list`, 'sagemaker', 200);
-      }
-      yield list ?? [];
+    } finally {
+      own.release();
     }
   }
 
