@@ -1,4 +1,4 @@
-import type { NormalisedBatch, NormalisedDeployment, NormalisedModel, NormalisedRecordBase, NormalisedVersion, RecordError } from '../../connectors/contract.js';
+import type { NormalisedBatch, NormalisedRecordBase, RecordError } from '../../connectors/contract.js';
 import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/client.js';
 import { queryRows } from '../db/sql.js';
@@ -14,6 +14,9 @@ import { PreparedBatch, kindForWrite, prepareAhead, type PreparedKind } from './
 import type { RowsPayload } from './column-encoding.js';
 import { buildInsertNew, buildMarkUnchanged, buildUpsert, type InsertResultRow, type ProbeResultRow, type UpsertResultRow } from './upsert-statement.js';
 import { WriteRoutes, type StoredKinds, type WriteRoute } from './write-routes.js';
+
+/** Work a caller adds to one of the writer's transactions, given what the transaction wrote. */
+export type InTransaction<R> = (tx: Executor, result: R) => Promise<void>;
 
 export interface InventoryWriterOptions {
   /** Largest share (0..1) of a source's live records one complete listing may tombstone; default 0.5. */
@@ -75,16 +78,14 @@ export class InventoryWriter {
    * Upserts one normalised batch (or one made ready by {@link prepare}) for the run's source. Records with bad values
    * are rejected one by one (reported in `errors` and counted in `failed`) while the rest are written; the batch's own
    * `errors` (records the connector could not normalise) are not repeated in the result, the caller has them. A
-   * database failure rejects the whole batch and leaves nothing of it written.
+   * database failure rejects the whole batch and leaves nothing of it written. `record` runs in the batch's
+   * transaction once its rows and change log are written (the run's counts, so they commit with what they count);
+   * throwing from it rolls the batch back.
    */
-  async writeBatch(ctx: WriteContext, input: NormalisedBatch | PreparedBatch): Promise<BatchResult> {
+  async writeBatch(ctx: WriteContext, input: NormalisedBatch | PreparedBatch, record?: InTransaction<BatchResult>): Promise<BatchResult> {
     const ahead = input instanceof PreparedBatch ? input : undefined;
     const batch = ahead ? ahead.batch : (input as NormalisedBatch);
-    let models: PreparedRecords<NormalisedModel> | undefined;
-    let versions: PreparedRecords<NormalisedVersion> | undefined;
-    let deployments: PreparedRecords<NormalisedDeployment> | undefined;
-
-    const outcomes = await this.db.transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       // The statements touch one batch of rows by index; once tables grow, their cost estimates cross
       // jit_above_cost and JIT compilation would take longer than the statements themselves.
       await tx.execute(sql`SET LOCAL jit = off`);
@@ -92,14 +93,14 @@ export class InventoryWriter {
       // Each kind's statement is on its way to the database before the next kind is validated, hashed and encoded
       // (unless that was done ahead), so that work overlaps the statement instead of adding to it.
       const model = kindForWrite(MODEL_SPEC, batch.models, ahead?.models, route.model);
-      models = model.records;
+      const models = model.records;
       const modelWrite = this.writeKind(tx, MODEL_SPEC, ctx, model, route.model);
       const version = kindForWrite(VERSION_SPEC, batch.versions, ahead?.versions, route.version);
-      versions = version.records;
+      const versions = version.records;
       const modelOutcome = await modelWrite;
       const versionWrite = this.writeKind(tx, VERSION_SPEC, ctx, version, route.version);
       const deployment = kindForWrite(DEPLOYMENT_SPEC, batch.deployments, ahead?.deployments, route.deployment);
-      deployments = deployment.records;
+      const deployments = deployment.records;
       const versionOutcome = await versionWrite;
       const deploymentOutcome = await this.writeKind(tx, DEPLOYMENT_SPEC, ctx, deployment, route.deployment);
       const all = [modelOutcome, versionOutcome, deploymentOutcome];
@@ -112,31 +113,19 @@ export class InventoryWriter {
         { kind: 'deployment', externalIds: notYetSeen(deployments.seen, deploymentOutcome) },
         ...batch.errors.map((error) => ({ kind: error.kind, externalIds: error.externalId ? [error.externalId] : [] })),
       ]);
-      return all;
+      const result = batchResult([models, versions, deployments], all);
+      await record?.(tx, result);
+      return result;
     });
-    const prepared = [models!, versions!, deployments!];
-    const errors: RecordError[] = prepared.flatMap((kind) => kind.errors);
-
-    const valid = prepared.reduce((sum, kind) => sum + kind.rows.length, 0);
-    const created = outcomes.reduce((sum, outcome) => sum + outcome.created.length, 0);
-    const updated = outcomes.reduce((sum, outcome) => sum + outcome.updated, 0);
-    return {
-      created,
-      updated,
-      unchanged: valid - created - updated,
-      failed: errors.length,
-      unresolvedVersions: outcomes[1].unresolved,
-      unresolvedDeployments: outcomes[2].unresolved,
-      errors,
-    };
   }
 
   /**
    * After a COMPLETE listing: tombstones the source's live records the run did not see, unless the deletion guard
    * refuses (REFUSED_EMPTY when the run saw nothing, REFUSED_SHARE when more than `maxDeleteShare` of the live
    * records would go). Logs a DELETED change per tombstone. Clears the run's seen set whatever the verdict.
+   * `record` runs in the same transaction as the tombstones and their change log (see {@link writeBatch}).
    */
-  async finishListing(ctx: WriteContext, options: { maxDeleteShare?: number } = {}): Promise<TombstoneResult> {
+  async finishListing(ctx: WriteContext, options: { maxDeleteShare?: number; record?: InTransaction<TombstoneResult> } = {}): Promise<TombstoneResult> {
     const maxDeleteShare = options.maxDeleteShare ?? this.defaultMaxDeleteShare;
     assertShare(maxDeleteShare);
     this.routes.forget(ctx.runId);
@@ -150,7 +139,9 @@ export class InventoryWriter {
       const verdict = judgeDeletion(tally, maxDeleteShare);
       const deleted = verdict.decision === 'APPLIED' && tally.wouldDelete > 0 ? await tombstoneUnseen(tx, ctx) : 0;
       await clearSeen(tx, ctx.runId);
-      return { decision: verdict.decision, reason: verdict.reason, deleted, wouldDelete: tally.wouldDelete, share: verdict.share };
+      const result: TombstoneResult = { decision: verdict.decision, reason: verdict.reason, deleted, wouldDelete: tally.wouldDelete, share: verdict.share };
+      await options.record?.(tx, result);
+      return result;
     });
   }
 
@@ -217,6 +208,23 @@ export class InventoryWriter {
     this.routes.record(ctx.runId, spec.kind, { records: rows.length, stored: payload ? stored.length : rows.length - outcome.created.length });
     return outcome;
   }
+}
+
+/** What one batch did, from its three kinds' prepared records and write outcomes. */
+function batchResult(prepared: ReadonlyArray<PreparedRecords<NormalisedRecordBase>>, outcomes: readonly KindOutcome[]): BatchResult {
+  const errors: RecordError[] = prepared.flatMap((kind) => kind.errors);
+  const valid = prepared.reduce((sum, kind) => sum + kind.rows.length, 0);
+  const created = outcomes.reduce((sum, outcome) => sum + outcome.created.length, 0);
+  const updated = outcomes.reduce((sum, outcome) => sum + outcome.updated, 0);
+  return {
+    created,
+    updated,
+    unchanged: valid - created - updated,
+    failed: errors.length,
+    unresolvedVersions: outcomes[1].unresolved,
+    unresolvedDeployments: outcomes[2].unresolved,
+    errors,
+  };
 }
 
 /** Whether the source has any record of each kind stored (tombstones included). */

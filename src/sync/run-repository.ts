@@ -20,6 +20,17 @@ export interface RunCounts {
   pages: number;
 }
 
+/** What one written batch (or the tombstoning) adds to a run's counts. */
+export type RunCountsDelta = Partial<RunCounts>;
+
+/** A run that is no longer RUNNING: another worker declared it abandoned (its heartbeat went stale) and retries it. */
+export class RunAbandonedError extends Error {
+  override name = 'RunAbandonedError';
+  constructor() {
+    super('This run was declared abandoned (no heartbeat for too long) and stopped; its retry carries on.');
+  }
+}
+
 export type ClaimResult = { claimed: true; run: SyncRunRow } | { claimed: false; active: SyncRunRow };
 
 /**
@@ -90,11 +101,28 @@ export class SyncRunRepository {
     if (runIds.length > 0) await this.db.delete(syncRunSeen).where(inArray(syncRunSeen.runId, runIds));
   }
 
-  /** Proves the run is alive and stores its progress. False when the run is no longer RUNNING (someone abandoned it). */
-  async heartbeat(runId: string, counts: RunCounts): Promise<boolean> {
+  /**
+   * Adds to a RUNNING run's counts. Called in the transaction that writes what is counted (with its change log), so a
+   * run's counts agree with its change log however the run ends, a killed worker's included. Throws
+   * {@link RunAbandonedError} when the run is no longer RUNNING, rolling that transaction back: a run declared
+   * abandoned writes nothing more beside its retry.
+   */
+  async addCounts(runId: string, delta: RunCountsDelta): Promise<void> {
+    const keys = Object.keys(delta) as Array<keyof RunCounts>;
+    if (keys.length === 0) throw new Error('addCounts needs at least one count');
     const rows = await this.db
       .update(syncRuns)
-      .set({ ...counts, heartbeatAt: sql`now()` })
+      .set(Object.fromEntries(keys.map((key) => [key, sql`${syncRuns[key]} + ${delta[key] ?? 0}`])))
+      .where(and(eq(syncRuns.id, runId), eq(syncRuns.status, 'RUNNING')))
+      .returning({ id: syncRuns.id });
+    if (rows.length === 0) throw new RunAbandonedError();
+  }
+
+  /** Proves the run is alive. False when the run is no longer RUNNING (someone abandoned it). */
+  async heartbeat(runId: string): Promise<boolean> {
+    const rows = await this.db
+      .update(syncRuns)
+      .set({ heartbeatAt: sql`now()` })
       .where(and(eq(syncRuns.id, runId), eq(syncRuns.status, 'RUNNING')))
       .returning({ id: syncRuns.id });
     return rows.length === 1;
@@ -124,14 +152,14 @@ export class SyncRunRepository {
   async finish(
     runId: string,
     sourceId: string,
-    outcome: { status: Exclude<RunStatus, 'QUEUED' | 'RUNNING'>; counts: RunCounts; deletionGuard: TombstoneResult | null; error: string | null; recordErrors: Array<Record<string, string>> },
+    outcome: { status: Exclude<RunStatus, 'QUEUED' | 'RUNNING'>; deletionGuard: TombstoneResult | null; error: string | null; recordErrors: Array<Record<string, string>> },
   ): Promise<SyncRunRow> {
+    // The counts are not written here: they were, with each batch (addCounts).
     const [run] = await this.db
       .update(syncRuns)
       .set({
         status: outcome.status,
         finishedAt: sql`now()`,
-        ...outcome.counts,
         deletionGuard: outcome.deletionGuard as unknown as Record<string, unknown> | null,
         error: outcome.error,
         recordErrors: outcome.recordErrors.slice(0, MAX_RECORD_ERRORS),

@@ -7,12 +7,12 @@ import { sources, type SourceRow, type SyncRunRow } from '../db/schema/index.js'
 import { NotFoundError, ServiceUnavailableError } from '../errors.js';
 import type { AuditRecorder } from '../governance/audit.js';
 import type { InventoryWriter } from '../inventory/writer.js';
-import type { TombstoneResult, WriteContext } from '../inventory/types.js';
+import type { BatchResult, TombstoneResult, WriteContext } from '../inventory/types.js';
 import type { JobDispatcher, SyncTrigger } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
 import type { HubMetrics } from '../observability/metrics.js';
 import type { FindingsReconciler } from './findings.js';
-import { SyncRunRepository, type RunCounts } from './run-repository.js';
+import { RunAbandonedError, SyncRunRepository, type RunCounts } from './run-repository.js';
 
 export interface SyncServiceOptions {
   /** Default deletion guard share for sources without their own. */
@@ -98,24 +98,35 @@ export class SyncService {
     return { run: claim.run, alreadyRunning: false };
   }
 
-  /** The job handler: start the queued manual run, or claim a new one; skip when the source is busy. */
+  /**
+   * The job handler: start the queued manual run, or claim a new one; skip when the source is busy. A job whose own
+   * run is still RUNNING was handed over from a worker that died (the job queue gives a job to one worker at a time):
+   * that run is failed, and the new one is a `retry` of it.
+   */
   async runJob(job: SyncJob): Promise<SyncJobResult> {
     const { sourceId } = job;
     const workerId = this.deps.workerId;
-    await this.runs.failAbandoned(sourceId, this.deps.options.staleRunMs, this.deps.options.queuedTimeoutMs);
+    const abandoned = await this.runs.failAbandoned(sourceId, this.deps.options.staleRunMs, this.deps.options.queuedTimeoutMs);
+    let deadRun = job.jobId ? abandoned.find((r) => r.jobId === job.jobId) : undefined;
     let active = await this.runs.active(sourceId);
     if (active?.status === 'RUNNING' && job.jobId && active.jobId === job.jobId) {
-      // The job queue hands a job to one worker at a time: a RUNNING run of this very job belongs to a worker that died.
       await this.runs.failRunning(active.id, 'The worker running this sync stopped (crashed or was killed); the job was handed to another worker.');
+      deadRun = active;
       active = await this.runs.active(sourceId);
     }
     let run: SyncRunRow;
     if (active?.status === 'QUEUED' && (await this.runs.start(active.id, job.jobId ?? null, workerId))) {
       run = (await this.runs.byId(active.id))!;
     } else {
-      const claim = await this.runs.claim(sourceId, job.trigger, 'RUNNING', job.jobId ?? null, workerId);
+      const claim = await this.runs.claim(sourceId, deadRun ? 'retry' : job.trigger, 'RUNNING', job.jobId ?? null, workerId);
       if (!claim.claimed) return { status: 'skipped', active: claim.active };
       run = claim.run;
+    }
+    if (deadRun) {
+      this.deps.logger.warn(
+        { sourceId, runId: run.id, jobId: job.jobId, deadRunId: deadRun.id, deadWorkerId: deadRun.workerId },
+        'sync taken over from a worker that stopped; its run is failed and this run carries on',
+      );
     }
     return this.execute(run, job);
   }
@@ -131,9 +142,9 @@ export class SyncService {
     // never writes alongside it.
     const abandoned = new AbortController();
     const heartbeat = setInterval(() => {
-      this.runs.heartbeat(run.id, counts).then(
+      this.runs.heartbeat(run.id).then(
         (alive) => {
-          if (!alive && !abandoned.signal.aborted) abandoned.abort(new Error('This run was declared abandoned (no heartbeat for too long) and stopped; its retry carries on.'));
+          if (!alive && !abandoned.signal.aborted) abandoned.abort(new RunAbandonedError());
         },
         (error: unknown) => logger.warn({ err: error }, 'sync heartbeat failed'),
       );
@@ -172,21 +183,19 @@ export class SyncService {
         upcoming = nextPage();
         upcoming.catch(() => undefined); // awaited on the next turn; a write failure first must not leave it unhandled
         const { batch } = page;
-        const result = await writer.writeBatch(ctx, page.prepared);
-        counts.pages += 1;
-        counts.seen += recordCount(batch);
-        counts.created += result.created;
-        counts.updated += result.updated;
-        counts.unchanged += result.unchanged;
-        // The writer reports its own rejections; records the connector could not normalise come with the batch.
-        counts.failed += result.failed + batch.errors.length;
+        // The run's counts are stored in the batch's own transaction, so they agree with its change log.
+        const result = await writer.writeBatch(ctx, page.prepared, (tx, written) => new SyncRunRepository(tx).addCounts(run.id, batchCounts(batch, written)));
+        addCounts(counts, batchCounts(batch, result));
         for (const error of [...batch.errors, ...result.errors]) {
           if (recordErrors.length < 500) recordErrors.push({ kind: error.kind, externalId: error.externalId, reason: error.reason });
         }
         job.onProgress?.({ ...counts });
       }
       await this.keepModelsStillPresent(loaded.connector, ctx, signal, logger);
-      const tombstones = await writer.finishListing(ctx, { maxDeleteShare: loaded.source.maxDeleteShare ?? this.deps.options.maxDeleteShare });
+      const tombstones = await writer.finishListing(ctx, {
+        maxDeleteShare: loaded.source.maxDeleteShare ?? this.deps.options.maxDeleteShare,
+        record: (tx, result) => new SyncRunRepository(tx).addCounts(run.id, { deleted: result.deleted }),
+      });
       counts.deleted = tombstones.deleted;
       guard = tombstones;
     } catch (error) {
@@ -207,7 +216,7 @@ export class SyncService {
       }
       return this.deps.db.transaction(async (tx) => {
         const repo = new SyncRunRepository(tx);
-        const row = await repo.finish(run.id, run.sourceId, { status, counts, deletionGuard: guard, error: failure ? describeError(failure) : null, recordErrors });
+        const row = await repo.finish(run.id, run.sourceId, { status, deletionGuard: guard, error: failure ? describeError(failure) : null, recordErrors });
         if (!failure) await this.deps.findings.reconcileSource(tx, run.sourceId, run.id);
         await this.deps.findings.reconcileStaleSources(tx, this.deps.options.staleSourceHours, run.id);
         return row;
@@ -279,8 +288,22 @@ export class SyncService {
   }
 }
 
-function recordCount(batch: NormalisedBatch): number {
-  return batch.models.length + batch.versions.length + batch.deployments.length + batch.errors.length;
+/** What one written batch adds to its run's counts. */
+function batchCounts(batch: NormalisedBatch, written: BatchResult): RunCounts {
+  return {
+    pages: 1,
+    seen: batch.models.length + batch.versions.length + batch.deployments.length + batch.errors.length,
+    created: written.created,
+    updated: written.updated,
+    unchanged: written.unchanged,
+    deleted: 0,
+    // The writer reports its own rejections; records the connector could not normalise come with the batch.
+    failed: written.failed + batch.errors.length,
+  };
+}
+
+function addCounts(counts: RunCounts, added: RunCounts): void {
+  for (const key of Object.keys(added) as Array<keyof RunCounts>) counts[key] += added[key];
 }
 
 /**
