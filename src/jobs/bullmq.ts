@@ -4,7 +4,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { VENDORS, type Vendor } from '../../connectors/contract.js';
 import type { Logger } from '../logger.js';
 import type { HubMetrics } from '../observability/metrics.js';
-import { classifyFailure, type JobHandlers } from './handlers.js';
+import { classifyFailure, failureLogFields, type JobHandlers } from './handlers.js';
 import {
   ALL_QUEUES,
   MAINTENANCE_EVERY_MS,
@@ -239,7 +239,7 @@ export class BullMqWorkerPool {
         } catch (error) {
           metrics?.jobLatency.observe({ queue: queueName, outcome: 'failed' }, (Date.now() - job.timestamp) / 1000);
           const failure = classifyFailure(error);
-          if (failure.kind === 'unrecoverable') throw new UnrecoverableError(failure.message);
+          if (failure.kind === 'unrecoverable') throw Object.assign(new UnrecoverableError(failure.message), { cause: error });
           if (failure.kind === 'rate-limited') {
             // The vendor asked us to slow down: pause this vendor's whole queue, then retry the job later.
             await this.queueHandle(queueName).rateLimit(failure.retryAfterMs);
@@ -261,7 +261,7 @@ export class BullMqWorkerPool {
       },
     );
     worker.on('error', (error) => logger.warn({ err: error.message, queue: queueName }, 'worker error'));
-    worker.on('failed', (job, error) => logger.warn({ queue: queueName, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job failed'));
+    worker.on('failed', (job, error) => logger.warn({ ...failureLogFields(error), queue: queueName, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job failed'));
     this.workers.push(worker);
   }
 

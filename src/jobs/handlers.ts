@@ -16,11 +16,39 @@ export interface JobHandlers {
 /** How a failed job should be treated by the runner. */
 export type FailureClass = { kind: 'unrecoverable'; message: string } | { kind: 'rate-limited'; retryAfterMs: number } | { kind: 'retry' };
 
+/** Ids that say what a failed job was doing (a sync's `sourceId` and `runId`). */
+export type JobLogFields = Record<string, string>;
+
+/**
+ * A job's failure carrying the ids of what it was doing, so the runners' `job failed` line names them like every
+ * other line of that work. `failure` is the error itself: retry decisions are made on it.
+ */
+export class JobFailure extends Error {
+  override name = 'JobFailure';
+  constructor(
+    readonly failure: unknown,
+    readonly logFields: JobLogFields,
+  ) {
+    super(failure instanceof Error ? failure.message : String(failure), { cause: failure });
+  }
+}
+
 /** Credentials errors are not retried; throttling slows the vendor's queue; everything else retries with backoff. */
 export function classifyFailure(error: unknown): FailureClass {
-  if (error instanceof AuthenticationError) return { kind: 'unrecoverable', message: error.message };
-  if (error instanceof RateLimitError) return { kind: 'rate-limited', retryAfterMs: error.retryAfterMs ?? 30_000 };
+  const failure = error instanceof JobFailure ? error.failure : error;
+  if (failure instanceof AuthenticationError) return { kind: 'unrecoverable', message: failure.message };
+  if (failure instanceof RateLimitError) return { kind: 'rate-limited', retryAfterMs: failure.retryAfterMs ?? 30_000 };
   return { kind: 'retry' };
+}
+
+/** The ids a failed job's error carries (see {@link JobFailure}), also when a runner wrapped it in an error of its own. */
+export function failureLogFields(error: unknown): JobLogFields {
+  let current = error;
+  for (let depth = 0; current instanceof Error && depth < 4; depth++) {
+    if (current instanceof JobFailure) return current.logFields;
+    current = current.cause;
+  }
+  return {};
 }
 
 export interface WriteBackDeliverer {
@@ -45,13 +73,15 @@ export function createJobHandlers(deps: {
   return {
     async sync(data, context) {
       const trigger = context.attempt > 0 ? 'retry' : data.trigger;
-      const result = await deps.sync.runJob({ sourceId: data.sourceId, trigger, jobId: context.jobId, signal: context.signal });
+      const result = await deps.sync.runJob({ sourceId: data.sourceId, trigger, jobId: context.jobId, signal: context.signal }).catch((error: unknown) => {
+        throw new JobFailure(error, { sourceId: data.sourceId });
+      });
       if (result.status === 'skipped') {
         deps.logger.info({ sourceId: data.sourceId, activeRunId: result.active.id, jobId: context.jobId }, 'sync skipped: the source already has a run in progress');
         return;
       }
       // The run row already says FAILED; rethrowing hands the job back to the runner's retry policy.
-      if (result.error) throw result.error;
+      if (result.error) throw new JobFailure(result.error, { sourceId: data.sourceId, runId: result.run.id });
     },
     async writeBack(data) {
       await deps.writeBacks.deliver(data.changeRequestId);

@@ -1,6 +1,6 @@
 import type { Vendor } from '../../connectors/contract.js';
 import type { Logger } from '../logger.js';
-import { classifyFailure, type JobHandlers } from './handlers.js';
+import { classifyFailure, failureLogFields, type JobHandlers } from './handlers.js';
 import { MAINTENANCE_EVERY_MS, SYNC_JOB_ATTEMPTS, SYNC_JOB_BACKOFF_MS, WRITEBACK_JOB_ATTEMPTS, WRITEBACK_JOB_BACKOFF_MS, syncQueueName } from './queues.js';
 import type { JobDispatcher, SourceSchedule, SyncTrigger } from './types.js';
 
@@ -123,7 +123,7 @@ export class InProcessJobRunner implements JobDispatcher {
       } catch (error) {
         const failure = classifyFailure(error);
         const last = attempt + 1 >= attempts || failure.kind === 'unrecoverable' || this.closed;
-        this.logger.warn({ queue, attempt, err: (error as Error).message, willRetry: !last }, 'job failed');
+        this.logger.warn({ ...failureLogFields(error), queue, attempt, err: (error as Error).message, willRetry: !last }, 'job failed');
         if (!last) {
           const delay = failure.kind === 'rate-limited' ? failure.retryAfterMs : (this.options.retryBaseMs ?? backoffMs) * 2 ** attempt;
           const timer = setTimeout(() => {
