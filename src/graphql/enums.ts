@@ -1,6 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 import { LIFECYCLE_STATES, OBSERVED_STAGES, VENDORS } from '../../connectors/contract.js';
-import { RISK_TIERS } from '../inventory/queries/records.js';
+import { RISK_TIERS, SYNC_RUN_STATUSES } from '../inventory/queries/records.js';
 import { STATS_DIMENSIONS } from '../inventory/queries/stats.js';
 
 /**
@@ -16,6 +16,7 @@ export const ObservedStage = asEnum(OBSERVED_STAGES);
 export const RiskTier = asEnum(RISK_TIERS);
 export const SortDirection = asEnum(['ASC', 'DESC'] as const);
 export const StatsDimension = asEnum(STATS_DIMENSIONS);
+export const SyncRunStatus = asEnum(SYNC_RUN_STATUSES);
 
 registerEnumType(Vendor, {
   name: 'Vendor',
@@ -57,6 +58,17 @@ registerEnumType(RiskTier, {
     MEDIUM: { description: 'Moderate impact.' },
     HIGH: { description: 'High impact: production needs a validator and a risk officer.' },
     CRITICAL: { description: 'Critical impact: strictest approval policy.' },
+  },
+});
+registerEnumType(SyncRunStatus, {
+  name: 'SyncRunStatus',
+  description: 'Where a sync run is.',
+  valuesConfig: {
+    QUEUED: { description: 'A manual trigger accepted, waiting for a worker.' },
+    RUNNING: { description: 'A worker is listing the vendor and writing the inventory.' },
+    SUCCEEDED: { description: 'Listed completely and written without a record error.' },
+    PARTIAL: { description: 'Listed completely, but with record errors or tombstones the deletion guard refused (see `deletionGuard`).' },
+    FAILED: { description: 'Stopped before the listing completed (see `error`); nothing was tombstoned.' },
   },
 });
 registerEnumType(SortDirection, {

@@ -41,6 +41,7 @@ import type {
   ModelVersionRecord,
   SourceRecord,
   SyncRunRecord,
+  SyncRunStatus,
 } from './queries/records.js';
 import { inventoryStats, type StatsDimension, type StatsGroup } from './queries/stats.js';
 
@@ -56,7 +57,7 @@ export interface SourceFilter {
 
 export interface SyncRunFilter {
   sourceIds?: string[] | null;
-  statuses?: string[] | null;
+  statuses?: SyncRunStatus[] | null;
   startedSince?: Date | null;
   startedBefore?: Date | null;
 }

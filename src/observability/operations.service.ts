@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { queryRows } from '../db/sql.js';
+import type { SyncRunStatus } from '../inventory/queries/records.js';
 import type { JobDispatcher } from '../jobs/types.js';
 
 export interface SourceStatus {
@@ -8,7 +9,7 @@ export interface SourceStatus {
   name: string;
   vendor: string;
   enabled: boolean;
-  lastRunStatus: string | null;
+  lastRunStatus: SyncRunStatus | null;
   lastRunAt: Date | null;
   lastSuccessAt: Date | null;
   nextRunAt: Date | null;
@@ -29,7 +30,7 @@ export class OperationsService {
   async status(): Promise<SystemStatus> {
     const { db, jobs } = this.deps;
     const [sourceRows, findingRows, [counts], queues, nextRuns] = await Promise.all([
-      queryRows<{ id: string; name: string; vendor: string; enabled: boolean; last_run_status: string | null; last_run_at: string | null; last_success_at: string | null }>(
+      queryRows<{ id: string; name: string; vendor: string; enabled: boolean; last_run_status: SyncRunStatus | null; last_run_at: string | null; last_success_at: string | null }>(
         db,
         sql`select id, name, vendor, enabled, last_run_status, last_run_at::text, last_success_at::text from sources where deleted_at is null order by name`,
       ),

@@ -3,12 +3,12 @@ import type { Executor } from '../db/client.js';
 import { sources, syncRunSeen, syncRuns, type SyncRunRow } from '../db/schema/index.js';
 import { isUniqueViolation } from '../db/sql.js';
 import type { SyncTrigger } from '../jobs/types.js';
+import type { SyncRunStatus } from '../inventory/queries/records.js';
 import type { TombstoneResult } from '../inventory/types.js';
 
 /** Cap on record-level errors stored per run: enough to act on, bounded so a broken vendor cannot bloat a row. */
 export const MAX_RECORD_ERRORS = 500;
 
-export type RunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'PARTIAL' | 'FAILED';
 
 export interface RunCounts {
   seen: number;
@@ -152,7 +152,7 @@ export class SyncRunRepository {
   async finish(
     runId: string,
     sourceId: string,
-    outcome: { status: Exclude<RunStatus, 'QUEUED' | 'RUNNING'>; deletionGuard: TombstoneResult | null; error: string | null; recordErrors: Array<Record<string, string>> },
+    outcome: { status: Exclude<SyncRunStatus, 'QUEUED' | 'RUNNING'>; deletionGuard: TombstoneResult | null; error: string | null; recordErrors: Array<Record<string, string>> },
   ): Promise<SyncRunRow> {
     // The counts are not written here: they were, with each batch (addCounts).
     const [run] = await this.db

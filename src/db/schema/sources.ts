@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, real, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { timestamps, tz } from './_columns.js';
+import type { SyncRunStatus } from './sync.js';
 
 /**
  * One configured connector instance. Settings are non-secret and validated by the vendor's own schema;
@@ -21,7 +22,7 @@ export const sources = pgTable(
     /** Largest share (0..1) of a source's records one run may tombstone before the guard refuses. */
     maxDeleteShare: real('max_delete_share'),
     lastRunId: uuid('last_run_id'),
-    lastRunStatus: text('last_run_status'),
+    lastRunStatus: text('last_run_status').$type<SyncRunStatus>(),
     lastRunAt: tz('last_run_at'),
     lastSuccessAt: tz('last_success_at'),
     /** Soft delete: the inventory stays as tombstoned history. */

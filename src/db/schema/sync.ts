@@ -3,6 +3,10 @@ import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle
 import { tz } from './_columns.js';
 import { sources } from './sources.js';
 
+/** Where a sync run is: QUEUED (a manual trigger waiting for a worker), RUNNING, then one of the three outcomes. */
+export const SYNC_RUN_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'PARTIAL', 'FAILED'] as const;
+export type SyncRunStatus = (typeof SYNC_RUN_STATUSES)[number];
+
 /** One sync of one source: status, timings, counts, the deletion guard's decision and errors as data. */
 export const syncRuns = pgTable(
   'sync_runs',
@@ -13,8 +17,7 @@ export const syncRuns = pgTable(
       .references(() => sources.id),
     /** schedule | manual | retry */
     trigger: text('trigger').notNull(),
-    /** QUEUED (manual trigger accepted, waiting for a worker) | RUNNING | SUCCEEDED | PARTIAL | FAILED */
-    status: text('status').notNull().default('RUNNING'),
+    status: text('status').$type<SyncRunStatus>().notNull().default('RUNNING'),
     startedAt: tz('started_at').notNull().defaultNow(),
     finishedAt: tz('finished_at'),
     /** Liveness of a RUNNING run: a run whose heartbeat is stale was abandoned by a dead worker. */

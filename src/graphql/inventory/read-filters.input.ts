@@ -2,7 +2,8 @@ import { ArrayMaxSize, IsOptional, MaxLength } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
 import type { Vendor as VendorId } from '../../../connectors/contract.js';
 import type { FindingFilter, InventoryChangeFilter, SourceFilter, SyncRunFilter } from '../../inventory/inventory-read.service.js';
-import { Vendor } from '../enums.js';
+import type { SyncRunStatus as SyncRunStatusValue } from '../../inventory/queries/records.js';
+import { SyncRunStatus, Vendor } from '../enums.js';
 import { fromGlobalId, fromGlobalIds } from '../relay/global-id.js';
 import { DateTime } from '../scalars.js';
 
@@ -32,9 +33,9 @@ export class SyncRunFilterInput {
   @ArrayMaxSize(MAX_LIST)
   sourceIds?: string[] | null;
 
-  @Field(() => [String], { nullable: true, description: 'RUNNING, SUCCEEDED, PARTIAL, FAILED.' })
+  @Field(() => [SyncRunStatus], { nullable: true, description: 'Only runs in one of these statuses.' })
   @ArrayMaxSize(MAX_LIST)
-  statuses?: string[] | null;
+  statuses?: SyncRunStatusValue[] | null;
 
   @Field(() => DateTime, { nullable: true, description: 'Started at or after.' })
   startedSince?: Date | null;

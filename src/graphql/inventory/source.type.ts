@@ -1,7 +1,8 @@
 import { Directive, Field, Int, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import type { Vendor as VendorId } from '../../../connectors/contract.js';
-import { Vendor } from '../enums.js';
+import type { SyncRunStatus as SyncRunStatusValue } from '../../inventory/queries/records.js';
+import { SyncRunStatus, Vendor } from '../enums.js';
 import { Node } from '../relay/node.type.js';
 import { DateTime } from '../scalars.js';
 
@@ -33,8 +34,8 @@ export class Source extends Node {
   @Field({ description: 'Whether scheduled syncs run.' })
   enabled!: boolean;
 
-  @Field(() => String, { nullable: true, description: 'Status of the latest run (RUNNING, SUCCEEDED, PARTIAL, FAILED).' })
-  lastRunStatus!: string | null;
+  @Field(() => SyncRunStatus, { nullable: true, description: 'Outcome of the latest finished run; null until one finishes.' })
+  lastRunStatus!: SyncRunStatusValue | null;
 
   @Field(() => DateTime, { nullable: true, description: 'When the latest run started.' })
   lastRunAt!: Date | null;

@@ -1,5 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
+import type { SyncRunStatus as SyncRunStatusValue } from '../../inventory/queries/records.js';
+import { SyncRunStatus } from '../enums.js';
 import { Node } from '../relay/node.type.js';
 import { DateTime } from '../scalars.js';
 
@@ -8,8 +10,8 @@ export class SyncRun extends Node {
   @Field({ description: 'What started the run: schedule, manual or retry.' })
   trigger!: string;
 
-  @Field({ description: 'RUNNING, SUCCEEDED, PARTIAL or FAILED.' })
-  status!: string;
+  @Field(() => SyncRunStatus, { description: 'Where the run is.' })
+  status!: SyncRunStatusValue;
 
   @Field(() => DateTime, { description: 'When the run started.' })
   startedAt!: Date;

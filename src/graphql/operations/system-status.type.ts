@@ -1,4 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { SyncRunStatus as SyncRunStatusValue } from '../../inventory/queries/records.js';
+import { SyncRunStatus } from '../enums.js';
 import { DateTime } from '../scalars.js';
 
 @ObjectType({ description: 'One source as IT operations see it: when it last ran, how, and when it runs next.' })
@@ -15,8 +17,8 @@ export class SourceOperationalStatus {
   @Field({ description: 'Whether scheduled syncs run.' })
   enabled!: boolean;
 
-  @Field(() => String, { nullable: true, description: 'Status of the latest run.' })
-  lastRunStatus!: string | null;
+  @Field(() => SyncRunStatus, { nullable: true, description: 'Outcome of the latest finished run; null until one finishes.' })
+  lastRunStatus!: SyncRunStatusValue | null;
 
   @Field(() => DateTime, { nullable: true, description: 'When the latest run finished (or started, if it is still running).' })
   lastRunAt!: Date | null;

@@ -1,4 +1,5 @@
 import type { LifecycleState, ObservedStage, Vendor } from '../../../connectors/contract.js';
+import type { SyncRunStatus } from '../../db/schema/sync.js';
 
 /**
  * Read models of the inventory, as the API serves them. Ids are database uuids; the GraphQL layer makes them global.
@@ -6,6 +7,7 @@ import type { LifecycleState, ObservedStage, Vendor } from '../../../connectors/
  */
 export const RISK_TIERS = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type RiskTier = (typeof RISK_TIERS)[number];
+export { SYNC_RUN_STATUSES, type SyncRunStatus } from '../../db/schema/sync.js';
 
 export interface SourceRecord {
   id: string;
@@ -17,7 +19,7 @@ export interface SourceRecord {
   scheduleSeconds: number;
   enabled: boolean;
   lastRunId: string | null;
-  lastRunStatus: string | null;
+  lastRunStatus: SyncRunStatus | null;
   lastRunAt: Date | null;
   lastSuccessAt: Date | null;
   deletedAt: Date | null;
@@ -90,7 +92,7 @@ export interface SyncRunRecord {
   id: string;
   sourceId: string;
   trigger: string;
-  status: string;
+  status: SyncRunStatus;
   startedAt: Date;
   finishedAt: Date | null;
   heartbeatAt: Date;

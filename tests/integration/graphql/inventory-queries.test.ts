@@ -35,11 +35,12 @@ beforeAll(async () => {
   await seedFinding(db, churnV1, { kind: 'MISSING_OWNER', resolvedAt: day(6) });
   const run = await seedRun(db, mlflow, { status: 'SUCCEEDED', created: 3, startedAt: day(9) });
   await seedRun(db, mlflow, { status: 'FAILED', error: 'vendor unreachable', startedAt: day(8) });
+  const queued = await seedRun(db, sagemaker, { status: 'QUEUED', trigger: 'manual', startedAt: day(11) });
   const change = await seedChange(db, fraudV2, { runId: run.id, change: 'UPDATED', changedFields: ['observedStage'] });
   Object.assign(ids, {
     mlflow: mlflow.id, sagemaker: sagemaker.id, fraud: fraud.id, churn: churn.id, legacy: legacy.id, pricing: pricing.id,
     fraudV1: fraudV1.id, fraudV2: fraudV2.id, churnV1: churnV1.id, pricingV1: pricingV1.id, fraudProd: fraudProd.id,
-    finding: finding.id, run: run.id, change: change.id,
+    finding: finding.id, run: run.id, queued: queued.id, change: change.id,
   });
   server = await startGraphQLTestServer(database.url!);
 });
@@ -204,10 +205,32 @@ describe('InventoryResolvers', () => {
     it('should list findings, runs and changes with their filters', async () => {
       const open = await server.query(`{ findings(filter: { open: true }) { totalCount nodes { kind entityId } } }`);
       expect(open.body.data.findings).toEqual({ totalCount: 1, nodes: [{ kind: 'UNGOVERNED_PRODUCTION', entityId: toGlobalId('ModelVersion', ids.fraudV2) }] });
-      const failed = await server.query(`{ syncRuns(filter: { statuses: ["FAILED"] }) { nodes { error source { name } } } }`);
+      const failed = await server.query(`{ syncRuns(filter: { statuses: [FAILED] }) { nodes { error source { name } } } }`);
       expect(failed.body.data.syncRuns.nodes).toEqual([{ error: 'vendor unreachable', source: { name: 'mlflow-prod' } }]);
       const changes = await server.query(`query($id: ID!) { inventoryChanges(filter: { entityIds: [$id] }) { nodes { change entityId } } }`, { id: toGlobalId('ModelVersion', ids.fraudV2) });
       expect(changes.body.data.inventoryChanges.nodes).toEqual([{ change: 'UPDATED', entityId: toGlobalId('ModelVersion', ids.fraudV2) }]);
+    });
+  });
+
+  describe('syncRuns statuses', () => {
+    it('should type a run\'s status with an enum that lists every status a run can have, QUEUED included', async () => {
+      const { body } = await server.query(`{
+        status: __type(name: "SyncRun") { fields { name type { kind name ofType { kind name } } } }
+        filter: __type(name: "SyncRunFilter") { inputFields { name type { kind ofType { kind name ofType { name } } } } }
+        values: __type(name: "SyncRunStatus") { enumValues { name description } }
+      }`);
+      const statusField = body.data.status.fields.find((f: { name: string }) => f.name === 'status');
+      expect(statusField.type).toEqual({ kind: 'NON_NULL', name: null, ofType: { kind: 'ENUM', name: 'SyncRunStatus' } });
+      const statuses = body.data.filter.inputFields.find((f: { name: string }) => f.name === 'statuses');
+      expect(statuses.type).toEqual({ kind: 'LIST', ofType: { kind: 'NON_NULL', name: null, ofType: { name: 'SyncRunStatus' } } });
+      expect(body.data.values.enumValues.map((v: { name: string }) => v.name)).toEqual(['QUEUED', 'RUNNING', 'SUCCEEDED', 'PARTIAL', 'FAILED']);
+      expect(body.data.values.enumValues.every((v: { description: string | null }) => v.description)).toBe(true);
+    });
+
+    it('should return and filter a QUEUED run', async () => {
+      const { body } = await server.query(`{ syncRuns(filter: { statuses: [QUEUED] }) { nodes { id status trigger source { name } } } }`);
+      expect(body.errors).toBeUndefined();
+      expect(body.data.syncRuns.nodes).toEqual([{ id: toGlobalId('SyncRun', ids.queued), status: 'QUEUED', trigger: 'manual', source: { name: 'aws-main' } }]);
     });
   });
 
