@@ -75,7 +75,8 @@ const envSchema = z.object({
   STALE_SOURCE_HOURS: intInRange(72, 1, 24 * 90),
   /** Default for sources without their own: the largest share a run may tombstone. */
   MAX_DELETE_SHARE: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(1).optional()).transform((v) => v ?? 0.5),
-  MAX_PAGE_SIZE: intInRange(500, 1, 10_000),
+  /** May lower the schema's ceiling of 500 rows a page (graphql/relay/connection.args.ts), not raise it. */
+  MAX_PAGE_SIZE: intInRange(500, 1, 500),
   MAX_QUERY_DEPTH: intInRange(12, 2, 50),
   MAX_QUERY_COST: intInRange(50_000, 100, 10_000_000),
   /** Allow source URLs on private/loopback addresses (on by default: vendors often run inside the network). */

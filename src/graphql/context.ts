@@ -16,6 +16,8 @@ export interface GraphQLContext {
   loaders: RequestLoaders;
   /** The hub's services, for code that has no resolver instance (node registry, federation references). */
   services: HubServices;
+  /** Largest `first`/`last` a connection serves (MAX_PAGE_SIZE); larger ones are refused as BAD_USER_INPUT. */
+  maxPageSize: number;
 }
 
 export interface CreateContextOptions {
@@ -24,6 +26,7 @@ export interface CreateContextOptions {
   logger: Logger;
   /** Taken from the `x-request-id` header when the caller sent a sane one; generated otherwise. */
   requestId?: string;
+  maxPageSize: number;
 }
 
 /** Builds a fresh context for one request. */
@@ -35,5 +38,6 @@ export function createContext(options: CreateContextOptions): GraphQLContext {
     logger: options.logger.child({ requestId }),
     loaders: createRequestLoaders(options.services),
     services: options.services,
+    maxPageSize: options.maxPageSize,
   };
 }

@@ -89,6 +89,13 @@ async function parsePostBody(req: IncomingMessage, maxBytes: number): Promise<un
   return body;
 }
 
+/** The operation a request names: `operationName` of a POST body, or of a GET's query string. */
+function requestedOperationName(body: unknown, url: URL): string | null {
+  if (body === undefined) return url.searchParams.get('operationName');
+  const named = body && typeof body === 'object' ? (body as { operationName?: unknown }).operationName : undefined;
+  return typeof named === 'string' ? named : null;
+}
+
 function writeError(res: ServerResponse, requestId: string, status: number, code: string, message: string): void {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
@@ -185,16 +192,14 @@ export function createGraphQLHttpHandler(options: GraphQLHttpHandlerOptions): Gr
         if (!principal) throw new HttpRefusal(401, 'UNAUTHENTICATED', 'Authentication required: send an API key or a bearer token');
         actor = principal.id;
         const body = method === 'POST' ? await parsePostBody(req, limits.maxBodyBytes) : undefined;
-        if (body && typeof body === 'object' && typeof (body as { operationName?: unknown }).operationName === 'string') {
-          operationName = (body as { operationName: string }).operationName;
-        }
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        operationName = requestedOperationName(body, url);
         const headers = new HeaderMap();
         for (const [key, value] of Object.entries(req.headers)) {
           if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
         }
-        const url = new URL(req.url ?? '/', 'http://localhost');
         await ready;
-        const context = createContext({ services, principal, logger, requestId });
+        const context = createContext({ services, principal, logger, requestId, maxPageSize: limits.maxPageSize });
         const response = await server.executeHTTPGraphQLRequest({
           httpGraphQLRequest: { method, headers, search: url.search, body },
           context: async () => context,

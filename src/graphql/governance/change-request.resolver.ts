@@ -30,7 +30,7 @@ export class ChangeRequestResolver {
   @Authorized(...READ_ROLES)
   @Query(() => ChangeRequestConnection, { description: 'Change requests, newest first: by status, requester, model, vendor, age, or those awaiting my decision.' })
   async changeRequests(@Args() args: ChangeRequestsArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionResult<ChangeRequestRow>> {
-    const page = changeRequestsPage(args);
+    const page = changeRequestsPage(args, ctx.maxPageSize);
     const filter = args.filter ?? {};
     const result = await this.services.governance.listChangeRequests(
       {

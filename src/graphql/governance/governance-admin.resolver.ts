@@ -80,8 +80,8 @@ export class GovernanceAdminResolver {
 
   @Authorized(...READ_ROLES)
   @Query(() => AuditEventConnection, { description: 'The audit log, newest first.' })
-  async auditEvents(@Args() args: AuditEventsArgs): Promise<ConnectionResult<AuditEventRow>> {
-    const page = auditEventsPage(args);
+  async auditEvents(@Args() args: AuditEventsArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionResult<AuditEventRow>> {
+    const page = auditEventsPage(args, ctx.maxPageSize);
     const filter = args.filter ?? {};
     const result = await this.services.audit.list(
       {

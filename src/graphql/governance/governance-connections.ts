@@ -17,8 +17,8 @@ const NO_UUID = '00000000-0000-0000-0000-000000000000';
 type ForwardArgs = { first?: number | null; after?: string | null };
 
 /** Page size and decoded boundary of `changeRequests(first, after)`. */
-export function changeRequestsPage(args: ForwardArgs): { first: number; after: { createdAt: Date; id: string } | null } {
-  const request = toPageRequest(args as ConnectionArgs, CHANGE_REQUESTS_SCOPE);
+export function changeRequestsPage(args: ForwardArgs, maxPageSize: number): { first: number; after: { createdAt: Date; id: string } | null } {
+  const request = toPageRequest(args as ConnectionArgs, CHANGE_REQUESTS_SCOPE, maxPageSize);
   if (!request.boundary) return { first: request.size, after: null };
   const createdAt = new Date(request.boundary.keys[0] ?? '');
   if (Number.isNaN(createdAt.getTime())) throw new InputError('Invalid cursor: malformed');
@@ -38,8 +38,8 @@ export function changeRequestsConnection(page: GovernancePage<ChangeRequestRow>,
 }
 
 /** Page size and decoded boundary (a seq) of `auditEvents(first, after)`. */
-export function auditEventsPage(args: ForwardArgs): { first: number; afterSeq: number | null } {
-  const request = toPageRequest(args as ConnectionArgs, AUDIT_EVENTS_SCOPE);
+export function auditEventsPage(args: ForwardArgs, maxPageSize: number): { first: number; afterSeq: number | null } {
+  const request = toPageRequest(args as ConnectionArgs, AUDIT_EVENTS_SCOPE, maxPageSize);
   if (!request.boundary) return { first: request.size, afterSeq: null };
   const seq = Number(request.boundary.keys[0]);
   if (!Number.isSafeInteger(seq) || seq < 1) throw new InputError('Invalid cursor: malformed');

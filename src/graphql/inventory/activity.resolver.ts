@@ -26,10 +26,10 @@ export class SyncRunResolver {
 
   @Authorized(...READ_ROLES)
   @Query(() => SyncRunConnection, { description: 'Sync runs of every source, newest first by default.' })
-  async syncRuns(@Args() args: SyncRunsArgs): Promise<ConnectionResult<SyncRunRecord>> {
+  async syncRuns(@Args() args: SyncRunsArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionResult<SyncRunRecord>> {
     const order = args.orderBy ?? { field: 'STARTED', direction: 'DESC' };
     const scope = cursorScope('syncRuns', order);
-    return toConnection(await this.services.inventory.listSyncRuns(toSyncRunFilter(args.filter), order, toPageRequest(args, scope)), scope);
+    return toConnection(await this.services.inventory.listSyncRuns(toSyncRunFilter(args.filter), order, toPageRequest(args, scope, ctx.maxPageSize)), scope);
   }
 
   @FieldResolver(() => Source, { description: 'The source that was synced.' })
@@ -44,10 +44,10 @@ export class InventoryChangeResolver {
 
   @Authorized(...READ_ROLES)
   @Query(() => InventoryChangeConnection, { description: 'What syncs changed in the inventory, newest first by default.' })
-  async inventoryChanges(@Args() args: InventoryChangesArgs): Promise<ConnectionResult<InventoryChangeRecord>> {
+  async inventoryChanges(@Args() args: InventoryChangesArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionResult<InventoryChangeRecord>> {
     const order = args.orderBy ?? { field: 'AT', direction: 'DESC' };
     const scope = cursorScope('inventoryChanges', order);
-    return toConnection(await this.services.inventory.listInventoryChanges(toInventoryChangeFilter(args.filter), order, toPageRequest(args, scope)), scope);
+    return toConnection(await this.services.inventory.listInventoryChanges(toInventoryChangeFilter(args.filter), order, toPageRequest(args, scope, ctx.maxPageSize)), scope);
   }
 
   @FieldResolver(() => ID, { nullable: true, description: 'Global id of the changed record (refetch with `node`).' })
@@ -72,10 +72,10 @@ export class FindingResolver {
 
   @Authorized(...READ_ROLES)
   @Query(() => FindingConnection, { description: 'Governance findings, newest first by default.' })
-  async findings(@Args() args: FindingsArgs): Promise<ConnectionResult<FindingRecord>> {
+  async findings(@Args() args: FindingsArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionResult<FindingRecord>> {
     const order = args.orderBy ?? { field: 'OPENED', direction: 'DESC' };
     const scope = cursorScope('findings', order);
-    return toConnection(await this.services.inventory.listFindings(toFindingFilter(args.filter), order, toPageRequest(args, scope)), scope);
+    return toConnection(await this.services.inventory.listFindings(toFindingFilter(args.filter), order, toPageRequest(args, scope, ctx.maxPageSize)), scope);
   }
 
   @FieldResolver(() => ID, { nullable: true, description: 'Global id of the record the finding is about (refetch with `node`).' })

@@ -20,10 +20,10 @@ export class DeploymentResolver {
 
   @Authorized(...READ_ROLES)
   @Query(() => DeploymentConnection, { description: 'Deployments across every source, filtered, ordered and keyset-paginated.' })
-  async deployments(@Args() args: DeploymentsArgs): Promise<ConnectionResult<DeploymentRecord>> {
+  async deployments(@Args() args: DeploymentsArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionResult<DeploymentRecord>> {
     const order = args.orderBy ?? { field: 'NAME', direction: 'ASC' };
     const scope = cursorScope('deployments', order);
-    return toConnection(await this.services.inventory.listDeployments(toInventoryFilter(args.filter), order, toPageRequest(args, scope)), scope);
+    return toConnection(await this.services.inventory.listDeployments(toInventoryFilter(args.filter), order, toPageRequest(args, scope, ctx.maxPageSize)), scope);
   }
 
   @FieldResolver(() => ModelVersion, { nullable: true, description: 'The version this deployment serves; null when the vendor reference is unresolved.' })

@@ -24,10 +24,10 @@ export class ModelVersionResolver {
 
   @Authorized(...READ_ROLES)
   @Query(() => ModelVersionConnection, { description: 'Model versions across every source, filtered, ordered and keyset-paginated.' })
-  async modelVersions(@Args() args: ModelVersionsArgs): Promise<ConnectionResult<ModelVersionRecord>> {
+  async modelVersions(@Args() args: ModelVersionsArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionResult<ModelVersionRecord>> {
     const order = args.orderBy ?? { field: 'NAME', direction: 'ASC' };
     const scope = cursorScope('modelVersions', order);
-    return toConnection(await this.services.inventory.listModelVersions(toInventoryFilter(args.filter), order, toPageRequest(args, scope)), scope);
+    return toConnection(await this.services.inventory.listModelVersions(toInventoryFilter(args.filter), order, toPageRequest(args, scope, ctx.maxPageSize)), scope);
   }
 
   @FieldResolver(() => Model, { nullable: true, description: 'The model this version belongs to; null while the vendor has not listed it yet.' })

@@ -21,10 +21,10 @@ export class ModelResolver {
 
   @Authorized(...READ_ROLES)
   @Query(() => ModelConnection, { description: 'Models across every source, filtered, ordered and keyset-paginated.' })
-  async models(@Args() args: ModelsArgs, @Info() info: GraphQLResolveInfo): Promise<ConnectionResult<ModelRecord>> {
+  async models(@Args() args: ModelsArgs, @Ctx() ctx: GraphQLContext, @Info() info: GraphQLResolveInfo): Promise<ConnectionResult<ModelRecord>> {
     const order: OrderValue<'NAME' | 'CREATED' | 'UPDATED' | 'RISK_TIER'> = args.orderBy ?? { field: 'NAME', direction: 'ASC' };
     const scope = cursorScope('models', order);
-    const page = await this.services.inventory.listModels(toInventoryFilter(args.filter), order, toPageRequest(args, scope), modelPageInclude(info));
+    const page = await this.services.inventory.listModels(toInventoryFilter(args.filter), order, toPageRequest(args, scope, ctx.maxPageSize), modelPageInclude(info));
     return toConnection(page, scope);
   }
 

@@ -19,10 +19,10 @@ export class SourceReadResolver {
 
   @Authorized(...READ_ROLES)
   @Query(() => SourceConnection, { description: 'Configured sources (connector instances), without their secrets.' })
-  async sources(@Args() args: SourcesArgs): Promise<ConnectionResult<SourceRecord>> {
+  async sources(@Args() args: SourcesArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionResult<SourceRecord>> {
     const order = args.orderBy ?? { field: 'NAME', direction: 'ASC' };
     const scope = cursorScope('sources', order);
-    return toConnection(await this.services.inventory.listSources(toSourceFilter(args.filter), order, toPageRequest(args, scope)), scope);
+    return toConnection(await this.services.inventory.listSources(toSourceFilter(args.filter), order, toPageRequest(args, scope, ctx.maxPageSize)), scope);
   }
 
   @FieldResolver(() => SyncRun, { nullable: true, description: 'The latest run, if any.' })

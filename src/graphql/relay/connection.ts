@@ -2,7 +2,7 @@ import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { InputError } from '../../errors.js';
 import type { Page, PageRequest } from '../../inventory/queries/page.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ConnectionArgs } from './connection.args.js';
+import { DEFAULT_PAGE_SIZE, type ConnectionArgs } from './connection.args.js';
 import { PageInfo } from './page-info.type.js';
 
 /** What a connection field returns; `totalCount` is a thunk so graphql-js only runs the COUNT when it is selected. */
@@ -14,10 +14,12 @@ export interface ConnectionResult<T> {
 }
 
 /**
- * Validates Relay arguments into a keyset page request. `scope` binds cursors to one connection and ordering.
- * Negative sizes, sizes above the limit, `first` with `last`, and cursors issued elsewhere are BAD_USER_INPUT.
+ * Validates Relay arguments into a keyset page request: the one place every connection checks `first`, `last`,
+ * `after` and `before`. `scope` binds cursors to one connection and ordering. Negative sizes, sizes above
+ * `maxPageSize` (MAX_PAGE_SIZE, at most the schema's 500), `first` with `last`, and cursors
+ * issued elsewhere are BAD_USER_INPUT, like any other argument value the field cannot take.
  */
-export function toPageRequest(args: ConnectionArgs, scope: string, maxPageSize = MAX_PAGE_SIZE): PageRequest {
+export function toPageRequest(args: ConnectionArgs, scope: string, maxPageSize: number): PageRequest {
   const { first, last, after, before } = args;
   if (first != null && last != null) throw new InputError('Pass either `first` or `last`, not both');
   for (const [name, value] of [['first', first], ['last', last]] as const) {

@@ -3,10 +3,12 @@
  * every refusal. Real HTTP server, real PostgreSQL.
  */
 import { createHash } from 'node:crypto';
+import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../src/config.js';
 import { toGlobalId } from '../../../src/graphql/relay/global-id.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
-import { TEST_ROLES_HEADER, startGraphQLTestServer, type GraphQLTestServer } from '../../helpers/graphql.js';
+import { TEST_LIMITS, TEST_ROLES_HEADER, startGraphQLTestServer, type GraphQLTestServer } from '../../helpers/graphql.js';
 import { seedModel, seedSource } from '../../helpers/seed.js';
 
 let database: TestDatabase;
@@ -143,6 +145,29 @@ describe('GraphQLHttpHandler', () => {
       expect(body.errors[0].message).toMatch(message);
     });
 
+    it('should refuse invalid page arguments on every connection with BAD_USER_INPUT and the status of other input errors', async () => {
+      const inputError = await server.query('{ node(id: "not-an-id!") { id } }');
+      expect(inputError.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      const { body } = await server.query('{ __schema { queryType { fields { name args { name } type { name ofType { name } } } } } }');
+      const connections = (body.data.__schema.queryType.fields as Array<{ name: string; args: Array<{ name: string }>; type: { name: string | null; ofType: { name: string } | null } }>)
+        .filter((field) => (field.type.name ?? field.type.ofType?.name ?? '').endsWith('Connection'));
+      expect(connections.length).toBeGreaterThanOrEqual(9);
+
+      const refusals: string[] = [];
+      for (const connection of connections) {
+        const args = new Set(connection.args.map((a) => a.name));
+        const cases: Array<[string, RegExp]> = [['first: -1', /`first`/], ['first: 501', /`first`/], ['after: "garbage"', /cursor/]];
+        if (args.has('last')) cases.push(['last: -1', /`last`/], ['last: 501', /`last`/], ['before: "garbage"', /cursor/], ['first: 1, last: 1', /`first` or `last`/]);
+        for (const [pageArgs, message] of cases) {
+          const answer = await server.query(`{ ${connection.name}(${pageArgs}) { totalCount } }`, undefined, ['ADMIN', 'VIEWER']);
+          const error = answer.body.errors?.[0];
+          const outcome = `${answer.status} ${error?.extensions?.code} ${message.test(error?.message ?? '')}`;
+          if (outcome !== `${inputError.status} BAD_USER_INPUT true`) refusals.push(`${connection.name}(${pageArgs}): ${outcome} ${error?.message}`);
+        }
+      }
+      expect(refusals).toEqual([]);
+    });
+
     it('should refuse a cursor issued by another connection or another ordering', async () => {
       const models = await server.query('{ models(first: 1) { pageInfo { endCursor } } }');
       const cursor = models.body.data.models.pageInfo.endCursor;
@@ -169,12 +194,26 @@ describe('GraphQLHttpHandler', () => {
       expect(body.errors[0].extensions).toMatchObject({ code: 'QUERY_TOO_DEEP', maxDepth: 12 });
     });
 
-    it('should refuse a query costlier than the limit with QUERY_TOO_COMPLEX', async () => {
-      const costly = '{ models(first: 500) { nodes { versions { deployments { id name findings { kind } } } } } }';
-      const { status, body } = await server.query(costly);
+    it('should refuse a query costlier than the limit with QUERY_TOO_COMPLEX, naming the largest page size that passes', async () => {
+      const costly = (first: number) => `{ models(first: ${first}) { nodes { versions { deployments { id name findings { kind } } } } } }`;
+      const { status, body } = await server.query(costly(500));
       expect(status).toBe(400);
       expect(body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
       expect(body.errors[0].extensions.cost).toBeGreaterThan(100_000);
+      const largest = body.errors[0].extensions.largestPassingPageSize;
+      expect(largest).toBeGreaterThan(0);
+      expect(largest).toBeLessThan(500);
+      expect(body.errors[0].message).toContain(`at most ${largest}`);
+
+      expect((await server.query(costly(largest))).body.errors).toBeUndefined();
+      expect((await server.query(costly(largest + 1))).body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+    });
+
+    it('should say when no page size would pass', async () => {
+      const aliases = Array.from({ length: 1000 }, (_, i) => `a${i}: models(first: 1) { totalCount }`).join(' ');
+      const { body } = await server.query(`{ ${aliases} }`);
+      expect(body.errors[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', largestPassingPageSize: null });
+      expect(body.errors[0].message).toMatch(/fewer fields or aliases/);
     });
 
     it('should bound alias abuse by cost', async () => {
@@ -186,6 +225,39 @@ describe('GraphQLHttpHandler', () => {
     it('should accept the dashboard page within the limits', async () => {
       const { body } = await server.query('{ models(first: 50) { nodes { name versions { version deployments { name } } } } }');
       expect(body.errors).toBeUndefined();
+    });
+  });
+
+  describe('limits as configured by default', () => {
+    let defaults: GraphQLTestServer;
+    beforeAll(async () => {
+      const { http } = parseConfig({});
+      defaults = await startGraphQLTestServer(database.url!, { maxPageSize: http.maxPageSize, maxDepth: http.maxDepth, maxCost: http.maxCost, maxBodyBytes: TEST_LIMITS.maxBodyBytes });
+    });
+    afterAll(() => defaults?.close());
+
+    it.each([
+      ['GraphiQL', { inputValueDeprecation: true }],
+      ['a code generator asking for everything', { descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true }],
+    ])('should answer the standard introspection query of %s', async (_client, options) => {
+      const { status, body } = await defaults.query(getIntrospectionQuery(options));
+      expect(body.errors).toBeUndefined();
+      expect(status).toBe(200);
+      expect(body.data.__schema.types.length).toBeGreaterThan(50);
+    });
+
+    it('should still refuse introspection that nests type lists into each other (graphql-js validation)', async () => {
+      const nested = '{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }';
+      const { status, body } = await defaults.query(nested);
+      expect(status).toBe(400);
+      expect(body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(body.errors[0].message).toMatch(/introspection depth/);
+    });
+
+    it('should serve the page limit of models with their versions and deployments', async () => {
+      const { body } = await defaults.query('{ models(first: 500) { nodes { name versions { version deployments { name } } } } }');
+      expect(body.errors).toBeUndefined();
+      expect(body.data.models.nodes).toEqual([{ name: 'only-model', versions: [] }]);
     });
   });
 });

@@ -71,6 +71,20 @@ describe('observability', () => {
     });
   });
 
+  describe('GET requests', () => {
+    it('should log and count the operation a GET names', async () => {
+      const query = encodeURIComponent('query ObserveByGet { models(first: 1) { totalCount } }');
+      const response = await fetch(`${test.http!.url}/graphql?query=${query}&operationName=ObserveByGet`, {
+        headers: { authorization: `Bearer ${adminKey}`, 'x-request-id': 'req-observe-get' },
+      });
+      expect(response.status).toBe(200);
+
+      expect(lines.find((l) => l.msg === 'graphql request' && l.requestId === 'req-observe-get')).toMatchObject({ operationName: 'ObserveByGet', status: 200 });
+      const metrics = await (await fetch(`${test.http!.url}/metrics`, { headers: { authorization: `Bearer ${adminKey}` } })).text();
+      expect(metrics).toMatch(/hub_graphql_requests_total\{operation="ObserveByGet",outcome="ok"\} 1/);
+    });
+  });
+
   describe('logs', () => {
     it('should write one access line per API request carrying its request id, and source and run ids on every sync line', async () => {
       const access = lines.filter((l) => l.msg === 'graphql request');

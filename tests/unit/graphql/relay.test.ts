@@ -50,12 +50,12 @@ describe('toPageRequest', () => {
   const scope = 'models:NAME:ASC';
 
   it('should default to the first 50 rows', () => {
-    expect(toPageRequest({}, scope)).toEqual({ size: 50, direction: 'forward', boundary: undefined });
+    expect(toPageRequest({}, scope, 500)).toEqual({ size: 50, direction: 'forward', boundary: undefined });
   });
 
   it('should page backward with last and before', () => {
     const before = encodeCursor(scope, { keys: ['m'], id: UUID });
-    expect(toPageRequest({ last: 10, before }, scope)).toEqual({ size: 10, direction: 'backward', boundary: { keys: ['m'], id: UUID } });
+    expect(toPageRequest({ last: 10, before }, scope, 500)).toEqual({ size: 10, direction: 'backward', boundary: { keys: ['m'], id: UUID } });
   });
 
   it.each([
@@ -64,7 +64,7 @@ describe('toPageRequest', () => {
     ['first with last', { first: 1, last: 1 }],
     ['after with last', { last: 1, after: encodeCursor(scope, { keys: ['m'], id: UUID }) }],
   ])('should refuse %s', (_name, args) => {
-    expect(() => toPageRequest(args, scope)).toThrow(InputError);
+    expect(() => toPageRequest(args, scope, 500)).toThrow(InputError);
   });
 
   it('should honour a smaller configured maximum', () => {
