@@ -1,5 +1,10 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
 
+/**
+ * Shareable: every Relay-style subgraph of a supergraph declares this same type, and Apollo composition refuses a
+ * type two subgraphs resolve unless both mark it so.
+ */
+@Directive('@shareable')
 @ObjectType('PageInfo', { description: 'Relay page information for a cursor connection.', simpleResolvers: true })
 export class PageInfo {
   @Field({ description: 'True when more rows follow the last edge in the connection order.' })
