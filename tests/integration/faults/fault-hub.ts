@@ -8,7 +8,10 @@ import type { SourceRow } from '../../../src/db/schema/index.js';
 import { createLogger } from '../../../src/logger.js';
 import { createHub, type Hub, type HubOverrides } from '../../../src/main/app.js';
 import { startHttpServer, type HttpServer } from '../../../src/main/server.js';
-import { FAST_CONNECTOR_DEPS } from '../../helpers/hub.js';
+import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
+import { FAST_CONNECTOR_DEPS, deleteQueueKeys } from '../../helpers/hub.js';
+import { startHubProcess, type HubProcess } from '../../helpers/processes.js';
+import { TEST_REDIS_URL } from '../../helpers/services.js';
 
 /**
  * A hub wired the way `hub start` wires it (createHub + startHttpServer) against infrastructure the fault test owns
@@ -52,6 +55,36 @@ export async function startFaultHub(env: Record<string, string>, options: { http
     async close() {
       await http?.close();
       await hub.close();
+    },
+  };
+}
+
+/**
+ * `hub worker` child processes and the in-test API side (sources, governance: a producer only) sharing a dedicated
+ * test database and the test Redis under `prefix`, with the same secret key.
+ */
+export interface WorkerFleet {
+  database: TestDatabase;
+  test: FaultHub;
+  workers: HubProcess[];
+  /** Stops the workers (SIGTERM, SIGKILL after 5 s), the hub; drops the database and the queue keys. */
+  close(): Promise<void>;
+}
+
+export async function startWorkerFleet(prefix: string, count: number, workerEnv: Record<string, string>): Promise<WorkerFleet> {
+  const database = await createPostgresTestDatabase();
+  const test = await startFaultHub({ DATABASE_URL: database.url!, REDIS_URL: TEST_REDIS_URL, HUB_QUEUE_PREFIX: prefix });
+  // Readiness is read from the log, so the workers log at info whatever the test hub uses.
+  const workers = await Promise.all(Array.from({ length: count }, () => startHubProcess('worker', { ...test.env, LOG_LEVEL: 'info', ...workerEnv })));
+  return {
+    database,
+    test,
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.stop(5_000)));
+      await test.close();
+      await database.drop();
+      await deleteQueueKeys(prefix);
     },
   };
 }

@@ -11,34 +11,26 @@ import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.j
 import { systemPrincipal } from '../../../src/auth/principal.js';
 import { syncRuns, type SyncRunRow } from '../../../src/db/schema/index.js';
 import { queryRows } from '../../../src/db/sql.js';
-import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
-import { deleteQueueKeys } from '../../helpers/hub.js';
 import { liveCounts } from '../../helpers/inventory.js';
-import { startHubProcess, type HubProcess } from '../../helpers/processes.js';
-import { TEST_REDIS_URL } from '../../helpers/services.js';
-import { eventually, startFaultHub, type FaultHub } from './fault-hub.js';
+import type { HubProcess } from '../../helpers/processes.js';
+import { eventually, startWorkerFleet, type FaultHub, type WorkerFleet } from './fault-hub.js';
 
 const PREFIX = `{sigkill-${randomBytes(4).toString('hex')}}`;
 const ESTATE = { seed: 31, models: 30, versionsPerModel: 3, deployments: 6, maxPageSize: 3, credential: 'test-credential' };
 
-let database: TestDatabase;
+let fleet: WorkerFleet;
 let test: FaultHub;
-let workers: HubProcess[] = [];
+let workers: HubProcess[];
 const simulators: SimulatorHandle[] = [];
 
 beforeAll(async () => {
-  database = await createPostgresTestDatabase();
-  test = await startFaultHub({ DATABASE_URL: database.url!, REDIS_URL: TEST_REDIS_URL, HUB_QUEUE_PREFIX: PREFIX });
   // A short job lock: a killed worker's job moves to the survivor within seconds.
-  const workerEnv = { ...test.env, LOG_LEVEL: 'info', WORKER_LOCK_MS: '3000' };
-  workers = await Promise.all([1, 2].map(() => startHubProcess('worker', workerEnv)));
+  fleet = await startWorkerFleet(PREFIX, 2, { WORKER_LOCK_MS: '3000' });
+  ({ test, workers } = fleet);
 }, 180_000);
 afterAll(async () => {
-  await Promise.all(workers.map((w) => w.kill()));
-  await test?.close();
+  await fleet?.close();
   await Promise.all(simulators.map((s) => s.close()));
-  await database?.drop();
-  await deleteQueueKeys(PREFIX);
 });
 
 async function simulator(): Promise<SimulatorHandle> {

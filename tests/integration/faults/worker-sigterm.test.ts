@@ -11,36 +11,28 @@ import { CHANGE_REQUEST_TAG } from '../../../connectors/mlflow/write-back.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import { changeRequests, models, modelVersions, syncRuns, writeBackOutbox, type SourceRow } from '../../../src/db/schema/index.js';
 import { queryRows } from '../../../src/db/sql.js';
-import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
-import { deleteQueueKeys } from '../../helpers/hub.js';
 import { liveCounts } from '../../helpers/inventory.js';
-import { startHubProcess, type HubProcess } from '../../helpers/processes.js';
-import { TEST_REDIS_URL } from '../../helpers/services.js';
+import type { HubProcess } from '../../helpers/processes.js';
 import { person } from '../governance/governance-fixtures.js';
-import { eventually, startFaultHub, type FaultHub } from './fault-hub.js';
+import { eventually, startWorkerFleet, type FaultHub, type WorkerFleet } from './fault-hub.js';
 
 const PREFIX = `{faults-${randomBytes(4).toString('hex')}}`;
 const ESTATE = { seed: 23, models: 24, versionsPerModel: 3, deployments: 6, maxPageSize: 3 };
 
-let database: TestDatabase;
+let fleet: WorkerFleet;
 /** The in-test hub: the API side (sources, governance) that hands work to the worker processes. */
 let test: FaultHub;
 let workers: HubProcess[] = [];
 const simulators: SimulatorHandle[] = [];
 
 beforeAll(async () => {
-  database = await createPostgresTestDatabase();
-  test = await startFaultHub({ DATABASE_URL: database.url!, REDIS_URL: TEST_REDIS_URL, HUB_QUEUE_PREFIX: PREFIX });
-  // Same database, Redis, prefix and secret key as the API side; a short job lock so stalled jobs move quickly.
-  const workerEnv = { ...test.env, LOG_LEVEL: 'info', WORKER_LOCK_MS: '5000', WORKER_CONCURRENCY: '2' };
-  workers = await Promise.all([1, 2, 3].map(() => startHubProcess('worker', workerEnv)));
+  // A short job lock so stalled jobs move quickly.
+  fleet = await startWorkerFleet(PREFIX, 3, { WORKER_LOCK_MS: '5000', WORKER_CONCURRENCY: '2' });
+  ({ test, workers } = fleet);
 }, 180_000);
 afterAll(async () => {
-  await Promise.all(workers.map((w) => w.stop(5_000)));
-  await test?.close();
+  await fleet?.close();
   await Promise.all(simulators.map((s) => s.close()));
-  await database?.drop();
-  await deleteQueueKeys(PREFIX);
 });
 
 async function syncedSource(latencyMs: number): Promise<{ source: SourceRow; simulator: SimulatorHandle }> {
