@@ -28,6 +28,31 @@ const APPROVAL_FOR_STATE: Partial<Record<LifecycleState, 'Approved' | 'Rejected'
   RETIRED: 'Rejected',
 };
 
+/** The hub's keys in a package's `CustomerMetadataProperties`, beside the team's own. */
+const LIFECYCLE_KEY = 'modelops.lifecycle';
+const CHANGE_REQUEST_KEY = 'modelops.change_request';
+/** SageMaker's cap on `CustomerMetadataProperties` entries. */
+const MAX_CUSTOMER_METADATA = 50;
+
+/**
+ * The package's metadata with the hub's keys set. The whole map is sent, not only the hub's keys: AWS merges what it
+ * is sent, but SageMaker implementations that replace the map would otherwise erase the team's own keys (an `owner`
+ * the hub itself reads). Refused before sending when the hub's keys would push the map past SageMaker's cap.
+ */
+function mergedMetadata(arn: string, current: Record<string, string> | undefined, hubKeys: Record<string, string>): Record<string, string> {
+  const merged = { ...current, ...hubKeys };
+  const count = Object.keys(merged).length;
+  if (count > MAX_CUSTOMER_METADATA) {
+    throw new ConnectorError(
+      `Model package ${arn} would carry ${count} CustomerMetadataProperties with the hub's ${Object.keys(hubKeys).join(', ')}; SageMaker allows ${MAX_CUSTOMER_METADATA}, so nothing was changed at SageMaker. Remove unused keys from the package.`,
+      'sagemaker',
+      null,
+      false,
+    );
+  }
+  return merged;
+}
+
 /** Builds the connector of one SageMaker source. Settings and secret are validated here as well. */
 export function createSageMakerConnector(settings: SageMakerSettings, secret: SageMakerSecret, deps: ConnectorDeps = {}): Connector {
   const validSettings = sageMakerSettingsSchema.parse(settings);
@@ -66,14 +91,17 @@ export function createSageMakerConnector(settings: SageMakerSettings, secret: Sa
       if (current === null) {
         return { status: 'UNSUPPORTED', message: `Model package ${change.versionExternalId} no longer exists at SageMaker; nothing was changed.` };
       }
-      if (current.ModelApprovalStatus === approval && current.CustomerMetadataProperties?.['modelops.change_request'] === change.changeRequestId) {
+      if (current.ModelApprovalStatus === approval && current.CustomerMetadataProperties?.[CHANGE_REQUEST_KEY] === change.changeRequestId) {
         return { status: 'DONE', message: `ModelApprovalStatus=${approval} was already set on ${change.versionExternalId} by change request ${change.changeRequestId}.` };
       }
       const input: UpdateModelPackageCommandInput = {
         ModelPackageArn: change.versionExternalId,
         ModelApprovalStatus: approval,
         ApprovalDescription: `ModelOps hub change request ${change.changeRequestId}: ${change.fromState} -> ${change.toState}. ${change.summary}`.slice(0, 1024),
-        CustomerMetadataProperties: { 'modelops.lifecycle': change.toState, 'modelops.change_request': change.changeRequestId },
+        CustomerMetadataProperties: mergedMetadata(change.versionExternalId, current.CustomerMetadataProperties, {
+          [LIFECYCLE_KEY]: change.toState,
+          [CHANGE_REQUEST_KEY]: change.changeRequestId,
+        }),
       };
       await api.updateModelPackage(input, signal);
       return { status: 'DONE', message: `Set ModelApprovalStatus=${approval} on ${change.versionExternalId} (change request ${change.changeRequestId}).` };

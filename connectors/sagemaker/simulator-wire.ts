@@ -74,8 +74,43 @@ export function packageSummary(model: SimModel, version: SimVersion): Record<str
   };
 }
 
+/** What UpdateModelPackage wrote to a package; absent members were never written. */
+export interface PackageWrites {
+  approvalDescription?: string;
+  /** The whole map once written; before that the package shows its generated owner and tags. */
+  customerMetadata?: Record<string, string>;
+}
+
+/** UpdateModelPackage's `ApprovalDescription` limit (botocore: max 1024). */
+export const MAX_APPROVAL_DESCRIPTION = 1024;
+/** `CustomerMetadataProperties`: 1..50 entries, keys 1..128 and values 1..256 characters of this pattern. */
+const MAX_METADATA_ENTRIES = 50;
+const MAX_METADATA_KEY = 128;
+const MAX_METADATA_VALUE = 256;
+const METADATA_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+export function customerMetadataOf(model: SimModel, version: SimVersion, written: PackageWrites | undefined): Record<string, string> {
+  return written?.customerMetadata ?? { owner: model.owner, ...version.tags };
+}
+
+/** SageMaker's validation message for a `CustomerMetadataProperties` map it refuses; null when it accepts it. */
+export function customerMetadataProblem(map: Record<string, string>): string | null {
+  const refusal = (constraint: string) => `1 validation error detected: Value at 'customerMetadataProperties' failed to satisfy constraint: ${constraint}`;
+  const entries = Object.entries(map);
+  if (entries.length < 1 || entries.length > MAX_METADATA_ENTRIES) return refusal(`Member must have length less than or equal to ${MAX_METADATA_ENTRIES}`);
+  for (const [key, value] of entries) {
+    if (key.length < 1 || key.length > MAX_METADATA_KEY || !METADATA_TEXT.test(key)) {
+      return refusal(`Map keys must satisfy constraint: [Member must have length less than or equal to ${MAX_METADATA_KEY}, Member must satisfy regular expression pattern: ${METADATA_TEXT.source}]`);
+    }
+    if (typeof value !== 'string' || value.length < 1 || value.length > MAX_METADATA_VALUE || !METADATA_TEXT.test(value)) {
+      return refusal(`Map value must satisfy constraint: [Member must have length less than or equal to ${MAX_METADATA_VALUE}, Member must satisfy regular expression pattern: ${METADATA_TEXT.source}]`);
+    }
+  }
+  return null;
+}
+
 /** DescribeModelPackage's answer; a package of a `managed` group names its `ManagedStorageType`. */
-export function describePackage(model: SimModel, version: SimVersion, approvalDescription: string | undefined, managed = false): Record<string, unknown> {
+export function describePackage(model: SimModel, version: SimVersion, written: PackageWrites | undefined, managed = false): Record<string, unknown> {
   const artifacts = `s3://sim-ml-artifacts/${model.name}/${version.number}`;
   return {
     ...packageSummary(model, version),
@@ -83,7 +118,7 @@ export function describePackage(model: SimModel, version: SimVersion, approvalDe
     ModelPackageName: model.name,
     LastModifiedTime: epochSeconds(version.updatedAt),
     ModelPackageStatusDetails: { ValidationStatuses: [] },
-    ApprovalDescription: approvalDescription,
+    ApprovalDescription: written?.approvalDescription,
     CreatedBy: userContext(version.createdBy),
     MetadataProperties: {
       GeneratedBy: `${ARN_PREFIX}:pipeline/${model.name}-train/execution/${version.runId.slice(0, 12)}`,
@@ -91,7 +126,7 @@ export function describePackage(model: SimModel, version: SimVersion, approvalDe
       Repository: `https://git.example.com/ml/${model.name}`,
       CommitId: version.commitId,
     },
-    CustomerMetadataProperties: { owner: model.owner, ...version.tags },
+    CustomerMetadataProperties: customerMetadataOf(model, version, written),
     InferenceSpecification: {
       Containers: [{ Image: image(model), ModelDataUrl: `${artifacts}/model.tar.gz`, Framework: 'XGBOOST', FrameworkVersion: '1.7' }],
       SupportedContentTypes: ['text/csv'],
@@ -164,8 +199,8 @@ export function tagList(tags: Record<string, string>): Array<{ Key: string; Valu
  * A `Search` result for Resource `ModelPackage`: the DescribeModelPackage members the SDK's `ModelPackage` shape has
  * (all but ManagedStorageType) plus `Tags` (none on versions).
  */
-export function searchModelPackageResult(model: SimModel, version: SimVersion, approvalDescription: string | undefined): Record<string, unknown> {
-  return { ModelPackage: { ...describePackage(model, version, approvalDescription), Tags: [] } };
+export function searchModelPackageResult(model: SimModel, version: SimVersion, written: PackageWrites | undefined): Record<string, unknown> {
+  return { ModelPackage: { ...describePackage(model, version, written), Tags: [] } };
 }
 
 /**

@@ -29,9 +29,19 @@ export type SearchRefusal = (typeof SEARCH_REFUSALS)[number];
 export const SEARCH_RESOURCES = ['ModelPackageGroup', 'ModelPackage', 'Endpoint', 'Model'] as const;
 export type SearchResource = (typeof SEARCH_RESOURCES)[number];
 
+/**
+ * What `UpdateModelPackage` does with `CustomerMetadataProperties`. AWS merges: the keys sent are added or
+ * overwritten, keys named in `CustomerMetadataPropertiesToRemove` are removed, every other key is kept (the API's
+ * remove list only makes sense so). Some independently written SageMaker servers (moto among them) replace the whole
+ * map with the one sent instead.
+ */
+export type CustomerMetadataUpdate = 'merge' | 'replace';
+
 export interface SageMakerSimulatorOptions extends SimulatorOptions {
   /** Refuse every Search this way from the start; also settable at run time (see below). */
   searchRefusal?: SearchRefusal | null;
+  /** Default `merge`, as AWS does; `replace` behaves like the servers that replace the map. */
+  customerMetadataUpdate?: CustomerMetadataUpdate;
 }
 
 export interface SageMakerSimulatorHandle extends SimulatorHandle {
@@ -56,6 +66,8 @@ export interface SageMakerSimulatorHandle extends SimulatorHandle {
   readonly managedGroups: Set<string>;
   /** Search requests received per Resource (refused ones included), for tests to read back. */
   readonly searches: Readonly<Partial<Record<string, number>>>;
+  /** How UpdateModelPackage treats CustomerMetadataProperties now (see {@link CustomerMetadataUpdate}). */
+  customerMetadataUpdate: CustomerMetadataUpdate;
 }
 
 /**
@@ -77,6 +89,7 @@ export async function startSageMakerSimulator(options: SageMakerSimulatorOptions
   const faults = new FaultInjector(options.seed ?? 1);
   const api = new SageMakerWireApi(store, options.credential ?? 'sim-credential', Math.min(options.maxPageSize ?? MAX_RESULTS, MAX_RESULTS));
   api.searchRefusal = options.searchRefusal ?? null;
+  api.customerMetadataUpdate = options.customerMetadataUpdate ?? 'merge';
 
   const server = await listenLoopback((req, res) => void serve(req, res, api, store, faults), options.port);
   return {
@@ -95,6 +108,12 @@ export async function startSageMakerSimulator(options: SageMakerSimulatorOptions
     searchPageCaps: api.searchPageCaps,
     managedGroups: api.managedGroups,
     searches: api.searches,
+    get customerMetadataUpdate() {
+      return api.customerMetadataUpdate;
+    },
+    set customerMetadataUpdate(mode: CustomerMetadataUpdate) {
+      api.customerMetadataUpdate = mode;
+    },
   };
 }
 
@@ -280,8 +299,9 @@ function byCreation<T extends { createdAt: number; name: string }>(items: readon
 }
 
 class SageMakerWireApi {
-  /** ApprovalDescription per package ARN: SageMaker keeps it, the vendor-neutral estate has no slot for it. */
-  private readonly approvalDescriptions = new Map<string, string>();
+  /** What UpdateModelPackage wrote per package ARN: SageMaker keeps it, the vendor-neutral estate has no slot for it. */
+  private readonly written = new Map<string, wire.PackageWrites>();
+  customerMetadataUpdate: CustomerMetadataUpdate = 'merge';
   /** When set, every Search is refused this way (see SEARCH_REFUSALS). */
   searchRefusal: SearchRefusal | null = null;
   /** Refusals of one resource's Search (see the handle). */
@@ -355,7 +375,7 @@ class SageMakerWireApi {
     },
     DescribeModelPackage: (body) => {
       const { model, version, arn } = this.package(String(body.ModelPackageName ?? ''));
-      return wire.describePackage(model, version, this.approvalDescriptions.get(arn), this.managedGroups.has(model.name));
+      return wire.describePackage(model, version, this.written.get(arn), this.managedGroups.has(model.name));
     },
     UpdateModelPackage: (body) => {
       const { model, version, arn } = this.package(String(body.ModelPackageArn ?? ''));
@@ -363,10 +383,18 @@ class SageMakerWireApi {
       if (approval !== undefined && approval !== 'Approved' && approval !== 'Rejected' && approval !== 'PendingManualApproval') {
         throw new WireError('ValidationException', `1 validation error detected: Value '${String(approval)}' at 'modelApprovalStatus' failed to satisfy constraint: Member must satisfy enum value set: [Approved, Rejected, PendingManualApproval]`);
       }
-      const tags = { ...version.tags, ...(body.CustomerMetadataProperties as Record<string, string> | undefined) };
-      for (const key of (body.CustomerMetadataPropertiesToRemove as string[] | undefined) ?? []) delete tags[key];
-      version.tags = tags;
-      if (typeof body.ApprovalDescription === 'string') this.approvalDescriptions.set(arn, body.ApprovalDescription);
+      const description = body.ApprovalDescription;
+      if (typeof description === 'string' && description.length > wire.MAX_APPROVAL_DESCRIPTION) {
+        throw new WireError('ValidationException', `1 validation error detected: Value at 'approvalDescription' failed to satisfy constraint: Member must have length less than or equal to ${wire.MAX_APPROVAL_DESCRIPTION}`);
+      }
+      const sent = body.CustomerMetadataProperties as Record<string, string> | undefined;
+      const refused = sent === undefined ? null : wire.customerMetadataProblem(sent);
+      if (refused) throw new WireError('ValidationException', refused);
+      const written = this.written.get(arn) ?? {};
+      const current = wire.customerMetadataOf(model, version, written);
+      const next = this.customerMetadataUpdate === 'replace' && sent !== undefined ? { ...sent } : { ...current, ...sent };
+      for (const key of (body.CustomerMetadataPropertiesToRemove as string[] | undefined) ?? []) delete next[key];
+      this.written.set(arn, { ...written, customerMetadata: next, ...(typeof description === 'string' ? { approvalDescription: description } : {}) });
       this.store.changeVersion(model.name, version.number, approval ? { approval } : {});
       this.store.recordWriteBack('UpdateModelPackage', arn, body);
       return { ModelPackageArn: arn };
@@ -467,7 +495,7 @@ class SageMakerWireApi {
   private searchModelPackages(body: Body): Body {
     const matches = modelPackageFilter(body.SearchExpression);
     const packages = this.searchCandidates(body.SearchExpression).flatMap((model) => model.versions.filter((version) => matches(model, version)).map((version) => ({ model, version })));
-    return this.page(sortSearch(packages, body), body, searchTokenKey(body), 'Results', (p) => wire.searchModelPackageResult(p.model, p.version, this.approvalDescriptions.get(wire.packageArn(p.model, p.version))));
+    return this.page(sortSearch(packages, body), body, searchTokenKey(body), 'Results', (p) => wire.searchModelPackageResult(p.model, p.version, this.written.get(wire.packageArn(p.model, p.version))));
   }
 
   /**

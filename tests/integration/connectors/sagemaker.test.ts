@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DescribeModelPackageCommand, SageMakerClient, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthenticationError, ConnectorError, MalformedResponseError, RateLimitError } from '../../../connectors/contract.js';
 import { createSageMakerConnector, sageMakerSecretSchema, sageMakerSettingsSchema } from '../../../connectors/sagemaker/index.js';
@@ -233,7 +234,8 @@ describe('SageMakerConnector', () => {
           payload: expect.objectContaining({
             ModelApprovalStatus: 'Approved',
             ApprovalDescription: expect.stringContaining('cr-42'),
-            CustomerMetadataProperties: { 'modelops.lifecycle': 'APPROVED', 'modelops.change_request': 'cr-42' },
+            // The package's own keys travel with the hub's, so a server that replaces the map loses nothing.
+            CustomerMetadataProperties: { owner: model.owner, ...target.tags, 'modelops.lifecycle': 'APPROVED', 'modelops.change_request': 'cr-42' },
           }),
         }),
       ]);
@@ -254,6 +256,19 @@ describe('SageMakerConnector', () => {
       expect(sim.store.version(model.name, 1).approval).toBe('Rejected');
     });
 
+    it("should refuse before writing when the hub's keys would push the package past SageMaker's 50 metadata entries", async () => {
+      const sim = await simulator();
+      const model = sim.store.estate.models[0];
+      const version = model.versions[0];
+      // With the generated owner key, 49 entries: room for one more, not for the hub's two.
+      version.tags = Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`team.key${i}`, 'x']));
+      const arn = `${ARN}:model-package/${model.name}/${version.number}`;
+      const failure = await connect(sim).applyLifecycle!(change('APPROVED', arn), signal()).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ConnectorError);
+      expect(failure).toMatchObject({ retryable: false, message: expect.stringContaining('would carry 51 CustomerMetadataProperties') });
+      expect(sim.store.writeBacks).toEqual([]);
+    });
+
     it('should leave SageMaker untouched for a state it has no approval status for', async () => {
       const sim = await simulator();
       const model = sim.store.estate.models[0];
@@ -261,6 +276,46 @@ describe('SageMakerConnector', () => {
       expect(outcome.status).toBe('UNSUPPORTED');
       expect(sim.store.writeBacks).toEqual([]);
       expect(await requestCount(sim)).toBe(0);
+    });
+  });
+});
+
+describe('SageMaker simulator', () => {
+  describe('UpdateModelPackage', () => {
+    const client = (url: string) => new SageMakerClient({ region: 'us-east-1', endpoint: url, credentials: { accessKeyId: 'sim-credential', secretAccessKey: 's' }, maxAttempts: 1 });
+    const metadataAfterUpdate = async (mode: 'merge' | 'replace' | undefined) => {
+      const sim = await simulator(mode ? { customerMetadataUpdate: mode } : {});
+      const model = sim.store.estate.models[0];
+      const arn = `${ARN}:model-package/${model.name}/1`;
+      const describe = async () => (await client(sim.url).send(new DescribeModelPackageCommand({ ModelPackageName: arn }))).CustomerMetadataProperties;
+      const before = { ...(await describe()), stage: 'silver' };
+      await client(sim.url).send(new UpdateModelPackageCommand({ ModelPackageArn: arn, CustomerMetadataProperties: before }));
+      await client(sim.url).send(new UpdateModelPackageCommand({ ModelPackageArn: arn, CustomerMetadataProperties: { added: 'yes' }, CustomerMetadataPropertiesToRemove: ['stage'] }));
+      return { before, after: await describe() };
+    };
+
+    it('should merge CustomerMetadataProperties as AWS does: keys sent are set, keys named to remove go, the rest stay', async () => {
+      const { before, after } = await metadataAfterUpdate(undefined);
+      const { stage: _removed, ...kept } = before;
+      expect(after).toEqual({ ...kept, added: 'yes' });
+      expect(after).toHaveProperty('owner');
+    });
+
+    it('should replace the whole map when told to behave like servers that do', async () => {
+      const { after } = await metadataAfterUpdate('replace');
+      expect(after).toEqual({ added: 'yes' });
+    });
+
+    it("should refuse what AWS refuses: an ApprovalDescription over 1024 characters and metadata values over 256 or with characters outside SageMaker's pattern", async () => {
+      const sim = await simulator();
+      const arn = `${ARN}:model-package/${sim.store.estate.models[0].name}/1`;
+      const update = (input: Omit<ConstructorParameters<typeof UpdateModelPackageCommand>[0], 'ModelPackageArn'>) => client(sim.url).send(new UpdateModelPackageCommand({ ModelPackageArn: arn, ...input }));
+      await expect(update({ ApprovalDescription: 'x'.repeat(1025) })).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining('approvalDescription') });
+      await expect(update({ CustomerMetadataProperties: { link: 'y'.repeat(257) } })).rejects.toMatchObject({ name: 'ValidationException', message: expect.stringContaining('customerMetadataProperties') });
+      await expect(update({ CustomerMetadataProperties: { link: 'https://hub.example.com/?q=1' } })).rejects.toMatchObject({ name: 'ValidationException' });
+      expect(sim.store.writeBacks).toEqual([]);
+      await update({ ApprovalDescription: 'x'.repeat(1024), CustomerMetadataProperties: { link: 'https://hub.example.com/change-requests/Q2hhbmdl_-' } });
+      expect(sim.store.writeBacks).toHaveLength(1);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Vendor } from '../../../connectors/contract.js';
+import type { SageMakerSimulatorHandle } from '../../../connectors/sagemaker/simulator.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import type { Db } from '../../../src/db/client.js';
 import { changeRequests, models, modelVersions, writeBackOutbox } from '../../../src/db/schema/index.js';
@@ -104,6 +105,25 @@ describe('WriteBackService against the vendor simulators', () => {
       ]);
       expect(simulator.store.version('fraud-detector', 1).approval).toBe('Approved');
       expect(await requestRow(id)).toMatchObject({ writeBackStatus: 'DONE', writeBackAttempts: 2 });
+    });
+
+    it("should keep the package's own CustomerMetadataProperties at a SageMaker that replaces the map on update", async () => {
+      const { simulator, versions } = await syncedSource('sagemaker', (sim) => {
+        (sim as SageMakerSimulatorHandle).customerMetadataUpdate = 'replace';
+        sim.store.addModel({ name: 'credit-limit', owner: 'risk-team@example.com', versions: 1 });
+      });
+      expect(versions[0].tags).toMatchObject({ owner: 'risk-team@example.com' });
+      const id = await appliedRequest(versions[0].id, 'APPROVED');
+      expect(await deliverer('worker-sm').deliver(id)).toBe('DONE');
+
+      // The next sync reads the package as SageMaker now describes it: the team's owner key is still there.
+      const resynced = await test.hub.services.sync.runJob({ sourceId: versions[0].sourceId, trigger: 'manual' });
+      expect(resynced).toMatchObject({ status: 'ran', error: null });
+      const [version] = await db.select().from(modelVersions).where(eq(modelVersions.id, versions[0].id));
+      expect(version.tags).toMatchObject({ owner: 'risk-team@example.com', 'modelops.lifecycle': 'APPROVED' });
+      const [model] = await db.select().from(models).where(eq(models.id, version.modelId!));
+      expect(model.owner).toBe('risk-team@example.com');
+      expect(simulator.store.writeBacks).toHaveLength(1);
     });
 
     it('should take over from a crashed worker once its lease lapses, with exactly one write at MLflow', async () => {
