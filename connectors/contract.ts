@@ -163,6 +163,12 @@ export interface LifecycleWriteBack {
   versionExternalId: string;
   fromState: LifecycleState;
   toState: LifecycleState;
+  /**
+   * Set when the version is RETIRED because the request promoted another version of its model to PRODUCTION in its
+   * place: that version's external id. The successor's promotion is delivered first; the retirement must not undo it
+   * (e.g. remove an alias the successor now holds, or switch off a deployment it now serves).
+   */
+  replacedBy: string | null;
   /** Who asked and who approved, for the vendor-side description. */
   summary: string;
 }

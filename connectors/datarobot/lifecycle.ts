@@ -6,7 +6,7 @@ import type { RawDeployment, RawReplacementValidation } from './wire.js';
 /**
  * Governed lifecycle changes delivered to DataRobot, limited to what its documented API does (reference §3.4):
  * - RETIRED: every active deployment serving the version is deactivated (`PATCH /deployments/{id}/status/`
- *   `{status:"inactive"}`, asynchronous).
+ *   `{status:"inactive"}`, asynchronous), except, for a champion replaced by a successor, its production deployments.
  * - PRODUCTION: the production deployments of the same registered model are switched to the version by model
  *   replacement (`POST …/model/validation/` then `PATCH /deployments/{id}/model/`, asynchronous). Creating a
  *   deployment would mean choosing a prediction environment, which is not the hub's call: without a deployment
@@ -32,9 +32,13 @@ export async function applyDataRobotLifecycle(client: DataRobotClient, change: L
 const REPLACEMENT_REASON = 'OTHER';
 
 async function retire(client: DataRobotClient, change: LifecycleWriteBack, signal: AbortSignal): Promise<WriteBackOutcome> {
-  const targets = await findDeployments(client, signal, (link) => link.versionId === change.versionExternalId && link.active);
+  const serving = await findDeployments(client, signal, (link) => link.versionId === change.versionExternalId && link.active);
+  // A champion retired because a successor was promoted in its place keeps its production deployments: the promotion
+  // (delivered first) switches them to the successor by model replacement, and one it could not switch is better left
+  // serving than switched off with nothing serving production.
+  const kept = change.replacedBy ? serving.filter((link) => link.servingProduction) : [];
   const done: string[] = [];
-  for (const deployment of targets) {
+  for (const deployment of serving.filter((link) => !kept.includes(link))) {
     try {
       await client.runAsync('PATCH', `deployments/${encodeURIComponent(deployment.deploymentId)}/status/`, { status: 'inactive' }, 'deployments/deactivate', signal);
       done.push(deployment.deploymentId);
@@ -43,13 +47,17 @@ async function retire(client: DataRobotClient, change: LifecycleWriteBack, signa
       if (!(error instanceof VendorNotFoundError)) throw error;
     }
   }
-  return {
-    status: 'DONE',
-    message:
-      done.length === 0
-        ? `No active DataRobot deployment serves version ${change.versionExternalId}; nothing to deactivate (change request ${change.changeRequestId}).`
-        : `Deactivated ${done.length} DataRobot deployment(s) serving version ${change.versionExternalId}: ${done.join(', ')} (change request ${change.changeRequestId}).`,
-  };
+  const parts = [
+    done.length === 0
+      ? `No active DataRobot deployment serving version ${change.versionExternalId} to deactivate`
+      : `Deactivated ${done.length} DataRobot deployment(s) serving version ${change.versionExternalId}: ${done.join(', ')}`,
+  ];
+  if (kept.length > 0) {
+    parts.push(
+      `left production deployment(s) ${kept.map((d) => d.deploymentId).join(', ')} active, still serving it although version ${change.replacedBy} replaced it: replace their model in DataRobot`,
+    );
+  }
+  return { status: 'DONE', message: `${parts.join('; ')} (change request ${change.changeRequestId}).` };
 }
 
 async function promote(client: DataRobotClient, change: LifecycleWriteBack, signal: AbortSignal): Promise<WriteBackOutcome> {

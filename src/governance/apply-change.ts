@@ -5,9 +5,17 @@ import type { Principal } from '../auth/principal.js';
 import type { AuditEntry, AuditRecorder } from './audit.js';
 import type { VersionContext } from './change-request.repository.js';
 
+/** One vendor-visible state change of an applied request, delivered by its own outbox row. */
+interface StateChange {
+  modelVersionId: string;
+  sourceId: string;
+  fromState: string;
+  toState: string;
+}
+
 /**
  * Applies a fully approved request. Runs inside the approval's transaction, with the request and version rows
- * already locked, so the state change, the request's APPLIED status, the audit events, the outbox row, resolved
+ * already locked, so the state changes, the request's APPLIED status, the audit events, the outbox rows, resolved
  * findings and a champion's retirement commit together or not at all.
  */
 export async function applyChangeRequest(
@@ -18,6 +26,7 @@ export async function applyChangeRequest(
   const { request, version, actor, now } = input;
   const audits: AuditEntry[] = [];
   const base = { actor, requestId: input.requestId ?? null };
+  const changes: StateChange[] = [{ modelVersionId: version.id, sourceId: version.sourceId, fromState: request.fromState, toState: request.toState }];
 
   await tx
     .update(modelVersions)
@@ -32,7 +41,11 @@ export async function applyChangeRequest(
     after: { lifecycleState: request.toState, changeRequestId: request.id },
   });
 
-  if (request.replacesVersionId) audits.push(...(await retireReplaced(tx, request, now, base)));
+  if (request.replacesVersionId) {
+    const retired = await retireReplaced(tx, request, now, base);
+    audits.push(...retired.audits);
+    if (retired.change) changes.push(retired.change);
+  }
 
   await tx
     .update(changeRequests)
@@ -47,8 +60,9 @@ export async function applyChangeRequest(
     after: { status: 'APPLIED', modelVersionId: version.id, fromState: request.fromState, toState: request.toState, writeBackStatus: 'PENDING' },
   });
 
-  // The unique index on change_request_id makes a second outbox row for one request impossible.
-  await tx.insert(writeBackOutbox).values({ changeRequestId: request.id, sourceId: version.sourceId, nextAttemptAt: now });
+  // One row per state change, delivered in this order (the promotion before the champion's retirement); the unique
+  // index on (change_request_id, model_version_id) makes a second delivery of one change impossible.
+  await tx.insert(writeBackOutbox).values(changes.map((change, position) => ({ ...change, changeRequestId: request.id, position, nextAttemptAt: now })));
 
   if (request.toState === 'PRODUCTION') {
     const resolved = await tx
@@ -71,16 +85,24 @@ export async function applyChangeRequest(
   await deps.audit.record(tx, audits);
 }
 
-/** Champion/challenger: the replaced version is retired in the same change, and its open requests are superseded. */
-async function retireReplaced(tx: Tx, request: ChangeRequestRow, now: Date, base: Pick<AuditEntry, 'actor' | 'requestId'>): Promise<AuditEntry[]> {
+/**
+ * Champion/challenger: the replaced version is retired in the same change, and its open requests are superseded.
+ * Returns the retirement as a state change to write back (none when the version was already retired).
+ */
+async function retireReplaced(
+  tx: Tx,
+  request: ChangeRequestRow,
+  now: Date,
+  base: Pick<AuditEntry, 'actor' | 'requestId'>,
+): Promise<{ audits: AuditEntry[]; change: StateChange | null }> {
   const replacedId = request.replacesVersionId!;
   const audits: AuditEntry[] = [];
   const [before] = await tx
-    .select({ lifecycleState: modelVersions.lifecycleState })
+    .select({ lifecycleState: modelVersions.lifecycleState, sourceId: modelVersions.sourceId })
     .from(modelVersions)
     .where(eq(modelVersions.id, replacedId))
     .for('update');
-  if (!before || before.lifecycleState === 'RETIRED') return audits;
+  if (!before || before.lifecycleState === 'RETIRED') return { audits, change: null };
   await tx.update(modelVersions).set({ lifecycleState: 'RETIRED', lifecycleChangedAt: now }).where(eq(modelVersions.id, replacedId));
   audits.push({
     ...base,
@@ -98,5 +120,5 @@ async function retireReplaced(tx: Tx, request: ChangeRequestRow, now: Date, base
   for (const { id } of superseded) {
     audits.push({ ...base, action: 'change_request.superseded', entityKind: 'change_request', entityId: id, before: { status: 'PENDING' }, after: { status: 'SUPERSEDED' } });
   }
-  return audits;
+  return { audits, change: { modelVersionId: replacedId, sourceId: before.sourceId, fromState: before.lifecycleState, toState: 'RETIRED' } };
 }

@@ -9,6 +9,17 @@ export type ChangeRequestStatus = (typeof CHANGE_REQUEST_STATUSES)[number];
 export const WRITE_BACK_STATUSES = ['PENDING', 'DONE', 'FAILED', 'UNSUPPORTED'] as const;
 export type WriteBackState = (typeof WRITE_BACK_STATUSES)[number];
 
+/**
+ * A request's write-back status from the statuses of its outbox rows (one per state change it made): FAILED if any
+ * failed; else PENDING while any is still to be delivered; else DONE when the vendor applied every one; else
+ * UNSUPPORTED (the vendor could not take at least one of them).
+ */
+export function writeBackStateOf(rowStatuses: readonly string[]): WriteBackState {
+  if (rowStatuses.includes('FAILED')) return 'FAILED';
+  if (rowStatuses.some((status) => status === 'PENDING' || status === 'IN_PROGRESS')) return 'PENDING';
+  return rowStatuses.every((status) => status === 'DONE') ? 'DONE' : 'UNSUPPORTED';
+}
+
 export interface Evidence {
   title: string;
   url: string;

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, lte, or, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { and, asc, eq, inArray, lt, lte, min, notExists, notInArray, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Db, Tx } from '../db/client.js';
 import { changeRequests, writeBackOutbox, type WriteBackOutboxRow } from '../db/schema/index.js';
 import { systemPrincipal } from '../auth/principal.js';
 import { NotFoundError } from '../errors.js';
@@ -9,19 +10,28 @@ import type { Logger } from '../logger.js';
 import { ConnectorError, type Connector, type LifecycleState, type LifecycleWriteBack } from '../../connectors/contract.js';
 import type { AuditRecorder } from './audit.js';
 import { ChangeRequestRepository } from './change-request.repository.js';
+import { writeBackStateOf, type WriteBackState } from './change-request.js';
 
 /**
- * What one delivery attempt came to:
- * - DONE: the vendor applied the change; the row is final and never delivered again.
- * - UNSUPPORTED: the vendor (or this connector) has no lifecycle write-back; final.
- * - FAILED: permanently failed (non-retryable error, or attempts exhausted); final, reason on the request.
- * - RETRY: a retryable failure; the row is due again at `next_attempt_at` (exponential backoff).
+ * What a deliver() call came to. An applied request has one outbox row per state change it made (its version's,
+ * and a replaced champion's retirement), delivered in order; one deliver() call delivers every row that is due, and
+ * reports the request as a whole:
+ * - DONE: the vendor applied every change; the rows are final and never delivered again.
+ * - UNSUPPORTED: every row is final, and the vendor (or this connector) could not take at least one change.
+ * - FAILED: a change permanently failed (non-retryable error, or attempts exhausted); final, reason on the request.
+ * - RETRY: a retryable failure; that row is due again at `next_attempt_at` (exponential backoff), the rows after it
+ *   wait for it.
  * - SKIPPED: nothing to do now: already final, not yet due, or leased by another live worker.
  *
  * deliver() never throws for vendor failures, so the job that calls it should simply complete on every outcome.
  * Retries are driven by the outbox itself: a sweeper calls pendingDue() every few seconds and enqueues each id.
  */
 export type DeliveryOutcome = 'DONE' | 'FAILED' | 'UNSUPPORTED' | 'RETRY' | 'SKIPPED';
+
+type AttemptResult = { status: 'DONE' | 'UNSUPPORTED' | 'FAILED' | 'RETRY'; message: string };
+
+/** The statuses a row never leaves. */
+const FINAL_ROW_STATUSES = ['DONE', 'FAILED', 'UNSUPPORTED'];
 
 export interface WriteBackServiceDeps {
   db: Db;
@@ -47,8 +57,10 @@ export interface WriteBackServiceDeps {
 const defaultBackoff = (attempts: number) => Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
 
 /**
- * Delivers applied lifecycle changes to vendors through the transactional outbox (write_back_outbox). A row is
- * claimed with a lease before the vendor call, so two workers never call the vendor for one request at the same
+ * Delivers applied lifecycle changes to vendors through the transactional outbox (write_back_outbox), one row per
+ * state change, the rows of one request in their order: a row is claimable only once the rows before it are final,
+ * so a replaced champion's retirement never reaches the vendor before (or while) its successor's promotion does. A row
+ * is claimed with a lease before the vendor call, so two workers never call the vendor for one request at the same
  * time, and a finished row (DONE / UNSUPPORTED / FAILED) is never claimed again. The lease is short and renewed
  * while the call runs ({@link LeaseKeeper}), so a killed worker holds a row for about a minute, not for as long as a
  * call may take. If a worker dies after the vendor call but before recording it, the lease lapses and the call is
@@ -74,27 +86,40 @@ export class WriteBackService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** Change request ids whose write-back is due (or whose claim lapsed), oldest first, for the sweeper to enqueue. */
+  /** Change request ids with a row due for delivery (or whose claim lapsed), oldest first, for the sweeper to enqueue. */
   async pendingDue(limit = 100): Promise<string[]> {
-    const now = this.now();
     const rows = await this.deps.db
       .select({ id: writeBackOutbox.changeRequestId })
       .from(writeBackOutbox)
-      .where(this.claimable(now))
-      .orderBy(asc(writeBackOutbox.nextAttemptAt))
+      .where(this.deliverable(this.now()))
+      .groupBy(writeBackOutbox.changeRequestId)
+      .orderBy(asc(min(writeBackOutbox.nextAttemptAt)))
       .limit(limit);
     return rows.map((r) => r.id);
   }
 
-  /** One delivery attempt for the request's outbox row. See DeliveryOutcome for what the caller should do. */
+  /** Delivers the request's due rows, in order. See DeliveryOutcome for what the caller should do. */
   async deliver(changeRequestId: string): Promise<DeliveryOutcome> {
-    const row = await this.claim(changeRequestId);
-    if (!row) return 'SKIPPED';
-    const log = { changeRequestId, sourceId: row.sourceId, attempt: row.attempts, workerId: this.workerId };
-    let result: { status: 'DONE' | 'UNSUPPORTED' | 'FAILED' | 'RETRY'; message: string };
+    let request: WriteBackState | null = null;
+    for (;;) {
+      const row = await this.claim(changeRequestId);
+      if (!row) break;
+      const recorded = await this.attempt(row);
+      if (!recorded) return 'SKIPPED';
+      request = recorded.request;
+      if (recorded.row === 'RETRY') break;
+    }
+    if (request === null) return 'SKIPPED';
+    return request === 'PENDING' ? 'RETRY' : request;
+  }
+
+  /** One delivery attempt of one row; null when the claim was lost before the outcome could be recorded. */
+  private async attempt(row: WriteBackOutboxRow): Promise<{ row: AttemptResult['status']; request: WriteBackState } | null> {
+    const log = { changeRequestId: row.changeRequestId, modelVersionId: row.modelVersionId, sourceId: row.sourceId, attempt: row.attempts, workerId: this.workerId };
+    let result: AttemptResult;
     const lease = new LeaseKeeper(this.deps.db, row.id, this.workerId, this.leaseMs, this.now);
     try {
-      const change = await this.describe(changeRequestId);
+      const change = await this.describe(row);
       const { connector } = await this.deps.loadConnector(row.sourceId);
       if (!connector.applyLifecycle) {
         result = { status: 'UNSUPPORTED', message: `The ${connector.vendor} connector has no lifecycle write-back.` };
@@ -108,13 +133,13 @@ export class WriteBackService {
     } finally {
       lease.stop();
     }
-    const recorded = await this.record(row, result);
-    if (!recorded) {
+    const request = await this.record(row, result);
+    if (!request) {
       this.deps.logger.warn(log, 'write-back lease lost before recording; another worker owns the row now');
-      return 'SKIPPED';
+      return null;
     }
     this.deps.logger.info({ ...log, outcome: result.status }, 'write-back attempt recorded');
-    return result.status;
+    return { row: result.status, request };
   }
 
   private claimable(now: Date) {
@@ -124,9 +149,36 @@ export class WriteBackService {
     );
   }
 
-  /** Atomically takes the row for this worker, counting the attempt; null when it is not ours to deliver now. */
+  /** Claimable, and every row before it in its request final. */
+  private deliverable(now: Date) {
+    const earlier = alias(writeBackOutbox, 'earlier');
+    return and(
+      this.claimable(now),
+      notExists(
+        this.deps.db
+          .select({ id: earlier.id })
+          .from(earlier)
+          .where(
+            and(
+              eq(earlier.changeRequestId, writeBackOutbox.changeRequestId),
+              lt(earlier.position, writeBackOutbox.position),
+              notInArray(earlier.status, FINAL_ROW_STATUSES),
+            ),
+          ),
+      ),
+    );
+  }
+
+  /** Atomically takes the request's next deliverable row for this worker, counting the attempt; null when none is ours to deliver now. */
   private async claim(changeRequestId: string): Promise<WriteBackOutboxRow | null> {
     const now = this.now();
+    const next = this.deps.db
+      .select({ id: writeBackOutbox.id })
+      .from(writeBackOutbox)
+      .where(and(eq(writeBackOutbox.changeRequestId, changeRequestId), this.deliverable(now)))
+      .orderBy(asc(writeBackOutbox.position))
+      .limit(1);
+    // The claimable test is repeated on the row itself: of two workers that chose the same row, only one takes it.
     const [row] = await this.deps.db
       .update(writeBackOutbox)
       .set({
@@ -135,25 +187,27 @@ export class WriteBackService {
         claimedUntil: new Date(now.getTime() + this.leaseMs),
         attempts: sql`${writeBackOutbox.attempts} + 1`,
       })
-      .where(and(eq(writeBackOutbox.changeRequestId, changeRequestId), this.claimable(now)))
+      .where(and(inArray(writeBackOutbox.id, next), this.claimable(now)))
       .returning();
     return row ?? null;
   }
 
-  private async describe(changeRequestId: string): Promise<LifecycleWriteBack> {
-    const request = await this.requests.findById(this.deps.db, changeRequestId);
-    if (!request) throw new NotFoundError(`Change request ${changeRequestId} does not exist.`);
-    const version = await this.requests.versionContext(this.deps.db, request.modelVersionId);
-    if (!version) throw new NotFoundError(`Model version ${request.modelVersionId} does not exist.`);
-    const decisions = await this.requests.approvalsOf(this.deps.db, [changeRequestId]);
+  private async describe(row: WriteBackOutboxRow): Promise<LifecycleWriteBack> {
+    const request = await this.requests.findById(this.deps.db, row.changeRequestId);
+    if (!request) throw new NotFoundError(`Change request ${row.changeRequestId} does not exist.`);
+    const version = await this.requests.versionContext(this.deps.db, row.modelVersionId);
+    if (!version) throw new NotFoundError(`Model version ${row.modelVersionId} does not exist.`);
+    const successor = row.modelVersionId === request.replacesVersionId ? await this.requests.versionContext(this.deps.db, request.modelVersionId) : null;
+    const decisions = await this.requests.approvalsOf(this.deps.db, [request.id]);
     const approvers = decisions.filter((d) => d.decision === 'APPROVE').map((d) => `${d.approverId} (${d.slotRole})`);
     return {
-      changeRequestId,
+      changeRequestId: request.id,
       modelExternalId: version.modelExternalId,
       versionExternalId: version.externalId,
-      fromState: request.fromState as LifecycleState,
-      toState: request.toState as LifecycleState,
-      summary: `ModelOps hub change request ${changeRequestId}: ${request.fromState} -> ${request.toState}, requested by ${request.requesterId}, approved by ${approvers.join(', ')}.`,
+      fromState: row.fromState as LifecycleState,
+      toState: row.toState as LifecycleState,
+      replacedBy: successor?.externalId ?? null,
+      summary: `ModelOps hub change request ${request.id}: ${row.fromState} -> ${row.toState}, requested by ${request.requesterId}, approved by ${approvers.join(', ')}.`,
     };
   }
 
@@ -166,8 +220,11 @@ export class WriteBackService {
     return { status: 'RETRY', message };
   }
 
-  /** Records the attempt on the outbox row (fenced on our claim), on the request, and in the audit log, in one transaction. */
-  private async record(row: WriteBackOutboxRow, result: { status: 'DONE' | 'UNSUPPORTED' | 'FAILED' | 'RETRY'; message: string }): Promise<boolean> {
+  /**
+   * Records the attempt on the outbox row (fenced on our claim), on the request (over all its rows), and in the audit
+   * log, in one transaction. Returns the request's write-back status, or null when the claim was lost.
+   */
+  private async record(row: WriteBackOutboxRow, result: AttemptResult): Promise<WriteBackState | null> {
     const now = this.now();
     const final = result.status !== 'RETRY';
     const nextAttemptAt = final ? now : new Date(now.getTime() + this.backoffMs(row.attempts));
@@ -177,6 +234,7 @@ export class WriteBackService {
         .set({
           status: final ? result.status : 'PENDING',
           lastError: result.status === 'DONE' || result.status === 'UNSUPPORTED' ? null : result.message,
+          message: result.message,
           nextAttemptAt,
           claimedBy: null,
           claimedUntil: null,
@@ -184,20 +242,44 @@ export class WriteBackService {
         })
         .where(and(eq(writeBackOutbox.id, row.id), eq(writeBackOutbox.status, 'IN_PROGRESS'), eq(writeBackOutbox.claimedBy, this.workerId)))
         .returning({ id: writeBackOutbox.id });
-      if (!updated) return false;
-      await tx
-        .update(changeRequests)
-        .set({ writeBackStatus: final ? result.status : 'PENDING', writeBackAttempts: row.attempts, writeBackMessage: result.message, writeBackAt: now })
-        .where(eq(changeRequests.id, row.changeRequestId));
+      if (!updated) return null;
+      const request = await this.summarise(tx, row.changeRequestId, now);
       await this.deps.audit.record(tx, {
         actor: this.actor,
         action: final ? `write_back.${result.status.toLowerCase()}` : 'write_back.retry_scheduled',
         entityKind: 'change_request',
         entityId: row.changeRequestId,
-        after: { status: result.status, attempt: row.attempts, message: result.message, ...(final ? {} : { nextAttemptAt: nextAttemptAt.toISOString() }) },
+        after: {
+          status: result.status,
+          modelVersionId: row.modelVersionId,
+          toState: row.toState,
+          attempt: row.attempts,
+          message: result.message,
+          ...(final ? {} : { nextAttemptAt: nextAttemptAt.toISOString() }),
+        },
       });
-      return true;
+      return request;
     });
+  }
+
+  /** The request's write-back fields from all its rows: status by writeBackStateOf, attempts summed, messages in order. */
+  private async summarise(tx: Tx, changeRequestId: string, now: Date): Promise<WriteBackState> {
+    const rows = await tx
+      .select({ status: writeBackOutbox.status, attempts: writeBackOutbox.attempts, message: writeBackOutbox.message })
+      .from(writeBackOutbox)
+      .where(eq(writeBackOutbox.changeRequestId, changeRequestId))
+      .orderBy(asc(writeBackOutbox.position));
+    const status = writeBackStateOf(rows.map((r) => r.status));
+    await tx
+      .update(changeRequests)
+      .set({
+        writeBackStatus: status,
+        writeBackAttempts: rows.reduce((sum, r) => sum + r.attempts, 0),
+        writeBackMessage: rows.flatMap((r) => (r.message ? [r.message] : [])).join('\n') || null,
+        writeBackAt: now,
+      })
+      .where(eq(changeRequests.id, changeRequestId));
+    return status;
   }
 }
 

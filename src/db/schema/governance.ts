@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, check, index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, check, index, integer, jsonb, pgTable, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { tz } from './_columns.js';
 import { modelVersions } from './inventory.js';
 
@@ -88,7 +88,10 @@ export const approvals = pgTable(
   ],
 );
 
-/** Write-backs to deliver to vendors after a request is applied (transactional outbox). */
+/**
+ * Write-backs to deliver to vendors after a request is applied (transactional outbox): one row per version whose
+ * governed state the request changed, i.e. the version it is about and, when it replaced one, the retired champion.
+ */
 export const writeBackOutbox = pgTable(
   'write_back_outbox',
   {
@@ -96,11 +99,22 @@ export const writeBackOutbox = pgTable(
     changeRequestId: uuid('change_request_id')
       .notNull()
       .references(() => changeRequests.id),
+    /** The version whose state change this row delivers. */
+    modelVersionId: uuid('model_version_id')
+      .notNull()
+      .references(() => modelVersions.id),
+    /** The version's governed state before and after the request applied. */
+    fromState: text('from_state').notNull(),
+    toState: text('to_state').notNull(),
+    /** Delivery order within the request (0: the request's own version); a row waits until the rows before it are final. */
+    position: smallint('position').notNull(),
     sourceId: uuid('source_id').notNull(),
     /** PENDING | IN_PROGRESS | DONE | FAILED | UNSUPPORTED */
     status: text('status').notNull().default('PENDING'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
+    /** What the last attempt came to: the vendor's account of the change, or why it failed. */
+    message: text('message'),
     nextAttemptAt: tz('next_attempt_at').notNull().defaultNow(),
     /** Claim lease: a worker owns the row until this time; a crashed worker's claim expires. */
     claimedBy: text('claimed_by'),
@@ -109,8 +123,8 @@ export const writeBackOutbox = pgTable(
     doneAt: tz('done_at'),
   },
   (t) => [
-    // Exactly one write-back per applied request.
-    uniqueIndex('write_back_outbox_request_uq').on(t.changeRequestId),
+    // Each state change of an applied request is delivered exactly once.
+    uniqueIndex('write_back_outbox_request_version_uq').on(t.changeRequestId, t.modelVersionId),
     index('write_back_outbox_due_idx').on(t.status, t.nextAttemptAt),
   ],
 );

@@ -96,13 +96,17 @@ export class ChangeRequest extends Node {
   @Field(() => DateTime, { nullable: true, description: 'When it was applied, rejected, cancelled, expired or superseded.' })
   decidedAt!: Date | null;
 
-  @Field(() => WriteBackStatus, { nullable: true, description: 'Delivery to the vendor; null until the request is applied.' })
+  @Field(() => WriteBackStatus, {
+    nullable: true,
+    description:
+      'Delivery to the vendor of every state change the request made (a replaced champion\'s retirement included): FAILED if any failed, else PENDING while any is undelivered, else DONE when the vendor applied all, else UNSUPPORTED. Null until the request is applied.',
+  })
   writeBackStatus!: WriteBackState | null;
 
-  @Field(() => Int, { description: 'Delivery attempts so far.' })
+  @Field(() => Int, { description: 'Delivery attempts so far, over all its state changes.' })
   writeBackAttempts!: number;
 
-  @Field(() => String, { nullable: true, description: 'What the vendor did, or why delivery failed.' })
+  @Field(() => String, { nullable: true, description: 'What the vendor did with each state change, or why its delivery failed: one line per change, in delivery order.' })
   writeBackMessage!: string | null;
 
   @Field(() => DateTime, { nullable: true, description: 'When the last delivery attempt was recorded.' })

@@ -21,12 +21,13 @@ registerEnumType(ChangeRequestStatus, {
 });
 registerEnumType(WriteBackStatus, {
   name: 'WriteBackStatus',
-  description: 'Delivery of an applied change to the vendor platform.',
+  description:
+    "Delivery to the vendor platform of every state change an applied request made: its version's and, when it replaced the PRODUCTION version, the retired champion's. Each change is delivered exactly once, the promotion first.",
   valuesConfig: {
-    PENDING: { description: 'Waiting for (or between) delivery attempts.' },
-    DONE: { description: 'The vendor applied it (SageMaker ModelApprovalStatus, MLflow alias, …).' },
-    FAILED: { description: 'Permanently failed; the reason is in writeBackMessage.' },
-    UNSUPPORTED: { description: 'The vendor has no lifecycle write-back; the change is governed in the hub only.' },
+    PENDING: { description: 'At least one change is waiting for (or between) delivery attempts, and none has failed.' },
+    DONE: { description: 'The vendor applied every change (SageMaker ModelApprovalStatus, MLflow alias and tags, …).' },
+    FAILED: { description: 'At least one change permanently failed; the reason is in writeBackMessage.' },
+    UNSUPPORTED: { description: 'Every change is settled, none failed, and the vendor could not take at least one of them; what it could not take is governed in the hub only.' },
   },
 });
 registerEnumType(Decision, {

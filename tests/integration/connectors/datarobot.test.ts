@@ -231,6 +231,7 @@ describe('DataRobotConnector', () => {
       versionExternalId: 'none',
       fromState: 'APPROVED',
       toState: 'PRODUCTION',
+      replacedBy: null,
       summary: 'requested by alice, approved by bob',
       ...over,
     });
@@ -251,6 +252,29 @@ describe('DataRobotConnector', () => {
       const relisted = await collectListing(connectorFor(sim).list(signal()));
       expect(relisted.deployments.find((d) => d.externalId === deployment.id)).toMatchObject({ status: 'inactive', servingProduction: false });
       expect(relisted.versions.find((v) => v.externalId === versionId)?.observedStage).toBe('NONE');
+    });
+
+    it('should leave the production deployments of a champion retired for its successor active, and deactivate its others', async () => {
+      const sim = await simulator({ models: 2, versionsPerModel: 2, deployments: 0 });
+      const model = sim.store.estate.models[0].name;
+      // The successor's promotion could not switch this deployment (delivered first, it failed or was refused).
+      const production = sim.store.promoteToProduction(model, 1);
+      const staging = { ...production, id: 'feedfacefeedfacefeedface', name: `${model}-v1-staging`, production: false, environment: 'staging' as const };
+      sim.store.estate.deployments.push(staging);
+      const versionId = simIds.version(model, 1);
+
+      const outcome = await connectorFor(sim).applyLifecycle!(
+        change({ versionExternalId: versionId, modelExternalId: simIds.registeredModel(model), fromState: 'PRODUCTION', toState: 'RETIRED', replacedBy: simIds.version(model, 2) }),
+        signal(),
+      );
+
+      expect(outcome.status).toBe('DONE');
+      expect(outcome.message).toContain(`left production deployment(s) ${production.id} active`);
+      expect(sim.store.writeBacks.map(({ operation, target, payload }) => ({ operation, target, payload }))).toEqual([
+        { operation: 'deployment.status', target: staging.id, payload: { status: 'inactive' } },
+      ]);
+      const relisted = await collectListing(connectorFor(sim).list(signal()));
+      expect(relisted.deployments.find((d) => d.externalId === production.id)).toMatchObject({ status: 'active', servingProduction: true, versionExternalId: versionId });
     });
 
     it('should replace the model of the production deployment when a sibling version is promoted', async () => {

@@ -518,6 +518,7 @@ describe('MlflowConnector', () => {
       versionExternalId,
       fromState: 'APPROVED',
       toState,
+      replacedBy: null,
       summary: 'requested by alice, approved by bob',
     });
 

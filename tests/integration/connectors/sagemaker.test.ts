@@ -213,6 +213,7 @@ describe('SageMakerConnector', () => {
       versionExternalId: arn,
       fromState: 'VALIDATION' as const,
       toState,
+      replacedBy: null,
       summary: 'requested by alice, approved by bob',
     });
 

@@ -58,16 +58,17 @@ describe('WriteBackService against the vendor simulators', () => {
    * An applied request moving `versionId` into `toState`: the version is put in the preceding state directly
    * (the earlier steps are the e2e story's subject), the model classified LOW, and one VALIDATOR approves.
    */
-  async function appliedRequest(versionId: string, toState: LifecycleState): Promise<string> {
+  async function appliedRequest(versionId: string, toState: LifecycleState, replacesVersionId: string | null = null): Promise<string> {
     const [version] = await db.update(modelVersions).set({ lifecycleState: PREVIOUS_STATE[toState] }).where(eq(modelVersions.id, versionId)).returning();
     await db.update(models).set({ riskTier: 'LOW' }).where(eq(models.id, version.modelId!));
-    const request = await governance.requestLifecycleTransition({ modelVersionId: versionId, toState, justification: 'test', evidence: [] }, ds);
+    const request = await governance.requestLifecycleTransition({ modelVersionId: versionId, toState, justification: 'test', evidence: [], replacesVersionId }, ds);
     const applied = await governance.approveChangeRequest(request.id, null, validator);
     expect(applied.status).toBe('APPLIED');
     return request.id;
   }
 
   const requestRow = async (id: string) => (await db.select().from(changeRequests).where(eq(changeRequests.id, id)))[0];
+  const outboxRows = (id: string) => db.select().from(writeBackOutbox).where(eq(writeBackOutbox.changeRequestId, id)).orderBy(asc(writeBackOutbox.position));
 
   beforeAll(async () => {
     test = await startTestHub();
@@ -150,6 +151,53 @@ describe('WriteBackService against the vendor simulators', () => {
       expect(simulator.store.version('churn-predictor', 2).aliases).toEqual(['production']);
       expect(simulator.store.version('churn-predictor', 2).tags).toMatchObject({ 'modelops.lifecycle': 'PRODUCTION' });
       expect(await requestRow(id)).toMatchObject({ writeBackStatus: 'DONE', writeBackAttempts: 2 });
+    });
+
+    it('should write back both halves of a champion replacement at MLflow, each exactly once, the promotion first', async () => {
+      const { simulator, versions } = await syncedSource('mlflow', (sim) => sim.store.addModel({ name: 'fraud-scorer', versions: 2 }));
+      const [v1, v2] = versions;
+      const champion = await appliedRequest(v1.id, 'PRODUCTION');
+      expect(await deliverer('worker-ml').deliver(champion)).toBe('DONE');
+      simulator.store.version('fraud-scorer', 1).tags.validation_report = 'wiki/123';
+
+      const id = await appliedRequest(v2.id, 'PRODUCTION', v1.id);
+      const writesBefore = simulator.store.writeBacks.length;
+      expect(await deliverer('worker-ml').deliver(id)).toBe('DONE');
+
+      const [old, current] = [simulator.store.version('fraud-scorer', 1), simulator.store.version('fraud-scorer', 2)];
+      expect(current.aliases).toEqual(['production']);
+      expect(current.tags).toMatchObject({ 'modelops.lifecycle': 'PRODUCTION' });
+      expect(old.aliases).toEqual([]);
+      // The retired champion says so, and keeps the team's own tags.
+      expect(old.tags).toMatchObject({ 'modelops.lifecycle': 'RETIRED', validation_report: 'wiki/123' });
+      const writes = simulator.store.writeBacks.slice(writesBefore);
+      expect(writes.map((w) => w.target)).toEqual(['fraud-scorer/2', 'fraud-scorer/2', 'fraud-scorer/2', 'fraud-scorer/1', 'fraud-scorer/1']);
+
+      expect(await outboxRows(id)).toEqual([
+        expect.objectContaining({ modelVersionId: v2.id, fromState: 'APPROVED', toState: 'PRODUCTION', position: 0, status: 'DONE', attempts: 1 }),
+        expect.objectContaining({ modelVersionId: v1.id, fromState: 'PRODUCTION', toState: 'RETIRED', position: 1, status: 'DONE', attempts: 1 }),
+      ]);
+      const request = await requestRow(id);
+      expect(request).toMatchObject({ writeBackStatus: 'DONE', writeBackAttempts: 2 });
+      expect(request.writeBackMessage!.split('\n')).toEqual([expect.stringContaining('fraud-scorer version 2'), expect.stringContaining('fraud-scorer version 1')]);
+
+      clock.advance(LEASE_MS);
+      expect(await deliverer('worker-late').deliver(id)).toBe('SKIPPED');
+      expect(simulator.store.writeBacks).toHaveLength(writesBefore + writes.length);
+    });
+
+    it('should withdraw the replaced champion\'s approval at SageMaker after approving its successor', async () => {
+      const { simulator, versions } = await syncedSource('sagemaker', (sim) => sim.store.addModel({ name: 'aml-screening', versions: 2 }));
+      const [v1, v2] = versions;
+      expect(await deliverer('worker-sm').deliver(await appliedRequest(v1.id, 'PRODUCTION'))).toBe('DONE');
+      const id = await appliedRequest(v2.id, 'PRODUCTION', v1.id);
+      expect(await deliverer('worker-sm').deliver(id)).toBe('DONE');
+      expect(simulator.store.version('aml-screening', 2).approval).toBe('Approved');
+      expect(simulator.store.version('aml-screening', 1).approval).toBe('Rejected');
+      expect(simulator.store.writeBacks.slice(-2).map((w) => [w.target, (w.payload as { ModelApprovalStatus: string }).ModelApprovalStatus])).toEqual([
+        [v2.externalId, 'Approved'],
+        [v1.externalId, 'Rejected'],
+      ]);
     });
 
     it('should replace the production model of a DataRobot deployment and report DONE on the request', async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import type { Db } from '../../../src/db/client.js';
-import { auditEvents, changeRequests, writeBackOutbox } from '../../../src/db/schema/index.js';
+import { auditEvents, changeRequests, modelVersions, writeBackOutbox } from '../../../src/db/schema/index.js';
 import { AuditRecorder } from '../../../src/governance/audit.js';
 import { WriteBackService } from '../../../src/governance/write-back.service.js';
 import { AuthenticationError, ConnectorError, emptyBatch, type Connector, type LifecycleWriteBack, type WriteBackOutcome } from '../../../connectors/contract.js';
@@ -182,6 +182,65 @@ describe('WriteBackService', () => {
       const service = serviceWith(slow, { workerId: 'slow-worker' });
       expect(await service.deliver(id)).toBe('SKIPPED');
       expect((await requestRow(id)).writeBackStatus).toBe('PENDING');
+    });
+  });
+
+  describe('deliver, when a request replaced the PRODUCTION version', () => {
+    /** An applied request promoting a new version over the model's PRODUCTION one: two outbox rows. */
+    async function appliedReplacement(): Promise<{ id: string; champion: string; successor: string }> {
+      const modelId = await seedModel(db, sourceId, { riskTier: 'LOW' });
+      const champion = await seedVersion(db, { sourceId, modelId, state: 'PRODUCTION', version: '1' });
+      const successor = await seedVersion(db, { sourceId, modelId, state: 'APPROVED', version: '2' });
+      const request = await governance.requestLifecycleTransition({ modelVersionId: successor, toState: 'PRODUCTION', justification: 'better', evidence: [], replacesVersionId: champion }, ds);
+      await governance.approveChangeRequest(request.id, null, validator);
+      return { id: request.id, champion, successor };
+    }
+    const externalIdOf = async (versionId: string) => (await db.select().from(modelVersions).where(eq(modelVersions.id, versionId)))[0].externalId;
+    const rowsOf = (id: string) => db.select().from(writeBackOutbox).where(eq(writeBackOutbox.changeRequestId, id)).orderBy(asc(writeBackOutbox.position));
+
+    it("should hold the champion's retirement back until its successor's promotion is delivered, then deliver both", async () => {
+      const { id, champion, successor } = await appliedReplacement();
+      const connector = new FakeConnector([throttled()]);
+      const service = serviceWith(connector);
+
+      expect(await service.deliver(id)).toBe('RETRY');
+      expect(connector.calls.map((c) => c.toState)).toEqual(['PRODUCTION']);
+      // Due by its own next_attempt_at, the retirement still waits for the row before it.
+      expect(await service.pendingDue()).not.toContain(id);
+      expect(await service.deliver(id)).toBe('SKIPPED');
+      expect(await requestRow(id)).toMatchObject({ writeBackStatus: 'PENDING', writeBackAttempts: 1 });
+
+      clock.advance(10_000);
+      expect(await service.pendingDue()).toContain(id);
+      expect(await service.deliver(id)).toBe('DONE');
+      expect(connector.succeeded).toEqual([
+        expect.objectContaining({ versionExternalId: await externalIdOf(successor), fromState: 'APPROVED', toState: 'PRODUCTION', replacedBy: null }),
+        expect.objectContaining({ versionExternalId: await externalIdOf(champion), fromState: 'PRODUCTION', toState: 'RETIRED', replacedBy: await externalIdOf(successor) }),
+      ]);
+      expect((await rowsOf(id)).map((r) => [r.modelVersionId, r.status])).toEqual([
+        [successor, 'DONE'],
+        [champion, 'DONE'],
+      ]);
+      expect(await requestRow(id)).toMatchObject({ writeBackStatus: 'DONE', writeBackAttempts: 3, writeBackMessage: 'alias production set\nalias production set' });
+      clock.advance(3_600_000);
+      expect(await service.deliver(id)).toBe('SKIPPED');
+      expect(connector.calls).toHaveLength(3);
+    });
+
+    it('should still deliver the retirement after the promotion failed for good, and report the request FAILED', async () => {
+      const { id } = await appliedReplacement();
+      const connector = new FakeConnector([new AuthenticationError('token rejected (401)', 'mlflow', 401), { status: 'DONE', message: 'tagged RETIRED' }]);
+      expect(await serviceWith(connector).deliver(id)).toBe('FAILED');
+      expect(connector.calls.map((c) => c.toState)).toEqual(['PRODUCTION', 'RETIRED']);
+      expect((await rowsOf(id)).map((r) => r.status)).toEqual(['FAILED', 'DONE']);
+      expect(await requestRow(id)).toMatchObject({ writeBackStatus: 'FAILED', writeBackMessage: 'token rejected (401)\ntagged RETIRED' });
+    });
+
+    it('should report UNSUPPORTED when the vendor applied one change and could not take the other', async () => {
+      const { id } = await appliedReplacement();
+      const connector = new FakeConnector([{ status: 'UNSUPPORTED', message: 'no deployment to switch' }, { status: 'DONE', message: 'nothing to deactivate' }]);
+      expect(await serviceWith(connector).deliver(id)).toBe('UNSUPPORTED');
+      expect(await requestRow(id)).toMatchObject({ writeBackStatus: 'UNSUPPORTED', writeBackAttempts: 2 });
     });
   });
 
