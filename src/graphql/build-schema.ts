@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import { authChecker } from './auth-checker.js';
 import type { GraphQLContext } from './context.js';
 import { prefetchedRelationResolvers } from './inventory/prefetched-relations.js';
-import { fromGlobalId, toGlobalId } from './relay/global-id.js';
+import { fromGlobalId, toGlobalId } from '../global-id.js';
 import { nodeRegistration } from './relay/node-registry.js';
 import { resolvers } from './resolvers.js';
 import { DateTime } from './scalars.js';

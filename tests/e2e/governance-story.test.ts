@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatorHandle } from '../../connectors/shared/simulator-kit.js';
 import { changeRequests } from '../../src/db/schema/index.js';
-import { fromGlobalId, toGlobalId } from '../../src/graphql/relay/global-id.js';
+import { fromGlobalId, toGlobalId } from '../../src/global-id.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { graphqlRequest } from '../helpers/processes.js';
 

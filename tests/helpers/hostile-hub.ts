@@ -1,5 +1,5 @@
 import { buildClientSchema, getIntrospectionQuery, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
-import { toGlobalId } from '../../src/graphql/relay/global-id.js';
+import { toGlobalId } from '../../src/global-id.js';
 import type { SourceRow } from '../../src/db/schema/index.js';
 import { queryRows } from '../../src/db/sql.js';
 import { sql } from 'drizzle-orm';

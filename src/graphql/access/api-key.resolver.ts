@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphq
 import type { Principal } from '../../auth/principal.js';
 import type { ApiKeyRow } from '../../db/schema/index.js';
 import type { GraphQLContext } from '../context.js';
-import { fromGlobalId, toGlobalId } from '../relay/global-id.js';
+import { fromGlobalId, toGlobalId } from '../../global-id.js';
 import type { HubServices } from '../services.js';
 import { CreateApiKeyInput } from './api-key.input.js';
 import { ApiKey, CreateApiKeyPayload } from './api-key.type.js';

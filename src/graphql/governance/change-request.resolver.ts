@@ -7,7 +7,7 @@ import { READ_ROLES } from '../auth-checker.js';
 import type { GraphQLContext } from '../context.js';
 import { ModelVersion } from '../inventory/model-version.type.js';
 import type { ConnectionResult } from '../relay/connection.js';
-import { fromGlobalId } from '../relay/global-id.js';
+import { fromGlobalId } from '../../global-id.js';
 import type { HubServices } from '../services.js';
 import { Approval, ApprovalSlot, ChangeRequest } from './change-request.type.js';
 import { ChangeRequestConnection, changeRequestsConnection, changeRequestsPage } from './governance-connections.js';

@@ -7,7 +7,7 @@ import { READ_ROLES } from '../auth-checker.js';
 import type { GraphQLContext } from '../context.js';
 import { Model } from '../inventory/model.type.js';
 import type { ConnectionResult } from '../relay/connection.js';
-import { fromGlobalId } from '../relay/global-id.js';
+import { fromGlobalId } from '../../global-id.js';
 import type { HubServices } from '../services.js';
 import { AuditChainVerification, AuditEvent } from './audit-event.type.js';
 import { AuditEventConnection, auditEventsConnection, auditEventsPage } from './governance-connections.js';

@@ -3,7 +3,7 @@ import type { FindingRecord, InventoryChangeRecord, SourceRecord, SyncRunRecord 
 import { READ_ROLES } from '../auth-checker.js';
 import type { GraphQLContext } from '../context.js';
 import { toConnection, toPageRequest, type ConnectionResult } from '../relay/connection.js';
-import { toGlobalId } from '../relay/global-id.js';
+import { toGlobalId } from '../../global-id.js';
 import type { HubServices } from '../services.js';
 import { FindingConnection, InventoryChangeConnection, SyncRunConnection } from './connections.js';
 import { typeOfEntityKind } from './entity-kind.js';

@@ -4,7 +4,7 @@ import type { LifecycleState as LifecycleStateValue, ObservedStage as ObservedSt
 import type { InventoryFilter } from '../../inventory/inventory-read.service.js';
 import type { RiskTier as RiskTierValue } from '../../inventory/queries/records.js';
 import { LifecycleState, ObservedStage, RiskTier, Vendor } from '../enums.js';
-import { fromGlobalIds } from '../relay/global-id.js';
+import { fromGlobalIds } from '../../global-id.js';
 import { DateTime } from '../scalars.js';
 
 const MAX_LIST = 100;

@@ -1,6 +1,6 @@
 import { Args, Authorized, Query, Resolver } from 'type-graphql';
 import { READ_ROLES } from '../auth-checker.js';
-import { toGlobalId } from '../relay/global-id.js';
+import { toGlobalId } from '../../global-id.js';
 import type { HubServices } from '../services.js';
 import { InventoryStatsArgs } from './inventory.args.js';
 import { toInventoryFilter } from './inventory-filter.input.js';

@@ -4,7 +4,7 @@ import type { Vendor as VendorId } from '../../../connectors/contract.js';
 import type { FindingFilter, InventoryChangeFilter, SourceFilter, SyncRunFilter } from '../../inventory/inventory-read.service.js';
 import type { SyncRunStatus as SyncRunStatusValue } from '../../inventory/queries/records.js';
 import { SyncRunStatus, Vendor } from '../enums.js';
-import { fromGlobalId, fromGlobalIds } from '../relay/global-id.js';
+import { fromGlobalId, fromGlobalIds } from '../../global-id.js';
 import { DateTime } from '../scalars.js';
 
 const MAX_LIST = 100;

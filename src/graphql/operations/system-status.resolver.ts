@@ -1,5 +1,5 @@
 import { Authorized, Query, Resolver } from 'type-graphql';
-import { toGlobalId } from '../relay/global-id.js';
+import { toGlobalId } from '../../global-id.js';
 import type { HubServices } from '../services.js';
 import { SystemStatus } from './system-status.type.js';
 

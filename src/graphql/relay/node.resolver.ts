@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { InputError } from '../../errors.js';
 import { READ_ROLES, authChecker } from '../auth-checker.js';
 import type { GraphQLContext } from '../context.js';
-import { fromGlobalId } from './global-id.js';
+import { fromGlobalId } from '../../global-id.js';
 import { MAX_PAGE_SIZE } from './connection.args.js';
 import { Node, type TypedNode } from './node.type.js';
 import { nodeRegistration, registeredNodeTypes } from './node-registry.js';

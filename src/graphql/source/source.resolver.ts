@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { Principal } from '../../auth/principal.js';
 import type { SyncRunRecord } from '../../inventory/queries/records.js';
 import type { GraphQLContext } from '../context.js';
-import { fromGlobalId } from '../relay/global-id.js';
+import { fromGlobalId } from '../../global-id.js';
 import type { HubServices } from '../services.js';
 import { Source } from '../inventory/source.type.js';
 import { CreateSourceInput, UpdateSourceInput } from './source.input.js';

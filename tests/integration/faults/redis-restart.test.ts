@@ -12,7 +12,7 @@ import type { Vendor } from '../../../connectors/contract.js';
 import { vendorModule } from '../../../connectors/registry.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import { syncRuns, type SourceRow } from '../../../src/db/schema/index.js';
-import { toGlobalId } from '../../../src/graphql/relay/global-id.js';
+import { toGlobalId } from '../../../src/global-id.js';
 import { ALL_QUEUES } from '../../../src/jobs/queues.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { startDedicatedRedis, type DedicatedRedis } from '../../helpers/dedicated-redis.js';

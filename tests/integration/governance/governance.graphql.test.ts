@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { ROLES, type Principal, type Role } from '../../../src/auth/principal.js';
 import { buildHubSchema } from '../../../src/graphql/build-schema.js';
 import { createGraphQLHttpHandler } from '../../../src/graphql/http-handler.js';
-import { toGlobalId } from '../../../src/graphql/relay/global-id.js';
+import { toGlobalId } from '../../../src/global-id.js';
 import { AuditRecorder } from '../../../src/governance/audit.js';
 import { AuditService } from '../../../src/governance/audit.service.js';
 import { createLogger } from '../../../src/logger.js';

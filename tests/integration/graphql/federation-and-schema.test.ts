@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toGlobalId } from '../../../src/graphql/relay/global-id.js';
+import { toGlobalId } from '../../../src/global-id.js';
 import { printHubSchema } from '../../../src/graphql/print-schema.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { startGraphQLTestServer, type GraphQLTestServer } from '../../helpers/graphql.js';

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config.js';
-import { toGlobalId } from '../../../src/graphql/relay/global-id.js';
+import { toGlobalId } from '../../../src/global-id.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { TEST_LIMITS, TEST_ROLES_HEADER, startGraphQLTestServer, type GraphQLTestServer } from '../../helpers/graphql.js';
 import { seedModel, seedSource } from '../../helpers/seed.js';

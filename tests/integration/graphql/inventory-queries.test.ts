@@ -3,7 +3,7 @@
  * totalCount, relations both ways, node round trips and inventoryStats. Rows are seeded directly (tests/helpers/seed.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toGlobalId } from '../../../src/graphql/relay/global-id.js';
+import { toGlobalId } from '../../../src/global-id.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { startGraphQLTestServer, type GraphQLTestServer } from '../../helpers/graphql.js';
 import { seedChange, seedDeployment, seedFinding, seedModel, seedRun, seedSource, seedVersion } from '../../helpers/seed.js';

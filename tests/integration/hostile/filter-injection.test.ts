@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimModel } from '../../../connectors/shared/simulator-kit.js';
-import { toGlobalId } from '../../../src/graphql/relay/global-id.js';
+import { toGlobalId } from '../../../src/global-id.js';
 import { codesOf, expectCleanAnswer, hostileClient, type HostileClient } from '../../helpers/hostile-http.js';
 import { startTestHub, type TestHub } from '../../helpers/hub.js';
 

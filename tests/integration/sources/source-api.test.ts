@@ -31,7 +31,7 @@ import { createAuthenticator } from '../../../src/auth/authenticate.js';
 import { ROLES, systemPrincipal, type Role } from '../../../src/auth/principal.js';
 import { SecretBox } from '../../../src/auth/secret-box.js';
 import { buildHubSchema } from '../../../src/graphql/build-schema.js';
-import { toGlobalId } from '../../../src/graphql/relay/global-id.js';
+import { toGlobalId } from '../../../src/global-id.js';
 import { createGraphQLHttpHandler } from '../../../src/graphql/http-handler.js';
 import type { HubServices } from '../../../src/graphql/services.js';
 import { AuditRecorder } from '../../../src/governance/audit.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
 import { toPageRequest } from '../../../src/graphql/relay/connection.js';
 import { decodeCursor, encodeCursor } from '../../../src/graphql/relay/cursor.js';
-import { fromGlobalId, toGlobalId } from '../../../src/graphql/relay/global-id.js';
+import { fromGlobalId, toGlobalId } from '../../../src/global-id.js';
 
 const UUID = '3f2b8c1e-9a4d-4e7f-8b21-0c5d6e7f8a9b';
 

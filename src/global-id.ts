@@ -1,4 +1,9 @@
-import { InputError } from '../../errors.js';
+import { InputError } from './errors.js';
+
+/**
+ * The API's Relay global ids. Below the API and the domains alike: the GraphQL layer encodes and decodes them, and
+ * governance writes a change request's id to vendors, where people copy it back into `changeRequest(id:)`.
+ */
 
 /** Longest global id accepted: a type name plus a uuid is far shorter; anything bigger is garbage or abuse. */
 const MAX_GLOBAL_ID_LENGTH = 128;
