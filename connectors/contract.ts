@@ -157,8 +157,13 @@ export interface ConnectionCheck {
 
 /** An approved lifecycle change to deliver to the vendor. */
 export interface LifecycleWriteBack {
-  /** The hub's change request id; vendors that take a description or idempotency token get it. */
-  changeRequestId: string;
+  /**
+   * The change request as people look it up: the hub API's id for it (what `changeRequest(id:)` and `node(id:)`
+   * accept). Written to the vendor with the change, so the vendor-side record leads back to the request.
+   */
+  changeRequestRef: string;
+  /** A link to the request in the hub; null when the hub's public URL is not configured. */
+  changeRequestUrl: string | null;
   modelExternalId: string | null;
   versionExternalId: string;
   fromState: LifecycleState;
@@ -169,7 +174,10 @@ export interface LifecycleWriteBack {
    * (e.g. remove an alias the successor now holds, or switch off a deployment it now serves).
    */
   replacedBy: string | null;
-  /** Who asked and who approved, for the vendor-side description. */
+  /**
+   * One sentence for a vendor-side description: the reference, the state change, who asked and who approved, by name.
+   * The link is not in it: a connector that must shorten the text to a vendor limit keeps the link whole.
+   */
   summary: string;
 }
 

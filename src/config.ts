@@ -36,6 +36,20 @@ export function decodeKey(value: string): Buffer | null {
   return null;
 }
 
+/** Longest HUB_PUBLIC_URL: links to change requests are written into vendor fields with length limits. */
+const MAX_PUBLIC_URL_LENGTH = 200;
+
+/** An http(s) base URL without query or fragment, kept without its trailing slashes. */
+const publicUrl = z.preprocess(
+  emptyToUndefined,
+  z
+    .url({ protocol: /^https?$/, error: 'expected an http(s) URL, e.g. https://modelops.example.com' })
+    .max(MAX_PUBLIC_URL_LENGTH, `at most ${MAX_PUBLIC_URL_LENGTH} characters (links to it are written into vendor fields)`)
+    .refine((v) => !/[?#]/.test(v), 'expected a base URL without ? or #')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
+);
+
 const envSchema = z.object({
   DATABASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// or postgresql:// URL' }).optional()),
   DATABASE_POOL_SIZE: intInRange(10, 1, 200),
@@ -44,6 +58,8 @@ const envSchema = z.object({
   /** Key prefix for BullMQ; hash-tagged so every key of the hub lands in one Redis Cluster slot. */
   HUB_QUEUE_PREFIX: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9:_{}-]+$/, 'letters, digits, : _ - { } only').optional()).transform((v) => v ?? '{hub}'),
   PORT: intInRange(4000, 0, 65535),
+  /** Where people reach this hub (the console at `/`): links to change requests written to vendors start with it. */
+  HUB_PUBLIC_URL: publicUrl,
   HOST: z.preprocess(emptyToUndefined, z.string().optional()).transform((v) => v ?? '127.0.0.1'),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).optional()).transform((v) => v ?? 'info'),
   HUB_SECRET_KEY: secretKey,
@@ -98,6 +114,8 @@ export interface HubConfig {
   /** null: jobs run in-process. */
   redis: { url: string; prefix: string } | null;
   http: { port: number; host: string; maxPageSize: number; maxDepth: number; maxCost: number };
+  /** The hub's public base URL, without a trailing slash; null: no links are written to vendors. */
+  publicUrl: string | null;
   metrics: { public: boolean; port: number | null };
   log: { level: (typeof LOG_LEVELS)[number] };
   secrets: { key: Buffer | null; previousKey: Buffer | null };
@@ -134,6 +152,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd())
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : { kind: 'pglite', dataDir: `${dataDir}/pgdata` },
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.HUB_QUEUE_PREFIX } : null,
     http: { port: e.PORT, host: e.HOST, maxPageSize: e.MAX_PAGE_SIZE, maxDepth: e.MAX_QUERY_DEPTH, maxCost: e.MAX_QUERY_COST },
+    publicUrl: e.HUB_PUBLIC_URL ?? null,
     metrics: { public: e.METRICS_PUBLIC, port: e.METRICS_PORT ?? null },
     log: { level: e.LOG_LEVEL },
     secrets: { key: e.HUB_SECRET_KEY ? decodeKey(e.HUB_SECRET_KEY) : null, previousKey: e.HUB_SECRET_KEY_PREVIOUS ? decodeKey(e.HUB_SECRET_KEY_PREVIOUS) : null },

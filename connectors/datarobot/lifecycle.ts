@@ -57,7 +57,7 @@ async function retire(client: DataRobotClient, change: LifecycleWriteBack, signa
       `left production deployment(s) ${kept.map((d) => d.deploymentId).join(', ')} active, still serving it although version ${change.replacedBy} replaced it: replace their model in DataRobot`,
     );
   }
-  return { status: 'DONE', message: `${parts.join('; ')} (change request ${change.changeRequestId}).` };
+  return { status: 'DONE', message: `${parts.join('; ')} (change request ${change.changeRequestRef}).` };
 }
 
 async function promote(client: DataRobotClient, change: LifecycleWriteBack, signal: AbortSignal): Promise<WriteBackOutcome> {
@@ -94,7 +94,7 @@ async function promote(client: DataRobotClient, change: LifecycleWriteBack, sign
   }
   return {
     status: 'DONE',
-    message: `Replaced the model of DataRobot deployment(s) ${toReplace.map((d) => d.deploymentId).join(', ')} with version ${change.versionExternalId} (change request ${change.changeRequestId}).`,
+    message: `Replaced the model of DataRobot deployment(s) ${toReplace.map((d) => d.deploymentId).join(', ')} with version ${change.versionExternalId} (change request ${change.changeRequestRef}).`,
   };
 }
 

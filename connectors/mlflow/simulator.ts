@@ -397,7 +397,7 @@ class MlflowApi {
   private setModelTag(params: Params): unknown {
     const model = this.model(required(params, 'name'));
     const key = required(params, 'key');
-    model.tags[key] = params.get('value') ?? '';
+    model.tags[key] = checkedTag('Registered model', key, params.get('value') ?? '');
     this.store.recordWriteBack('POST registered-models/set-tag', model.name, { key, value: model.tags[key] });
     return {};
   }
@@ -405,7 +405,7 @@ class MlflowApi {
   private setVersionTag(params: Params): unknown {
     const { model, version } = this.version(required(params, 'name'), required(params, 'version'));
     const key = required(params, 'key');
-    version.tags[key] = params.get('value') ?? '';
+    version.tags[key] = checkedTag('Model version', key, params.get('value') ?? '');
     this.store.recordWriteBack('POST model-versions/set-tag', `${model.name}/${version.number}`, { key, value: version.tags[key] });
     return {};
   }
@@ -517,4 +517,16 @@ function runSearchControl(request: SimRequest, api: MlflowApi): SimResponse | nu
 
 function omitUndefined(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+}
+
+/** MLflow 2.x's model registry tag limits (`mlflow/utils/validation.py`); newer servers allow longer values. */
+const MAX_REGISTRY_TAG_KEY = 250;
+const MAX_REGISTRY_TAG_VALUE = 5000;
+
+/** The tag's value, or MLflow's INVALID_PARAMETER_VALUE for a key or value over its length limit. */
+function checkedTag(entity: 'Registered model' | 'Model version', key: string, value: string): string {
+  for (const [part, text, limit] of [['key', key, MAX_REGISTRY_TAG_KEY], ['value', value, MAX_REGISTRY_TAG_VALUE]] as const) {
+    if (text.length > limit) throw invalidParameter(`${entity} ${part} '${text.slice(0, 250)}' had length ${text.length}, which exceeded length limit of ${limit}`);
+  }
+  return value;
 }

@@ -33,6 +33,19 @@ const LIFECYCLE_KEY = 'modelops.lifecycle';
 const CHANGE_REQUEST_KEY = 'modelops.change_request';
 /** SageMaker's cap on `CustomerMetadataProperties` entries. */
 const MAX_CUSTOMER_METADATA = 50;
+/** UpdateModelPackage's `ApprovalDescription` limit. */
+const MAX_APPROVAL_DESCRIPTION = 1024;
+
+/** The change's summary, then the link to the request; a summary too long for SageMaker is shortened, the link never. */
+function approvalDescription(change: LifecycleWriteBack): string {
+  const link = change.changeRequestUrl ? ` ${change.changeRequestUrl}` : '';
+  const room = MAX_APPROVAL_DESCRIPTION - link.length;
+  if (change.summary.length <= room) return change.summary + link;
+  let cut = room - 1;
+  // Never split a surrogate pair: a lone half is not a character SageMaker (or anyone) can store.
+  if (/[\uD800-\uDBFF]/.test(change.summary.charAt(cut - 1))) cut -= 1;
+  return `${change.summary.slice(0, cut)}…${link}`;
+}
 
 /**
  * The package's metadata with the hub's keys set. The whole map is sent, not only the hub's keys: AWS merges what it
@@ -91,20 +104,20 @@ export function createSageMakerConnector(settings: SageMakerSettings, secret: Sa
       if (current === null) {
         return { status: 'UNSUPPORTED', message: `Model package ${change.versionExternalId} no longer exists at SageMaker; nothing was changed.` };
       }
-      if (current.ModelApprovalStatus === approval && current.CustomerMetadataProperties?.[CHANGE_REQUEST_KEY] === change.changeRequestId) {
-        return { status: 'DONE', message: `ModelApprovalStatus=${approval} was already set on ${change.versionExternalId} by change request ${change.changeRequestId}.` };
+      if (current.ModelApprovalStatus === approval && current.CustomerMetadataProperties?.[CHANGE_REQUEST_KEY] === change.changeRequestRef) {
+        return { status: 'DONE', message: `ModelApprovalStatus=${approval} was already set on ${change.versionExternalId} by change request ${change.changeRequestRef}.` };
       }
       const input: UpdateModelPackageCommandInput = {
         ModelPackageArn: change.versionExternalId,
         ModelApprovalStatus: approval,
-        ApprovalDescription: `ModelOps hub change request ${change.changeRequestId}: ${change.fromState} -> ${change.toState}. ${change.summary}`.slice(0, 1024),
+        ApprovalDescription: approvalDescription(change),
         CustomerMetadataProperties: mergedMetadata(change.versionExternalId, current.CustomerMetadataProperties, {
           [LIFECYCLE_KEY]: change.toState,
-          [CHANGE_REQUEST_KEY]: change.changeRequestId,
+          [CHANGE_REQUEST_KEY]: change.changeRequestRef,
         }),
       };
       await api.updateModelPackage(input, signal);
-      return { status: 'DONE', message: `Set ModelApprovalStatus=${approval} on ${change.versionExternalId} (change request ${change.changeRequestId}).` };
+      return { status: 'DONE', message: `Set ModelApprovalStatus=${approval} on ${change.versionExternalId} (change request ${change.changeRequestRef}).` };
     },
   };
 }

@@ -12,6 +12,16 @@ export interface Principal {
   kind: 'api-key' | 'jwt' | 'system';
 }
 
+/**
+ * How someone is named to other people (a vendor-side description, a status reason): the API key's name or the
+ * token's name/email, never the stable id segregation of duties compares. Takes a principal or a stored id with the
+ * name recorded beside it (older records have none: their id is shown). The one place to switch to a person's name
+ * once people are records.
+ */
+export function displayNameOf(who: { id: string; displayName?: string | null }): string {
+  return who.displayName?.trim() || who.id;
+}
+
 /** The hub itself (syncs, schedulers, write-back worker) when it acts without a human. */
 export function systemPrincipal(component: string): Principal {
   return { id: `system:${component}`, displayName: component, roles: ['ADMIN'], kind: 'system' };

@@ -1,7 +1,7 @@
 import { and, eq, lte, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { approvals, changeRequests, models, type ApprovalRow, type ChangeRequestRow, type ModelRow, type PolicyRow } from '../db/schema/index.js';
-import { hasAnyRole, systemPrincipal, type Principal, type Role } from '../auth/principal.js';
+import { displayNameOf, hasAnyRole, systemPrincipal, type Principal, type Role } from '../auth/principal.js';
 import { ConflictError, InputError, NotAllowedError, NotFoundError, type FieldProblem } from '../errors.js';
 import { pgError } from '../db/sql.js';
 import type { JobDispatcher } from '../jobs/types.js';
@@ -169,6 +169,7 @@ export class GovernanceService {
             toState: input.toState,
             replacesVersionId: input.replacesVersionId ?? null,
             requesterId: actor.id,
+            requesterName: displayNameOf(actor),
             requesterRoles: [...actor.roles],
             justification,
             evidence,
@@ -230,7 +231,7 @@ export class GovernanceService {
       if (request.status !== 'PENDING') throw notPending(request);
       const [cancelled] = await tx
         .update(changeRequests)
-        .set({ status: 'CANCELLED', decidedAt: this.now(), statusReason: `Cancelled by ${actor.displayName || actor.id}.` })
+        .set({ status: 'CANCELLED', decidedAt: this.now(), statusReason: `Cancelled by ${displayNameOf(actor)}.` })
         .where(eq(changeRequests.id, id))
         .returning();
       await this.deps.audit.record(tx, { actor, action: 'change_request.cancelled', entityKind: 'change_request', entityId: id, before: { status: 'PENDING' }, after: { status: 'CANCELLED' }, requestId: ctx.requestId });
@@ -349,6 +350,7 @@ export class GovernanceService {
         slotRole: input.slot.role,
         slotIndex: input.slot.index,
         approverId: input.actor.id,
+        approverName: displayNameOf(input.actor),
         approverRoles: [...input.actor.roles],
         requesterId: input.request.requesterId,
         comment: input.comment,

@@ -4,13 +4,14 @@ import { and, asc, eq, inArray, lt, lte, min, notExists, notInArray, or, sql } f
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../db/client.js';
 import { changeRequests, writeBackOutbox, type WriteBackOutboxRow } from '../db/schema/index.js';
-import { systemPrincipal } from '../auth/principal.js';
+import { displayNameOf, systemPrincipal } from '../auth/principal.js';
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { ConnectorError, type Connector, type LifecycleState, type LifecycleWriteBack } from '../../connectors/contract.js';
 import type { AuditRecorder } from './audit.js';
 import { ChangeRequestRepository } from './change-request.repository.js';
 import { writeBackStateOf, type WriteBackState } from './change-request.js';
+import { changeRequestReference } from './change-request-reference.js';
 
 /**
  * What a deliver() call came to. An applied request has one outbox row per state change it made (its version's,
@@ -51,6 +52,8 @@ export interface WriteBackServiceDeps {
   backoffMs?: (attempts: number) => number;
   /** Identifies this worker on claimed rows (default host:pid:random). */
   workerId?: string;
+  /** The hub's public base URL (HUB_PUBLIC_URL): write-backs then link to the request; null or absent: no link. */
+  publicUrl?: string | null;
   now?: () => Date;
 }
 
@@ -199,15 +202,19 @@ export class WriteBackService {
     if (!version) throw new NotFoundError(`Model version ${row.modelVersionId} does not exist.`);
     const successor = row.modelVersionId === request.replacesVersionId ? await this.requests.versionContext(this.deps.db, request.modelVersionId) : null;
     const decisions = await this.requests.approvalsOf(this.deps.db, [request.id]);
-    const approvers = decisions.filter((d) => d.decision === 'APPROVE').map((d) => `${d.approverId} (${d.slotRole})`);
+    const approvers = decisions.filter((d) => d.decision === 'APPROVE').map((d) => `${displayNameOf({ id: d.approverId, displayName: d.approverName })} (${d.slotRole})`);
+    const reference = changeRequestReference(request.id, this.deps.publicUrl ?? null);
+    const change = `${row.fromState} -> ${row.toState}${successor ? ` (replaced by ${successor.externalId})` : ''}`;
+    const requester = displayNameOf({ id: request.requesterId, displayName: request.requesterName });
     return {
-      changeRequestId: request.id,
+      changeRequestRef: reference.ref,
+      changeRequestUrl: reference.url,
       modelExternalId: version.modelExternalId,
       versionExternalId: version.externalId,
       fromState: row.fromState as LifecycleState,
       toState: row.toState as LifecycleState,
       replacedBy: successor?.externalId ?? null,
-      summary: `ModelOps hub change request ${request.id}: ${row.fromState} -> ${row.toState}, requested by ${request.requesterId}, approved by ${approvers.join(', ')}.`,
+      summary: `ModelOps hub change request ${reference.ref}: ${change}, requested by ${requester}, approved by ${approvers.join(', ')}.`,
     };
   }
 

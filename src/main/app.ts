@@ -121,7 +121,13 @@ export async function createHub(config: Readonly<HubConfig>, logger: Logger, ove
       staleRunMs: Math.max(60_000, 4 * config.sync.workerLockMs),
       maxDeleteShare: config.sync.maxDeleteShare, staleSourceHours: config.sync.staleSourceHours, connectorDeps: overrides.connectorDeps, ...overrides.sync },
   });
-  const writeBacks = new WriteBackService({ db, audit, logger, loadConnector: (sourceId) => sources.loadConnector(sourceId, { logger, ...overrides.connectorDeps }) });
+  const writeBacks = new WriteBackService({
+    db,
+    audit,
+    logger,
+    loadConnector: (sourceId) => sources.loadConnector(sourceId, { logger, ...overrides.connectorDeps }),
+    publicUrl: config.publicUrl,
+  });
   const services: HubServices = { inventory: new InventoryReadService(db), sources, apiKeys, governance, audit: new AuditService({ db }), sync, operations: new OperationsService({ db, jobs }) };
   registerStateGauges(metrics, db, jobs);
 

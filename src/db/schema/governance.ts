@@ -33,6 +33,8 @@ export const changeRequests = pgTable(
     /** The version this one replaces when promoted to PRODUCTION (retired in the same change). */
     replacesVersionId: uuid('replaces_version_id').references(() => modelVersions.id),
     requesterId: text('requester_id').notNull(),
+    /** How the requester was named when asking (see displayNameOf); null on requests opened before names were kept. */
+    requesterName: text('requester_name'),
     requesterRoles: text('requester_roles').array().notNull(),
     justification: text('justification').notNull(),
     evidence: jsonb('evidence').$type<Array<{ title: string; url: string }>>().notNull().default([]),
@@ -72,6 +74,8 @@ export const approvals = pgTable(
     slotRole: text('slot_role').notNull(),
     slotIndex: integer('slot_index').notNull(),
     approverId: text('approver_id').notNull(),
+    /** How the approver was named when deciding (see displayNameOf); null on decisions made before names were kept. */
+    approverName: text('approver_name'),
     approverRoles: text('approver_roles').array().notNull(),
     /** Copied from the request so the database itself can refuse self-approval. */
     requesterId: text('requester_id').notNull(),

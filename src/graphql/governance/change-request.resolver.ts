@@ -2,6 +2,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolve
 import type { Principal } from '../../auth/principal.js';
 import type { ApprovalRow, ChangeRequestRow } from '../../db/schema/index.js';
 import { slotStates, snapshotOf, type SlotState } from '../../governance/change-request.js';
+import { CHANGE_REQUEST_TYPE } from '../../governance/change-request-reference.js';
 import type { ModelVersionRecord } from '../../inventory/queries/records.js';
 import { READ_ROLES } from '../auth-checker.js';
 import type { GraphQLContext } from '../context.js';
@@ -16,7 +17,7 @@ import { ChangeRequestsArgs } from './governance.args.js';
 import { RequestLifecycleTransitionInput } from './governance.input.js';
 import { PolicySnapshot } from './policy.type.js';
 
-const TYPE = 'ChangeRequest';
+const TYPE = CHANGE_REQUEST_TYPE;
 
 /**
  * Change requests: opening, deciding, cancelling and listing them. Approve, reject and cancel are open to every

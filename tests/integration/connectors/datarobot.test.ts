@@ -226,7 +226,8 @@ describe('DataRobotConnector', () => {
 
   describe('applyLifecycle', () => {
     const change = (over: Partial<LifecycleWriteBack>): LifecycleWriteBack => ({
-      changeRequestId: 'cr-1',
+      changeRequestRef: 'cr-1',
+      changeRequestUrl: null,
       modelExternalId: null,
       versionExternalId: 'none',
       fromState: 'APPROVED',

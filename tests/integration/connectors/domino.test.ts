@@ -352,7 +352,7 @@ describe('DominoConnector', () => {
       const model = sim.store.estate.models[0];
       const before = JSON.stringify(sim.store.estate);
       const outcome = await connector(sim).applyLifecycle!(
-        { changeRequestId: 'cr-1', modelExternalId: model.name, versionExternalId: `${model.name}/1`, fromState: 'DEVELOPMENT', toState, replacedBy: null, summary: 'alice asked, bob approved' },
+        { changeRequestRef: 'cr-1', changeRequestUrl: null, modelExternalId: model.name, versionExternalId: `${model.name}/1`, fromState: 'DEVELOPMENT', toState, replacedBy: null, summary: 'alice asked, bob approved' },
         new AbortController().signal,
       );
       expect(outcome.status).toBe('UNSUPPORTED');

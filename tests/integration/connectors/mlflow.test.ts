@@ -513,7 +513,8 @@ describe('MlflowConnector', () => {
 
   describe('applyLifecycle', () => {
     const change = (versionExternalId: string, toState: LifecycleWriteBack['toState']): LifecycleWriteBack => ({
-      changeRequestId: 'cr-1',
+      changeRequestRef: 'cr-1',
+      changeRequestUrl: null,
       modelExternalId: versionExternalId.split('/')[0],
       versionExternalId,
       fromState: 'APPROVED',
@@ -605,6 +606,19 @@ describe('startMlflowSimulator', () => {
     const missing = await fetch(`${sim.url}/api/2.0/mlflow/model-versions/get?name=nope&version=1`, { headers: auth });
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'Registered Model with name=nope not found' });
+  });
+
+  it("should refuse a model version tag over MLflow's length limits and keep the tags it has", async () => {
+    const sim = await simulator({ models: 1, versionsPerModel: 1, deployments: 0 });
+    const name = sim.store.estate.models[0].name;
+    const setTag = (key: string, value: string) =>
+      fetch(`${sim.url}/api/2.0/mlflow/model-versions/set-tag`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name, version: '1', key, value }) });
+    const tooLong = await setTag('note', 'x'.repeat(5001));
+    expect(tooLong.status).toBe(400);
+    expect(await tooLong.json()).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('exceeded length limit of 5000') });
+    expect((await setTag('k'.repeat(251), 'v')).status).toBe(400);
+    expect((await setTag('note', 'x'.repeat(5000))).status).toBe(200);
+    expect(sim.store.version(name, 1).tags.note).toHaveLength(5000);
   });
 
   describe('runs/search and experiments/search', () => {

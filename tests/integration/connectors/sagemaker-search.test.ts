@@ -19,7 +19,7 @@ describe('SageMakerConnector', () => {
       // An approved version carries an ApprovalDescription and extra metadata: both paths must report them alike.
       const model = sim.store.estate.models[2];
       const approved = `${ARN}:model-package/${model.name}/2`;
-      await connect(sim).applyLifecycle!({ changeRequestId: 'cr-7', modelExternalId: null, versionExternalId: approved, fromState: 'VALIDATION', toState: 'APPROVED', replacedBy: null, summary: 'ok' }, signal());
+      await connect(sim).applyLifecycle!({ changeRequestRef: 'cr-7', changeRequestUrl: null, modelExternalId: null, versionExternalId: approved, fromState: 'VALIDATION', toState: 'APPROVED', replacedBy: null, summary: 'ModelOps hub change request cr-7: VALIDATION -> APPROVED.' }, signal());
 
       const searchCalls = vendorCalls();
       const viaSearch = await collect(connect(sim, { onVendorCall: searchCalls.observe }).list(signal()));

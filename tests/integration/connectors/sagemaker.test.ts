@@ -208,13 +208,14 @@ describe('SageMakerConnector', () => {
 
   describe('applyLifecycle', () => {
     const change = (toState: 'APPROVED' | 'PRODUCTION' | 'RETIRED' | 'VALIDATION', arn: string) => ({
-      changeRequestId: 'cr-42',
+      changeRequestRef: 'cr-42',
+      changeRequestUrl: null,
       modelExternalId: null,
       versionExternalId: arn,
       fromState: 'VALIDATION' as const,
       toState,
       replacedBy: null,
-      summary: 'requested by alice, approved by bob',
+      summary: 'ModelOps hub change request cr-42: VALIDATION -> APPROVED, requested by alice, approved by bob (VALIDATOR).',
     });
 
     it('should approve the package at SageMaker and show it on the next listing', async () => {

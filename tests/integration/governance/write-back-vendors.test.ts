@@ -1,15 +1,20 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Vendor } from '../../../connectors/contract.js';
+import { CHANGE_REQUEST_TAG, CHANGE_REQUEST_URL_TAG } from '../../../connectors/mlflow/write-back.js';
 import type { SageMakerSimulatorHandle } from '../../../connectors/sagemaker/simulator.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
+import { apiKeyPrincipal } from '../../../src/auth/api-key.service.js';
+import { systemPrincipal, type Principal } from '../../../src/auth/principal.js';
 import type { Db } from '../../../src/db/client.js';
 import { changeRequests, models, modelVersions, writeBackOutbox } from '../../../src/db/schema/index.js';
 import { AuditRecorder } from '../../../src/governance/audit.js';
+import { toGlobalId } from '../../../src/global-id.js';
 import { GovernanceService } from '../../../src/governance/governance.service.js';
 import type { LifecycleState } from '../../../src/governance/lifecycle.js';
 import { WriteBackService } from '../../../src/governance/write-back.service.js';
 import { FAST_CONNECTOR_DEPS, startTestHub, type TestHub } from '../../helpers/hub.js';
+import { graphqlRequest } from '../../helpers/processes.js';
 import { person, RecordingJobs, silentLogger, TestClock } from './governance-fixtures.js';
 
 /**
@@ -21,6 +26,7 @@ import { person, RecordingJobs, silentLogger, TestClock } from './governance-fix
 
 const PREVIOUS_STATE: Record<string, LifecycleState> = { VALIDATION: 'DEVELOPMENT', APPROVED: 'VALIDATION', PRODUCTION: 'APPROVED', RETIRED: 'PRODUCTION' };
 const LEASE_MS = 60_000;
+const PUBLIC_URL = 'https://modelops.example.com';
 const BACKOFF_MS = 10_000;
 
 describe('WriteBackService against the vendor simulators', () => {
@@ -41,6 +47,7 @@ describe('WriteBackService against the vendor simulators', () => {
       backoffMs: () => BACKOFF_MS,
       now: clock.now,
       workerId,
+      publicUrl: test.hub.config.publicUrl,
     });
   }
 
@@ -58,11 +65,18 @@ describe('WriteBackService against the vendor simulators', () => {
    * An applied request moving `versionId` into `toState`: the version is put in the preceding state directly
    * (the earlier steps are the e2e story's subject), the model classified LOW, and one VALIDATOR approves.
    */
-  async function appliedRequest(versionId: string, toState: LifecycleState, replacesVersionId: string | null = null): Promise<string> {
+  async function appliedRequest(
+    versionId: string,
+    toState: LifecycleState,
+    options: { replaces?: string; requester?: Principal; approver?: Principal } = {},
+  ): Promise<string> {
     const [version] = await db.update(modelVersions).set({ lifecycleState: PREVIOUS_STATE[toState] }).where(eq(modelVersions.id, versionId)).returning();
     await db.update(models).set({ riskTier: 'LOW' }).where(eq(models.id, version.modelId!));
-    const request = await governance.requestLifecycleTransition({ modelVersionId: versionId, toState, justification: 'test', evidence: [], replacesVersionId }, ds);
-    const applied = await governance.approveChangeRequest(request.id, null, validator);
+    const request = await governance.requestLifecycleTransition(
+      { modelVersionId: versionId, toState, justification: 'test', evidence: [], replacesVersionId: options.replaces ?? null },
+      options.requester ?? ds,
+    );
+    const applied = await governance.approveChangeRequest(request.id, null, options.approver ?? validator);
     expect(applied.status).toBe('APPLIED');
     return request.id;
   }
@@ -71,7 +85,7 @@ describe('WriteBackService against the vendor simulators', () => {
   const outboxRows = (id: string) => db.select().from(writeBackOutbox).where(eq(writeBackOutbox.changeRequestId, id)).orderBy(asc(writeBackOutbox.position));
 
   beforeAll(async () => {
-    test = await startTestHub();
+    test = await startTestHub({ http: true, env: { HUB_PUBLIC_URL: `${PUBLIC_URL}/` } });
     db = test.database.handle.db;
     clock = new TestClock();
     // A recording dispatcher: this suite decides when each delivery attempt runs.
@@ -160,7 +174,7 @@ describe('WriteBackService against the vendor simulators', () => {
       expect(await deliverer('worker-ml').deliver(champion)).toBe('DONE');
       simulator.store.version('fraud-scorer', 1).tags.validation_report = 'wiki/123';
 
-      const id = await appliedRequest(v2.id, 'PRODUCTION', v1.id);
+      const id = await appliedRequest(v2.id, 'PRODUCTION', { replaces: v1.id });
       const writesBefore = simulator.store.writeBacks.length;
       expect(await deliverer('worker-ml').deliver(id)).toBe('DONE');
 
@@ -171,7 +185,12 @@ describe('WriteBackService against the vendor simulators', () => {
       // The retired champion says so, and keeps the team's own tags.
       expect(old.tags).toMatchObject({ 'modelops.lifecycle': 'RETIRED', validation_report: 'wiki/123' });
       const writes = simulator.store.writeBacks.slice(writesBefore);
-      expect(writes.map((w) => w.target)).toEqual(['fraud-scorer/2', 'fraud-scorer/2', 'fraud-scorer/2', 'fraud-scorer/1', 'fraud-scorer/1']);
+      expect(writes.map((w) => [w.operation, w.target])).toEqual([
+        ['POST registered-models/alias', 'fraud-scorer/2'],
+        // modelops.lifecycle, the link, and last the request's id, on each version.
+        ...Array(3).fill(['POST model-versions/set-tag', 'fraud-scorer/2']),
+        ...Array(3).fill(['POST model-versions/set-tag', 'fraud-scorer/1']),
+      ]);
 
       expect(await outboxRows(id)).toEqual([
         expect.objectContaining({ modelVersionId: v2.id, fromState: 'APPROVED', toState: 'PRODUCTION', position: 0, status: 'DONE', attempts: 1 }),
@@ -190,7 +209,7 @@ describe('WriteBackService against the vendor simulators', () => {
       const { simulator, versions } = await syncedSource('sagemaker', (sim) => sim.store.addModel({ name: 'aml-screening', versions: 2 }));
       const [v1, v2] = versions;
       expect(await deliverer('worker-sm').deliver(await appliedRequest(v1.id, 'PRODUCTION'))).toBe('DONE');
-      const id = await appliedRequest(v2.id, 'PRODUCTION', v1.id);
+      const id = await appliedRequest(v2.id, 'PRODUCTION', { replaces: v1.id });
       expect(await deliverer('worker-sm').deliver(id)).toBe('DONE');
       expect(simulator.store.version('aml-screening', 2).approval).toBe('Approved');
       expect(simulator.store.version('aml-screening', 1).approval).toBe('Rejected');
@@ -230,6 +249,65 @@ describe('WriteBackService against the vendor simulators', () => {
       expect(await deliverer('worker-dom').deliver(id)).toBe('UNSUPPORTED');
       expect(simulator.store.writeBacks).toEqual([]);
       expect(await requestRow(id)).toMatchObject({ writeBackStatus: 'UNSUPPORTED', writeBackMessage: expect.stringContaining('Not written to Domino') });
+    });
+  });
+
+  describe('the reference written to the vendor', () => {
+    /** A principal as an API key authenticates it: `key:<uuid>` for segregation of duties, the key's name for people. */
+    async function keyHolder(name: string, roles: Principal['roles']): Promise<Principal> {
+      const { row } = await test.hub.services.apiKeys.createApiKey({ name, roles, createdBy: systemPrincipal('test') });
+      return apiKeyPrincipal(row);
+    }
+
+    /** What `changeRequest(id:)` and `node(id:)` answer for an id read at the vendor, over HTTP. */
+    async function lookUp(id: string) {
+      const url = test.http!.url.replace(/\/graphql$/, '');
+      const query = `query($id: ID!) { changeRequest(id: $id) { id toState } node(id: $id) { id ... on ChangeRequest { status } } }`;
+      const { status, body } = await graphqlRequest<{ changeRequest: { id: string }; node: { id: string } }>(url, test.env.HUB_BOOTSTRAP_ADMIN_KEY, query, { id });
+      expect(status).toBe(200);
+      expect(body.errors).toBeUndefined();
+      return body.data!;
+    }
+
+    it('should give SageMaker the API id, a link, and the requester and approvers by name, once each', async () => {
+      const { simulator, versions } = await syncedSource('sagemaker', (sim) => sim.store.addModel({ name: 'loan-default', versions: 1 }));
+      const requester = await keyHolder('Dana Data-Science', ['DATA_SCIENTIST']);
+      const approver = await keyHolder('Vic Model-Validation', ['VALIDATOR']);
+      const id = await appliedRequest(versions[0].id, 'APPROVED', { requester, approver });
+      expect(await deliverer('worker-ref').deliver(id)).toBe('DONE');
+
+      const ref = toGlobalId('ChangeRequest', id);
+      const { ApprovalDescription: description, CustomerMetadataProperties: metadata } = simulator.store.writeBacks.at(-1)!.payload as Record<string, any>;
+      expect(metadata['modelops.change_request']).toBe(ref);
+      expect(description).toBe(
+        `ModelOps hub change request ${ref}: VALIDATION -> APPROVED, requested by Dana Data-Science, approved by Vic Model-Validation (VALIDATOR). ${PUBLIC_URL}/change-requests/${ref}`,
+      );
+      expect(description).not.toContain('key:');
+      expect(await lookUp(metadata['modelops.change_request'])).toEqual({ changeRequest: { id: ref, toState: 'APPROVED' }, node: { id: ref, status: 'APPLIED' } });
+    });
+
+    it('should tag the MLflow version with the API id and the link, both of which lead back to the request', async () => {
+      const { simulator, versions } = await syncedSource('mlflow', (sim) => sim.store.addModel({ name: 'ltv-forecast', versions: 1 }));
+      const id = await appliedRequest(versions[0].id, 'VALIDATION');
+      expect(await deliverer('worker-ref').deliver(id)).toBe('DONE');
+
+      const tags = simulator.store.version('ltv-forecast', 1).tags;
+      const ref = toGlobalId('ChangeRequest', id);
+      expect(tags).toMatchObject({ [CHANGE_REQUEST_TAG]: ref, [CHANGE_REQUEST_URL_TAG]: `${PUBLIC_URL}/change-requests/${ref}` });
+      expect((await lookUp(tags[CHANGE_REQUEST_TAG])).node.id).toBe(ref);
+      expect((await lookUp(tags[CHANGE_REQUEST_URL_TAG].split('/').at(-1)!)).changeRequest.id).toBe(ref);
+    });
+
+    it("should shorten a description over SageMaker's 1024 characters without cutting the link", async () => {
+      const { simulator, versions } = await syncedSource('sagemaker', (sim) => sim.store.addModel({ name: 'churn-v2', versions: 1 }));
+      // An identity provider may send names of any length.
+      const id = await appliedRequest(versions[0].id, 'APPROVED', { approver: person('sub-123', ['VALIDATOR'], `Valentina ${'von '.repeat(300)}Validator`) });
+      expect(await deliverer('worker-ref').deliver(id)).toBe('DONE');
+      const description = (simulator.store.writeBacks.at(-1)!.payload as { ApprovalDescription: string }).ApprovalDescription;
+      expect(description).toHaveLength(1024);
+      expect(description).toMatch(new RegExp(`^ModelOps hub change request ${toGlobalId('ChangeRequest', id)}: VALIDATION -> APPROVED, requested by dana, approved by Valentina von `));
+      expect(description.endsWith(`… ${PUBLIC_URL}/change-requests/${toGlobalId('ChangeRequest', id)}`)).toBe(true);
+      expect(simulator.store.version('churn-v2', 1).approval).toBe('Approved');
     });
   });
 

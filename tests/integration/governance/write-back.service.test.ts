@@ -3,6 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import type { Db } from '../../../src/db/client.js';
 import { auditEvents, changeRequests, modelVersions, writeBackOutbox } from '../../../src/db/schema/index.js';
+import { toGlobalId } from '../../../src/global-id.js';
 import { AuditRecorder } from '../../../src/governance/audit.js';
 import { WriteBackService } from '../../../src/governance/write-back.service.js';
 import { AuthenticationError, ConnectorError, emptyBatch, type Connector, type LifecycleWriteBack, type WriteBackOutcome } from '../../../connectors/contract.js';
@@ -97,7 +98,8 @@ describe('WriteBackService', () => {
       expect(await service.deliver(id)).toBe('DONE');
       expect(await service.deliver(id)).toBe('SKIPPED');
       expect(connector.calls).toHaveLength(1);
-      expect(connector.calls[0]).toMatchObject({ changeRequestId: id, fromState: 'DEVELOPMENT', toState: 'VALIDATION' });
+      // The request as the API names it: the id changeRequest(id:) and node(id:) accept.
+      expect(connector.calls[0]).toMatchObject({ changeRequestRef: toGlobalId('ChangeRequest', id), changeRequestUrl: null, fromState: 'DEVELOPMENT', toState: 'VALIDATION' });
       expect(connector.calls[0].summary).toContain('val-1');
       expect(await requestRow(id)).toMatchObject({ writeBackStatus: 'DONE', writeBackAttempts: 1, writeBackMessage: 'alias production set' });
       const events = await db.select().from(auditEvents).where(eq(auditEvents.entityId, id));

@@ -23,6 +23,7 @@ describe('parseConfig', () => {
       expect(config.log.level).toBe('info');
       expect(config.secrets.key).toBeNull();
       expect(config.auth.oidc).toBeNull();
+      expect(config.publicUrl).toBeNull();
       expect(Object.isFrozen(config) && Object.isFrozen(config.http)).toBe(true);
     });
 
@@ -36,6 +37,10 @@ describe('parseConfig', () => {
     it('should decode a hex or base64 secret key to 32 bytes', () => {
       expect(parseConfig({ HUB_SECRET_KEY: KEY }).secrets.key).toHaveLength(32);
       expect(parseConfig({ HUB_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') }).secrets.key).toEqual(Buffer.alloc(32, 7));
+    });
+
+    it('should keep the public URL without its trailing slash', () => {
+      expect(parseConfig({ HUB_PUBLIC_URL: 'https://modelops.example.com/hub/' }).publicUrl).toBe('https://modelops.example.com/hub');
     });
 
     it('should read the OIDC settings and role map', () => {
@@ -56,6 +61,9 @@ describe('parseConfig', () => {
       ['MAX_DELETE_SHARE', '1.5', /MAX_DELETE_SHARE:/],
       ['METRICS_PUBLIC', 'maybe', /METRICS_PUBLIC:/],
       ['HUB_QUEUE_PREFIX', 'has space', /HUB_QUEUE_PREFIX:/],
+      ['HUB_PUBLIC_URL', 'modelops.example.com', /HUB_PUBLIC_URL: expected an http\(s\) URL/],
+      ['HUB_PUBLIC_URL', 'https://modelops.example.com/?tab=1', /HUB_PUBLIC_URL: expected a base URL without/],
+      ['HUB_PUBLIC_URL', `https://modelops.example.com/${'x'.repeat(200)}`, /HUB_PUBLIC_URL: at most 200 characters/],
     ])('should name %s when it is %j', (name, value, message) => {
       const found = problems({ [name]: value });
       expect(found).toHaveLength(1);
