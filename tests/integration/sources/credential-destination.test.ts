@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Vendor } from '../../../connectors/contract.js';
 import { systemPrincipal } from '../../../src/auth/principal.js';
 import { auditEvents, sources } from '../../../src/db/schema/index.js';
-import { toGlobalId } from '../../../src/graphql/relay/global-id.js';
+import { toGlobalId } from '../../../src/global-id.js';
 import { sourcesCommand } from '../../../src/main/commands/sources.js';
 import { startTestHub, type TestHub } from '../../helpers/hub.js';
 

@@ -18,7 +18,7 @@ import { queryRows } from '../../../src/db/sql.js';
 import { AuditRecorder } from '../../../src/governance/audit.js';
 import { GovernanceService } from '../../../src/governance/governance.service.js';
 import { WriteBackService } from '../../../src/governance/write-back.service.js';
-import { toGlobalId } from '../../../src/graphql/relay/global-id.js';
+import { toGlobalId } from '../../../src/global-id.js';
 import { MAX_VENDOR_TEXT } from '../../../src/sources/vendor-text.js';
 import { FAST_CONNECTOR_DEPS, startTestHub, type TestHub } from '../../helpers/hub.js';
 import { person, RecordingJobs, silentLogger } from '../governance/governance-fixtures.js';
