@@ -22,13 +22,17 @@ export interface GuardVerdict {
 }
 
 /**
- * The deletion guard: an empty listing far more often means a vendor or credential fault than an empty estate,
- * and a listing missing most records more often means a vendor paging bug than a mass retirement. Both are
- * refused rather than wiping the inventory; anything else is applied.
+ * The deletion guard: an empty listing of a source with records stored far more often means a vendor or credential
+ * fault than an empty estate, and a listing missing most records more often means a vendor paging bug than a mass
+ * retirement. Both are refused rather than wiping the inventory; anything else is applied.
  */
 export function judgeDeletion(tally: ListingTally, maxDeleteShare: number): GuardVerdict {
   assertShare(maxDeleteShare);
   const share = tally.liveBefore > 0 ? tally.wouldDelete / tally.liveBefore : 0;
+  // An empty listing is suspicious only when it would remove something: with nothing stored there is nothing to guard.
+  if (tally.seen === 0 && tally.liveBefore === 0) {
+    return { decision: 'APPLIED', share, reason: 'The listing was empty and the source had no records stored: nothing to tombstone.' };
+  }
   if (tally.seen === 0) {
     return {
       decision: 'REFUSED_EMPTY',

@@ -121,8 +121,8 @@ export class InventoryWriter {
 
   /**
    * After a COMPLETE listing: tombstones the source's live records the run did not see, unless the deletion guard
-   * refuses (REFUSED_EMPTY when the run saw nothing, REFUSED_SHARE when more than `maxDeleteShare` of the live
-   * records would go). Logs a DELETED change per tombstone. Clears the run's seen set whatever the verdict.
+   * refuses (REFUSED_EMPTY when the run saw nothing of a source with records stored, REFUSED_SHARE when more than
+   * `maxDeleteShare` of the live records would go). Logs a DELETED change per tombstone. Clears the run's seen set whatever the verdict.
    * `record` runs in the same transaction as the tombstones and their change log (see {@link writeBatch}).
    */
   async finishListing(ctx: WriteContext, options: { maxDeleteShare?: number; record?: InTransaction<TombstoneResult> } = {}): Promise<TombstoneResult> {

@@ -70,6 +70,16 @@ describe('SyncService', () => {
       expect(sourceRow.lastRunStatus).toBe('FAILED');
     });
 
+    it('should succeed on the first sync of a source whose vendor lists nothing', async () => {
+      const test = await hub();
+      const { source } = await test.addSimulatorSource('mlflow', { ...ESTATE, models: 0, deployments: 0 });
+      const run = await runOnce(test, source.id);
+
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.deletionGuard).toMatchObject({ decision: 'APPLIED', deleted: 0 });
+      expect(await liveCounts(test.hub.database.db, source.id)).toEqual({ models: 0, versions: 0, deployments: 0 });
+    });
+
     it('should refuse to tombstone anything when the vendor suddenly lists an empty estate', async () => {
       const test = await hub();
       const { source, simulator } = await test.addSimulatorSource('datarobot', ESTATE);

@@ -8,6 +8,12 @@ describe('judgeDeletion', () => {
     expect(verdict.reason).toContain('40 live records');
   });
 
+  it('should apply an empty listing of a source that has nothing stored: there is nothing to guard', () => {
+    const verdict = judgeDeletion({ seen: 0, liveBefore: 0, wouldDelete: 0 }, 0.5);
+    expect(verdict).toMatchObject({ decision: 'APPLIED', share: 0 });
+    expect(verdict.reason).toBe('The listing was empty and the source had no records stored: nothing to tombstone.');
+  });
+
   it('should refuse a removal above the share allowed and say by how much', () => {
     const verdict = judgeDeletion({ seen: 4, liveBefore: 10, wouldDelete: 6 }, 0.5);
     expect(verdict).toMatchObject({ decision: 'REFUSED_SHARE', share: 0.6 });
