@@ -1,18 +1,27 @@
 import { z } from 'zod';
 import { LIFECYCLE_STATES } from '../contract.js';
 
+const WHAT_TO_PASTE = 'give the address the MLflow web UI is served from, e.g. https://mlflow.example.com';
+/** The REST routes the connector appends itself (the UI's `ajax-api` twin included). */
+const REST_PATH = /\/(ajax-)?api\/2\.0\/(preview\/)?mlflow(\/|$)/;
+
 /**
  * Settings of one MLflow source (non-secret, stored as jsonb on the source).
  * Works against OSS MLflow (with or without the basic-auth app) and the Databricks workspace registry.
  */
 export const mlflowSettingsSchema = z.object({
-  /** The tracking server, e.g. `https://mlflow.example.com`; the REST base is `${trackingUri}/api/2.0/mlflow/`. */
+  /**
+   * The tracking server, e.g. `https://mlflow.example.com`; the REST base is `${trackingUri}/api/2.0/mlflow/`. A URL
+   * copied from the browser works too: its `#/models…` part is the web UI's page, which no browser sends to the server.
+   */
   trackingUri: z
     .url({ protocol: /^https?$/, error: 'trackingUri must be an http(s) URL' })
     // Credentials belong in the secret: a URL ends up in messages and logs.
     // zod 4 runs refinements even after the url check failed: an unparseable value is already reported there.
     .refine((uri) => !URL.canParse(uri) || (new URL(uri).username === '' && new URL(uri).password === ''), 'trackingUri must not contain a user name or password; put them in the secret')
-    .transform((uri) => uri.replace(/\/+$/, '')),
+    .refine((uri) => !URL.canParse(uri) || new URL(uri).search === '', `trackingUri must not have a query string (?…): ${WHAT_TO_PASTE}`)
+    .refine((uri) => !URL.canParse(uri) || !REST_PATH.test(new URL(uri).pathname), `trackingUri must not point into the REST API (/api/2.0/mlflow/…): ${WHAT_TO_PASTE}`)
+    .transform((uri) => uri.replace(/#.*$/s, '').replace(/\/+$/, '')),
   /**
    * Governed state → the alias the write-back sets on the approved version. On RETIRED, every alias of the version
    * named here is removed. Default: PRODUCTION → `production`.

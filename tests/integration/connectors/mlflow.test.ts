@@ -489,6 +489,12 @@ describe('MlflowConnector', () => {
       expect(result).toEqual({ ok: true, message: `Connected to MLflow at ${sim.url}; the model registry is readable.`, details: { authentication: 'bearer token' } });
     });
 
+    it('should connect through a tracking URI pasted from the web UI (#/models)', async () => {
+      const sim = await simulator({ models: 2 });
+      const result = await connector(sim, { settings: { trackingUri: `${sim.url}/#/models` } }).check(AbortSignal.timeout(5_000));
+      expect(result).toMatchObject({ ok: true, message: `Connected to MLflow at ${sim.url}; the model registry is readable.` });
+    });
+
     it('should explain rejected credentials after exactly one request', async () => {
       const sim = await simulator({ models: 2 });
       const result = await connector(sim, { secret: { token: 'stale' } }).check(AbortSignal.timeout(5_000));

@@ -283,6 +283,19 @@ describe('MLflow config', () => {
       });
     });
 
+    it("should take the server's address from a URL pasted from the web UI", () => {
+      expect(mlflowSettingsSchema.parse({ trackingUri: 'https://mlflow.example.com/#/models' }).trackingUri).toBe('https://mlflow.example.com');
+      expect(mlflowSettingsSchema.parse({ trackingUri: 'http://mlflow:5000/ml/#/experiments/3/runs/abc' }).trackingUri).toBe('http://mlflow:5000/ml');
+    });
+
+    it('should refuse a REST API URL or a query string, saying what to paste instead', () => {
+      for (const trackingUri of ['https://mlflow.example.com/api/2.0/mlflow/registered-models/search', 'https://mlflow.example.com/ajax-api/2.0/mlflow', 'https://mlflow.example.com/?o=42']) {
+        const result = mlflowSettingsSchema.safeParse({ trackingUri });
+        expect(result.success, trackingUri).toBe(false);
+        expect(result.error?.issues[0].message).toContain('e.g. https://mlflow.example.com');
+      }
+    });
+
     it('should reject a non-http tracking URI, one holding credentials, an unknown governed state and a page size above 1000', () => {
       expect(mlflowSettingsSchema.safeParse({ trackingUri: 'file:///tmp/mlruns' }).success).toBe(false);
       expect(mlflowSettingsSchema.safeParse({ trackingUri: 'https://admin:hunter2@mlflow.example.com' }).success).toBe(false);
