@@ -88,8 +88,9 @@ async function growEstate(url: string, sourceId: string, fromModel: number, toMo
       [VERSIONS_PER_MODEL],
     );
     await client.query(
-      `insert into deployments (source_id, version_id, external_id, name, serving_production, content_hash)
-       select v.source_id, v.id, v.external_id || '@ep', 'endpoint-' || v.external_id, v.version_number = $1, 'h'
+      `insert into deployments (source_id, version_id, external_id, name, environment, serving_production, content_hash)
+       select v.source_id, v.id, v.external_id || '@ep', 'endpoint-' || v.external_id,
+              case when v.version_number = $1 then 'PRODUCTION' else 'STAGING' end, v.version_number = $1, 'h'
        from model_versions v
        where v.version_number >= $1 - 1 and not exists (select 1 from deployments x where x.version_id = v.id)`,
       [VERSIONS_PER_MODEL],

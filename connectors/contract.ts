@@ -22,6 +22,13 @@ export type Vendor = (typeof VENDORS)[number];
 export const OBSERVED_STAGES = ['NONE', 'STAGING', 'PRODUCTION', 'ARCHIVED', 'UNKNOWN'] as const;
 export type ObservedStage = (typeof OBSERVED_STAGES)[number];
 
+/**
+ * The environment a deployment runs in, normalised across vendors by the source's environment rule
+ * (shared/environment.ts); what the vendor itself says stays in `environmentRaw`.
+ */
+export const DEPLOYMENT_ENVIRONMENTS = ['PRODUCTION', 'STAGING', 'DEVELOPMENT', 'UNKNOWN'] as const;
+export type DeploymentEnvironment = (typeof DEPLOYMENT_ENVIRONMENTS)[number];
+
 /** Governed lifecycle states; the hub's governance owns them. Declared here so write-backs can name them. */
 export const LIFECYCLE_STATES = ['DEVELOPMENT', 'VALIDATION', 'APPROVED', 'PRODUCTION', 'RETIRED'] as const;
 export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
@@ -41,6 +48,8 @@ export interface Lineage {
   runId?: string | null;
   /** Experiment or project the run belongs to (MLflow `experiment_id`, SageMaker/Domino/DataRobot project id). */
   projectId?: string | null;
+  /** That experiment's or project's name, where the vendor gives one (MLflow experiment `name`). */
+  projectName?: string | null;
   /** Source code revision, where recorded (SageMaker `MetadataProperties.CommitId`, Domino `commitId`). */
   commitId?: string | null;
   /** Datasets used for training, where the vendor exposes them inline. */
@@ -99,6 +108,8 @@ export interface NormalisedVersion extends NormalisedRecordBase {
   lineage: Lineage;
   /** Numeric metrics the vendor exposes inline (MLflow run metrics). Empty when it exposes none. */
   metrics: Record<string, number>;
+  /** Parameters of the training run (MLflow run params) as name → value. Empty when the vendor exposes none. */
+  params: Record<string, string>;
   tags: Record<string, string>;
   deepLink: string | null;
 }
@@ -111,14 +122,21 @@ export interface NormalisedDeployment extends NormalisedRecordBase {
   /** externalId of the version it serves; null when the vendor does not say or it could not be resolved. */
   versionExternalId: string | null;
   name: string;
-  /** Environment as the vendor names it (e.g. `production`, `staging`, prediction environment name). */
-  environment: string | null;
+  /** The environment, decided by the source's environment rule (shared/environment.ts). */
+  environment: DeploymentEnvironment;
+  /**
+   * The environment as the vendor words it: the value of the rule's environment tag, else the vendor's own word
+   * (DataRobot prediction environment name, MLflow alias or stage); null when there is neither.
+   */
+  environmentRaw: string | null;
+  /** The deployment's tags / labels as key → value (empty where the vendor has none). */
+  tags: Record<string, string>;
   /** The vendor's raw status (`InService`, `active`, `Running`, …). */
   status: string | null;
   /**
-   * True when the vendor shows this deployment serving production traffic: an InService SageMaker endpoint,
-   * an active DataRobot deployment, a Running Domino Model API, an MLflow `production` alias / stage.
-   * Findings compare it with the governed lifecycle state.
+   * Live at the vendor (an InService SageMaker endpoint, an active DataRobot deployment, a Running Domino Model API,
+   * an MLflow alias or Production stage) AND in the PRODUCTION environment. Findings compare it with the governed
+   * lifecycle state.
    */
   servingProduction: boolean;
   /** The URL clients call for predictions, where the vendor says. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { environmentRuleSchema } from '../shared/environment.js';
 
 /**
  * Settings of one DataRobot source. `endpoint` is the public API root including `/api/v2`
@@ -10,8 +11,12 @@ export const dataRobotSettingsSchema = z.object({
     .trim()
     .pipe(z.url({ protocol: /^https?$/, error: 'endpoint must be an http(s) URL such as https://app.datarobot.com/api/v2' }))
     .transform((url) => url.replace(/\/+$/, '')),
+  /** How each deployment's environment is decided (connectors/shared/environment.ts); the default rule when absent. */
+  environmentRule: environmentRuleSchema.optional(),
 });
 export type DataRobotSettings = z.infer<typeof dataRobotSettingsSchema>;
+/** Settings as stored / entered (the environment rule's defaults not applied yet). */
+export type DataRobotSettingsInput = z.input<typeof dataRobotSettingsSchema>;
 
 /** DataRobot always needs an API token (sent as `Authorization: Bearer`); a source without one is invalid. */
 export const dataRobotSecretSchema = z.object({

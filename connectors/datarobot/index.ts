@@ -12,8 +12,9 @@ import {
   type WriteBackOutcome,
 } from '../contract.js';
 import { DataRobotClient } from './client.js';
-import { dataRobotSecretSchema, dataRobotSettingsSchema, uiBaseFromEndpoint, type DataRobotSecret, type DataRobotSettings } from './config.js';
+import { dataRobotSecretSchema, dataRobotSettingsSchema, uiBaseFromEndpoint, type DataRobotSecret, type DataRobotSettingsInput } from './config.js';
 import { applyDataRobotLifecycle } from './lifecycle.js';
+import { compileEnvironmentRule } from '../shared/environment.js';
 import {
   legacyModelIdOf,
   normaliseDeployment,
@@ -25,7 +26,7 @@ import {
 import type { DataRobotPage, RawDeployment, RawModelVersion, RawRegisteredModel } from './wire.js';
 
 export { dataRobotSecretSchema, dataRobotSettingsSchema } from './config.js';
-export type { DataRobotSecret, DataRobotSettings } from './config.js';
+export type { DataRobotSecret, DataRobotSettings, DataRobotSettingsInput } from './config.js';
 
 /** Leaderboard-model → package links remembered while listing deployments of an older server. */
 const LEGACY_LINK_CACHE_LIMIT = 1_000;
@@ -34,13 +35,13 @@ const LEGACY_LINK_CACHE_LIMIT = 1_000;
  * A connector for one DataRobot source. It lists registered models (page by page, each followed by its
  * versions) and then deployments; pages are fetched only as the consumer pulls batches.
  */
-export function createDataRobotConnector(settings: DataRobotSettings, secret: DataRobotSecret, deps: ConnectorDeps = {}): Connector {
+export function createDataRobotConnector(settings: DataRobotSettingsInput, secret: DataRobotSecret, deps: ConnectorDeps = {}): Connector {
   const parsedSettings = dataRobotSettingsSchema.parse(settings);
   const parsedSecret = dataRobotSecretSchema.parse(secret);
   const client = new DataRobotClient(parsedSettings, parsedSecret, deps);
   // A connection test should answer quickly; one retry covers a blip without making the operator wait.
   const checkClient = new DataRobotClient(parsedSettings, parsedSecret, { ...deps, retry: { ...deps.retry, attempts: 2 } });
-  const ctx: NormaliseContext = { uiBase: uiBaseFromEndpoint(parsedSettings.endpoint) };
+  const ctx: NormaliseContext = { uiBase: uiBaseFromEndpoint(parsedSettings.endpoint), classifyEnvironment: compileEnvironmentRule(parsedSettings.environmentRule) };
   const endpoint = parsedSettings.endpoint;
 
   async function* versionsOf(registeredModelId: string, signal: AbortSignal): AsyncGenerator<NormalisedBatch> {
@@ -111,7 +112,7 @@ export function createDataRobotConnector(settings: DataRobotSettings, secret: Da
     },
 
     applyLifecycle(change: LifecycleWriteBack, signal: AbortSignal): Promise<WriteBackOutcome> {
-      return applyDataRobotLifecycle(client, change, signal);
+      return applyDataRobotLifecycle(client, change, ctx.classifyEnvironment, signal);
     },
   };
 }

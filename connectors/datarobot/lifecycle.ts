@@ -1,5 +1,6 @@
 import { ConnectorError, VendorNotFoundError, type LifecycleWriteBack, type WriteBackOutcome } from '../contract.js';
 import type { DataRobotClient } from './client.js';
+import type { EnvironmentClassifier } from '../shared/environment.js';
 import { deploymentLinkOf, type DeploymentLink } from './normalise.js';
 import type { RawDeployment, RawReplacementValidation } from './wire.js';
 
@@ -7,19 +8,25 @@ import type { RawDeployment, RawReplacementValidation } from './wire.js';
  * Governed lifecycle changes delivered to DataRobot, limited to what its documented API does (reference §3.4):
  * - RETIRED: every active deployment serving the version is deactivated (`PATCH /deployments/{id}/status/`
  *   `{status:"inactive"}`, asynchronous), except, for a champion replaced by a successor, its production deployments.
- * - PRODUCTION: the production deployments of the same registered model are switched to the version by model
- *   replacement (`POST …/model/validation/` then `PATCH /deployments/{id}/model/`, asynchronous). Creating a
+ * - PRODUCTION: the production deployments (active, and PRODUCTION by the source's environment rule) of the same
+ *   registered model are switched to the version by model replacement (`POST …/model/validation/` then
+ *   `PATCH /deployments/{id}/model/`, asynchronous). Creating a
  *   deployment would mean choosing a prediction environment, which is not the hub's call: without a deployment
  *   to replace the change is UNSUPPORTED.
  * - Anything else: UNSUPPORTED. Changing a version's `stage` and DataRobot's own approval change requests are
  *   `unconfirmed` in the reference and are not attempted.
  */
-export async function applyDataRobotLifecycle(client: DataRobotClient, change: LifecycleWriteBack, signal: AbortSignal): Promise<WriteBackOutcome> {
+export async function applyDataRobotLifecycle(
+  client: DataRobotClient,
+  change: LifecycleWriteBack,
+  classifyEnvironment: EnvironmentClassifier,
+  signal: AbortSignal,
+): Promise<WriteBackOutcome> {
   switch (change.toState) {
     case 'RETIRED':
-      return retire(client, change, signal);
+      return retire(client, change, classifyEnvironment, signal);
     case 'PRODUCTION':
-      return promote(client, change, signal);
+      return promote(client, change, classifyEnvironment, signal);
     default:
       return {
         status: 'UNSUPPORTED',
@@ -31,8 +38,8 @@ export async function applyDataRobotLifecycle(client: DataRobotClient, change: L
 /** The reason DataRobot records for a replacement; `OTHER` is the honest one for a governance decision. */
 const REPLACEMENT_REASON = 'OTHER';
 
-async function retire(client: DataRobotClient, change: LifecycleWriteBack, signal: AbortSignal): Promise<WriteBackOutcome> {
-  const serving = await findDeployments(client, signal, (link) => link.versionId === change.versionExternalId && link.active);
+async function retire(client: DataRobotClient, change: LifecycleWriteBack, classifyEnvironment: EnvironmentClassifier, signal: AbortSignal): Promise<WriteBackOutcome> {
+  const serving = await findDeployments(client, classifyEnvironment, signal, (link) => link.versionId === change.versionExternalId && link.active);
   // A champion retired because a successor was promoted in its place keeps its production deployments: the promotion
   // (delivered first) switches them to the successor by model replacement, and one it could not switch is better left
   // serving than switched off with nothing serving production.
@@ -60,12 +67,12 @@ async function retire(client: DataRobotClient, change: LifecycleWriteBack, signa
   return { status: 'DONE', message: `${parts.join('; ')} (change request ${change.changeRequestRef}).` };
 }
 
-async function promote(client: DataRobotClient, change: LifecycleWriteBack, signal: AbortSignal): Promise<WriteBackOutcome> {
+async function promote(client: DataRobotClient, change: LifecycleWriteBack, classifyEnvironment: EnvironmentClassifier, signal: AbortSignal): Promise<WriteBackOutcome> {
   const modelId = change.modelExternalId;
   if (!modelId) {
     return { status: 'UNSUPPORTED', message: 'The version has no known DataRobot registered model, so no deployment to replace can be found.' };
   }
-  const production = await findDeployments(client, signal, (link) => link.registeredModelId === modelId && link.servingProduction);
+  const production = await findDeployments(client, classifyEnvironment, signal, (link) => link.registeredModelId === modelId && link.servingProduction);
   const toReplace = production.filter((link) => link.versionId !== change.versionExternalId && link.supportsReplacement);
   const alreadyServing = production.filter((link) => link.versionId === change.versionExternalId);
   if (toReplace.length === 0) {
@@ -102,11 +109,16 @@ async function promote(client: DataRobotClient, change: LifecycleWriteBack, sign
  * Deployments matching `keep`, from a full listing: the reference confirms no filter by package on
  * `/deployments/`. Only the few matches are kept in memory.
  */
-async function findDeployments(client: DataRobotClient, signal: AbortSignal, keep: (link: DeploymentLink) => boolean): Promise<DeploymentLink[]> {
+async function findDeployments(
+  client: DataRobotClient,
+  classifyEnvironment: EnvironmentClassifier,
+  signal: AbortSignal,
+  keep: (link: DeploymentLink) => boolean,
+): Promise<DeploymentLink[]> {
   const matches: DeploymentLink[] = [];
   for await (const page of client.pages<RawDeployment>('deployments/', 'deployments/list', signal)) {
     for (const raw of page) {
-      const link = raw && typeof raw === 'object' ? deploymentLinkOf(raw) : null;
+      const link = raw && typeof raw === 'object' ? deploymentLinkOf(raw, classifyEnvironment) : null;
       if (link && keep(link)) matches.push(link);
     }
   }

@@ -1,9 +1,10 @@
 import type { NormalisedDeployment, NormalisedModel, NormalisedVersion, RecordError } from '../contract.js';
+import type { DeploymentEvidence, EnvironmentClassifier } from '../shared/environment.js';
 import {
   deploymentCreatedAt,
   deploymentEnvironment,
+  deploymentTagList,
   isActiveDeploymentStatus,
-  isProductionEnvironment,
   observedStageOf,
   predictionUrl,
   uiRoutes,
@@ -21,6 +22,8 @@ import type { RawDeployment, RawHealth, RawModelVersion, RawRegisteredModel } fr
 export interface NormaliseContext {
   /** Web UI root (the API endpoint without `/api/v2`), for deep links. */
   uiBase: string;
+  /** The source's environment rule. */
+  classifyEnvironment: EnvironmentClassifier;
 }
 
 export class DataRobotRecordInvalid extends Error {
@@ -68,6 +71,7 @@ export function normaliseModelVersion(raw: RawModelVersion, parentId: string | n
     artifactUri: null,
     lineage: { runId: optionalText(raw.modelId), projectId: null },
     metrics: {},
+    params: {},
     tags: tagsOf(raw.tags),
     deepLink: modelExternalId ? ctx.uiBase + uiRoutes.registeredModelVersion(modelExternalId, id) : null,
     createdAt: parseTimestamp(raw.createdAt, 'createdAt'),
@@ -83,15 +87,17 @@ export function normaliseModelVersion(raw: RawModelVersion, parentId: string | n
  */
 export function normaliseDeployment(raw: RawDeployment, ctx: NormaliseContext, legacyVersionId: string | null = null): NormalisedDeployment {
   const id = requireString(raw.id, 'id');
-  const status = optionalText(raw.status);
-  const environment = deploymentEnvironment(raw);
+  const evidence = deploymentEvidence(raw, id);
+  const { environment, environmentRaw, servingProduction } = ctx.classifyEnvironment(evidence);
   return {
     externalId: id,
     versionExternalId: optionalText(raw.modelPackage?.id) ?? legacyVersionId,
-    name: optionalText(raw.label) ?? id,
+    name: evidence.name,
     environment,
-    status,
-    servingProduction: isActiveDeploymentStatus(status) && isProductionEnvironment(environment),
+    environmentRaw,
+    tags: { ...evidence.tags },
+    status: optionalText(raw.status),
+    servingProduction,
     endpointUrl: predictionUrl(optionalText(raw.defaultPredictionServer?.url) ?? undefined, id),
     // One deployment serves one champion package; DataRobot does not split traffic across versions.
     trafficShare: null,
@@ -99,6 +105,21 @@ export function normaliseDeployment(raw: RawDeployment, ctx: NormaliseContext, l
     createdAt: parseTimestamp(deploymentCreatedAt(raw), 'createdAt'),
     updatedAt: null,
     vendorAttributes: stableDeploymentAttributes(raw),
+  };
+}
+
+/**
+ * What the environment rule reads of a deployment: its label, tags, and prediction environment's name. DataRobot has
+ * no production flag, so an active deployment the rule places nowhere counts as production (the reading that misses
+ * no ungoverned model). `importance` (CRITICAL … LOW) says how much a deployment matters, not where it runs: unused.
+ */
+function deploymentEvidence(raw: RawDeployment, id: string): DeploymentEvidence {
+  return {
+    name: optionalText(raw.label) ?? id,
+    tags: tagsOf(deploymentTagList(raw)),
+    vendorEnvironment: deploymentEnvironment(raw),
+    vendorDefault: 'PRODUCTION',
+    active: isActiveDeploymentStatus(optionalText(raw.status)),
   };
 }
 
@@ -196,17 +217,17 @@ export interface DeploymentLink {
   supportsReplacement: boolean;
 }
 
-export function deploymentLinkOf(raw: RawDeployment): DeploymentLink | null {
+export function deploymentLinkOf(raw: RawDeployment, classifyEnvironment: EnvironmentClassifier): DeploymentLink | null {
   const deploymentId = optionalText(raw.id);
   if (!deploymentId) return null;
-  const status = optionalText(raw.status);
+  const evidence = deploymentEvidence(raw, deploymentId);
   const capabilities = raw.capabilities as { supportsModelReplacement?: unknown } | undefined;
   return {
     deploymentId,
     versionId: optionalText(raw.modelPackage?.id),
     registeredModelId: optionalText(raw.modelPackage?.registeredModelId),
-    active: isActiveDeploymentStatus(status),
-    servingProduction: isActiveDeploymentStatus(status) && isProductionEnvironment(deploymentEnvironment(raw)),
+    active: evidence.active,
+    servingProduction: classifyEnvironment(evidence).servingProduction,
     supportsReplacement: capabilities?.supportsModelReplacement !== false,
   };
 }

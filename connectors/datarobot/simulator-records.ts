@@ -125,9 +125,11 @@ export function renderDeployment(deployment: SimDeployment, model: SimModel | un
     permissions: PERMISSIONS,
     status: deployment.status,
     importance: deployment.environment === 'production' ? 'HIGH' : 'LOW',
+    // Deployment tags are not in the reference; sent in the shape version tags have (unconfirmed.ts), when there are any.
+    ...(deployment.tags ? { tags: Object.entries(deployment.tags).map(([name, value]) => ({ name, value })) } : {}),
     predictionEnvironment: {
       id: simIds.predictionEnvironment(deployment.environment),
-      name: deployment.environment === 'production' ? 'Production' : 'Staging',
+      name: deployment.environment[0].toUpperCase() + deployment.environment.slice(1),
       platform: 'datarobotServerless',
       isManagedByManagementAgent: false,
       managedBy: 'datarobot',

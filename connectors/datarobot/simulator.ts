@@ -16,6 +16,7 @@ import {
   type SimulatorHandle,
   type SimulatorOptions,
   type SimVersion,
+  servesProduction,
 } from '../shared/simulator-kit.js';
 import { DATAROBOT_MAX_PAGE_SIZE } from './config.js';
 import { renderDeployment, renderRegisteredModel, renderVersion, simIds } from './simulator-records.js';
@@ -172,7 +173,7 @@ class DataRobotApi {
       return { status: 422, json: { message: 'Invalid field data', errors: { status: 'value is not a valid choice (active, inactive)' } } };
     }
     deployment.status = body.status;
-    deployment.production = body.status === 'active' && deployment.environment === 'production';
+    deployment.serving = body.status === 'active';
     deployment.updatedAt = this.store.tick();
     this.alignStage(deployment.modelName, deployment.versionNumber);
     this.store.recordWriteBack('deployment.status', deployment.id, { status: body.status });
@@ -237,7 +238,7 @@ class DataRobotApi {
   private alignStage(modelName: string, versionNumber: number): void {
     const version = this.store.findModel(modelName)?.versions.find((v) => v.number === versionNumber);
     if (!version) return;
-    const serving = this.store.estate.deployments.some((d) => d.modelName === modelName && d.versionNumber === versionNumber && d.production);
+    const serving = this.store.estate.deployments.some((d) => d.modelName === modelName && d.versionNumber === versionNumber && servesProduction(d));
     if (serving && version.stage !== 'Production') version.stage = 'Production';
     else if (!serving && version.stage === 'Production') version.stage = 'None';
     else return;

@@ -1,4 +1,5 @@
 import type { ObservedStage } from '../contract.js';
+import type { RawTag } from './wire.js';
 
 /**
  * Every DataRobot fact the reference marks `unconfirmed` (source-apis.md §3), in one place.
@@ -68,15 +69,12 @@ export function deploymentEnvironment(raw: Record<string, unknown>): string | nu
   return null;
 }
 
-const NON_PRODUCTION_ENVIRONMENT = /\b(stag(e|ing)?|dev(elopment)?|test(ing)?|qa|uat|sandbox|sbx)\b/i;
-
 /**
- * DataRobot has no "production" flag on a deployment. An active deployment serves production traffic unless
- * its prediction environment is named like a pre-production one; deployments without an embedded environment
- * are taken as production (the conservative reading for governance findings).
+ * Deployment `tags`: not in the reference. Read in the shape registered model versions use (`[{name, value}]`, as
+ * confirmed there) when a server sends them; a deployment without them has no tags.
  */
-export function isProductionEnvironment(environment: string | null): boolean {
-  return environment === null || !NON_PRODUCTION_ENVIRONMENT.test(environment);
+export function deploymentTagList(raw: Record<string, unknown>): RawTag[] | null {
+  return Array.isArray(raw.tags) ? (raw.tags as RawTag[]) : null;
 }
 
 /**

@@ -1,11 +1,16 @@
 import { z } from 'zod';
+import { environmentRuleSchema } from '../shared/environment.js';
 
 /** Non-secret settings of a Domino source: the Domino host the API lives under (`DOMINO_API_HOST`). */
 export const dominoSettingsSchema = z.object({
   /** e.g. `https://domino.example.com`; API paths (`/api/...`) are resolved under it. */
   host: z.url({ protocol: /^https?$/, error: 'host must be an http(s) URL such as https://domino.example.com' }),
+  /** How each Model API's environment is decided (connectors/shared/environment.ts); the default rule when absent. */
+  environmentRule: environmentRuleSchema.optional(),
 });
 export type DominoSettings = z.infer<typeof dominoSettingsSchema>;
+/** Settings as stored / entered (the environment rule's defaults not applied yet). */
+export type DominoSettingsInput = z.input<typeof dominoSettingsSchema>;
 
 /**
  * The credential: a user API key (sent as `X-Domino-Api-Key`) or a bearer token (personal access or service-account

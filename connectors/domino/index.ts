@@ -12,7 +12,7 @@ import {
   type WriteBackOutcome,
 } from '../contract.js';
 import { DominoClient } from './client.js';
-import { dominoSecretSchema, dominoSettingsSchema, type DominoSecret, type DominoSettings } from './config.js';
+import { dominoSecretSchema, dominoSettingsSchema, type DominoSecret, type DominoSettingsInput } from './config.js';
 import {
   activeVersionId,
   inlineActiveVersion,
@@ -26,9 +26,10 @@ import {
   type NormaliseContext,
 } from './normalise.js';
 import { offsetPages } from './paging.js';
+import { compileEnvironmentRule, type EnvironmentClassifier } from '../shared/environment.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './unconfirmed.js';
 
-export { dominoSecretSchema, dominoSettingsSchema, type DominoSecret, type DominoSettings } from './config.js';
+export { dominoSecretSchema, dominoSettingsSchema, type DominoSecret, type DominoSettings, type DominoSettingsInput } from './config.js';
 
 /** Items re-read per page so deletions between page requests do not make offset paging skip survivors. */
 const PAGE_OVERLAP = 3;
@@ -37,12 +38,12 @@ const PAGE_OVERLAP = 3;
  * Builds the connector for one Domino source. Settings and secret are validated here too (the registry validates
  * them before storing); a bad value throws a non-retryable ConnectorError that never echoes the secret.
  */
-export function createDominoConnector(settings: DominoSettings, secret: DominoSecret, deps: ConnectorDeps = {}): Connector {
+export function createDominoConnector(settings: DominoSettingsInput, secret: DominoSecret, deps: ConnectorDeps = {}): Connector {
   const parsedSettings = dominoSettingsSchema.safeParse(settings);
   if (!parsedSettings.success) throw new ConnectorError(`Domino source settings are invalid: ${parsedSettings.error.issues.map((i) => i.message).join('; ')}`, 'domino', null, false);
   const parsedSecret = dominoSecretSchema.safeParse(secret);
   if (!parsedSecret.success) throw new ConnectorError('Domino source secret is invalid: give exactly one of apiKey or token', 'domino', null, false);
-  return new DominoConnector(parsedSettings.data.host.replace(/\/+$/, ''), parsedSecret.data, deps);
+  return new DominoConnector(parsedSettings.data.host.replace(/\/+$/, ''), parsedSecret.data, compileEnvironmentRule(parsedSettings.data.environmentRule), deps);
 }
 
 /**
@@ -60,10 +61,11 @@ class DominoConnector implements Connector {
   constructor(
     private readonly host: string,
     secret: DominoSecret,
+    classifyEnvironment: EnvironmentClassifier,
     private readonly deps: ConnectorDeps,
   ) {
     this.label = `Domino at ${host}`;
-    this.ctx = { host };
+    this.ctx = { host, classifyEnvironment };
     this.pageSize = Math.max(1, Math.min(deps.pageSize ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE));
     this.client = new DominoClient(host, secret, this.label, deps);
     // A connection check should answer in seconds, not after a full retry budget.

@@ -1,4 +1,5 @@
 import type { NormalisedDeployment, NormalisedModel, NormalisedVersion, ObservedStage, RecordError } from '../contract.js';
+import type { EnvironmentClassifier } from '../shared/environment.js';
 import {
   MODEL_API_FIELDS,
   MODEL_API_VERSION_FIELDS,
@@ -19,6 +20,8 @@ import {
 export interface NormaliseContext {
   /** The Domino host without a trailing slash, for UI links. */
   host: string;
+  /** The source's environment rule. */
+  classifyEnvironment: EnvironmentClassifier;
 }
 
 export type Normalised<T> = { ok: true; record: T } | { ok: false; error: RecordError };
@@ -82,6 +85,7 @@ export function normaliseRegisteredVersion(raw: unknown, modelName: string, ctx:
         commitId: asString(pick(raw, REGISTERED_VERSION_FIELDS.commitId)),
       },
       metrics: asMetrics(pick(raw, REGISTERED_VERSION_FIELDS.metrics)),
+      params: {},
       tags: asTags(pick(raw, REGISTERED_VERSION_FIELDS.tags)),
       deepLink: registeredVersionLink(ctx.host, modelName, version),
       createdAt: asTimestamp(pick(raw, REGISTERED_VERSION_FIELDS.createdAt)),
@@ -135,16 +139,27 @@ export function normaliseModelApi(api: unknown, activeVersion: Raw | null, ctx: 
   if (!id) return failure('deployment', `(Model API ${name ?? 'without a name'})`, 'the Model API has no id');
   const archived = api.isArchived === true;
   const liveStatus = asString(api.status) ?? (activeVersion ? asString(pick(activeVersion, MODEL_API_VERSION_FIELDS.deploymentStatus)) : null);
+  const tags = { ...asTags(pick(api, MODEL_API_FIELDS.tags)), ...(activeVersion ? asTags(pick(activeVersion, MODEL_API_VERSION_FIELDS.labels)) : {}) };
+  // Domino has no deployment environments (its "environment" is a compute image): a Running Model API that the rule
+  // does not place by its tags or name counts as production, the reading that misses no ungoverned model.
+  const { environment, environmentRaw, servingProduction } = ctx.classifyEnvironment({
+    name: name ?? id,
+    tags,
+    vendorEnvironment: null,
+    vendorDefault: 'PRODUCTION',
+    active: !archived && liveStatus?.toLowerCase() === 'running',
+  });
   return {
     ok: true,
     record: {
       externalId: id,
       versionExternalId: activeVersion ? registryVersionKey(activeVersion) : null,
       name: name ?? id,
-      // Domino has no deployment environments (its "environment" is a compute image), so none is claimed.
-      environment: null,
+      environment,
+      environmentRaw,
+      tags,
       status: archived ? 'Archived' : liveStatus,
-      servingProduction: !archived && liveStatus?.toLowerCase() === 'running',
+      servingProduction,
       endpointUrl: asString(api.url),
       // A Model API serves one active version; Domino splits no traffic between versions.
       trafficShare: null,
@@ -220,12 +235,16 @@ function asTimestamp(value: unknown): Date | null {
   return date && !Number.isNaN(date.getTime()) ? date : null;
 }
 
-/** A `{key: value}` map, or an array of `{key|name, value}` pairs or bare strings. */
+/** A `{key: value}` map, or an array of `{key|name, value}` pairs or strings (`key=value`, or a bare key). */
 function asTags(value: unknown): Record<string, string> {
   const tags: Record<string, string> = {};
   if (Array.isArray(value)) {
     for (const item of value) {
-      if (typeof item === 'string') tags[item] = '';
+      if (typeof item === 'string') {
+        const split = item.indexOf('=');
+        if (split > 0) tags[item.slice(0, split)] = item.slice(split + 1);
+        else if (item !== '') tags[item] = '';
+      }
       else if (isRecord(item)) {
         const key = asString(item.key ?? item.name);
         if (key) tags[key] = asString(item.value) ?? '';

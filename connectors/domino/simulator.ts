@@ -239,8 +239,7 @@ class DominoRenderer {
       projectId: projectIdOf(deployment.modelName),
       isArchived: archived,
       isAsync: false,
-      // Only production endpoints are kept running in the simulated estate; the rest are stopped.
-      status: !archived && deployment.production ? 'Running' : 'Stopped',
+      status: !archived && deployment.serving ? 'Running' : 'Stopped',
       url: `${this.baseUrl}/models/${deployment.id}/latest/model`,
       activeVersion: active ? { id: active.id, number: active.number } : null,
       createdAt: iso(deployment.createdAt),
@@ -267,7 +266,7 @@ class DominoRenderer {
         commitId: version?.commitId ?? '',
         environmentRevisionId: hexId(`environment/${model?.team ?? 'default'}`),
         dataPlaneId: '000000000000000000000000',
-        labels: [],
+        labels: index === sources.length - 1 ? modelApiLabels(deployment) : [],
         logHttpRequestResponse: false,
         monitoringEnabled: true,
         recordInvocation: false,
@@ -275,7 +274,7 @@ class DominoRenderer {
         bundleId: null,
         source: { type: 'Registry', registeredModelName: deployment.modelName, registeredModelVersion: registeredVersion },
         metadata: { created: deployment.createdAt + index * 60_000, createdBy: model?.owner ?? null },
-        deployment: { status: index === sources.length - 1 && deployment.production && deployment.status === 'active' ? 'Running' : 'Stopped' },
+        deployment: { status: index === sources.length - 1 && deployment.serving && deployment.status === 'active' ? 'Running' : 'Stopped' },
       };
     });
   }
@@ -288,6 +287,11 @@ class DominoRenderer {
 
 function ok(json: unknown): SimResponse {
   return { status: 200, json };
+}
+
+/** A Model API version's labels: where it runs and the team's tags, as `key=value` strings (see unconfirmed.ts). */
+function modelApiLabels(deployment: SimDeployment): string[] {
+  return Object.entries({ environment: deployment.environment, ...deployment.tags }).map(([key, value]) => `${key}=${value}`);
 }
 
 function iso(ms: number): string {

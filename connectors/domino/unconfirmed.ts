@@ -88,9 +88,10 @@ export const REGISTERED_VERSION_FIELDS = {
   updatedAt: ['updatedAt', 'lastUpdated', 'lastUpdatedTimestamp', 'last_updated_timestamp', 'modifiedAt'],
 } as const;
 
-/** `unconfirmed` beyond the documented keys: Model API timestamps and description. */
+/** `unconfirmed` beyond the documented keys: Model API timestamps, description and tags. */
 export const MODEL_API_FIELDS = {
   description: ['description'],
+  tags: ['tags', 'labels'],
   createdAt: ['createdAt', 'created', 'metadata.created'],
   updatedAt: ['updatedAt', 'lastModified', 'modifiedAt', 'metadata.lastModified'],
 } as const;
@@ -106,6 +107,12 @@ export const MODEL_API_VERSION_FIELDS = {
   createdAt: ['metadata.created', 'createdAt'],
   createdBy: ['metadata.createdBy', 'createdBy'],
   deploymentStatus: ['deployment.status'],
+  /**
+   * `labels` is a required ModelApiVersion member (generated client); its items' shape is not known. Read as tags
+   * whatever the form (normalise.ts asTags): `key=value` strings (what the simulator sends), `{key|name, value}`
+   * items, or a map; a bare string is a key without a value.
+   */
+  labels: ['labels'],
 } as const;
 
 /** `unconfirmed`: the `source.type` value of a Model API version built from a registered model version. */

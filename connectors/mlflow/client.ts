@@ -4,7 +4,9 @@ import { authorizationHeader, type MlflowSecret } from './config.js';
 import { RUN_UNREADABLE_STATUSES } from './unconfirmed.js';
 import {
   API_PREFIX,
+  type GetExperimentResponse,
   type GetRunResponse,
+  type MlflowExperiment,
   type MlflowErrorBody,
   type MlflowModelVersion,
   type MlflowRegisteredModel,
@@ -97,6 +99,17 @@ export class MlflowClient {
     try {
       const { body } = await this.http.requestJson<GetRunResponse>({ path: 'runs/get', query: { run_id: runId }, signal, operation: 'runs/get' });
       return body.run ?? null;
+    } catch (error) {
+      if (error instanceof ConnectorError && error.status !== null && RUN_UNREADABLE_STATUSES.has(error.status)) return null;
+      throw error;
+    }
+  }
+
+  /** The experiment, or null when it cannot be read (gone, or not visible to this credential). */
+  async getExperiment(experimentId: string, signal: AbortSignal): Promise<MlflowExperiment | null> {
+    try {
+      const { body } = await this.http.requestJson<GetExperimentResponse>({ path: 'experiments/get', query: { experiment_id: experimentId }, signal, operation: 'experiments/get' });
+      return body.experiment ?? null;
     } catch (error) {
       if (error instanceof ConnectorError && error.status !== null && RUN_UNREADABLE_STATUSES.has(error.status)) return null;
       throw error;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIFECYCLE_STATES } from '../contract.js';
+import { environmentRuleSchema } from '../shared/environment.js';
 
 const WHAT_TO_PASTE = 'give the address the MLflow web UI is served from, e.g. https://mlflow.example.com';
 /** The REST routes the connector appends itself (the UI's `ajax-api` twin included). */
@@ -27,8 +28,13 @@ export const mlflowSettingsSchema = z.object({
    * named here is removed. Default: PRODUCTION → `production`.
    */
   aliasByState: z.partialRecord(z.enum(LIFECYCLE_STATES), z.string().min(1)).default({ PRODUCTION: 'production' }),
-  /** Alias names that mean "serves production" (case-insensitive). */
+  /**
+   * Alias names that mean "serves production" (case-insensitive): the MLflow production notion the environment rule
+   * falls back on for aliases it does not otherwise place.
+   */
   productionAliases: z.array(z.string().min(1)).min(1).default(['production', 'prod', 'champion']),
+  /** How each alias's and stage's environment is decided (connectors/shared/environment.ts); the default rule when absent. */
+  environmentRule: environmentRuleSchema.optional(),
   /** Registered models per `registered-models/search` page (MLflow caps it at 1000). */
   pageSize: z.number().int().min(1).max(1000).optional(),
 });

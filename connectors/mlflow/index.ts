@@ -14,6 +14,7 @@ import { MlflowClient } from './client.js';
 import { mlflowSecretSchema, mlflowSettingsSchema, type MlflowSecret, type MlflowSettings, type MlflowSettingsInput } from './config.js';
 import { MODEL_CONCURRENCY, listEstate } from './listing.js';
 import { mapConcurrently } from '../shared/map-concurrently.js';
+import { compileEnvironmentRule } from '../shared/environment.js';
 import type { NormaliseContext } from './normalise.js';
 import { applyMlflowLifecycle } from './write-back.js';
 
@@ -47,7 +48,7 @@ class MlflowConnector implements Connector {
   ) {
     this.client = new MlflowClient({ trackingUri: settings.trackingUri, secret, deps });
     this.checkClient = new MlflowClient({ trackingUri: settings.trackingUri, secret, deps: { ...deps, retry: { ...deps.retry, attempts: 1 } } });
-    this.context = { trackingUri: settings.trackingUri, productionAliases: settings.productionAliases };
+    this.context = { trackingUri: settings.trackingUri, productionAliases: settings.productionAliases, classifyEnvironment: compileEnvironmentRule(settings.environmentRule) };
   }
 
   list(signal: AbortSignal): AsyncIterable<NormalisedBatch> {

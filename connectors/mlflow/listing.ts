@@ -57,12 +57,20 @@ async function pageBatch(models: MlflowRegisteredModel[], options: ListingOption
   const listed = await mapConcurrently(models, MODEL_CONCURRENCY, signal, (model, taskSignal) => listVersions(model, options, taskSignal));
   const runIds = listed.flatMap((entry) => ('versions' in entry ? entry.versions.map(runIdOf).filter((id): id is string => id !== null) : []));
   const runs = await runReader.read(runIds, signal);
+  const experimentIds = [...runs.values()].map((run) => run?.info?.experiment_id).filter((id): id is string => typeof id === 'string' && id !== '');
+  const experimentNames = await runReader.experimentNames(experimentIds, signal);
   const batch = emptyBatch();
   for (const entry of listed) {
     if ('error' in entry) batch.errors.push(entry.error);
-    else if ('versions' in entry) appendModel(batch, entry, runs, options);
+    else if ('versions' in entry) appendModel(batch, entry, { runs, experimentNames }, options);
   }
   return batch;
+}
+
+/** What the page's versions were trained by: their runs, and the names of those runs' experiments. */
+interface PageRuns {
+  runs: RunsById;
+  experimentNames: ReadonlyMap<string, string | null>;
 }
 
 async function listVersions(model: MlflowRegisteredModel, options: ListingOptions, signal: AbortSignal): Promise<ListedModel> {
@@ -82,7 +90,7 @@ async function listVersions(model: MlflowRegisteredModel, options: ListingOption
 }
 
 /** The normalised model, its versions (each with its run) and its deployments; failures become error rows. */
-function appendModel(batch: NormalisedBatch, listed: { model: MlflowRegisteredModel; name: string; versions: MlflowModelVersion[] }, runs: RunsById, options: ListingOptions): void {
+function appendModel(batch: NormalisedBatch, listed: { model: MlflowRegisteredModel; name: string; versions: MlflowModelVersion[] }, { runs, experimentNames }: PageRuns, options: ListingOptions): void {
   const { model, name, versions } = listed;
   try {
     batch.models.push(normaliseModel(model, versions, options.context));
@@ -99,7 +107,8 @@ function appendModel(batch: NormalisedBatch, listed: { model: MlflowRegisteredMo
       options.logger?.debug({ vendor: 'mlflow', model: name, version: version.version, runId }, 'run not readable; version kept without run lineage');
     }
     try {
-      batch.versions.push(normaliseVersion(version, run, model.aliases, options.context));
+      const experimentName = experimentNames.get(run?.info?.experiment_id ?? '') ?? null;
+      batch.versions.push(normaliseVersion(version, run, model.aliases, options.context, experimentName));
     } catch (error) {
       batch.errors.push(recordError('version', versionExternalId(name, String(version?.version ?? '?')), error));
     }

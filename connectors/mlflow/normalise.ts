@@ -1,4 +1,5 @@
 import type { DatasetRef, NormalisedDeployment, NormalisedModel, NormalisedVersion, ObservedStage, RecordError } from '../contract.js';
+import type { EnvironmentClassifier } from '../shared/environment.js';
 import { modelMetricsOf } from './unconfirmed.js';
 import type { MlflowKeyValue, MlflowModelVersion, MlflowRegisteredModel, MlflowRun } from './wire.js';
 
@@ -13,6 +14,8 @@ export interface NormaliseContext {
   trackingUri: string;
   /** Alias names that mean "serves production" (compared case-insensitively). */
   productionAliases: readonly string[];
+  /** The source's environment rule, for the logical deployments. */
+  classifyEnvironment: EnvironmentClassifier;
 }
 
 /** A record that cannot be normalised; the listing turns it into a {@link RecordError}. */
@@ -57,14 +60,15 @@ export function normaliseModel(raw: MlflowRegisteredModel, versions: readonly Ml
 
 /**
  * A model version with the run behind it (null when it has none or the run could not be read: the version is kept
- * without run lineage). `modelAliases` are the registered model's `aliases`, so an alias that only the model record
- * carries still marks the version as production.
+ * without run lineage) and the name of the run's experiment, when known. `modelAliases` are the registered model's
+ * `aliases`, so an alias that only the model record carries still marks the version as production.
  */
 export function normaliseVersion(
   raw: MlflowModelVersion,
   run: MlflowRun | null,
   modelAliases: MlflowRegisteredModel['aliases'],
   context: NormaliseContext,
+  experimentName: string | null = null,
 ): NormalisedVersion {
   const name = requireString(raw?.name, 'model version has no registered model name');
   const version = versionLabel(raw.version);
@@ -86,10 +90,12 @@ export function normaliseVersion(
     lineage: {
       runId: nonEmpty(raw.run_id) ?? nonEmpty(run?.info?.run_id),
       projectId: nonEmpty(run?.info?.experiment_id),
+      projectName: experimentName,
       commitId: nonEmpty(runTags['mlflow.source.git.commit']),
       datasets: datasetsOf(run),
     },
     metrics: { ...modelMetricsOf(raw), ...runMetricsOf(run) },
+    params: tagMap(run?.data?.params),
     tags: tagMap(raw.tags),
     deepLink: versionDeepLink(context.trackingUri, name, version),
     createdAt: toDate(raw.creation_timestamp, 'creation_timestamp'),
@@ -130,9 +136,10 @@ export function normaliseDeployments(
       externalId: `${name}@${alias}`,
       versionExternalId: versionExternalId(name, version),
       name: alias,
-      environment: alias,
+      // An alias is live as long as it exists; its name is MLflow's only word for where it serves.
+      ...context.classifyEnvironment({ name: alias, tags: {}, vendorEnvironment: alias, vendorDefault: isProductionAlias(alias, context) ? 'PRODUCTION' : 'UNKNOWN', active: true }),
+      tags: {},
       status: null,
-      servingProduction: isProductionAlias(alias, context),
       endpointUrl: null,
       trafficShare: null,
       deepLink: versionDeepLink(context.trackingUri, name, version),
@@ -149,9 +156,9 @@ export function normaliseDeployments(
       externalId: `${name}#stage:Production`,
       versionExternalId: versionExternalId(name, label),
       name: 'Production',
-      environment: 'production',
+      ...context.classifyEnvironment({ name: 'Production', tags: {}, vendorEnvironment: 'Production', vendorDefault: 'PRODUCTION', active: true }),
+      tags: {},
       status: nonEmpty(version.status),
-      servingProduction: true,
       endpointUrl: null,
       trafficShare: null,
       deepLink: versionDeepLink(context.trackingUri, name, label),

@@ -9,7 +9,7 @@ import {
   isSearchableRunId,
   runIdsFilter,
 } from './unconfirmed.js';
-import type { MlflowRun } from './wire.js';
+import type { MlflowExperiment, MlflowRun } from './wire.js';
 
 /** Each run asked for: the run, or null when it cannot be read (the version is then kept without run lineage). */
 export type RunsById = Map<string, MlflowRun | null>;
@@ -28,7 +28,8 @@ export interface RunReaderOptions {
 }
 
 /**
- * Reads the runs behind a listing's model versions, one page at a time, with as few requests as the server allows.
+ * Reads the runs behind a listing's model versions, one page at a time, with as few requests as the server allows,
+ * and the names of their experiments.
  *
  * Bulk first: the server's experiments are listed once per listing (`experiments/search`; `runs/search` needs their
  * ids), then each page's run ids are searched in chunks (`runs/search` with `attributes.run_id IN (...)`). A run the
@@ -37,11 +38,16 @@ export interface RunReaderOptions {
  * dropped. When the server refuses the bulk routes (see {@link BULK_RUN_READ_REFUSAL_STATUSES}), the reader logs why
  * once and reads every run with `runs/get` for the rest of the listing; the next listing tries bulk again.
  *
- * One instance per listing. Memory: the experiment ids, and the runs of the page being read.
+ * Experiment names come with the experiment listing; an experiment it did not list (bulk reads refused, or created
+ * since) is read once with `experiments/get`.
+ *
+ * One instance per listing. Memory: the experiments' ids and names, and the runs of the page being read.
  */
 export class RunReader {
   private bulk = true;
   private experimentIds: string[] | null = null;
+  /** Experiment id → name (null: unreadable or unnamed), from the listing or `experiments/get`. */
+  private readonly experimentNameById = new Map<string, string | null>();
   /** Experiments that held a run we searched for: searched first when there are too many to name at once. */
   private readonly busyExperiments = new Set<string>();
   private readonly runIdsPerSearch: number;
@@ -61,6 +67,14 @@ export class RunReader {
     const fetched = await mapConcurrently(missing, RUN_GET_CONCURRENCY, signal, (id, taskSignal) => this.options.client.getRun(id, taskSignal));
     missing.forEach((id, index) => runs.set(id, fetched[index]));
     return runs;
+  }
+
+  /** The names of these experiments; each one the experiment listing did not name costs one `experiments/get`. */
+  async experimentNames(experimentIds: readonly string[], signal: AbortSignal): Promise<ReadonlyMap<string, string | null>> {
+    const unknown = [...new Set(experimentIds)].filter((id) => !this.experimentNameById.has(id));
+    const fetched = await mapConcurrently(unknown, RUN_GET_CONCURRENCY, signal, (id, taskSignal) => this.options.client.getExperiment(id, taskSignal));
+    unknown.forEach((id, index) => this.experimentNameById.set(id, nameOf(fetched[index])));
+    return this.experimentNameById;
   }
 
   private async searchInto(runs: RunsById, runIds: string[], signal: AbortSignal): Promise<void> {
@@ -117,7 +131,9 @@ export class RunReader {
     do {
       const page = await this.options.client.searchExperiments(EXPERIMENTS_PAGE_SIZE, pageToken, signal);
       for (const experiment of page.experiments ?? []) {
-        if (typeof experiment?.experiment_id === 'string' && experiment.experiment_id !== '') ids.add(experiment.experiment_id);
+        if (typeof experiment?.experiment_id !== 'string' || experiment.experiment_id === '') continue;
+        ids.add(experiment.experiment_id);
+        this.experimentNameById.set(experiment.experiment_id, nameOf(experiment));
       }
       const next = page.next_page_token || undefined;
       if (next !== undefined && next === pageToken) {
@@ -135,6 +151,10 @@ export class RunReader {
       'MLflow runs cannot be read in bulk on this server; reading each run with runs/get for the rest of this listing',
     );
   }
+}
+
+function nameOf(experiment: MlflowExperiment | null): string | null {
+  return typeof experiment?.name === 'string' && experiment.name !== '' ? experiment.name : null;
 }
 
 function isRefusal(error: unknown): error is ConnectorError {

@@ -48,8 +48,8 @@ import {
 import { API_PREFIX } from './wire.js';
 
 /**
- * A loopback MLflow tracking server (REST API 2.0: model registry, runs/get, runs/search, experiments/search) over the
- * shared vendor-neutral estate.
+ * A loopback MLflow tracking server (REST API 2.0: model registry, runs/get, runs/search, experiments/search and
+ * experiments/get) over the shared vendor-neutral estate.
  *
  * Faithful to the reference §2: GET routes read query strings (repeated `order_by`), POST/PATCH/DELETE read a JSON
  * body and require `Content-Type: application/json` (DELETE included), `version` is a string, timestamps are ms,
@@ -232,6 +232,7 @@ class MlflowApi {
         { method: 'GET', handle: (p) => this.searchExperiments(p) },
         { method: 'POST', handle: (p) => this.searchExperiments(p) },
       ],
+      'experiments/get': [{ method: 'GET', handle: (p) => this.getExperiment(p) }],
     };
   }
 
@@ -337,6 +338,14 @@ class MlflowApi {
     );
     const { items, next_page_token } = page(ordered, parsePageToken(params.get('page_token')), size);
     return omitUndefined({ runs: items.length > 0 ? items.map((e) => renderRun(e.model, e.version)) : undefined, next_page_token });
+  }
+
+  /** `experiments/get`: `{experiment}`, or 404 RESOURCE_DOES_NOT_EXIST as the SQL store answers an unknown id. */
+  private getExperiment(params: Params): unknown {
+    const id = required(params, 'experiment_id');
+    const experiment = renderExperiments(this.store.estate.models).find((e) => e.experiment_id === id);
+    if (!experiment) throw new SimMlflowError(404, 'RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${id} exists`);
+    return { experiment };
   }
 
   /** `experiments/search` (GET or POST): the estate's experiments, all active. */

@@ -34,9 +34,10 @@ export function modelMetricsOf(version: MlflowModelVersion): Record<string, numb
 }
 
 /**
- * A 403 on `runs/get` while the registry itself is readable: with the basic-auth app, permissions are per
- * experiment and per registered model, so a reader may see a version but not its run. Unconfirmed whether servers
- * answer 403 or 404 there. We treat both as "run not readable": the version is kept, without run lineage/metrics.
+ * A 403 on `runs/get` (or `experiments/get`) while the registry itself is readable: with the basic-auth app,
+ * permissions are per experiment and per registered model, so a reader may see a version but not its run. Unconfirmed
+ * whether servers answer 403 or 404 there. We treat both as "not readable": the version is kept, without run
+ * lineage/metrics (or without the experiment's name).
  */
 export const RUN_UNREADABLE_STATUSES: ReadonlySet<number> = new Set([403, 404]);
 

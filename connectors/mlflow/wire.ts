@@ -137,6 +137,11 @@ export interface MlflowExperiment {
   [extra: string]: unknown;
 }
 
+/** `experiments/get` answer. */
+export interface GetExperimentResponse {
+  experiment?: MlflowExperiment;
+}
+
 /** `experiments/search` answer. */
 export interface SearchExperimentsResponse {
   experiments?: MlflowExperiment[];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { environmentRuleSchema } from '../shared/environment.js';
 
 /**
  * Settings and secret of a SageMaker source. Validated before they are stored or used.
@@ -11,6 +12,8 @@ export const sageMakerSettingsSchema = z
     endpoint: z
       .url({ protocol: /^https?$/, message: 'an http(s) URL' })
       .optional(),
+    /** How each endpoint's environment is decided (connectors/shared/environment.ts); the default rule when absent. */
+    environmentRule: environmentRuleSchema.optional(),
   })
   .strict();
 
@@ -28,6 +31,8 @@ export const sageMakerSecretSchema = z
   .nullable();
 
 export type SageMakerSettings = z.infer<typeof sageMakerSettingsSchema>;
+/** Settings as stored / entered (the environment rule's defaults not applied yet). */
+export type SageMakerSettingsInput = z.input<typeof sageMakerSettingsSchema>;
 export type SageMakerSecret = z.infer<typeof sageMakerSecretSchema>;
 
 /** The header that carries a session token; the rest of the credential is signed into `Authorization` per request. */

@@ -11,10 +11,11 @@ import {
   type WriteBackOutcome,
 } from '../contract.js';
 import { SAGEMAKER_MAX_PAGE_SIZE, SageMakerApi } from './client.js';
-import { sageMakerSecretSchema, sageMakerSettingsSchema, type SageMakerSecret, type SageMakerSettings } from './config.js';
+import { sageMakerSecretSchema, sageMakerSettingsSchema, type SageMakerSecret, type SageMakerSettingsInput } from './config.js';
 import { listSageMakerEstate } from './listing.js';
+import { compileEnvironmentRule } from '../shared/environment.js';
 
-export { sageMakerSecretSchema, sageMakerSettingsSchema, type SageMakerSecret, type SageMakerSettings } from './config.js';
+export { sageMakerSecretSchema, sageMakerSettingsSchema, type SageMakerSecret, type SageMakerSettings, type SageMakerSettingsInput } from './config.js';
 
 /**
  * Governed state → SageMaker approval. SageMaker only knows approved / rejected / pending; APPROVED and
@@ -67,16 +68,17 @@ function mergedMetadata(arn: string, current: Record<string, string> | undefined
 }
 
 /** Builds the connector of one SageMaker source. Settings and secret are validated here as well. */
-export function createSageMakerConnector(settings: SageMakerSettings, secret: SageMakerSecret, deps: ConnectorDeps = {}): Connector {
+export function createSageMakerConnector(settings: SageMakerSettingsInput, secret: SageMakerSecret, deps: ConnectorDeps = {}): Connector {
   const validSettings = sageMakerSettingsSchema.parse(settings);
   const api = new SageMakerApi(validSettings, sageMakerSecretSchema.parse(secret), deps);
   const pageSize = Math.max(1, Math.min(deps.pageSize ?? SAGEMAKER_MAX_PAGE_SIZE, SAGEMAKER_MAX_PAGE_SIZE));
+  const classifyEnvironment = compileEnvironmentRule(validSettings.environmentRule);
 
   return {
     vendor: 'sagemaker',
 
     list(signal: AbortSignal): AsyncIterable<NormalisedBatch> {
-      return listSageMakerEstate(api, { region: validSettings.region, pageSize, concurrency: 8, groupsAhead: 4, flushVersions: 1_000, cacheEntries: 512, logger: deps.logger }, signal);
+      return listSageMakerEstate(api, { region: validSettings.region, classifyEnvironment, pageSize, concurrency: 8, groupsAhead: 4, flushVersions: 1_000, cacheEntries: 512, logger: deps.logger }, signal);
     },
 
     async check(signal: AbortSignal): Promise<ConnectionCheck> {

@@ -10,6 +10,7 @@ import type {
   UserContext,
 } from '@aws-sdk/client-sagemaker';
 import type { NormalisedDeployment, NormalisedModel, NormalisedVersion, ObservedStage } from '../contract.js';
+import type { EnvironmentClassifier } from '../shared/environment.js';
 import { endpointConsoleUrl, endpointInvocationUrl, modelPackageGroupConsoleUrl } from './unconfirmed.js';
 
 /**
@@ -22,9 +23,10 @@ export class NormaliseError extends Error {
   override name = 'NormaliseError';
 }
 
-/** Where the records were read (deep links and invocation URLs are regional). */
+/** Where the records were read (deep links and invocation URLs are regional) and the source's environment rule. */
 export interface SageMakerContext {
   region: string;
+  classifyEnvironment: EnvironmentClassifier;
 }
 
 /**
@@ -76,6 +78,8 @@ export function normaliseVersion(pkg: DescribeModelPackageOutput, modelExternalI
     },
     // Metric values live in S3 documents (ModelMetrics.*.S3Uri); the pointers stay in vendorAttributes.
     metrics: {},
+    // Hyperparameters belong to the training job, which a package does not embed.
+    params: {},
     // Versioned packages have no tags; CustomerMetadataProperties is their key/value store.
     tags: { ...pkg.CustomerMetadataProperties },
     deepLink: null,
@@ -194,10 +198,21 @@ export function normaliseEndpoint(resolved: ResolvedEndpoint, context: SageMaker
     weight: liveWeights.get(v.VariantName) ?? v.InitialVariantWeight ?? 1,
   }));
   const totalWeight = variants.reduce((sum, v) => sum + v.weight, 0);
+  // SageMaker has no environments: every endpoint serves through "production variants", so an endpoint the rule does
+  // not place elsewhere (by its tags or name) counts as production, the reading that misses no ungoverned model.
+  const { environment, environmentRaw, servingProduction } = context.classifyEnvironment({
+    name,
+    tags,
+    vendorEnvironment: null,
+    vendorDefault: 'PRODUCTION',
+    active: endpoint.EndpointStatus === 'InService',
+  });
   const base = {
-    environment: tags.environment ?? tags.env ?? tags.stage ?? null,
+    environment,
+    environmentRaw,
+    tags,
     status: endpoint.EndpointStatus ?? null,
-    servingProduction: endpoint.EndpointStatus === 'InService',
+    servingProduction,
     endpointUrl: endpointInvocationUrl(context.region, name),
     deepLink: endpointConsoleUrl(context.region, name),
     createdAt: toDate(endpoint.CreationTime),

@@ -138,9 +138,9 @@ export function describePackage(model: SimModel, version: SimVersion, written: P
   };
 }
 
-/** Production deployments are InService; the others sit, deterministically, in a non-serving state. */
+/** Serving deployments are InService; the others sit, deterministically, in a non-serving state. */
 export function endpointStatus(d: SimDeployment): string {
-  if (d.production && d.status === 'active') return 'InService';
+  if (d.serving && d.status === 'active') return 'InService';
   const states = ['OutOfService', 'Updating', 'Creating'];
   return states[parseInt(d.id.slice(0, 4), 16) % states.length];
 }
@@ -166,9 +166,9 @@ export function describeEndpoint(d: SimDeployment, model: SimModel): Record<stri
   };
 }
 
-/** An endpoint's tags: where it runs and which model it serves (the connector reads `environment`). */
+/** An endpoint's tags: where it runs, which model it serves, and whatever else the team tagged it with. */
 export function endpointTags(d: SimDeployment): Record<string, string> {
-  return { environment: d.environment, model: d.modelName };
+  return { environment: d.environment, model: d.modelName, ...d.tags };
 }
 
 export function describeEndpointConfig(d: SimDeployment): Record<string, unknown> {

@@ -76,18 +76,28 @@ export interface SimModel {
   versions: SimVersion[];
 }
 
+export type SimEnvironment = 'production' | 'staging' | 'development';
+
 export interface SimDeployment {
   /** Stable id (derived from the name). */
   id: string;
   name: string;
   modelName: string;
   versionNumber: number;
-  /** True while it serves production traffic (InService / active / Running). */
-  production: boolean;
+  /** Runs and takes traffic (SageMaker InService, Domino Running); DataRobot shows `status` instead. */
+  serving: boolean;
   status: 'active' | 'inactive';
-  environment: 'production' | 'staging';
+  /** Where it runs: the environment tag (SageMaker), prediction environment (DataRobot), label (Domino). */
+  environment: SimEnvironment;
+  /** Further tags / labels the team put on it. */
+  tags?: Record<string, string>;
   createdAt: number;
   updatedAt: number;
+}
+
+/** Live at the vendor and in production: what the hub must see as serving production. */
+export function servesProduction(deployment: SimDeployment): boolean {
+  return deployment.serving && deployment.status === 'active' && deployment.environment === 'production';
 }
 
 export interface SimEstate {
@@ -170,7 +180,8 @@ export function generateEstate(options: EstateOptions): SimEstate {
       name,
       modelName: model.name,
       versionNumber: version.number,
-      production,
+      // Only production deployments run in the generated estate; the staging ones sit idle.
+      serving: production,
       status: 'active',
       environment: production ? 'production' : 'staging',
       createdAt: version.createdAt + DAY,
@@ -321,11 +332,36 @@ export class EstateStore {
     const name = `${modelName}-v${versionNumber}-prod`;
     let deployment = this.estate.deployments.find((d) => d.name === name);
     if (!deployment) {
-      deployment = { id: hexId(`deployment/${name}`), name, modelName, versionNumber, production: true, status: 'active', environment: 'production', createdAt: now, updatedAt: now };
+      deployment = { id: hexId(`deployment/${name}`), name, modelName, versionNumber, serving: true, status: 'active', environment: 'production', createdAt: now, updatedAt: now };
       this.estate.deployments.push(deployment);
     } else {
-      Object.assign(deployment, { production: true, status: 'active', updatedAt: now });
+      Object.assign(deployment, { serving: true, status: 'active', updatedAt: now });
     }
+    return deployment;
+  }
+
+  /**
+   * A team deploys a version, live, to `environment` (an InService endpoint tagged environment=staging, an active
+   * DataRobot deployment in a staging prediction environment, …). A production one also stages the version Production.
+   */
+  deploy(modelName: string, versionNumber: number, options: { environment: SimEnvironment; name?: string; tags?: Record<string, string> }): SimDeployment {
+    const version = this.version(modelName, versionNumber);
+    const now = this.tick();
+    if (options.environment === 'production') Object.assign(version, { stage: 'Production', updatedAt: now });
+    const name = options.name ?? `${modelName}-v${versionNumber}-${options.environment}`;
+    const deployment: SimDeployment = {
+      id: hexId(`deployment/${name}`),
+      name,
+      modelName,
+      versionNumber,
+      serving: true,
+      status: 'active',
+      environment: options.environment,
+      ...(options.tags ? { tags: { ...options.tags } } : {}),
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.estate.deployments = [...this.estate.deployments.filter((d) => d.name !== name), deployment];
     return deployment;
   }
 
@@ -335,7 +371,7 @@ export class EstateStore {
     version.stage = 'None';
     version.aliases = version.aliases.filter((a) => a !== 'production');
     version.updatedAt = this.tick();
-    this.estate.deployments = this.estate.deployments.filter((d) => !(d.modelName === modelName && d.versionNumber === versionNumber && d.production));
+    this.estate.deployments = this.estate.deployments.filter((d) => !(d.modelName === modelName && d.versionNumber === versionNumber && servesProduction(d)));
   }
 
   recordWriteBack(operation: string, target: string, payload: unknown): void {
@@ -525,6 +561,7 @@ export async function listenLoopback(handler: (req: IncomingMessage, res: Server
  * - `PATCH /__sim/models/:name/versions/:n` body: { description?, stage?, approval?, metrics? }
  * - `DELETE /__sim/models/:name`, `DELETE /__sim/models/:name/versions/:n`
  * - `POST /__sim/promote` / `POST /__sim/unpromote` body: { model, version }
+ * - `POST /__sim/deploy` body: { model, version, environment, name?, tags? }
  * - `POST /__sim/remove-share` body: { share }; `POST /__sim/clear`
  */
 export function handleControl(request: SimRequest, store: EstateStore, faults: FaultInjector): SimResponse | null {
@@ -562,6 +599,8 @@ export function handleControl(request: SimRequest, store: EstateStore, faults: F
         return ok();
       case 'POST promote':
         return ok(store.promoteToProduction(String(body.model), Number(body.version)));
+      case 'POST deploy':
+        return ok(store.deploy(String(body.model), Number(body.version), body as { environment: SimEnvironment; name?: string; tags?: Record<string, string> }));
       case 'POST unpromote':
         store.unpromote(String(body.model), Number(body.version));
         return ok();

@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { LIFECYCLE_STATES, OBSERVED_STAGES, VENDORS } from '../../connectors/contract.js';
+import { DEPLOYMENT_ENVIRONMENTS, LIFECYCLE_STATES, OBSERVED_STAGES, VENDORS } from '../../connectors/contract.js';
 import { RISK_TIERS, SYNC_RUN_STATUSES } from '../inventory/queries/records.js';
 import { STATS_DIMENSIONS } from '../inventory/queries/stats.js';
 
@@ -13,6 +13,7 @@ const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(va
 export const Vendor = Object.fromEntries(VENDORS.map((v) => [v.toUpperCase(), v])) as { [K in (typeof VENDORS)[number] as Uppercase<K>]: K };
 export const LifecycleState = asEnum(LIFECYCLE_STATES);
 export const ObservedStage = asEnum(OBSERVED_STAGES);
+export const DeploymentEnvironment = asEnum(DEPLOYMENT_ENVIRONMENTS);
 export const RiskTier = asEnum(RISK_TIERS);
 export const SortDirection = asEnum(['ASC', 'DESC'] as const);
 export const StatsDimension = asEnum(STATS_DIMENSIONS);
@@ -48,6 +49,18 @@ registerEnumType(ObservedStage, {
     PRODUCTION: { description: 'The vendor says it serves production.' },
     ARCHIVED: { description: 'Archived or retired at the vendor.' },
     UNKNOWN: { description: 'A vendor value the hub cannot map; see `observedStageRaw`.' },
+  },
+});
+registerEnumType(DeploymentEnvironment, {
+  name: 'DeploymentEnvironment',
+  description:
+    "Where a deployment runs, decided by its source's environment rule (the `environmentRule` setting: environment tags, " +
+    "name patterns, then the vendor's own notion). What the vendor itself says is in `environmentRaw`.",
+  valuesConfig: {
+    PRODUCTION: { description: 'Production: a live deployment here serves production traffic, which findings hold against governance.' },
+    STAGING: { description: 'Pre-production: staging, UAT, QA.' },
+    DEVELOPMENT: { description: 'Development, test or sandbox.' },
+    UNKNOWN: { description: 'The rule could not place it (e.g. an environment tag whose value the rule does not list).' },
   },
 });
 registerEnumType(RiskTier, {

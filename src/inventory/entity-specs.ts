@@ -79,6 +79,7 @@ export const VERSION_SPEC: EntitySpec<NormalisedVersion> = {
     { column: 'artifact_uri', field: 'artifactUri', type: 'text', read: (r) => r.artifactUri },
     { column: 'lineage', field: 'lineage', type: 'jsonb', required: true, read: (r) => r.lineage },
     { column: 'metrics', field: 'metrics', type: 'jsonb', required: true, read: (r) => r.metrics },
+    { column: 'params', field: 'params', type: 'jsonb', required: true, read: (r) => r.params },
     { column: 'tags', field: 'tags', type: 'jsonb', required: true, read: (r) => r.tags },
     { column: 'deep_link', field: 'deepLink', type: 'text', read: (r) => r.deepLink },
     ...baseColumns<NormalisedVersion>(),
@@ -92,7 +93,9 @@ export const DEPLOYMENT_SPEC: EntitySpec<NormalisedDeployment> = {
   columns: [
     { column: 'version_external_id', field: 'versionExternalId', type: 'text', read: (r) => r.versionExternalId },
     { column: 'name', field: 'name', type: 'text', required: true, read: (r) => r.name },
-    { column: 'environment', field: 'environment', type: 'text', read: (r) => r.environment },
+    { column: 'environment', field: 'environment', type: 'text', required: true, read: (r) => r.environment },
+    { column: 'environment_raw', field: 'environmentRaw', type: 'text', read: (r) => r.environmentRaw },
+    { column: 'tags', field: 'tags', type: 'jsonb', required: true, read: (r) => r.tags },
     { column: 'status', field: 'status', type: 'text', read: (r) => r.status },
     { column: 'serving_production', field: 'servingProduction', type: 'boolean', required: true, read: (r) => r.servingProduction },
     { column: 'endpoint_url', field: 'endpointUrl', type: 'text', read: (r) => r.endpointUrl },

@@ -1,4 +1,4 @@
-import { OBSERVED_STAGES, type NormalisedRecordBase, type RecordError } from '../../connectors/contract.js';
+import { DEPLOYMENT_ENVIRONMENTS, OBSERVED_STAGES, type NormalisedRecordBase, type RecordError } from '../../connectors/contract.js';
 import { canonicalJson } from './canonical-json.js';
 import { hashCanonical } from './content-hash.js';
 import type { ColumnSpec, EntitySpec } from './entity-specs.js';
@@ -10,6 +10,7 @@ const INT4_MAX = 2_147_483_647;
 /** JSON's escape for U+0000: `\u0000` after an even run of backslashes (an odd run is an escaped backslash and text). */
 const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
 const OBSERVED_STAGE_SET: ReadonlySet<string> = new Set(OBSERVED_STAGES);
+const ENVIRONMENT_SET: ReadonlySet<string> = new Set(DEPLOYMENT_ENVIRONMENTS);
 
 /** A record that passed validation, with its content hash. */
 export interface PreparedRecord<R> {
@@ -135,6 +136,7 @@ function kindProblem<R>(spec: EntitySpec<R>, record: R): string | null {
     }
   }
   if (spec.kind === 'deployment') {
+    if (!ENVIRONMENT_SET.has(fields.environment as string)) return `environment must be one of ${DEPLOYMENT_ENVIRONMENTS.join(', ')}`;
     const share = fields.trafficShare as number | null;
     if (share !== null && (share < 0 || share > 1)) return 'trafficShare must be between 0 and 1';
   }

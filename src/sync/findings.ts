@@ -18,7 +18,11 @@ interface Violation {
   message: string;
 }
 
-/** "Observed in production": the vendor shows the version serving production (stage/alias or a live production deployment). */
+/**
+ * "Observed in production": the vendor's stage for the version is PRODUCTION, or a live deployment serves it in
+ * production (`serving_production`: active at the vendor AND in the PRODUCTION environment by the source's environment
+ * rule, so a staging endpoint never counts).
+ */
 const OBSERVED_IN_PRODUCTION = sql`(v.observed_stage = 'PRODUCTION' or exists (
   select 1 from deployments d where d.version_id = v.id and d.deleted_at is null and d.serving_production))`;
 

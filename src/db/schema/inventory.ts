@@ -70,6 +70,8 @@ export const modelVersions = pgTable(
     artifactUri: text('artifact_uri'),
     lineage: jsonb('lineage').$type<Record<string, unknown>>().notNull().default({}),
     metrics: jsonb('metrics').$type<Record<string, number>>().notNull().default({}),
+    /** Parameters of the training run (MLflow run params). */
+    params: jsonb('params').$type<Record<string, string>>().notNull().default({}),
     tags: jsonb('tags').$type<Record<string, string>>().notNull().default({}),
     deepLink: text('deep_link'),
     // Governance-owned: new versions start in DEVELOPMENT whatever the vendor says.
@@ -96,8 +98,13 @@ export const deployments = pgTable(
     versionId: uuid('version_id').references(() => modelVersions.id),
     versionExternalId: text('version_external_id'),
     name: text('name').notNull(),
-    environment: text('environment'),
+    /** PRODUCTION | STAGING | DEVELOPMENT | UNKNOWN, decided by the source's environment rule. */
+    environment: text('environment').notNull().default('UNKNOWN'),
+    /** The environment as the vendor words it (environment tag value, prediction environment, alias). */
+    environmentRaw: text('environment_raw'),
+    tags: jsonb('tags').$type<Record<string, string>>().notNull().default({}),
     status: text('status'),
+    /** Active at the vendor and in PRODUCTION. */
     servingProduction: boolean('serving_production').notNull().default(false),
     endpointUrl: text('endpoint_url'),
     trafficShare: real('traffic_share'),

@@ -1,4 +1,7 @@
 import { Directive, Field, Float, ObjectType } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import type { DeploymentEnvironment as DeploymentEnvironmentValue } from '../../../connectors/contract.js';
+import { DeploymentEnvironment } from '../enums.js';
 import { Node } from '../relay/node.type.js';
 import { VendorRecord } from './vendor-record.type.js';
 
@@ -13,13 +16,22 @@ export class Deployment extends VendorRecord {
   @Field({ description: 'Name at the vendor.' })
   name!: string;
 
-  @Field(() => String, { nullable: true, description: 'Environment as the vendor names it (prod, staging, …).' })
-  environment!: string | null;
+  @Field(() => DeploymentEnvironment, { description: "Where it runs, by its source's environment rule." })
+  environment!: DeploymentEnvironmentValue;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The environment as the vendor words it: the environment tag's value, DataRobot's prediction environment, the MLflow alias or stage.",
+  })
+  environmentRaw!: string | null;
+
+  @Field(() => GraphQLJSONObject, { description: 'Vendor tags / labels of the deployment as key → value.' })
+  tags!: Record<string, string>;
 
   @Field(() => String, { nullable: true, description: 'Vendor status (InService, active, …).' })
   status!: string | null;
 
-  @Field({ description: 'Whether this deployment serves production traffic, as observed at the vendor.' })
+  @Field({ description: 'Live at the vendor and in the PRODUCTION environment: serves production traffic.' })
   servingProduction!: boolean;
 
   @Field(() => String, { nullable: true, description: 'Serving URL where the vendor exposes one.' })

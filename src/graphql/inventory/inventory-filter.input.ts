@@ -1,9 +1,14 @@
 import { ArrayMaxSize, IsOptional, MaxLength, ValidateNested } from 'class-validator';
 import { Field, ID, InputType } from 'type-graphql';
-import type { LifecycleState as LifecycleStateValue, ObservedStage as ObservedStageValue, Vendor as VendorId } from '../../../connectors/contract.js';
+import type {
+  DeploymentEnvironment as DeploymentEnvironmentValue,
+  LifecycleState as LifecycleStateValue,
+  ObservedStage as ObservedStageValue,
+  Vendor as VendorId,
+} from '../../../connectors/contract.js';
 import type { InventoryFilter } from '../../inventory/inventory-read.service.js';
 import type { RiskTier as RiskTierValue } from '../../inventory/queries/records.js';
-import { LifecycleState, ObservedStage, RiskTier, Vendor } from '../enums.js';
+import { DeploymentEnvironment, LifecycleState, ObservedStage, RiskTier, Vendor } from '../enums.js';
 import { fromGlobalIds } from '../../global-id.js';
 import { DateTime } from '../scalars.js';
 
@@ -65,8 +70,15 @@ export class InventoryFilterInput {
   @Field(() => Boolean, { nullable: true, description: 'Has (true) or has no (false) live deployment.' })
   deployed?: boolean | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Serves (true) or does not serve (false) production traffic.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Serves (true) or does not serve (false) production traffic: a live deployment active at the vendor and in the PRODUCTION environment.',
+  })
   inProduction?: boolean | null;
+
+  @Field(() => [DeploymentEnvironment], { nullable: true, description: 'Deployments in these environments (models and versions: with a live deployment in one of them).' })
+  @ArrayMaxSize(MAX_LIST)
+  environments?: DeploymentEnvironmentValue[] | null;
 
   @Field(() => Boolean, { nullable: true, description: 'Has (true) or has no (false) open finding.' })
   hasOpenFindings?: boolean | null;
@@ -85,7 +97,7 @@ export class InventoryFilterInput {
   @MaxLength(200)
   search?: string | null;
 
-  @Field(() => [TagFilter], { nullable: true, description: 'Every listed tag must match.' })
+  @Field(() => [TagFilter], { nullable: true, description: "Every listed tag must match the record's own tags (a model's, a version's or a deployment's)." })
   @ArrayMaxSize(20)
   @ValidateNested({ each: true })
   tags?: TagFilter[] | null;

@@ -37,11 +37,16 @@ export class ModelVersion extends VendorRecord {
   @Field(() => String, { nullable: true, description: 'Where the model artefact is stored.' })
   artifactUri!: string | null;
 
-  @Field(() => GraphQLJSONObject, { description: 'Lineage: training run, experiment/project, datasets (fields the vendor exposes).' })
+  @Field(() => GraphQLJSONObject, {
+    description: 'Lineage: training run (`runId`), experiment or project (`projectId`, `projectName`), commit, datasets (fields the vendor exposes).',
+  })
   lineage!: Record<string, unknown>;
 
   @Field(() => GraphQLJSONObject, { description: 'Evaluation metrics as name → number.' })
   metrics!: Record<string, number>;
+
+  @Field(() => GraphQLJSONObject, { description: 'Parameters of the training run (MLflow run params) as name → value; empty where the vendor exposes none.' })
+  params!: Record<string, string>;
 
   @Field(() => GraphQLJSONObject, { description: 'Vendor tags as key → value.' })
   tags!: Record<string, string>;

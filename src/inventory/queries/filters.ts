@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { LifecycleState, ObservedStage, Vendor } from '../../../connectors/contract.js';
+import type { DeploymentEnvironment, LifecycleState, ObservedStage, Vendor } from '../../../connectors/contract.js';
 import type { RiskTier } from './records.js';
 
 /**
@@ -21,7 +21,10 @@ export interface InventoryFilter {
   /** Matches the vendor owner or the accountable owner (and, for versions, the creator). */
   owners?: string[] | null;
   deployed?: boolean | null;
+  /** Serves production traffic: a live deployment that is active at the vendor and in the PRODUCTION environment. */
   inProduction?: boolean | null;
+  /** Deployments in these environments (models and versions: with a live deployment in one of them). */
+  environments?: DeploymentEnvironment[] | null;
   hasOpenFindings?: boolean | null;
   /** Tombstoned records are excluded unless true. */
   includeDeleted?: boolean | null;
@@ -29,7 +32,7 @@ export interface InventoryFilter {
   changedBefore?: Date | null;
   /** Case-insensitive substring of name or description; `%` and `_` match literally. */
   search?: string | null;
-  /** Every tag must match: key present, and equal to value when one is given. */
+  /** Every tag of the record itself (model, version or deployment) must match: key present, and equal to value when one is given. */
   tags?: Array<{ key: string; value?: string | null }> | null;
 }
 
@@ -76,8 +79,18 @@ function versionLevel(filter: InventoryFilter): SQL[] {
   return c;
 }
 
-const liveDeploymentOf = (versionId: SQL, production: boolean) =>
-  sql`exists (select 1 from deployments dx where dx.version_id = ${versionId} and dx.deleted_at is null${production ? sql` and dx.serving_production` : sql``})`;
+/** A live deployment of the version `versionId`, meeting `condition` (on `dx`) when one is given. */
+const liveDeploymentOf = (versionId: SQL, condition?: SQL) =>
+  sql`exists (select 1 from deployments dx where dx.version_id = ${versionId} and dx.deleted_at is null${condition ? sql` and ${condition}` : sql``})`;
+
+/** Deployment-level conditions a version meets through its live deployments (`dx`), each as its own EXISTS. */
+function throughDeployments(filter: InventoryFilter): Array<[flag: boolean, condition: SQL | undefined]> {
+  const c: Array<[boolean, SQL | undefined]> = [];
+  if (filter.deployed != null) c.push([filter.deployed, undefined]);
+  if (filter.inProduction != null) c.push([filter.inProduction, sql`dx.serving_production`]);
+  if (given(filter.environments)) c.push([true, sql`dx.environment = any(${texts(filter.environments)})`]);
+  return c;
+}
 
 export function modelConditions(filter: InventoryFilter): SQL[] {
   const c: SQL[] = [];
@@ -92,9 +105,8 @@ export function modelConditions(filter: InventoryFilter): SQL[] {
   if (versionConditions.length) {
     c.push(sql`exists (select 1 from model_versions v where v.model_id = m.id and v.deleted_at is null and ${sql.join(versionConditions, sql` and `)})`);
   }
-  for (const [flag, production] of [[filter.deployed, false], [filter.inProduction, true]] as const) {
-    if (flag == null) continue;
-    c.push(bool(flag, sql`exists (select 1 from model_versions v where v.model_id = m.id and v.deleted_at is null and ${liveDeploymentOf(sql`v.id`, production)})`));
+  for (const [flag, condition] of throughDeployments(filter)) {
+    c.push(bool(flag, sql`exists (select 1 from model_versions v where v.model_id = m.id and v.deleted_at is null and ${liveDeploymentOf(sql`v.id`, condition)})`));
   }
   if (filter.hasOpenFindings != null) {
     c.push(
@@ -123,8 +135,7 @@ export function versionConditions(filter: InventoryFilter): SQL[] {
     const owners = texts(filter.owners);
     c.push(sql`(m.owner = any(${owners}) or m.accountable_owner = any(${owners}) or v.created_by = any(${owners}))`);
   }
-  if (filter.deployed != null) c.push(bool(filter.deployed, liveDeploymentOf(sql`v.id`, false)));
-  if (filter.inProduction != null) c.push(bool(filter.inProduction, liveDeploymentOf(sql`v.id`, true)));
+  for (const [flag, condition] of throughDeployments(filter)) c.push(bool(flag, liveDeploymentOf(sql`v.id`, condition)));
   if (filter.hasOpenFindings != null) {
     c.push(bool(filter.hasOpenFindings, sql`exists (select 1 from findings fx where fx.resolved_at is null and fx.entity_id = v.id)`));
   }
@@ -147,10 +158,12 @@ export function deploymentConditions(filter: InventoryFilter): SQL[] {
   // Every deployment is deployed; `deployed: false` therefore matches none.
   if (filter.deployed === false) c.push(sql`false`);
   if (filter.inProduction != null) c.push(filter.inProduction ? sql`d.serving_production` : sql`not d.serving_production`);
+  if (given(filter.environments)) c.push(sql`d.environment = any(${texts(filter.environments)})`);
   if (filter.hasOpenFindings != null) {
     c.push(bool(filter.hasOpenFindings, sql`exists (select 1 from findings fx where fx.resolved_at is null and (fx.entity_id = d.id or fx.entity_id = d.version_id))`));
   }
   c.push(...changedConditions(sql`d.last_changed_at`, filter));
   if (filter.search) c.push(sql`(${ilike(sql`d.name`, filter.search)} or ${ilike(sql`m.name`, filter.search)})`);
+  c.push(...tagConditions(sql`d.tags`, filter.tags));
   return c;
 }

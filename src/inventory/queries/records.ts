@@ -1,4 +1,4 @@
-import type { LifecycleState, ObservedStage, Vendor } from '../../../connectors/contract.js';
+import type { DeploymentEnvironment, LifecycleState, ObservedStage, Vendor } from '../../../connectors/contract.js';
 import type { SyncRunStatus } from '../../db/schema/sync.js';
 
 /**
@@ -68,6 +68,7 @@ export interface ModelVersionRecord extends VendorRecordFields {
   artifactUri: string | null;
   lineage: Record<string, unknown>;
   metrics: Record<string, number>;
+  params: Record<string, string>;
   tags: Record<string, string>;
   deepLink: string | null;
   lifecycleState: LifecycleState;
@@ -80,7 +81,9 @@ export interface DeploymentRecord extends VendorRecordFields {
   versionId: string | null;
   versionExternalId: string | null;
   name: string;
-  environment: string | null;
+  environment: DeploymentEnvironment;
+  environmentRaw: string | null;
+  tags: Record<string, string>;
   status: string | null;
   servingProduction: boolean;
   endpointUrl: string | null;

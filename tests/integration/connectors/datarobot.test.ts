@@ -8,7 +8,7 @@ import { AuthenticationError, ConnectorError, type ConnectorDeps, type Lifecycle
 import { createDataRobotConnector } from '../../../connectors/datarobot/index.js';
 import { startDataRobotSimulator } from '../../../connectors/datarobot/simulator.js';
 import { simIds } from '../../../connectors/datarobot/simulator-records.js';
-import type { FaultKnobs, SimulatorHandle, SimulatorOptions } from '../../../connectors/shared/simulator-kit.js';
+import { servesProduction, type FaultKnobs, type SimulatorHandle, type SimulatorOptions } from '../../../connectors/shared/simulator-kit.js';
 import { collectListing } from '../../helpers/listing.js';
 
 const FAST: ConnectorDeps = { retry: { baseDelayMs: 5, maxDelayMs: 50 }, timeoutMs: 2_000 };
@@ -68,9 +68,23 @@ describe('DataRobotConnector', () => {
       expect(listing.deployments.every((d) => d.versionExternalId !== null && versionIds.has(d.versionExternalId))).toBe(true);
       for (const deployment of listing.deployments) {
         const sim_ = sim.store.estate.deployments.find((d) => d.id === deployment.externalId);
-        expect(deployment.servingProduction).toBe(sim_?.production);
-        expect(deployment.environment).toBe(sim_?.production ? 'Production' : 'Staging');
+        expect(deployment.servingProduction).toBe(servesProduction(sim_!));
+        expect(deployment).toMatchObject({ environment: sim_!.environment.toUpperCase(), environmentRaw: sim_!.environment === 'production' ? 'Production' : 'Staging' });
       }
+    });
+
+    it('should place each active deployment by its tags, then its prediction environment, and never count staging as production', async () => {
+      const sim = await simulator({ models: 3, versionsPerModel: 2, deployments: 0 });
+      const [a, b, c] = sim.store.estate.models.map((m) => m.name);
+      const staging = sim.store.deploy(a, 1, { environment: 'staging' });
+      const tagged = sim.store.deploy(b, 1, { environment: 'production', tags: { env: 'dev' } });
+      const live = sim.store.deploy(c, 1, { environment: 'production' });
+
+      const listing = await collectListing(connectorFor(sim).list(signal()));
+      const byId = (id: string) => listing.deployments.find((d) => d.externalId === id);
+      expect(byId(staging.id)).toMatchObject({ status: 'active', environment: 'STAGING', environmentRaw: 'Staging', servingProduction: false });
+      expect(byId(tagged.id)).toMatchObject({ status: 'active', environment: 'DEVELOPMENT', environmentRaw: 'dev', tags: { env: 'dev' }, servingProduction: false });
+      expect(byId(live.id)).toMatchObject({ status: 'active', environment: 'PRODUCTION', environmentRaw: 'Production', servingProduction: true });
     });
 
     it('should fetch the next page only when the consumer asks for the next batch', async () => {
@@ -296,6 +310,19 @@ describe('DataRobotConnector', () => {
       const again = await connectorFor(sim).applyLifecycle!(change({ versionExternalId: newVersion, modelExternalId: simIds.registeredModel(model) }), signal());
       expect(again.status).toBe('DONE');
       expect(sim.store.writeBacks).toHaveLength(1);
+    });
+
+    it("should leave an active staging deployment's model alone when a version is promoted to PRODUCTION", async () => {
+      const sim = await simulator({ models: 3, versionsPerModel: 3, deployments: 0 });
+      const model = sim.store.estate.models[0].name;
+      const production = sim.store.promoteToProduction(model, 2);
+      sim.store.deploy(model, 1, { environment: 'staging' });
+      const newVersion = simIds.version(model, 3);
+
+      const outcome = await connectorFor(sim).applyLifecycle!(change({ versionExternalId: newVersion, modelExternalId: simIds.registeredModel(model) }), signal());
+
+      expect(outcome.status).toBe('DONE');
+      expect(sim.store.writeBacks.map(({ operation, target }) => ({ operation, target }))).toEqual([{ operation: 'deployment.model', target: production.id }]);
     });
 
     it('should answer UNSUPPORTED for PRODUCTION when no deployment of the model can be replaced', async () => {

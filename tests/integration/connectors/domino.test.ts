@@ -9,7 +9,7 @@ import {
 } from '../../../connectors/contract.js';
 import { createDominoConnector, type DominoSecret } from '../../../connectors/domino/index.js';
 import { startDominoSimulator, type DominoSimulatorOptions } from '../../../connectors/domino/simulator.js';
-import type { FaultKnobs, SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
+import { servesProduction, type FaultKnobs, type SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 
 /**
  * The Domino connector against its simulator over loopback HTTP: paging, the estate it yields, every vendor fault,
@@ -71,7 +71,7 @@ function expected(sim: SimulatorHandle) {
     models: models.map((m) => m.name).sort(),
     versions: models.flatMap((m) => m.versions.map((v) => `${m.name}/${v.number}`)).sort(),
     deployments: deployments
-      .map((d) => ({ externalId: d.id, versionExternalId: `${d.modelName}/${d.versionNumber}`, servingProduction: d.production }))
+      .map((d) => ({ externalId: d.id, versionExternalId: `${d.modelName}/${d.versionNumber}`, servingProduction: servesProduction(d) }))
       .sort((a, b) => a.externalId.localeCompare(b.externalId)),
   };
 }
@@ -146,6 +146,21 @@ describe('DominoConnector', () => {
         status: 'Running',
         servingProduction: true,
         endpointUrl: `${sim.url}/models/${deployment.id}/latest/model`,
+      });
+    });
+
+    it("should place a Running Model API by its active version's labels: a staging one does not serve production", async () => {
+      const sim = await simulator({ models: 3, versionsPerModel: 2, deployments: 0 });
+      const [a, b] = sim.store.estate.models.map((m) => m.name);
+      const staging = sim.store.deploy(a, 2, { environment: 'staging' });
+      const live = sim.store.deploy(b, 2, { environment: 'production', tags: { team: 'risk' } });
+      const listing = await list(connector(sim));
+      expect(listing.deployments.find((d) => d.externalId === staging.id)).toMatchObject({ status: 'Running', environment: 'STAGING', environmentRaw: 'staging', servingProduction: false });
+      expect(listing.deployments.find((d) => d.externalId === live.id)).toMatchObject({
+        status: 'Running',
+        environment: 'PRODUCTION',
+        tags: { environment: 'production', team: 'risk' },
+        servingProduction: true,
       });
     });
 

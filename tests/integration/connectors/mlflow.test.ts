@@ -17,6 +17,7 @@ import {
 import { MlflowClient } from '../../../connectors/mlflow/client.js';
 import { createMlflowConnector, type MlflowSecret, type MlflowSettingsInput } from '../../../connectors/mlflow/index.js';
 import { listEstate } from '../../../connectors/mlflow/listing.js';
+import { compileEnvironmentRule } from '../../../connectors/shared/environment.js';
 import { startMlflowSimulator, type MlflowSimulatorOptions } from '../../../connectors/mlflow/simulator.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import { contentHash } from '../../../src/inventory/content-hash.js';
@@ -104,7 +105,7 @@ describe('MlflowConnector', () => {
       expect(stageDeployments.every((d) => d.servingProduction)).toBe(true);
     });
 
-    it('should carry the run behind each version: metrics, experiment, dataset, commit and creator', async () => {
+    it("should carry the run behind each version: metrics, params, experiment and its name, dataset, commit and creator", async () => {
       const sim = await simulator({ models: 3, versionsPerModel: 2, deployments: 0 });
       const { all } = await collect(connector(sim));
       const model = sim.store.estate.models[1];
@@ -119,7 +120,14 @@ describe('MlflowConnector', () => {
         status: 'READY',
         createdBy: simVersion.createdBy,
         metrics: simVersion.metrics,
-        lineage: { runId: simVersion.runId, projectId: simVersion.experimentId, commitId: simVersion.commitId, datasets: [expect.objectContaining({ name: simVersion.dataset })] },
+        params: simVersion.params,
+        lineage: {
+          runId: simVersion.runId,
+          projectId: simVersion.experimentId,
+          projectName: `/Shared/experiments/experiment-${simVersion.experimentId}`,
+          commitId: simVersion.commitId,
+          datasets: [expect.objectContaining({ name: simVersion.dataset })],
+        },
         createdAt: new Date(simVersion.createdAt),
         updatedAt: new Date(simVersion.updatedAt),
         deepLink: `${sim.url}/#/models/${model.name}/versions/2`,
@@ -175,6 +183,20 @@ describe('MlflowConnector', () => {
         ]),
       );
       expect(all.versions.find((v) => v.externalId === `${first.name}/1`)?.observedStage).toBe('PRODUCTION');
+    });
+
+    it('should place aliases and the Production stage by name: a staging alias is not production', async () => {
+      const sim = await simulator({ models: 3, versionsPerModel: 2, deployments: 0 });
+      const [first] = sim.store.estate.models;
+      first.versions[0].aliases.push('staging');
+      first.versions[1].aliases.push('dev');
+      sim.store.promoteToProduction(first.name, 2);
+      const { all } = await collect(connector(sim));
+      expect(all.deployments.filter((d) => d.versionExternalId?.startsWith(`${first.name}/`)).map((d) => [d.name, d.environment, d.environmentRaw, d.servingProduction])).toEqual([
+        ['dev', 'DEVELOPMENT', 'dev', false],
+        ['staging', 'STAGING', 'staging', false],
+        ['Production', 'PRODUCTION', 'Production', true],
+      ]);
     });
   });
 
@@ -319,7 +341,7 @@ describe('MlflowConnector', () => {
       const calls: string[] = [];
       const { all } = await collect(connector(sim, { deps: { fetch: recordingFetch(calls, dropRun) } }));
       const version = all.versions.find((v) => v.externalId === `${sim.store.estate.models[0].name}/1`);
-      expect(version?.lineage).toEqual({ runId, projectId: null, commitId: null, datasets: [] });
+      expect(version?.lineage).toEqual({ runId, projectId: null, projectName: null, commitId: null, datasets: [] });
       expect(version?.metrics).toEqual({});
       expect(all.versions).toHaveLength(4);
       // Missing from the search answer, so asked for once more on its own (404 there): never silently dropped.
@@ -469,7 +491,7 @@ describe('MlflowConnector', () => {
       });
       const batches: NormalisedBatch[] = [];
       const listing = listEstate(
-        { client, context: { trackingUri: sim.url, productionAliases: ['production', 'prod', 'champion'] }, pageSize: 20, runReading: { experimentIdsPerSearch: 10 } },
+        { client, context: { trackingUri: sim.url, productionAliases: ['production', 'prod', 'champion'], classifyEnvironment: compileEnvironmentRule(undefined) }, pageSize: 20, runReading: { experimentIdsPerSearch: 10 } },
         AbortSignal.timeout(30_000),
       );
       for await (const batch of listing) batches.push(batch);
@@ -671,6 +693,18 @@ describe('startMlflowSimulator', () => {
       const experiments = await json(await post(sim, 'experiments/search', { max_results: 4 }));
       expect(experiments.experiments).toHaveLength(4);
       expect(experiments.next_page_token).toBeDefined();
+    });
+
+    it('should answer experiments/get with the experiment experiments/search lists, and 404 for an unknown id', async () => {
+      const sim = await simulator({ models: 3, versionsPerModel: 1, deployments: 0 });
+      const listed = (await json(await post(sim, 'experiments/search', {}))).experiments as Array<{ experiment_id: string }>;
+      const id = sim.store.estate.models[0].versions[0].experimentId;
+      const got = await json(await fetch(`${sim.url}/api/2.0/mlflow/experiments/get?experiment_id=${id}`, { headers: auth }));
+      expect(got).toEqual({ experiment: listed.find((e) => e.experiment_id === id) });
+      expect(got.experiment).toMatchObject({ experiment_id: id, name: expect.any(String), artifact_location: expect.any(String), lifecycle_stage: 'active', creation_time: expect.any(Number), last_update_time: expect.any(Number) });
+      const unknown = await fetch(`${sim.url}/api/2.0/mlflow/experiments/get?experiment_id=999`, { headers: auth });
+      expect(unknown.status).toBe(404);
+      expect(await unknown.json()).toEqual({ error_code: 'RESOURCE_DOES_NOT_EXIST', message: 'No Experiment with id=999 exists' });
     });
 
     it('should refuse what MLflow refuses, in its error shape', async () => {

@@ -41,7 +41,7 @@ describe('SageMakerConnector', () => {
       expect(canonical(viaSearch)).toBe(canonical(viaDescribe));
       for (const d of viaSearch.deployments) {
         const simulated = sim.store.estate.deployments.find((x) => `${ARN}:endpoint/${x.name}` === d.externalId)!;
-        expect(d).toMatchObject({ environment: simulated.environment, versionExternalId: `${ARN}:model-package/${simulated.modelName}/${simulated.versionNumber}` });
+        expect(d).toMatchObject({ environment: simulated.environment.toUpperCase(), environmentRaw: simulated.environment, versionExternalId: `${ARN}:model-package/${simulated.modelName}/${simulated.versionNumber}` });
         // The record's own Tags stay out of Endpoint; the tags sit beside it, as ListTags gives them.
         expect(d.vendorAttributes.Endpoint).not.toHaveProperty('Tags');
         expect(d.vendorAttributes.Tags).toEqual([{ Key: 'environment', Value: simulated.environment }, { Key: 'model', Value: simulated.modelName }]);

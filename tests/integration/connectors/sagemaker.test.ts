@@ -4,7 +4,7 @@ import { DescribeModelPackageCommand, SageMakerClient, UpdateModelPackageCommand
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthenticationError, ConnectorError, MalformedResponseError, RateLimitError } from '../../../connectors/contract.js';
 import { createSageMakerConnector, sageMakerSecretSchema, sageMakerSettingsSchema } from '../../../connectors/sagemaker/index.js';
-import type { FaultKnobs } from '../../../connectors/shared/simulator-kit.js';
+import { servesProduction, type FaultKnobs } from '../../../connectors/shared/simulator-kit.js';
 import { ARN, FAST, canonical, closeRunning, collect, connect, expected, ids, requestCount, running, setFaults, signal, simulator } from './sagemaker-fixture.js';
 
 afterEach(closeRunning);
@@ -32,8 +32,30 @@ describe('SageMakerConnector', () => {
       }
       for (const deployment of sim.store.estate.deployments) {
         const d = listing.deployments.find((x) => x.name === deployment.name)!;
-        expect(d).toMatchObject({ versionExternalId: `${ARN}:model-package/${deployment.modelName}/${deployment.versionNumber}`, servingProduction: deployment.production, environment: deployment.environment, trafficShare: 1 });
+        expect(d).toMatchObject({ versionExternalId: `${ARN}:model-package/${deployment.modelName}/${deployment.versionNumber}`, servingProduction: servesProduction(deployment), environment: deployment.environment.toUpperCase(), environmentRaw: deployment.environment, trafficShare: 1 });
       }
+    });
+
+    it("should place each InService endpoint by its environment tag, or by the source's own rule", async () => {
+      const sim = await simulator({ deployments: 0 });
+      const [a, b] = sim.store.estate.models.map((m) => m.name);
+      sim.store.deploy(a, 1, { environment: 'staging' });
+      sim.store.deploy(b, 1, { environment: 'development', name: `${b}-canary-prod` });
+
+      const byDefault = await collect(connect(sim).list(signal()));
+      expect(byDefault.deployments.map((d) => [d.name, d.status, d.environment, d.servingProduction])).toEqual([
+        [`${a}-v1-staging`, 'InService', 'STAGING', false],
+        [`${b}-canary-prod`, 'InService', 'DEVELOPMENT', false],
+      ]);
+
+      // This source's rule reads a `tier` tag only and places endpoints named *-prod in production.
+      const environmentRule = { tagKeys: ['tier'], namePatterns: [{ pattern: '-prod$', environment: 'PRODUCTION' as const }], otherwise: 'UNKNOWN' as const };
+      const own = createSageMakerConnector({ region: 'us-east-1', endpoint: sim.url, environmentRule }, { accessKeyId: 'sim-credential', secretAccessKey: 'simulator-secret' }, { ...FAST, pageSize: 4 });
+      const byRule = await collect(own.list(signal()));
+      expect(byRule.deployments.map((d) => [d.name, d.environment, d.environmentRaw, d.servingProduction])).toEqual([
+        [`${a}-v1-staging`, 'UNKNOWN', null, false],
+        [`${b}-canary-prod`, 'PRODUCTION', null, true],
+      ]);
     });
 
     it('should request the next page only when the consumer asks for the next batch', async () => {

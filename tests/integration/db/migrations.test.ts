@@ -1,7 +1,11 @@
 /** The same migrations give the same schema, constraints and triggers on PostgreSQL and on embedded PGlite. */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, migrationsApplied } from '../../../src/db/migrate.js';
+import { openDatabase } from '../../../src/db/client.js';
+import { MIGRATIONS_FOLDER, migrate, migrationsApplied } from '../../../src/db/migrate.js';
 import { pgError, queryRows } from '../../../src/db/sql.js';
 import { DRIVERS, type TestDatabase } from '../../helpers/db.js';
 
@@ -27,5 +31,42 @@ describe.each(DRIVERS)('migrations on %s', (_driver, create) => {
     }
     const rows = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from audit_events`);
     expect(rows[0].n).toBe(1);
+  });
+});
+
+describe('migration 0004 (deployment environment) on a database holding deployments', () => {
+  it("should keep each deployment's vendor text as environment_raw and keep production ones in PRODUCTION", async () => {
+    // The migrations before 0004, applied from a copy of the folder whose journal stops at 0003.
+    const before = mkdtempSync(join(tmpdir(), 'hub-migrations-'));
+    cpSync(MIGRATIONS_FOLDER, before, { recursive: true });
+    const journalPath = join(before, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ tag: string }> };
+    journal.entries = journal.entries.slice(0, journal.entries.findIndex((entry) => entry.tag.startsWith('0004_')));
+    writeFileSync(journalPath, JSON.stringify(journal));
+
+    const handle = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
+    try {
+      const { migrate: runUpTo } = await import('drizzle-orm/pglite/migrator');
+      await runUpTo(handle.db as never, { migrationsFolder: before });
+      await handle.db.execute(sql`with s as (insert into sources (vendor, name) values ('sagemaker', 'aws') returning id)
+        insert into deployments (source_id, external_id, name, environment, serving_production, content_hash)
+        select s.id, e.id, e.id, e.environment, e.serving, 'h' from s,
+          (values ('live', 'production', true), ('staged', 'staging', false), ('untagged', null, true)) as e(id, environment, serving)`);
+
+      await migrate(handle);
+
+      const rows = await queryRows<{ external_id: string; environment: string; environment_raw: string | null; tags: unknown }>(
+        handle.db,
+        sql`select external_id, environment, environment_raw, tags from deployments order by external_id`,
+      );
+      expect(rows).toEqual([
+        { external_id: 'live', environment: 'PRODUCTION', environment_raw: 'production', tags: {} },
+        { external_id: 'staged', environment: 'UNKNOWN', environment_raw: 'staging', tags: {} },
+        { external_id: 'untagged', environment: 'PRODUCTION', environment_raw: null, tags: {} },
+      ]);
+    } finally {
+      await handle.close();
+      rmSync(before, { recursive: true, force: true });
+    }
   });
 });

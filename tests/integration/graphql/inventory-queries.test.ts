@@ -28,9 +28,9 @@ beforeAll(async () => {
   const churnV1 = await seedVersion(db, churn, { versionNumber: 1, version: '1', lifecycleState: 'VALIDATION', observedStage: 'STAGING' });
   await seedVersion(db, legacy, { versionNumber: 1, deletedAt: day(3) });
   const pricingV1 = await seedVersion(db, pricing, { versionNumber: 1, lifecycleState: 'PRODUCTION', observedStage: 'PRODUCTION' });
-  const fraudProd = await seedDeployment(db, fraudV2, { name: 'fraud-endpoint', servingProduction: true, environment: 'prod' });
-  await seedDeployment(db, churnV1, { name: 'churn-staging', servingProduction: false, environment: 'staging' });
-  await seedDeployment(db, pricingV1, { name: 'pricing-old', servingProduction: true, deletedAt: day(4) });
+  const fraudProd = await seedDeployment(db, fraudV2, { name: 'fraud-endpoint', servingProduction: true, environment: 'PRODUCTION', environmentRaw: 'prod', tags: { env: 'prod' } });
+  await seedDeployment(db, churnV1, { name: 'churn-staging', servingProduction: false, environment: 'STAGING', environmentRaw: 'staging' });
+  await seedDeployment(db, pricingV1, { name: 'pricing-old', servingProduction: true, environment: 'PRODUCTION', deletedAt: day(4) });
   const finding = await seedFinding(db, fraudV2, { kind: 'UNGOVERNED_PRODUCTION' });
   await seedFinding(db, churnV1, { kind: 'MISSING_OWNER', resolvedAt: day(6) });
   const run = await seedRun(db, mlflow, { status: 'SUCCEEDED', created: 3, startedAt: day(9) });
@@ -200,6 +200,17 @@ describe('InventoryResolvers', () => {
       expect(deployments.body.data.deployments.nodes).toEqual([{ name: 'pricing-old', deletedAt: day(4).toISOString() }]);
       const owners = await server.query(`{ modelVersions(filter: { owners: ["dave"] }) { nodes { version } } }`);
       expect(owners.body.data.modelVersions.nodes).toEqual([{ version: '2' }]);
+    });
+
+    it("should serve each deployment's environment, the vendor's wording of it and its tags, and filter by environment", async () => {
+      const { body } = await server.query(`{ deployments(filter: { environments: [PRODUCTION, STAGING] }) { nodes { name environment environmentRaw tags servingProduction } } }`);
+      expect(body.errors).toBeUndefined();
+      expect(body.data.deployments.nodes).toEqual([
+        { name: 'churn-staging', environment: 'STAGING', environmentRaw: 'staging', tags: {}, servingProduction: false },
+        { name: 'fraud-endpoint', environment: 'PRODUCTION', environmentRaw: 'prod', tags: { env: 'prod' }, servingProduction: true },
+      ]);
+      const staged = await server.query(`{ models(filter: { environments: [STAGING] }) { nodes { name } } deployments(filter: { tags: [{ key: "env", value: "prod" }] }) { nodes { name } } }`);
+      expect(staged.body.data).toEqual({ models: { nodes: [{ name: 'churn-predictor' }] }, deployments: { nodes: [{ name: 'fraud-endpoint' }] } });
     });
 
     it('should list findings, runs and changes with their filters', async () => {

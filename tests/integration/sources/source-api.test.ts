@@ -291,6 +291,30 @@ describe('Source and access API', () => {
       expect(await sources.getSourceByName('bad')).toBeNull();
     });
 
+    it('should store an environment rule given in the settings and refuse a bad one, naming the field', async () => {
+      const CREATE = `mutation ($input: CreateSourceInput!) { createSource(input: $input) { id settings } }`;
+      const rule = { tagKeys: ['tier'], namePatterns: [{ pattern: '-prod$', environment: 'PRODUCTION' }], otherwise: 'UNKNOWN' };
+      const created = await api.request(CREATE, { input: { vendor: 'SAGEMAKER', name: 'env-rule', settings: { region: 'eu-west-1', environmentRule: rule } } }, api.keys.OPERATOR);
+      expect(created.body.errors).toBeUndefined();
+      expect(created.body.data.createSource.settings).toEqual({ region: 'eu-west-1', environmentRule: rule });
+
+      const badRule = { namePatterns: [{ pattern: '(prod', environment: 'PRODUCTION' }], values: { STAGING: ['qa'], DEVELOPMENT: ['qa'] } };
+      const refused = await api.request(
+        `mutation ($id: ID!, $input: UpdateSourceInput!) { updateSource(id: $id, input: $input) { source { id } } }`,
+        { id: created.body.data.createSource.id, input: { settings: { region: 'eu-west-1', environmentRule: badRule } } },
+        api.keys.OPERATOR,
+      );
+      const error = refused.body.errors?.[0];
+      expect(error.extensions.code).toBe('BAD_USER_INPUT');
+      expect(error.extensions.problems).toEqual(
+        expect.arrayContaining([
+          { path: 'settings.environmentRule.namePatterns.0.pattern', message: expect.stringMatching(/^is not a valid regular expression/) },
+          { path: 'settings.environmentRule.values.DEVELOPMENT', message: '"qa" is also listed under STAGING; a value can name one environment only' },
+        ]),
+      );
+      expect((await sources.getSourceByName('env-rule'))?.settings).toEqual({ region: 'eu-west-1', environmentRule: rule });
+    });
+
     it('should refuse a duplicate name with CONFLICT-style code', async () => {
       const input = { vendor: 'MLFLOW', name: 'twice', settings: { trackingUri: 'http://127.0.0.1:9' } };
       await api.request(`mutation ($input: CreateSourceInput!) { createSource(input: $input) { id } }`, { input }, api.keys.OPERATOR);
@@ -402,6 +426,29 @@ sources:
       const invalid = await run(`sources:\n  - name: apply-bad\n    vendor: mlflow\n    settings: { trackingUri: "gopher://x" }\n`);
       expect(invalid.code).toBe(1);
       expect(invalid.text).toMatch(/settings\.trackingUri/);
+    });
+
+    it("should apply a source's environment rule from the file, and name a bad pattern", async () => {
+      const withRule = (pattern: string) => `
+sources:
+  - name: apply-rule
+    vendor: datarobot
+    settings:
+      endpoint: "http://127.0.0.1:5004/api/v2"
+      environmentRule:
+        tagKeys: [environment, stage]
+        namePatterns: [{ pattern: "${pattern}", environment: STAGING }]
+    secret: env:APPLY_DR_SECRET
+`;
+      const env = { APPLY_DR_SECRET: JSON.stringify({ apiToken: DISTINCTIVE }) };
+      const applied = await run(withRule('-shadow$'), [], env);
+      expect(applied.code, applied.text).toBe(0);
+      expect((await live())['apply-rule'].settings).toMatchObject({ environmentRule: { tagKeys: ['environment', 'stage'], namePatterns: [{ pattern: '-shadow$', environment: 'STAGING' }] } });
+      expect((await run(withRule('-shadow$'), [], env)).text).toMatch(/No changes\./);
+
+      const bad = await run(withRule('[shadow'), [], env);
+      expect(bad.code).toBe(1);
+      expect(bad.text).toMatch(/settings\.environmentRule\.namePatterns\.0\.pattern: is not a valid regular expression/);
     });
   });
 });

@@ -180,6 +180,36 @@ describe('SyncService', () => {
       expect(audit.map((a) => a.action)).toEqual(['finding.opened', 'finding.resolved']);
     });
 
+    it('should not hold an InService SageMaker endpoint tagged environment=staging against governance', async () => {
+      const test = await hub();
+      const { source, simulator } = await test.addSimulatorSource('sagemaker', { ...ESTATE, deployments: 0 });
+      const [staged, live] = simulator.store.estate.models;
+      simulator.store.deploy(staged.name, 2, { environment: 'staging' });
+      simulator.store.deploy(live.name, 2, { environment: 'production' });
+      await runOnce(test, source.id);
+
+      const { db } = test.hub.database;
+      const rows = await queryRows<{ name: string; status: string; environment: string; environment_raw: string; serving_production: boolean; tags: Record<string, string> }>(
+        db,
+        sql`select name, status, environment, environment_raw, serving_production, tags from deployments where source_id = ${source.id} order by name`,
+      );
+      expect(rows).toEqual([
+        { name: `${live.name}-v2-production`, status: 'InService', environment: 'PRODUCTION', environment_raw: 'production', serving_production: true, tags: { environment: 'production', model: live.name } },
+        { name: `${staged.name}-v2-staging`, status: 'InService', environment: 'STAGING', environment_raw: 'staging', serving_production: false, tags: { environment: 'staging', model: staged.name } },
+      ]);
+      const open = await queryRows<{ kind: string; name: string }>(
+        db,
+        sql`select f.kind, coalesce(m.name, vm.name) as name from findings f
+            left join models m on m.id = f.entity_id left join model_versions v on v.id = f.entity_id left join models vm on vm.id = v.model_id
+            where f.source_id = ${source.id} and f.resolved_at is null and f.kind in ('UNGOVERNED_PRODUCTION', 'MISSING_OWNER') order by f.kind`,
+      );
+      // Only the production endpoint's model is held to account; the staging one has no finding at all.
+      expect(open).toEqual([
+        { kind: 'MISSING_OWNER', name: live.name },
+        { kind: 'UNGOVERNED_PRODUCTION', name: live.name },
+      ]);
+    });
+
     it('should answer a manual trigger during a run with the run in progress instead of queueing another', async () => {
       const test = await hub();
       const { source, simulator } = await test.addSimulatorSource('domino', ESTATE);

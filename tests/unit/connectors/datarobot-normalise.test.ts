@@ -15,9 +15,10 @@ import {
 } from '../../../connectors/datarobot/normalise.js';
 import { renderDeployment } from '../../../connectors/datarobot/simulator-records.js';
 import type { RawDeployment, RawModelVersion, RawRegisteredModel } from '../../../connectors/datarobot/wire.js';
+import { compileEnvironmentRule, environmentRuleSchema } from '../../../connectors/shared/environment.js';
 import { generateEstate } from '../../../connectors/shared/simulator-kit.js';
 
-const ctx = { uiBase: 'https://app.datarobot.com' };
+const ctx = { uiBase: 'https://app.datarobot.com', classifyEnvironment: compileEnvironmentRule(undefined) };
 
 /** R's jsonlite boxes every scalar in a one-element array and writes null as {}; this undoes both. */
 function unbox(value: unknown): unknown {
@@ -109,6 +110,7 @@ describe('DataRobot normalise', () => {
         artifactUri: null,
         lineage: { runId: '5e0bfba7243e8e283f7947f0', projectId: null },
         metrics: {},
+        params: {},
         tags: { owner: 'risk-team' },
         deepLink: 'https://app.datarobot.com/registry/registered-models/65f0c1e2a3b4c5d6e7f80911/version/65f0c1e2a3b4c5d6e7f80a22/info',
         createdAt: new Date('2024-05-02T10:00:00.000Z'),
@@ -152,7 +154,9 @@ describe('DataRobot normalise', () => {
         externalId: '5e1c013e30d66c0772e38d5e',
         name: 'foo',
         versionExternalId: '65f0c1e2a3b4c5d6e7f80a22',
-        environment: null,
+        environment: 'PRODUCTION',
+        environmentRaw: null,
+        tags: {},
         status: null,
         servingProduction: true,
         endpointUrl: 'https://testalberrors.orm.datarobot.com/predApi/v1.0/deployments/5e1c013e30d66c0772e38d5e/predictions',
@@ -198,21 +202,37 @@ describe('DataRobot normalise', () => {
       expect(normaliseDeployment(raw, ctx, 'ignored')).toMatchObject({
         versionExternalId: 'pkg-1',
         status: 'active',
-        environment: 'Production',
+        environment: 'PRODUCTION',
+        environmentRaw: 'Production',
         servingProduction: true,
         createdAt: new Date('2024-06-01T00:00:00.000Z'),
       });
       expect(legacyModelIdOf(raw)).toBeNull();
-      expect(normaliseDeployment({ ...raw, status: 'inactive' }, ctx).servingProduction).toBe(false);
-      expect(normaliseDeployment({ ...raw, predictionEnvironment: { name: 'Staging' } }, ctx).servingProduction).toBe(false);
+      expect(normaliseDeployment({ ...raw, status: 'inactive' }, ctx)).toMatchObject({ environment: 'PRODUCTION', servingProduction: false });
+      expect(normaliseDeployment({ ...raw, predictionEnvironment: { name: 'Staging' } }, ctx)).toMatchObject({ environment: 'STAGING', servingProduction: false });
+    });
+
+    it.each([
+      ['a prediction environment named like a development one', { predictionEnvironment: { name: 'Azure dev cluster' } }, 'DEVELOPMENT', 'Azure dev cluster'],
+      ['a prediction environment whose name says nothing: an active deployment counts as production', { predictionEnvironment: { name: 'eks-eu-west-1' } }, 'PRODUCTION', 'eks-eu-west-1'],
+      ['an environment tag, which wins over the prediction environment', { tags: [{ name: 'environment', value: 'uat' }], predictionEnvironment: { name: 'Production' } }, 'STAGING', 'uat'],
+    ] as const)('should classify %s', (_case, extra, environment, environmentRaw) => {
+      const raw: RawDeployment = { id: 'd1', label: 'churn scoring', status: 'active', ...extra };
+      expect(normaliseDeployment(raw, ctx)).toMatchObject({ environment, environmentRaw, servingProduction: environment === 'PRODUCTION' });
+    });
+
+    it("should place a deployment by its label with the source's name patterns", () => {
+      const own = { ...ctx, classifyEnvironment: compileEnvironmentRule(environmentRuleSchema.parse({ namePatterns: [{ pattern: '\\bshadow\\b', environment: 'STAGING' }] })) };
+      expect(normaliseDeployment({ id: 'd1', label: 'Churn shadow', status: 'active' }, own)).toMatchObject({ environment: 'STAGING', servingProduction: false });
     });
   });
 
   describe('deploymentLinkOf', () => {
     it('should expose the package, registered model, activity and replacement capability', () => {
       const raw: RawDeployment = { id: 'd1', status: 'active', modelPackage: { id: 'pkg-1', registeredModelId: 'rm-1' }, capabilities: { supportsModelReplacement: false } };
-      expect(deploymentLinkOf(raw)).toEqual({ deploymentId: 'd1', versionId: 'pkg-1', registeredModelId: 'rm-1', active: true, servingProduction: true, supportsReplacement: false });
-      expect(deploymentLinkOf({ label: 'no id' })).toBeNull();
+      expect(deploymentLinkOf(raw, ctx.classifyEnvironment)).toEqual({ deploymentId: 'd1', versionId: 'pkg-1', registeredModelId: 'rm-1', active: true, servingProduction: true, supportsReplacement: false });
+      expect(deploymentLinkOf({ ...raw, tags: [{ name: 'env', value: 'staging' }] }, ctx.classifyEnvironment)).toMatchObject({ active: true, servingProduction: false });
+      expect(deploymentLinkOf({ label: 'no id' }, ctx.classifyEnvironment)).toBeNull();
     });
   });
 

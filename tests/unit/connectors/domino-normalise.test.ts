@@ -9,12 +9,13 @@ import {
 import { readListEnvelope } from '../../../connectors/domino/unconfirmed.js';
 import { offsetPages } from '../../../connectors/domino/paging.js';
 import { dominoSecretSchema, dominoSettingsSchema } from '../../../connectors/domino/config.js';
+import { compileEnvironmentRule } from '../../../connectors/shared/environment.js';
 
 /**
  * Domino normalisers against payloads shaped like reference §4.4 (ModelApi, ModelApiVersion) and, for the registry
  * objects whose Domino JSON is `unconfirmed`, against the MLflow-like spellings the connector tolerates.
  */
-const ctx = { host: 'https://domino.example.com' };
+const ctx = { host: 'https://domino.example.com', classifyEnvironment: compileEnvironmentRule(undefined) };
 
 // Reference §4.4, verbatim in the documented fields.
 const modelApiVersion = {
@@ -59,7 +60,9 @@ describe('Domino normalise', () => {
           externalId: '66a1b2c3d4e5f60718293a40',
           versionExternalId: 'churn-model/3',
           name: 'churn-endpoint',
-          environment: null,
+          environment: 'PRODUCTION',
+          environmentRaw: null,
+          tags: {},
           status: 'Running',
           servingProduction: true,
           endpointUrl: 'https://domino.example.com/models/66a1b2c3d4e5f60718293a40/latest/model',
@@ -80,6 +83,13 @@ describe('Domino normalise', () => {
     it('should not claim production for a Model API that is not Running', () => {
       const result = normaliseModelApi({ ...modelApi, status: 'Failed' }, modelApiVersion, ctx);
       expect(result.ok && result.record).toMatchObject({ status: 'Failed', servingProduction: false });
+    });
+
+    it("should place a running Model API by its tags or its active version's labels", () => {
+      const labelled = normaliseModelApi(modelApi, { ...modelApiVersion, labels: ['team=risk', 'environment=staging', 'canary'] }, ctx);
+      expect(labelled.ok && labelled.record).toMatchObject({ tags: { team: 'risk', environment: 'staging', canary: '' }, environment: 'STAGING', environmentRaw: 'staging', servingProduction: false });
+      const tagged = normaliseModelApi({ ...modelApi, tags: [{ key: 'env', value: 'dev' }] }, modelApiVersion, ctx);
+      expect(tagged.ok && tagged.record).toMatchObject({ environment: 'DEVELOPMENT', servingProduction: false });
     });
 
     it('should leave the version link empty when the active version was built from project files', () => {
@@ -190,6 +200,7 @@ describe('Domino normalise', () => {
           artifactUri: 'mlflow-artifacts:/7/a1b2c3/artifacts/model',
           lineage: { runId: 'a1b2c3', projectId: '65f0aa11bb22cc33dd44ee55', commitId: null },
           metrics: {},
+          params: {},
           tags: { team: 'risk' },
           deepLink: 'https://domino.example.com/registered-models/churn-model/versions/3',
           createdAt: new Date('2024-05-02T10:00:00Z'),

@@ -3,13 +3,14 @@
  * There are no recorded MLflow fixtures, so the reference examples are copied here verbatim where they exist.
  */
 import { describe, expect, it } from 'vitest';
+import { compileEnvironmentRule, environmentRuleSchema } from '../../../connectors/shared/environment.js';
 import { mlflowSecretSchema, mlflowSettingsSchema } from '../../../connectors/mlflow/config.js';
 import { mapStage, normaliseDeployments, normaliseModel, normaliseVersion, NormaliseError } from '../../../connectors/mlflow/normalise.js';
 import { nameEqualsFilter } from '../../../connectors/mlflow/unconfirmed.js';
 import { parseVersionExternalId } from '../../../connectors/mlflow/write-back.js';
 import type { MlflowModelVersion, MlflowRegisteredModel, MlflowRun } from '../../../connectors/mlflow/wire.js';
 
-const context = { trackingUri: 'https://mlflow.example.com', productionAliases: ['production', 'prod', 'champion'] };
+const context = { trackingUri: 'https://mlflow.example.com', productionAliases: ['production', 'prod', 'champion'], classifyEnvironment: compileEnvironmentRule(undefined) };
 
 const registeredModel: MlflowRegisteredModel = {
   name: 'churn-model',
@@ -120,8 +121,8 @@ describe('MLflow normalise', () => {
   });
 
   describe('normaliseVersion', () => {
-    it('should map a version with its run: stage, creator, artifact, lineage, metrics and tags', () => {
-      const version = normaliseVersion(modelVersion, run, registeredModel.aliases, context);
+    it("should map a version with its run: stage, creator, artifact, lineage with the experiment's name, metrics, params and tags", () => {
+      const version = normaliseVersion(modelVersion, run, registeredModel.aliases, context, 'churn-training');
       expect(version).toEqual({
         externalId: 'churn-model/3',
         modelExternalId: 'churn-model',
@@ -136,10 +137,12 @@ describe('MLflow normalise', () => {
         lineage: {
           runId: '1a2b3c4d5e6f',
           projectId: '7',
+          projectName: 'churn-training',
           commitId: '9f1c2e3',
           datasets: [{ name: 'churn_train', digest: 'f1e2d3c4', source: '{"path": "s3://lake/churn/train"}' }],
         },
         metrics: { auc: 0.91 },
+        params: { max_depth: '6' },
         tags: { validation_status: 'passed' },
         deepLink: 'https://mlflow.example.com/#/models/churn-model/versions/3',
         createdAt: new Date(1714636800456),
@@ -154,8 +157,9 @@ describe('MLflow normalise', () => {
         observedStage: 'STAGING',
         observedStageRaw: 'Staging',
         createdBy: null,
-        lineage: { runId: '1a2b3c4d5e6f', projectId: null, commitId: null, datasets: [] },
+        lineage: { runId: '1a2b3c4d5e6f', projectId: null, projectName: null, commitId: null, datasets: [] },
         metrics: {},
+        params: {},
       });
       expect(version.vendorAttributes).not.toHaveProperty('run');
     });
@@ -202,7 +206,9 @@ describe('MLflow normalise', () => {
           externalId: 'churn-model@challenger',
           versionExternalId: 'churn-model/2',
           name: 'challenger',
-          environment: 'challenger',
+          environment: 'UNKNOWN',
+          environmentRaw: 'challenger',
+          tags: {},
           status: null,
           servingProduction: false,
           endpointUrl: null,
@@ -216,7 +222,9 @@ describe('MLflow normalise', () => {
           externalId: 'churn-model@champion',
           versionExternalId: 'churn-model/3',
           name: 'champion',
-          environment: 'champion',
+          environment: 'PRODUCTION',
+          environmentRaw: 'champion',
+          tags: {},
           status: null,
           servingProduction: true,
           endpointUrl: null,
@@ -230,7 +238,9 @@ describe('MLflow normalise', () => {
           externalId: 'churn-model#stage:Production',
           versionExternalId: 'churn-model/3',
           name: 'Production',
-          environment: 'production',
+          environment: 'PRODUCTION',
+          environmentRaw: 'Production',
+          tags: {},
           status: 'READY',
           servingProduction: true,
           endpointUrl: null,
@@ -241,6 +251,21 @@ describe('MLflow normalise', () => {
           vendorAttributes: { registered_model: 'churn-model', version: '3', current_stage: 'Production' },
         },
       ]);
+    });
+
+    it('should place aliases by their names: staging and development ones are not production', () => {
+      const { deployments } = normaliseDeployments({ name: 'm', aliases: [{ alias: 'staging', version: '1' }, { alias: 'dev-candidate', version: '2' }, { alias: 'prod', version: '3' }] }, [], context);
+      expect(deployments.map((d) => [d.name, d.environment, d.servingProduction])).toEqual([
+        ['dev-candidate', 'DEVELOPMENT', false],
+        ['prod', 'PRODUCTION', true],
+        ['staging', 'STAGING', false],
+      ]);
+    });
+
+    it("should follow the source's rule over the production aliases", () => {
+      const own = { ...context, classifyEnvironment: compileEnvironmentRule(environmentRuleSchema.parse({ namePatterns: [{ pattern: '^champion$', environment: 'STAGING' }] })) };
+      const { deployments } = normaliseDeployments({ name: 'm', aliases: [{ alias: 'champion', version: '1' }] }, [], own);
+      expect(deployments[0]).toMatchObject({ environment: 'STAGING', servingProduction: false });
     });
 
     it('should give each of several Production versions its own stage deployment', () => {

@@ -10,6 +10,7 @@ import {
   observedStage,
   packageFromSearchRecord,
 } from '../../../connectors/sagemaker/normalise.js';
+import { compileEnvironmentRule, environmentRuleSchema } from '../../../connectors/shared/environment.js';
 import { contentHash } from '../../../src/inventory/content-hash.js';
 
 /** Wire JSON (epoch seconds) → the SDK's shape (Date), as the AWS SDK deserialises it. */
@@ -83,7 +84,7 @@ const endpointConfig = sdk<DescribeEndpointConfigOutput>({
   CreationTime: 1714739000.0,
   ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'churn-model-v3', InstanceType: 'ml.m5.large', InitialInstanceCount: 1, InitialVariantWeight: 1.0 }],
 });
-const context = { region: 'us-east-1' };
+const context = { region: 'us-east-1', classifyEnvironment: compileEnvironmentRule(undefined) };
 
 describe('SageMaker normalise', () => {
   describe('normaliseVersion', () => {
@@ -220,7 +221,9 @@ describe('SageMaker normalise', () => {
         externalId: ENDPOINT_ARN,
         name: 'churn-prod',
         versionExternalId: PACKAGE_ARN,
-        environment: 'production',
+        environment: 'PRODUCTION',
+        environmentRaw: 'production',
+        tags: { environment: 'production' },
         status: 'InService',
         servingProduction: true,
         trafficShare: 1,
@@ -285,7 +288,34 @@ describe('SageMaker normalise', () => {
 
     it('should keep an endpoint whose config is gone, unlinked and out of service', () => {
       const [deployment] = normaliseEndpoint({ endpoint: { ...endpoint, EndpointStatus: 'OutOfService' }, config: null, packageByModel: new Map(), tags: [] }, context);
-      expect(deployment).toMatchObject({ externalId: ENDPOINT_ARN, versionExternalId: null, trafficShare: null, servingProduction: false, environment: null });
+      expect(deployment).toMatchObject({ externalId: ENDPOINT_ARN, versionExternalId: null, trafficShare: null, servingProduction: false, environment: 'PRODUCTION', environmentRaw: null });
+    });
+
+    it('should not count an InService endpoint tagged environment=staging as serving production', () => {
+      const [deployment] = normaliseEndpoint({ endpoint, config: endpointConfig, packageByModel: new Map([['churn-model-v3', PACKAGE_ARN]]), tags: [{ Key: 'environment', Value: 'staging' }] }, context);
+      expect(deployment).toMatchObject({ status: 'InService', environment: 'STAGING', environmentRaw: 'staging', servingProduction: false });
+    });
+
+    it.each([
+      ['an untagged endpoint: SageMaker has no environments, so production', [], 'PRODUCTION', true],
+      ['an Environment tag (keys compare case-insensitively)', [{ Key: 'Environment', Value: 'Dev' }], 'DEVELOPMENT', false],
+      ['an env tag holding a listed value as a word', [{ Key: 'env', Value: 'eu-prod-2' }], 'PRODUCTION', true],
+      ['a stage tag of pre-production (the longest listed value wins)', [{ Key: 'stage', Value: 'pre-production' }], 'STAGING', false],
+      ['an environment tag the rule does not know', [{ Key: 'environment', Value: 'perf-lab' }], 'UNKNOWN', false],
+      ['the first rule key present, not a later one', [{ Key: 'stage', Value: 'prod' }, { Key: 'environment', Value: 'uat' }], 'STAGING', false],
+    ] as const)('should classify %s', (_case, tags, environment, servingProduction) => {
+      const [deployment] = normaliseEndpoint({ endpoint, config: endpointConfig, packageByModel: new Map(), tags: [...tags] }, context);
+      expect(deployment).toMatchObject({ environment, servingProduction });
+    });
+
+    it("should follow the source's own rule: its tag keys, name patterns and what an undecided endpoint is", () => {
+      const rule = environmentRuleSchema.parse({ tagKeys: ['tier'], namePatterns: [{ pattern: '-prod$', environment: 'PRODUCTION' }], otherwise: 'UNKNOWN' });
+      const own = { ...context, classifyEnvironment: compileEnvironmentRule(rule) };
+      const classify = (name: string, tags: Array<{ Key: string; Value: string }>) =>
+        normaliseEndpoint({ endpoint: { ...endpoint, EndpointName: name }, config: endpointConfig, packageByModel: new Map(), tags }, own)[0];
+      expect(classify('churn-canary', [{ Key: 'environment', Value: 'production' }])).toMatchObject({ environment: 'UNKNOWN', servingProduction: false });
+      expect(classify('churn-canary', [{ Key: 'tier', Value: 'prod' }])).toMatchObject({ environment: 'PRODUCTION', servingProduction: true });
+      expect(classify('churn-prod', [])).toMatchObject({ environment: 'PRODUCTION', servingProduction: true });
     });
   });
 

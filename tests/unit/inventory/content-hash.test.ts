@@ -85,6 +85,7 @@ function aVersion(overrides: Partial<NormalisedVersion>): NormalisedVersion {
     artifactUri: 's3://a/b',
     lineage: { runId: 'r1', datasets: [{ name: 'customers', digest: 'abc' }] },
     metrics: { f1: 0.8, auc: 0.91 },
+    params: { depth: '6' },
     tags: { b: 'x', a: 'y' },
     deepLink: null,
     createdAt: new Date('2024-03-01T10:00:00.000Z'),

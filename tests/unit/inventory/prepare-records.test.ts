@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { NormalisedModel, NormalisedVersion } from '../../../connectors/contract.js';
-import { MODEL_SPEC, VERSION_SPEC } from '../../../src/inventory/entity-specs.js';
+import type { NormalisedDeployment, NormalisedModel, NormalisedVersion } from '../../../connectors/contract.js';
+import { DEPLOYMENT_SPEC, MODEL_SPEC, VERSION_SPEC } from '../../../src/inventory/entity-specs.js';
 import { prepareRecords } from '../../../src/inventory/prepare-records.js';
 
 function model(externalId: string, overrides: Partial<NormalisedModel> = {}): NormalisedModel {
@@ -40,6 +40,7 @@ describe('prepareRecords', () => {
       artifactUri: null,
       lineage: {},
       metrics: {},
+      params: {},
       tags: {},
       deepLink: null,
       createdAt: null,
@@ -54,5 +55,26 @@ describe('prepareRecords', () => {
     expect(reasons({ metrics: { rmse: Number.POSITIVE_INFINITY } })).toEqual(['metric "rmse" must be a finite number']);
     expect(reasons({ vendorAttributes: { big: 10n } as never })).toEqual([expect.stringMatching(/cannot be serialised as JSON/)]);
     expect(reasons({ vendorAttributes: { note: 'ok\\u0000 as text' } })).toEqual([]);
+  });
+
+  it("should reject a deployment whose environment is not the hub's vocabulary (a vendor's raw text belongs in environmentRaw)", () => {
+    const deployment = (environment: string): NormalisedDeployment => ({
+      externalId: 'd',
+      versionExternalId: null,
+      name: 'endpoint',
+      environment: environment as NormalisedDeployment['environment'],
+      environmentRaw: 'production',
+      tags: {},
+      status: null,
+      servingProduction: false,
+      endpointUrl: null,
+      trafficShare: null,
+      deepLink: null,
+      createdAt: null,
+      updatedAt: null,
+      vendorAttributes: {},
+    });
+    expect(prepareRecords(DEPLOYMENT_SPEC, [deployment('PRODUCTION')]).errors).toEqual([]);
+    expect(prepareRecords(DEPLOYMENT_SPEC, [deployment('production')]).errors.map((e) => e.reason)).toEqual(['environment must be one of PRODUCTION, STAGING, DEVELOPMENT, UNKNOWN']);
   });
 });
