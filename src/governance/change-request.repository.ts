@@ -137,7 +137,7 @@ export class ChangeRequestRepository {
     if (filter.vendor) where.push(eq(sources.vendor, filter.vendor));
     if (filter.createdAfter) where.push(sql`${changeRequests.createdAt} >= ${filter.createdAfter.toISOString()}::timestamptz`);
     if (filter.createdBefore) where.push(sql`${changeRequests.createdAt} < ${filter.createdBefore.toISOString()}::timestamptz`);
-    if (filter.eligibleForMe) where.push(this.eligibleFor(actor));
+    if (filter.eligibleForMe != null) where.push(filter.eligibleForMe ? this.eligibleFor(actor) : sql`not ${this.eligibleFor(actor)}`);
     return where;
   }
 

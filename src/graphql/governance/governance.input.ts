@@ -76,7 +76,10 @@ export class ChangeRequestFilterInput {
   @Field(() => String, { nullable: true, description: 'Opened by this principal id.' })
   requesterId?: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Only PENDING requests with an open slot I could fill (not mine, not already decided by me).' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'true: only PENDING requests with an open slot I could fill (not mine, not already decided by me); false: every other request.',
+  })
   eligibleForMe?: boolean | null;
 
   @Field(() => ID, { nullable: true, description: 'Versions of this Model.' })
