@@ -96,20 +96,18 @@ export class MlflowClient {
 
   /** The run, or null when it cannot be read (deleted and garbage-collected, or not visible to this credential). */
   async getRun(runId: string, signal: AbortSignal): Promise<MlflowRun | null> {
-    try {
-      const { body } = await this.http.requestJson<GetRunResponse>({ path: 'runs/get', query: { run_id: runId }, signal, operation: 'runs/get' });
-      return body.run ?? null;
-    } catch (error) {
-      if (error instanceof ConnectorError && error.status !== null && RUN_UNREADABLE_STATUSES.has(error.status)) return null;
-      throw error;
-    }
+    return (await this.getReadable<GetRunResponse>('runs/get', { run_id: runId }, signal))?.run ?? null;
   }
 
   /** The experiment, or null when it cannot be read (gone, or not visible to this credential). */
   async getExperiment(experimentId: string, signal: AbortSignal): Promise<MlflowExperiment | null> {
+    return (await this.getReadable<GetExperimentResponse>('experiments/get', { experiment_id: experimentId }, signal))?.experiment ?? null;
+  }
+
+  /** A GET of a tracking object that may be unreadable to this credential (RUN_UNREADABLE_STATUSES): null then. */
+  private async getReadable<T>(path: string, query: Record<string, string>, signal: AbortSignal): Promise<T | null> {
     try {
-      const { body } = await this.http.requestJson<GetExperimentResponse>({ path: 'experiments/get', query: { experiment_id: experimentId }, signal, operation: 'experiments/get' });
-      return body.experiment ?? null;
+      return (await this.http.requestJson<T>({ path, query, signal, operation: path })).body;
     } catch (error) {
       if (error instanceof ConnectorError && error.status !== null && RUN_UNREADABLE_STATUSES.has(error.status)) return null;
       throw error;
