@@ -153,8 +153,36 @@ function containsWords(text: string, value: string): boolean {
 function regexProblem(pattern: string): string | null {
   try {
     new RegExp(pattern, 'i');
-    return null;
   } catch (error) {
     return (error as Error).message;
   }
+  // JavaScript regexes backtrack without limit: a repeated group that itself repeats, like (a+)+, can take exponential
+  // time on a name crafted for it, and would stall the source's sync.
+  return repeatsARepeatedGroup(pattern) ? 'a repeated group must not itself contain a repetition, e.g. (a+)+' : null;
+}
+
+/** Star height above one: a quantifier (`*`, `+`, `{n,}`, `{n,m}`) applied to a group that holds one. */
+function repeatsARepeatedGroup(pattern: string): boolean {
+  const open: boolean[] = []; // per open group: whether it holds a repetition
+  let closedGroupRepeats: boolean | null = null; // the group just closed, while the next token may quantify it
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    const previous = closedGroupRepeats;
+    closedGroupRepeats = null;
+    if (c === '\\') {
+      i++;
+    } else if (c === '[') {
+      // A class is one token; quantifier characters inside it are literals.
+      for (i++; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
+    } else if (c === '(') {
+      open.push(false);
+    } else if (c === ')') {
+      closedGroupRepeats = open.pop() ?? false;
+      if (closedGroupRepeats && open.length > 0) open[open.length - 1] = true;
+    } else if (c === '*' || c === '+' || (c === '{' && /^\{\d*,\d*\}/.test(pattern.slice(i)))) {
+      if (previous) return true;
+      if (open.length > 0) open[open.length - 1] = true;
+    }
+  }
+  return false;
 }

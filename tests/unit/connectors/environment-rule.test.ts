@@ -45,6 +45,16 @@ describe('environment rule', () => {
     });
   });
 
+  describe('name patterns that could take exponential time', () => {
+    it.each(['^(a+)+$', '(x*)*', '((ab)+c){2,}', '(\\w+\\s?)*$', '(?:[a-z]+-?)+prod'])('should refuse %s', (pattern) => {
+      expect(environmentRuleSchema.safeParse({ namePatterns: [{ pattern, environment: 'STAGING' }] }).success).toBe(false);
+    });
+
+    it.each(['(prod|staging)-\\d+$', '^sbx-', '[(+]+', '\\(a+\\)+', '(ab){3}', '(canary)?-v\\d+'])('should accept %s', (pattern) => {
+      expect(environmentRuleSchema.safeParse({ namePatterns: [{ pattern, environment: 'STAGING' }] }).success).toBe(true);
+    });
+  });
+
   describe('a source rule', () => {
     it('should read its own tag keys, name patterns in order, and what to assume otherwise', () => {
       const rule: EnvironmentRuleInput = {
@@ -78,6 +88,9 @@ describe('environment rule', () => {
         { path: 'values.DEVELOPMENT', message: '"qa" is also listed under STAGING; a value can name one environment only' },
       ]);
       expect(issues({ namePatterns: [{ pattern: 'x', environment: 'LIVE' }] })?.[0].path).toBe('namePatterns.0.environment');
+      expect(issues({ namePatterns: [{ pattern: '^(a+)+$', environment: 'STAGING' }] })).toEqual([
+        { path: 'namePatterns.0.pattern', message: 'is not a valid regular expression (a repeated group must not itself contain a repetition, e.g. (a+)+)' },
+      ]);
       expect(issues({ tagkeys: ['env'] })?.[0].message).toMatch(/tagkeys/);
     });
   });
