@@ -46,29 +46,27 @@ const namePattern = z.strictObject({
   environment: z.enum(DEPLOYMENT_ENVIRONMENTS),
 });
 
-export const environmentRuleSchema = z
-  .strictObject({
-    tagKeys: z.array(z.string().trim().min(1).max(128)).max(20).default([...DEFAULT_TAG_KEYS]),
-    /** Each list given replaces that environment's default list; environments left out keep theirs. */
-    values: z
-      .strictObject({ PRODUCTION: valueList.optional(), STAGING: valueList.optional(), DEVELOPMENT: valueList.optional() })
-      .default({})
-      .transform((given) => Object.fromEntries(NAMED_ENVIRONMENTS.map((env) => [env, given[env] ?? [...DEFAULT_ENVIRONMENT_VALUES[env]]])) as Record<NamedEnvironment, string[]>)
-      .superRefine((values, ctx) => {
-        const owner = new Map<string, NamedEnvironment>();
-        for (const env of NAMED_ENVIRONMENTS) {
-          for (const value of values[env]) {
-            const other = owner.get(value);
-            if (other && other !== env) ctx.addIssue({ code: 'custom', path: [env], message: `"${value}" is also listed under ${other}; a value can name one environment only` });
-            owner.set(value, env);
-          }
+export const environmentRuleSchema = z.strictObject({
+  tagKeys: z.array(z.string().trim().min(1).max(128)).max(20).default([...DEFAULT_TAG_KEYS]),
+  /** Each list given replaces that environment's default list; environments left out keep theirs. */
+  values: z
+    .strictObject({ PRODUCTION: valueList.optional(), STAGING: valueList.optional(), DEVELOPMENT: valueList.optional() })
+    .default({})
+    .transform((given) => Object.fromEntries(NAMED_ENVIRONMENTS.map((env) => [env, given[env] ?? [...DEFAULT_ENVIRONMENT_VALUES[env]]])) as Record<NamedEnvironment, string[]>)
+    .superRefine((values, ctx) => {
+      const owner = new Map<string, NamedEnvironment>();
+      for (const env of NAMED_ENVIRONMENTS) {
+        for (const value of values[env]) {
+          const other = owner.get(value);
+          if (other && other !== env) ctx.addIssue({ code: 'custom', path: [env], message: `"${value}" is also listed under ${other}; a value can name one environment only` });
+          owner.set(value, env);
         }
-      }),
-    namePatterns: z.array(namePattern).max(50).default([]),
-    /** What a deployment no step decides is in: the vendor's own notion (`VENDOR`), or one fixed environment. */
-    otherwise: z.enum(['VENDOR', ...DEPLOYMENT_ENVIRONMENTS]).default('VENDOR'),
-  })
-  .describe('How the environment of each deployment of this source is decided.');
+      }
+    }),
+  namePatterns: z.array(namePattern).max(50).default([]),
+  /** What a deployment no step decides is in: the vendor's own notion (`VENDOR`), or one fixed environment. */
+  otherwise: z.enum(['VENDOR', ...DEPLOYMENT_ENVIRONMENTS]).default('VENDOR'),
+});
 
 /** The rule as IT ops write it (every member optional). */
 export type EnvironmentRuleInput = z.input<typeof environmentRuleSchema>;
