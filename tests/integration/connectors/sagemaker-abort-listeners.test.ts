@@ -9,6 +9,7 @@ import { SageMakerApi } from '../../../connectors/sagemaker/client.js';
 import { listSageMakerEstate } from '../../../connectors/sagemaker/listing.js';
 import { collectListing } from '../../helpers/listing.js';
 import { FAST, closeRunning, expected, ids, simulator } from './sagemaker-fixture.js';
+import { compileEnvironmentRule } from '../../../connectors/shared/environment.js';
 
 afterEach(closeRunning);
 
@@ -32,7 +33,7 @@ describe('listSageMakerEstate', () => {
     const sim = await simulator({ models: 120, versionsPerModel: 4, deployments: 160 });
     sim.faults.set({ latencyMs: 40 });
     const api = new SageMakerApi({ region: 'us-east-1', endpoint: sim.url }, { accessKeyId: 'sim-credential', secretAccessKey: 'simulator-secret' }, FAST);
-    const options = { region: 'us-east-1', pageSize: 100, concurrency: 16, groupsAhead: 8, flushVersions: 1_000, cacheEntries: 512 };
+    const options = { region: 'us-east-1', pageSize: 100, concurrency: 16, groupsAhead: 8, flushVersions: 1_000, cacheEntries: 512, classifyEnvironment: compileEnvironmentRule(undefined) };
 
     const { result: listing, warnings } = await warningsDuring(() => collectListing(listSageMakerEstate(api, options, new AbortController().signal)));
     api.destroy();

@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../../src/auth/principal.js';
 import { systemPrincipal } from '../../../src/auth/principal.js';
-import { toGlobalId } from '../../../src/graphql/relay/global-id.js';
+import { toGlobalId } from '../../../src/global-id.js';
 import { startTestHub, type TestHub } from '../../helpers/hub.js';
 import { graphqlRequest } from '../../helpers/processes.js';
 import { seedChange, seedDeployment, seedFinding, seedModel, seedRun, seedSource, seedVersion } from '../../helpers/seed.js';
