@@ -1,8 +1,7 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
-import { GraphQLJSONObject } from 'graphql-scalars';
 import type { Role as RoleName } from '../../auth/principal.js';
 import { Role } from '../access/role.enum.js';
-import { DateTime } from '../scalars.js';
+import { DateTime, JSONObject } from '../scalars.js';
 
 @ObjectType('AuditEvent', { simpleResolvers: true, description: 'One append-only, hash-chained record of a state change.' })
 export class AuditEvent {
@@ -27,10 +26,10 @@ export class AuditEvent {
   @Field({ description: 'Its id (database id).' })
   entityId!: string;
 
-  @Field(() => GraphQLJSONObject, { nullable: true, description: 'What changed, before (never secrets).' })
+  @Field(() => JSONObject, { nullable: true, description: 'What changed, before (never secrets).' })
   before!: Record<string, unknown> | null;
 
-  @Field(() => GraphQLJSONObject, { nullable: true, description: 'What changed, after (never secrets).' })
+  @Field(() => JSONObject, { nullable: true, description: 'What changed, after (never secrets).' })
   after!: Record<string, unknown> | null;
 
   @Field(() => String, { nullable: true, description: 'The API request or job id that caused it, for correlation with logs.' })

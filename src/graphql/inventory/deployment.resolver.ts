@@ -1,5 +1,4 @@
 import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { GraphQLJSONObject } from 'graphql-scalars';
 import type { DeploymentRecord, FindingRecord, ModelVersionRecord, SourceRecord } from '../../inventory/queries/records.js';
 import { READ_ROLES } from '../auth-checker.js';
 import type { GraphQLContext } from '../context.js';
@@ -13,6 +12,7 @@ import { toInventoryFilter } from './inventory-filter.input.js';
 import { ModelVersion } from './model-version.type.js';
 import { cursorScope } from './ordering.input.js';
 import { Source } from './source.type.js';
+import { JSONObject } from '../scalars.js';
 
 @Resolver(() => Deployment)
 export class DeploymentResolver {
@@ -41,7 +41,7 @@ export class DeploymentResolver {
     return (await ctx.loaders.source.load(deployment.sourceId))!;
   }
 
-  @FieldResolver(() => GraphQLJSONObject, { description: 'The raw vendor record, for BI and audit.' })
+  @FieldResolver(() => JSONObject, { description: 'The raw vendor record, for BI and audit.' })
   async vendorAttributes(@Root() deployment: DeploymentRecord, @Ctx() ctx: GraphQLContext): Promise<Record<string, unknown>> {
     return deployment.vendorAttributes ?? (await ctx.loaders.deployment.load(deployment.id))?.vendorAttributes ?? {};
   }

@@ -1,5 +1,5 @@
 import { Directive, Field, Float, ObjectType } from 'type-graphql';
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { JSONObject } from '../scalars.js';
 import type { DeploymentEnvironment as DeploymentEnvironmentValue } from '../../../connectors/contract.js';
 import { DeploymentEnvironment } from '../enums.js';
 import { Node } from '../relay/node.type.js';
@@ -25,7 +25,7 @@ export class Deployment extends VendorRecord {
   })
   environmentRaw!: string | null;
 
-  @Field(() => GraphQLJSONObject, { description: 'Vendor tags / labels of the deployment as key → value.' })
+  @Field(() => JSONObject, { description: 'Vendor tags / labels of the deployment as key → value.' })
   tags!: Record<string, string>;
 
   @Field(() => String, { nullable: true, description: 'Vendor status (InService, active, …).' })

@@ -1,7 +1,6 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
-import { GraphQLJSONObject } from 'graphql-scalars';
 import { Node } from '../relay/node.type.js';
-import { DateTime } from '../scalars.js';
+import { DateTime, JSONObject } from '../scalars.js';
 
 @Directive('@key(fields: "id")')
 @ObjectType('Finding', {
@@ -19,7 +18,7 @@ export class Finding extends Node {
   @Field({ description: 'Why, in words.' })
   message!: string;
 
-  @Field(() => GraphQLJSONObject, { description: 'Facts behind the finding.' })
+  @Field(() => JSONObject, { description: 'Facts behind the finding.' })
   details!: Record<string, unknown>;
 
   @Field(() => DateTime, { description: 'When the condition was first detected.' })

@@ -1,5 +1,4 @@
 import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { GraphQLJSONObject } from 'graphql-scalars';
 import type { DeploymentRecord, FindingRecord, InventoryChangeRecord, ModelRecord, ModelVersionRecord, SourceRecord } from '../../inventory/queries/records.js';
 import { READ_ROLES } from '../auth-checker.js';
 import type { GraphQLContext } from '../context.js';
@@ -17,6 +16,7 @@ import { ModelVersion } from './model-version.type.js';
 import { cursorScope } from './ordering.input.js';
 import { versionDeployments } from './prefetched-relations.js';
 import { Source } from './source.type.js';
+import { JSONObject } from '../scalars.js';
 
 @Resolver(() => ModelVersion)
 export class ModelVersionResolver {
@@ -57,7 +57,7 @@ export class ModelVersionResolver {
     return (await ctx.loaders.source.load(version.sourceId))!;
   }
 
-  @FieldResolver(() => GraphQLJSONObject, { description: 'The raw vendor record, for BI and audit.' })
+  @FieldResolver(() => JSONObject, { description: 'The raw vendor record, for BI and audit.' })
   async vendorAttributes(@Root() version: ModelVersionRecord, @Ctx() ctx: GraphQLContext): Promise<Record<string, unknown>> {
     return version.vendorAttributes ?? (await ctx.loaders.version.load(version.id))?.vendorAttributes ?? {};
   }

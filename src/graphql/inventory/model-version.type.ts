@@ -1,9 +1,8 @@
 import { Directive, Field, Int, ObjectType } from 'type-graphql';
-import { GraphQLJSONObject } from 'graphql-scalars';
 import type { LifecycleState as LifecycleStateValue, ObservedStage as ObservedStageValue } from '../../../connectors/contract.js';
 import { LifecycleState, ObservedStage } from '../enums.js';
 import { Node } from '../relay/node.type.js';
-import { DateTime } from '../scalars.js';
+import { DateTime, JSONObject } from '../scalars.js';
 import { VendorRecord } from './vendor-record.type.js';
 
 @Directive('@key(fields: "id")')
@@ -37,18 +36,18 @@ export class ModelVersion extends VendorRecord {
   @Field(() => String, { nullable: true, description: 'Where the model artefact is stored.' })
   artifactUri!: string | null;
 
-  @Field(() => GraphQLJSONObject, {
+  @Field(() => JSONObject, {
     description: 'Lineage: training run (`runId`), experiment or project (`projectId`, `projectName`), commit, datasets (fields the vendor exposes).',
   })
   lineage!: Record<string, unknown>;
 
-  @Field(() => GraphQLJSONObject, { description: 'Evaluation metrics as name → number.' })
+  @Field(() => JSONObject, { description: 'Evaluation metrics as name → number.' })
   metrics!: Record<string, number>;
 
-  @Field(() => GraphQLJSONObject, { description: 'Parameters of the training run (MLflow run params) as name → value; empty where the vendor exposes none.' })
+  @Field(() => JSONObject, { description: 'Parameters of the training run (MLflow run params) as name → value; empty where the vendor exposes none.' })
   params!: Record<string, string>;
 
-  @Field(() => GraphQLJSONObject, { description: 'Vendor tags as key → value.' })
+  @Field(() => JSONObject, { description: 'Vendor tags as key → value.' })
   tags!: Record<string, string>;
 
   @Field(() => String, { nullable: true, description: "Link to the version in the vendor's UI." })

@@ -1,9 +1,9 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
-import { GraphQLJSONObject } from 'graphql-scalars';
 import type { RiskTier as RiskTierValue } from '../../inventory/queries/records.js';
 import { RiskTier } from '../enums.js';
 import { Node } from '../relay/node.type.js';
 import { VendorRecord } from './vendor-record.type.js';
+import { JSONObject } from '../scalars.js';
 
 @Directive('@key(fields: "id")')
 @ObjectType('Model', {
@@ -22,7 +22,7 @@ export class Model extends VendorRecord {
   @Field(() => String, { nullable: true, description: 'Owner as the vendor records it.' })
   owner!: string | null;
 
-  @Field(() => GraphQLJSONObject, { description: 'Vendor tags as key → value (keys without value map to "").' })
+  @Field(() => JSONObject, { description: 'Vendor tags as key → value (keys without value map to "").' })
   tags!: Record<string, string>;
 
   @Field(() => String, { nullable: true, description: "Link to the model in the vendor's UI." })
@@ -37,6 +37,6 @@ export class Model extends VendorRecord {
   @Field(() => String, { nullable: true, description: 'Person accountable for the model (governance-owned; may differ from the vendor owner).' })
   accountableOwner!: string | null;
 
-  @Field(() => GraphQLJSONObject, { description: "The raw vendor record, for BI and audit." })
+  @Field(() => JSONObject, { description: "The raw vendor record, for BI and audit." })
   vendorAttributes!: Record<string, unknown>;
 }

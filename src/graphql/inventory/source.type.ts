@@ -1,10 +1,9 @@
 import { Directive, Field, Int, ObjectType } from 'type-graphql';
-import { GraphQLJSONObject } from 'graphql-scalars';
 import type { Vendor as VendorId } from '../../../connectors/contract.js';
 import type { SyncRunStatus as SyncRunStatusValue } from '../../inventory/queries/records.js';
 import { SyncRunStatus, Vendor } from '../enums.js';
 import { Node } from '../relay/node.type.js';
-import { DateTime } from '../scalars.js';
+import { DateTime, JSONObject } from '../scalars.js';
 
 @Directive('@key(fields: "id")')
 @ObjectType('Source', {
@@ -19,7 +18,7 @@ export class Source extends Node {
   @Field({ description: 'Unique name operators address the source by.' })
   name!: string;
 
-  @Field(() => GraphQLJSONObject, { description: "Non-secret connection settings, as validated by the vendor's schema." })
+  @Field(() => JSONObject, { description: "Non-secret connection settings, as validated by the vendor's schema." })
   settings!: Record<string, unknown>;
 
   @Field({ description: 'Whether a secret (credential) is stored for this source. The secret itself is never returned.' })

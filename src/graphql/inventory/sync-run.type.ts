@@ -1,9 +1,8 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
 import type { SyncRunStatus as SyncRunStatusValue } from '../../inventory/queries/records.js';
 import { SyncRunStatus } from '../enums.js';
 import { Node } from '../relay/node.type.js';
-import { DateTime } from '../scalars.js';
+import { DateTime, JSONObject, JSONValue } from '../scalars.js';
 
 @ObjectType('SyncRun', { implements: Node, simpleResolvers: true, description: 'One sync of one source: status, timings, counts and errors as data.' })
 export class SyncRun extends Node {
@@ -40,12 +39,12 @@ export class SyncRun extends Node {
   @Field(() => Int, { description: 'Vendor pages fetched.' })
   pages!: number;
 
-  @Field(() => GraphQLJSONObject, { nullable: true, description: "The deletion guard's decision: { decision, reason, wouldDelete, share }." })
+  @Field(() => JSONObject, { nullable: true, description: "The deletion guard's decision: { decision, reason, wouldDelete, share }." })
   deletionGuard!: Record<string, unknown> | null;
 
   @Field(() => String, { nullable: true, description: 'Run-level failure, in words.' })
   error!: string | null;
 
-  @Field(() => GraphQLJSON, { description: 'Record-level errors: [{ kind, externalId, reason }] (capped).' })
+  @Field(() => JSONValue, { description: 'Record-level errors: [{ kind, externalId, reason }] (capped).' })
   recordErrors!: Array<Record<string, string>>;
 }

@@ -1,8 +1,8 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { GraphQLJSONObject } from 'graphql-scalars';
 import type { SourceRecord, SyncRunRecord } from '../../inventory/queries/records.js';
 import { Source } from '../inventory/source.type.js';
 import { SyncRun } from '../inventory/sync-run.type.js';
+import { JSONObject } from '../scalars.js';
 
 @ObjectType({ description: 'The result of updateSource.' })
 export class UpdateSourcePayload {
@@ -30,7 +30,7 @@ export class ConnectionCheck {
   @Field({ description: 'What happened, in words an operator can act on.' })
   message!: string;
 
-  @Field(() => GraphQLJSONObject, { description: 'Facts worth showing (vendor version, account, region). Never secrets.' })
+  @Field(() => JSONObject, { description: 'Facts worth showing (vendor version, account, region). Never secrets.' })
   details!: Record<string, string>;
 }
 

@@ -1,8 +1,8 @@
 import { Directive, Field, InputType, Int } from 'type-graphql';
-import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
 import type { Vendor as VendorId } from '../../../connectors/contract.js';
 import type { SecretInput } from '../../auth/secret-box.js';
 import { Vendor } from '../enums.js';
+import { JSONValue, JSONObject } from '../scalars.js';
 
 const SECRET_DOC =
   "The vendor's credential (e.g. {\"token\": \"…\"} for MLflow). Write-only: stored encrypted, never returned by any query. " +
@@ -16,11 +16,11 @@ export class CreateSourceInput {
   @Field({ description: 'Unique name (1-100 characters).' })
   name!: string;
 
-  @Field(() => GraphQLJSONObject, { description: 'Non-secret settings of the vendor (e.g. {"trackingUri": "https://mlflow.example.com"}).' })
+  @Field(() => JSONObject, { description: 'Non-secret settings of the vendor (e.g. {"trackingUri": "https://mlflow.example.com"}).' })
   settings!: Record<string, unknown>;
 
   @Directive('@secret')
-  @Field(() => GraphQLJSON, { nullable: true, description: SECRET_DOC })
+  @Field(() => JSONValue, { nullable: true, description: SECRET_DOC })
   secret?: SecretInput | null;
 
   @Field(() => Int, { nullable: true, description: 'Seconds between scheduled syncs, 60 to 604800 (7 days). Default 3600.' })
@@ -35,11 +35,11 @@ export class UpdateSourceInput {
   @Field({ nullable: true, description: 'New unique name (1-100 characters).' })
   name?: string;
 
-  @Field(() => GraphQLJSONObject, { nullable: true, description: "Replaces the whole settings object; validated by the vendor's schema." })
+  @Field(() => JSONObject, { nullable: true, description: "Replaces the whole settings object; validated by the vendor's schema." })
   settings?: Record<string, unknown>;
 
   @Directive('@secret')
-  @Field(() => GraphQLJSON, {
+  @Field(() => JSONValue, {
     nullable: true,
     description:
       `${SECRET_DOC} Omit to keep the current secret; null removes it (where the vendor works without one). ` +

@@ -315,6 +315,26 @@ describe('Source and access API', () => {
       expect((await sources.getSourceByName('env-rule'))?.settings).toEqual({ region: 'eu-west-1', environmentRule: rule });
     });
 
+    it('should accept settings and secret written inline in the query, as when sent as variables', async () => {
+      // graphql-scalars builds inline JSON objects without a prototype; variables come from JSON.parse.
+      const created = await api.request(
+        `mutation { createSource(input: { vendor: MLFLOW, name: "inline", settings: { trackingUri: "http://127.0.0.1:9", productionAliases: ["champion"] }, secret: { token: "${DISTINCTIVE}" } }) { id settings hasSecret } }`,
+        {},
+        api.keys.OPERATOR,
+      );
+      expect(created.body.errors).toBeUndefined();
+      expect(created.body.data.createSource).toMatchObject({ hasSecret: true, settings: { trackingUri: 'http://127.0.0.1:9', productionAliases: ['champion'] } });
+
+      const updated = await api.request(
+        `mutation ($id: ID!) { updateSource(id: $id, input: { settings: { trackingUri: "http://127.0.0.1:10" }, secret: { username: "u", password: "${DISTINCTIVE}" } }) { source { settings hasSecret } changedFields } }`,
+        { id: created.body.data.createSource.id },
+        api.keys.OPERATOR,
+      );
+      expect(updated.body.errors).toBeUndefined();
+      expect(updated.body.data.updateSource).toEqual({ source: { settings: { trackingUri: 'http://127.0.0.1:10' }, hasSecret: true }, changedFields: ['settings', 'secret'] });
+      expect(await sources.getSourceByName('inline')).toMatchObject({ settings: { trackingUri: 'http://127.0.0.1:10' } });
+    });
+
     it('should refuse a duplicate name with CONFLICT-style code', async () => {
       const input = { vendor: 'MLFLOW', name: 'twice', settings: { trackingUri: 'http://127.0.0.1:9' } };
       await api.request(`mutation ($input: CreateSourceInput!) { createSource(input: $input) { id } }`, { input }, api.keys.OPERATOR);
