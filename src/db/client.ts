@@ -1,7 +1,10 @@
+import { existsSync, mkdirSync } from 'node:fs';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import * as schema from './schema/index.js';
 import { relations } from './relations.js';
+import { lockDataFolder } from './data-folder-lock.js';
+import type { Logger } from '../logger.js';
 
 export const fullSchema = { ...schema, ...relations };
 export type Schema = typeof fullSchema;
@@ -24,8 +27,11 @@ export interface DatabaseHandle {
 
 export type DatabaseConfig = { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
 
-/** Opens the configured database. PGlite is loaded lazily so PostgreSQL deployments never load its wasm. */
-export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
+/**
+ * Opens the configured database. PGlite is loaded lazily so PostgreSQL deployments never load its wasm; its folder is
+ * created when missing and locked for this process (see data-folder-lock.ts).
+ */
+export async function openDatabase(config: DatabaseConfig, logger?: Logger): Promise<DatabaseHandle> {
   if (config.kind === 'postgres') {
     const { default: pg } = await import('pg');
     const { drizzle } = await import('drizzle-orm/node-postgres');
@@ -45,7 +51,25 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
-  const client = config.dataDir === 'memory://' ? new PGlite() : new PGlite(config.dataDir);
+  if (config.dataDir === 'memory://') return pgliteHandle(drizzle, new PGlite(), () => undefined);
+  // PGlite creates only the last folder of the path itself.
+  mkdirSync(config.dataDir, { recursive: true });
+  const lock = lockDataFolder(`${config.dataDir}.lock`);
+  try {
+    const creating = !existsSync(`${config.dataDir}/PG_VERSION`);
+    logger?.info({ folder: config.dataDir }, creating ? 'creating the embedded database (first start only)' : 'opening the embedded database');
+    return await pgliteHandle(drizzle, new PGlite(config.dataDir), () => lock.release());
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function pgliteHandle(
+  drizzle: typeof import('drizzle-orm/pglite').drizzle,
+  client: import('@electric-sql/pglite').PGlite,
+  release: () => void,
+): Promise<DatabaseHandle> {
   await client.waitReady;
   const db = drizzle(client, { schema: fullSchema }) as unknown as Db;
   return {
@@ -54,6 +78,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
     ping: async () => {
       await client.query('select 1');
     },
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      release();
+    },
   };
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { queryRows } from './sql.js';
 import type { DatabaseHandle } from './client.js';
+import type { Logger } from '../logger.js';
 
 /** migrations/ at the repository root, whether running from src/ (swc, vitest) or dist/src/ (tsc build). */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../migrations' : '../../migrations', import.meta.url));
@@ -15,8 +16,19 @@ export function expectedMigrationCount(): number {
   return journal.entries.length;
 }
 
-/** Applies pending drizzle-kit migrations. Idempotent; safe to call at every start, from several replicas at once. */
-export async function migrate(handle: DatabaseHandle): Promise<void> {
+/**
+ * Applies pending drizzle-kit migrations. Idempotent; safe to call at every start, from several replicas at once.
+ * Says how many it applies (a first start on the embedded database spends seconds here).
+ */
+export async function migrate(handle: DatabaseHandle, logger?: Logger): Promise<void> {
+  const pending = expectedMigrationCount() - (await appliedMigrationCount(handle));
+  if (pending > 0) logger?.info({ pending }, 'applying database migrations');
+  // The migrator decides what is pending; the count above only serves the progress lines.
+  await runMigrations(handle);
+  if (pending > 0) logger?.info({ applied: pending }, 'database migrations applied');
+}
+
+async function runMigrations(handle: DatabaseHandle): Promise<void> {
   if (handle.kind === 'postgres') {
     const [{ default: pg }, { drizzle }, { migrate: run }] = await Promise.all([
       import('pg'),
@@ -41,10 +53,15 @@ export async function migrate(handle: DatabaseHandle): Promise<void> {
 
 /** True when every migration the code knows has been applied (for /readyz). */
 export async function migrationsApplied(handle: DatabaseHandle, expected = expectedMigrationCount()): Promise<boolean> {
+  return (await appliedMigrationCount(handle)) >= expected;
+}
+
+/** Migrations recorded as applied; 0 on a database never migrated (or unreachable: migrating then reports why). */
+async function appliedMigrationCount(handle: DatabaseHandle): Promise<number> {
   try {
     const rows = await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-    return Number(rows[0].n) >= expected;
+    return Number(rows[0].n);
   } catch {
-    return false;
+    return 0;
   }
 }

@@ -63,13 +63,18 @@ export interface HubOverrides {
 }
 
 export async function createHub(config: Readonly<HubConfig>, logger: Logger, overrides: HubOverrides = {}): Promise<Hub> {
-  const database = await openDatabase(config.database);
+  const database = await openDatabase(config.database, logger);
   try {
-    await migrate(database);
+    return await wireHub(database, config, logger, overrides);
   } catch (error) {
-    await database.close();
+    // A hub that cannot start leaves nothing open (and the embedded database unlocked).
+    await database.close().catch(() => undefined);
     throw error;
   }
+}
+
+async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, logger: Logger, overrides: HubOverrides): Promise<Hub> {
+  await migrate(database, logger);
   const { db } = database;
   const metrics = overrides.metrics ?? new HubMetrics();
   const audit = new AuditRecorder();

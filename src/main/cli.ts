@@ -1,13 +1,10 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { loadConfigOrExit, type HubConfig } from '../config.js';
-import { openDatabase } from '../db/client.js';
-import { migrate } from '../db/migrate.js';
 import { createLogger, type Logger } from '../logger.js';
-import { createHub } from './app.js';
 import { withLocalSecretKey } from './local-key.js';
 import { applyMemoryPolicy } from './memory-policy.js';
-import { startHttpServer, type HttpServer } from './server.js';
+import type { HttpServer } from './server.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 applyMemoryPolicy();
@@ -15,41 +12,50 @@ applyMemoryPolicy();
 /**
  * The `hub` command. Each subcommand is a composition root: it reads the config once, wires what it needs, and
  * shuts down cleanly on SIGTERM/SIGINT. Add a subcommand by adding an entry to COMMANDS.
+ *
+ * Two kinds: commands that run the hub on its storage (they read the config and, on the embedded default, lock the
+ * data folder), and HTTP clients of a running hub (HUB_URL, HUB_API_KEY) that read neither, create no data folder
+ * and load none of the hub. The hub's modules are imported when a command needs them.
  */
-type Command = (args: string[], config: Readonly<HubConfig>, logger: Logger) => Promise<number | 'running'>;
+type HubCommand = (args: string[], config: Readonly<HubConfig>, logger: Logger) => Promise<number | 'running'>;
+type Command = (args: string[]) => Promise<number | 'running'>;
+
+/** A command that runs the hub itself: the validated config, the local secret key of the embedded default, a logger. */
+function onHub(command: HubCommand): Command {
+  return (args) => {
+    const config = withLocalSecretKey(loadConfigOrExit());
+    return command(args, config, createLogger(config.log.level));
+  };
+}
 
 const COMMANDS: Record<string, { summary: string; run: Command }> = {
-  start: { summary: 'API and job workers in one process (the default for npm start)', run: (_a, c, l) => runServer(c, l, { http: true, workers: true }) },
-  serve: { summary: 'GraphQL API, /healthz, /readyz, /metrics (stateless; scale horizontally)', run: (_a, c, l) => runServer(c, l, { http: true, workers: false }) },
-  worker: { summary: 'sync and write-back job workers (scale horizontally; needs REDIS_URL to share work)', run: (_a, c, l) => runServer(c, l, { http: false, workers: true }) },
-  migrate: { summary: 'apply database migrations and exit', run: runMigrate },
-  sync: { summary: 'sync <source-name>: run one sync in the foreground and print its summary', run: runSync },
-  keys: { summary: 'keys create --role R --name N | keys list: manage API keys', run: runKeys },
+  start: { summary: 'API and job workers in one process (the default for npm start)', run: onHub((_a, c, l) => runServer(c, l, { http: true, workers: true })) },
+  serve: { summary: 'GraphQL API, /healthz, /readyz, /metrics (stateless; scale horizontally)', run: onHub((_a, c, l) => runServer(c, l, { http: true, workers: false })) },
+  worker: { summary: 'sync and write-back job workers (scale horizontally; needs REDIS_URL to share work)', run: onHub((_a, c, l) => runServer(c, l, { http: false, workers: true })) },
+  migrate: { summary: 'apply database migrations and exit', run: onHub(runMigrate) },
+  sync: { summary: 'sync <source-name>: run one sync in the foreground and print its summary', run: onHub(runSync) },
+  keys: { summary: 'keys create --role R --name N | keys list: manage API keys', run: onHub(runKeys) },
   sources: { summary: 'sources apply -f sources.yaml [--dry-run]: declarative source configuration (via HUB_URL, HUB_API_KEY)', run: runSources },
   status: { summary: 'one-screen summary for IT ops, from the GraphQL API (HUB_URL, HUB_API_KEY)', run: runStatus },
-  demo: { summary: 'the hub on the embedded default with four simulated vendors, seeded and synced', run: runDemo },
+  demo: { summary: 'the hub on the embedded default with four simulated vendors, seeded and synced', run: onHub(runDemo) },
 };
 
-async function main(argv: string[]): Promise<void> {
+async function main(argv: string[]): Promise<number | 'running'> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`Usage: hub <command> [args]\n\n${Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`).join('\n')}\n`);
-    process.exitCode = name ? 0 : 1;
-    return;
+    return name ? 0 : 1;
   }
   const command = COMMANDS[name];
   if (!command) {
     process.stderr.write(`hub: unknown command "${name}". Run "hub --help".\n`);
-    process.exitCode = 2;
-    return;
+    return 2;
   }
-  const config = withLocalSecretKey(loadConfigOrExit());
-  const logger = createLogger(config.log.level);
-  const result = await command.run(args, config, logger);
-  if (result !== 'running') process.exitCode = result;
+  return command.run(args);
 }
 
 async function runServer(config: Readonly<HubConfig>, logger: Logger, parts: { http: boolean; workers: boolean }): Promise<'running'> {
+  const [{ createHub }, { startHttpServer }] = await Promise.all([import('./app.js'), import('./server.js')]);
   const hub = await createHub(config, logger);
   let http: HttpServer | null = null;
   const created = await hub.services.apiKeys.ensureBootstrapAdmin(config.auth.bootstrapAdminKey);
@@ -66,9 +72,10 @@ async function runServer(config: Readonly<HubConfig>, logger: Logger, parts: { h
 }
 
 async function runMigrate(_args: string[], config: Readonly<HubConfig>, logger: Logger): Promise<number> {
-  const database = await openDatabase(config.database);
+  const [{ openDatabase }, { migrate }] = await Promise.all([import('../db/client.js'), import('../db/migrate.js')]);
+  const database = await openDatabase(config.database, logger);
   try {
-    await migrate(database);
+    await migrate(database, logger);
     logger.info({ database: database.kind }, 'migrations applied');
     return 0;
   } finally {
@@ -82,6 +89,7 @@ async function runSync(args: string[], config: Readonly<HubConfig>, logger: Logg
     process.stderr.write('usage: hub sync <source-name>\n');
     return 2;
   }
+  const { createHub } = await import('./app.js');
   const hub = await createHub(config, logger);
   try {
     const source = await hub.services.sources.getSourceByName(name);
@@ -125,7 +133,7 @@ async function runSync(args: string[], config: Readonly<HubConfig>, logger: Logg
 }
 
 async function runKeys(args: string[], config: Readonly<HubConfig>, logger: Logger): Promise<number> {
-  const { keysCommand } = await import('./commands/keys.js');
+  const [{ keysCommand }, { createHub }] = await Promise.all([import('./commands/keys.js'), import('./app.js')]);
   const hub = await createHub(config, logger);
   try {
     return await keysCommand(args, { apiKeys: hub.services.apiKeys, out: process.stdout });
@@ -173,7 +181,13 @@ function onShutdown(logger: Logger, close: () => Promise<void>): void {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-main(process.argv.slice(2)).catch((error: Error) => {
-  process.stderr.write(`hub: ${error.message}\n`);
-  process.exitCode = 1;
-});
+main(process.argv.slice(2)).then(
+  (result) => {
+    if (result !== 'running') process.exitCode = result;
+  },
+  (error: Error) => {
+    process.stderr.write(`hub: ${error.message}\n`);
+    // Exit now: whatever the failed start had opened (simulators, connections, timers) must not keep it alive.
+    process.exit(1);
+  },
+);

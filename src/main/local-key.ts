@@ -11,15 +11,17 @@ import { decodeKey, type HubConfig } from '../config.js';
 export function withLocalSecretKey(config: Readonly<HubConfig>): Readonly<HubConfig> {
   if (config.secrets.key || config.database.kind !== 'pglite') return config;
   const path = join(config.dataDir, 'secret.key');
-  let encoded: string;
-  if (existsSync(path)) {
-    encoded = readFileSync(path, 'utf8').trim();
-  } else {
+  if (!existsSync(path)) {
     mkdirSync(config.dataDir, { recursive: true });
-    encoded = randomBytes(32).toString('hex');
-    writeFileSync(path, `${encoded}\n`, { mode: 0o600 });
-    chmodSync(path, 0o600);
+    try {
+      // 'wx': two first starts at once must not each write their own key; the second reads the first's.
+      writeFileSync(path, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+      chmodSync(path, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
+  const encoded = readFileSync(path, 'utf8').trim();
   const key = decodeKey(encoded);
   if (!key) throw new Error(`${path} does not hold a valid 32-byte key; remove it only if no source secrets were stored with it`);
   return Object.freeze({ ...config, secrets: Object.freeze({ ...config.secrets, key }) });

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../../src/main/cli.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BASE_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 export interface HubProcess {
   child: ChildProcess;
@@ -27,7 +28,7 @@ export interface HubProcess {
 export async function startHubProcess(command: 'start' | 'serve' | 'worker' | 'demo', env: Record<string, string>, options: { readyTimeoutMs?: number } = {}): Promise<HubProcess> {
   const child = spawn(process.execPath, ['--enable-source-maps', '--import', '@swc-node/register/esm-register', CLI, command], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LOG_LEVEL: 'info', ...env },
+    env: { ...BASE_ENV, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Array<Record<string, unknown>> = [];
@@ -107,6 +108,30 @@ export async function startHubProcess(command: 'start' | 'serve' | 'worker' | 'd
       await exited;
     },
   };
+}
+
+/**
+ * Runs a one-shot `hub <args>` (TypeScript through swc) to its end: exit code and output. A command still running
+ * after `timeoutMs` is killed and reported as such (a one-shot command must never hang).
+ */
+export async function runHubCommand(args: string[], env: Record<string, string>, options: { timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
+  const child = spawn(process.execPath, ['--enable-source-maps', '--import', '@swc-node/register/esm-register', CLI, ...args], {
+    cwd: ROOT,
+    env: { ...BASE_ENV, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, options.timeoutMs ?? 60_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+  clearTimeout(timer);
+  return { code, stdout, stderr, timedOut };
 }
 
 /** POSTs a GraphQL operation with an API key; returns the parsed body and status. */
