@@ -62,6 +62,8 @@ const envSchema = z.object({
   HUB_PUBLIC_URL: publicUrl,
   HOST: z.preprocess(emptyToUndefined, z.string().optional()).transform((v) => v ?? '127.0.0.1'),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).optional()).transform((v) => v ?? 'info'),
+  /** `json` (pino lines, for services and log shippers) or `text` (for a person); default: text on a terminal. */
+  LOG_FORMAT: z.preprocess(emptyToUndefined, z.enum(['json', 'text']).optional()),
   HUB_SECRET_KEY: secretKey,
   /** The previous key during rotation: decrypts, never encrypts. */
   HUB_SECRET_KEY_PREVIOUS: secretKey,
@@ -117,7 +119,8 @@ export interface HubConfig {
   /** The hub's public base URL, without a trailing slash; null: no links are written to vendors. */
   publicUrl: string | null;
   metrics: { public: boolean; port: number | null };
-  log: { level: (typeof LOG_LEVELS)[number] };
+  /** format null: text when stdout is a terminal, JSON otherwise (decided by the process, which knows its stdout). */
+  log: { level: (typeof LOG_LEVELS)[number]; format: 'json' | 'text' | null };
   secrets: { key: Buffer | null; previousKey: Buffer | null };
   auth: {
     bootstrapAdminKey: string | null;
@@ -154,7 +157,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd())
     http: { port: e.PORT, host: e.HOST, maxPageSize: e.MAX_PAGE_SIZE, maxDepth: e.MAX_QUERY_DEPTH, maxCost: e.MAX_QUERY_COST },
     publicUrl: e.HUB_PUBLIC_URL ?? null,
     metrics: { public: e.METRICS_PUBLIC, port: e.METRICS_PORT ?? null },
-    log: { level: e.LOG_LEVEL },
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? null },
     secrets: { key: e.HUB_SECRET_KEY ? decodeKey(e.HUB_SECRET_KEY) : null, previousKey: e.HUB_SECRET_KEY_PREVIOUS ? decodeKey(e.HUB_SECRET_KEY_PREVIOUS) : null },
     auth: {
       bootstrapAdminKey: e.HUB_BOOTSTRAP_ADMIN_KEY ?? null,

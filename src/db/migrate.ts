@@ -21,11 +21,12 @@ export function expectedMigrationCount(): number {
  * Says how many it applies (a first start on the embedded database spends seconds here).
  */
 export async function migrate(handle: DatabaseHandle, logger?: Logger): Promise<void> {
+  // As many applied as the code knows (what /readyz checks): nothing to do, and no migrator session to open.
   const pending = expectedMigrationCount() - (await appliedMigrationCount(handle));
-  if (pending > 0) logger?.info({ pending }, 'applying database migrations');
-  // The migrator decides what is pending; the count above only serves the progress lines.
+  if (pending <= 0) return;
+  logger?.info({ pending }, 'applying database migrations');
   await runMigrations(handle);
-  if (pending > 0) logger?.info({ applied: pending }, 'database migrations applied');
+  logger?.info({ applied: pending }, 'database migrations applied');
 }
 
 async function runMigrations(handle: DatabaseHandle): Promise<void> {

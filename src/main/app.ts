@@ -14,7 +14,7 @@ import { WriteBackService } from '../governance/write-back.service.js';
 import type { HubServices } from '../graphql/services.js';
 import { InventoryReadService } from '../inventory/inventory-read.service.js';
 import { InventoryWriter } from '../inventory/writer.js';
-import { BullMqDispatcher, BullMqWorkerPool } from '../jobs/bullmq.js';
+import type { BullMqWorkerPool } from '../jobs/bullmq.js';
 import { createJobHandlers } from '../jobs/handlers.js';
 import { ALL_QUEUES, SCHEDULE_CHECK_EVERY_MS } from '../jobs/queues.js';
 import { InProcessJobRunner } from '../jobs/in-process.js';
@@ -91,7 +91,9 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
   }
   await seedDefaultPolicies(db);
 
-  const bull = config.redis ? new BullMqDispatcher({ url: config.redis.url, prefix: config.redis.prefix, logger, metrics }) : null;
+  // BullMQ and ioredis are loaded only where Redis is configured: the in-process runner needs neither.
+  const bullmq = config.redis ? await import('../jobs/bullmq.js') : null;
+  const bull = bullmq && config.redis ? new bullmq.BullMqDispatcher({ url: config.redis.url, prefix: config.redis.prefix, logger, metrics }) : null;
   const inProcess = bull ? null : new InProcessJobRunner(logger);
   const jobs: JobDispatcher = bull ?? inProcess!;
 
@@ -152,8 +154,8 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
     async startWorkers() {
       // Threads first: a worker is ready once it can list, and its first sync pays no thread start.
       await listingThreads.start();
-      if (bull && config.redis) {
-        pool = new BullMqWorkerPool({
+      if (bullmq && bull && config.redis) {
+        pool = new bullmq.BullMqWorkerPool({
           url: config.redis.url,
           prefix: config.redis.prefix,
           logger,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { loadConfigOrExit, type HubConfig } from '../config.js';
-import { createLogger, type Logger } from '../logger.js';
+import { createLogger, textLines, type Logger } from '../logger.js';
 import { withLocalSecretKey } from './local-key.js';
 import { applyMemoryPolicy } from './memory-policy.js';
 import type { HttpServer } from './server.js';
@@ -20,11 +20,15 @@ applyMemoryPolicy();
 type HubCommand = (args: string[], config: Readonly<HubConfig>, logger: Logger) => Promise<number | 'running'>;
 type Command = (args: string[]) => Promise<number | 'running'>;
 
-/** A command that runs the hub itself: the validated config, the local secret key of the embedded default, a logger. */
+/**
+ * A command that runs the hub itself: the validated config, the local secret key of the embedded default, and a
+ * logger that writes JSON lines for a service and readable lines on a terminal (LOG_FORMAT decides when set).
+ */
 function onHub(command: HubCommand): Command {
   return (args) => {
     const config = withLocalSecretKey(loadConfigOrExit());
-    return command(args, config, createLogger(config.log.level));
+    const text = (config.log.format ?? (process.stdout.isTTY ? 'text' : 'json')) === 'text';
+    return command(args, config, createLogger(config.log.level, text ? textLines(process.stdout) : undefined));
   };
 }
 
@@ -62,8 +66,8 @@ async function runServer(config: Readonly<HubConfig>, logger: Logger, parts: { h
   if (created) {
     process.stdout.write(`\nNo ADMIN API key existed, so one was created. It is shown only this once:\n\n  ${created.key}\n\nUse it as "Authorization: Bearer <key>".\n\n`);
   }
-  if (parts.workers) await hub.startWorkers();
-  if (parts.http) http = await startHttpServer(hub);
+  // Together: the listing threads load the connectors on other cores while this thread builds the GraphQL schema.
+  [, http] = await Promise.all([parts.workers ? hub.startWorkers() : null, parts.http ? startHttpServer(hub) : null]);
   onShutdown(logger, async () => {
     await http?.close();
     await hub.close();
