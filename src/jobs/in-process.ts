@@ -47,7 +47,9 @@ export class InProcessJobRunner implements JobDispatcher {
       if (entry) entry.next = new Date(Date.now() + everyMs);
       void this.enqueueSync(source.id, source.vendor, 'schedule');
     };
-    // Like a BullMQ `every` scheduler, the first run comes right away, then one per interval.
+    // The first run comes right away for a source never run (or overdue), else one interval after its last run; then
+    // one per interval.
+    const firstDelayMs = Math.max(this.options.firstRunDelayMs ?? 1_000, source.lastRunAt ? source.lastRunAt.getTime() + everyMs - Date.now() : 0);
     const first = setTimeout(() => {
       fire();
       const entry = this.schedules.get(source.id);
@@ -55,9 +57,9 @@ export class InProcessJobRunner implements JobDispatcher {
         entry.timer = setInterval(fire, everyMs);
         entry.timer.unref();
       }
-    }, this.options.firstRunDelayMs ?? 1_000);
+    }, firstDelayMs);
     first.unref();
-    this.schedules.set(source.id, { timer: first, next: new Date(Date.now() + (this.options.firstRunDelayMs ?? 1_000)), everyMs, vendor: source.vendor });
+    this.schedules.set(source.id, { timer: first, next: new Date(Date.now() + firstDelayMs), everyMs, vendor: source.vendor });
   }
 
   async unscheduleSource(sourceId: string): Promise<void> {

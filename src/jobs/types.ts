@@ -8,6 +8,12 @@ export interface SourceSchedule {
   vendor: Vendor;
   scheduleSeconds: number;
   enabled: boolean;
+  /**
+   * When the source last finished a run. The in-process runner's first tick comes one interval after it (at once for
+   * a source never run or overdue), so a start right after a run does not sync again. A BullMQ scheduler keeps its
+   * own cadence across worker restarts and does not need it.
+   */
+  lastRunAt?: Date | null;
 }
 
 /** The sources table as schedule reconciliation reads it (SourceService): fresh on every call. */

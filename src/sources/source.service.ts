@@ -86,7 +86,7 @@ function audited(row: SourceRow, fields: readonly string[] = AUDITED_FIELDS): Re
 }
 
 export function scheduleOf(row: SourceRow): SourceSchedule {
-  return { id: row.id, vendor: row.vendor as Vendor, scheduleSeconds: row.scheduleSeconds, enabled: row.enabled && row.deletedAt === null };
+  return { id: row.id, vendor: row.vendor as Vendor, scheduleSeconds: row.scheduleSeconds, enabled: row.enabled && row.deletedAt === null, lastRunAt: row.lastRunAt };
 }
 
 /**

@@ -50,6 +50,20 @@ describe('InProcessJobRunner', () => {
       expect([...next.keys()]).toEqual([enabled.id]);
       expect(next.get(enabled.id)!.getTime()).toBeGreaterThan(Date.now() + 3_000_000);
     });
+    it('should run a source never synced at once and one that has just finished a run only one interval after it', async () => {
+      const synced: string[] = [];
+      const jobs = runner({ sync: async (data) => void synced.push(data.sourceId) }, { firstRunDelayMs: 50 });
+      const justFinished = new Date(Date.now() - 5_000);
+
+      await jobs.scheduleSource({ id: 'never-run', vendor: 'mlflow', scheduleSeconds: 60, enabled: true, lastRunAt: null });
+      await jobs.scheduleSource({ id: 'overdue', vendor: 'mlflow', scheduleSeconds: 60, enabled: true, lastRunAt: new Date(Date.now() - 120_000) });
+      await jobs.scheduleSource({ id: 'just-synced', vendor: 'mlflow', scheduleSeconds: 60, enabled: true, lastRunAt: justFinished });
+      await waitFor('the due sources to run', async () => synced.length >= 2, 2_000, 5);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+
+      expect(synced.sort()).toEqual(['never-run', 'overdue']);
+      expect((await jobs.nextRuns()).get('just-synced')!.getTime()).toBeGreaterThanOrEqual(justFinished.getTime() + 60_000 - 100);
+    });
   });
 
   describe('enqueueSync', () => {
