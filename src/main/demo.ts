@@ -5,13 +5,15 @@ import type { SimulatorHandle } from '../../connectors/shared/simulator-kit.js';
 import { ROLES, systemPrincipal, type Role } from '../auth/principal.js';
 import type { HubConfig } from '../config.js';
 import type { Logger } from '../logger.js';
-import { createHub } from './app.js';
-import { startHttpServer } from './server.js';
+import { createHub, type Hub } from './app.js';
+import { startHttpServer, type HttpServer } from './server.js';
 
 /**
  * `hub demo`: the hub on its embedded default next to four simulated vendors on loopback, seeded with a realistic
  * estate (some versions already in production at the vendor without approval, so findings show), one source per
- * vendor, the first syncs run, and keys printed. A second start reuses the data folder and the same keys.
+ * vendor, and keys printed. Each new source's first sync is its schedule's first run (at once, as for any new source);
+ * the demo waits for those and prints their counts. A second start reuses the data folder and the same keys, and syncs
+ * nothing until the sources' next interval.
  */
 const DEMO_ESTATES: Record<string, { seed: number; models: number; versionsPerModel: number; deployments: number }> = {
   sagemaker: { seed: 11, models: 8, versionsPerModel: 3, deployments: 6 },
@@ -20,6 +22,7 @@ const DEMO_ESTATES: Record<string, { seed: number; models: number; versionsPerMo
   domino: { seed: 44, models: 6, versionsPerModel: 2, deployments: 4 },
 };
 const DEMO_CREDENTIAL = 'demo-credential';
+const DEMO_SCHEDULE_SECONDS = 300;
 
 /** The example queries the demo prints (a test runs exactly these against a running demo). */
 export const DEMO_QUERIES = [
@@ -29,68 +32,89 @@ export const DEMO_QUERIES = [
 ];
 
 export async function startDemo(config: Readonly<HubConfig>, logger: Logger, io: { out: NodeJS.WritableStream; args: string[] }): Promise<{ close(): Promise<void> }> {
+  // 0: any free ports (the URLs are printed, and a later start points the sources at the new ones).
   const basePort = Number(process.env.DEMO_SIMULATOR_BASE_PORT ?? 4101);
   const simulators: Array<{ module: VendorModule; handle: SimulatorHandle }> = [];
-  for (const [index, module] of vendorModules.entries()) {
-    const handle = await module.startSimulator({ ...DEMO_ESTATES[module.vendor], port: basePort + index, credential: DEMO_CREDENTIAL, productionShare: 0.4 });
-    simulators.push({ module, handle });
-  }
+  let hub: Hub | null = null;
+  let http: HttpServer | null = null;
+  const close = async () => {
+    await http?.close();
+    await hub?.close();
+    await Promise.all(simulators.map(({ handle }) => handle.close()));
+  };
+  try {
+    io.out.write(`Starting the simulated vendors (${vendorModules.map((m) => m.label).join(', ')})…\n`);
+    for (const [index, module] of vendorModules.entries()) {
+      const handle = await module.startSimulator({ ...DEMO_ESTATES[module.vendor], port: basePort === 0 ? 0 : basePort + index, credential: DEMO_CREDENTIAL, productionShare: 0.4 });
+      simulators.push({ module, handle });
+    }
 
-  const hub = await createHub(config, logger);
-  const actor = systemPrincipal('demo');
-  for (const { module, handle } of simulators) {
-    const name = `demo-${module.vendor}`;
-    const { settings, secret } = module.simulatorSource(handle, DEMO_CREDENTIAL);
-    const existing = await hub.services.sources.getSourceByName(name);
-    if (existing) await hub.services.sources.updateSource(existing.id, { settings, secret }, { actor });
-    else await hub.services.sources.createSource({ vendor: module.vendor, name, settings, secret, scheduleSeconds: 300, enabled: true }, { actor });
-  }
+    hub = await createHub(config, logger);
+    const actor = systemPrincipal('demo');
+    const neverSynced: Array<{ module: VendorModule; sourceId: string }> = [];
+    for (const { module, handle } of simulators) {
+      const name = `demo-${module.vendor}`;
+      const { settings, secret } = module.simulatorSource(handle, DEMO_CREDENTIAL);
+      const existing = await hub.services.sources.getSourceByName(name);
+      const source = existing
+        ? (await hub.services.sources.updateSource(existing.id, { settings, secret }, { actor })).source
+        : await hub.services.sources.createSource({ vendor: module.vendor, name, settings, secret, scheduleSeconds: DEMO_SCHEDULE_SECONDS, enabled: true }, { actor });
+      if (!source.lastRunAt) neverSynced.push({ module, sourceId: source.id });
+    }
 
-  io.out.write('Syncing the four simulated vendors…\n');
-  for (const { module } of simulators) {
-    const source = await hub.services.sources.getSourceByName(`demo-${module.vendor}`);
-    const result = await hub.services.sync.runJob({ sourceId: source!.id, trigger: 'manual' });
-    if (result.status === 'ran') {
-      const r = result.run;
-      io.out.write(`  ${module.label.padEnd(16)} ${r.status.padEnd(9)} ${r.created} new, ${r.updated} changed, ${r.unchanged} unchanged, ${r.failed} failed\n`);
+    const keys = await demoKeys(hub, config.dataDir);
+    // The schedules run each new source's first sync at once; sources synced before wait for their next interval.
+    [, http] = await Promise.all([hub.startWorkers(), startHttpServer(hub)]);
+    if (neverSynced.length > 0) {
+      io.out.write(`First sync of each simulated vendor (later ones every ${DEMO_SCHEDULE_SECONDS / 60} minutes):\n`);
+      await reportFirstRuns(hub, neverSynced, io.out);
+    }
+    io.out.write(banner(`${http.url}/graphql`, keys, simulators));
+    return { close };
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Waits for the first run of each new source and prints its outcome as it finishes. */
+async function reportFirstRuns(hub: Hub, sources: Array<{ module: VendorModule; sourceId: string }>, out: NodeJS.WritableStream): Promise<void> {
+  const waiting = new Map(sources.map((s) => [s.sourceId, s.module]));
+  while (waiting.size > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const latest = await hub.services.inventory.syncRunsBySourceIds([...waiting.keys()], 1);
+    for (const [run] of latest) {
+      if (!run?.finishedAt) continue;
+      const module = waiting.get(run.sourceId)!;
+      waiting.delete(run.sourceId);
+      const seconds = ((run.finishedAt.getTime() - run.startedAt.getTime()) / 1000).toFixed(1);
+      out.write(`  ${module.label.padEnd(16)} ${run.status.padEnd(9)} ${run.created} new, ${run.updated} changed, ${run.unchanged} unchanged, ${run.failed} failed (${seconds} s)${run.error ? `: ${run.error}` : ''}\n`);
     }
   }
+}
 
-  const keys = await demoKeys(hub, config.dataDir);
-  await hub.startWorkers();
-  const http = await startHttpServer(hub);
-  const endpoint = `${http.url}/graphql`;
-  io.out.write(
-    [
-      '',
-      `ModelOps hub demo is running: ${endpoint}`,
-      '',
-      'API keys (demo only; kept in the data folder so a restart shows the same ones):',
-      ...ROLES.map((role) => `  ${role.padEnd(15)} ${keys[role]}`),
-      '',
-      'Try:',
-      ...DEMO_QUERIES.flatMap((query) => [
-        `  curl -s ${endpoint} -H 'authorization: Bearer ${keys.VIEWER}' -H 'content-type: application/json' \\`,
-        `    -d '${JSON.stringify({ query })}'`,
-      ]),
-      '',
-      'Simulated vendors (control API under /__sim/): ' + simulators.map(({ module, handle }) => `${module.vendor} ${handle.url}`).join(', '),
-      'Press Ctrl-C to stop.',
-      '',
-    ].join('\n'),
-  );
-
-  return {
-    async close() {
-      await http.close();
-      await hub.close();
-      await Promise.all(simulators.map(({ handle }) => handle.close()));
-    },
-  };
+function banner(endpoint: string, keys: Record<Role, string>, simulators: Array<{ module: VendorModule; handle: SimulatorHandle }>): string {
+  return [
+    '',
+    `ModelOps hub demo is running: ${endpoint}`,
+    '',
+    'API keys (demo only; kept in the data folder so a restart shows the same ones):',
+    ...ROLES.map((role) => `  ${role.padEnd(15)} ${keys[role]}`),
+    '',
+    'Try:',
+    ...DEMO_QUERIES.flatMap((query) => [
+      `  curl -s ${endpoint} -H 'authorization: Bearer ${keys.VIEWER}' -H 'content-type: application/json' \\`,
+      `    -d '${JSON.stringify({ query })}'`,
+    ]),
+    '',
+    'Simulated vendors (control API under /__sim/): ' + simulators.map(({ module, handle }) => `${module.vendor} ${handle.url}`).join(', '),
+    'Press Ctrl-C to stop.',
+    '',
+  ].join('\n');
 }
 
 /** One key per role, created on the first start and remembered (0600) in the data folder for later starts. */
-async function demoKeys(hub: Awaited<ReturnType<typeof createHub>>, dataDir: string): Promise<Record<Role, string>> {
+async function demoKeys(hub: Hub, dataDir: string): Promise<Record<Role, string>> {
   const path = join(dataDir, 'demo-keys.json');
   if (existsSync(path)) {
     const stored = JSON.parse(readFileSync(path, 'utf8')) as Record<Role, string>;

@@ -21,9 +21,24 @@ afterAll(async () => {
 async function startDemo(): Promise<{ process: HubProcess; viewerKey: string }> {
   const basePort = await freePortRange(4);
   const process = await startHubProcess('demo', { HUB_DATA_DIR: dataDir, PORT: '0', DEMO_SIMULATOR_BASE_PORT: String(basePort), LOG_LEVEL: 'info' }, { readyTimeoutMs: 120_000 });
+  // The API listens while the first syncs run; the demo is ready when it says so.
+  for (const deadline = Date.now() + 120_000; !process.output().includes('ModelOps hub demo is running'); ) {
+    if (Date.now() > deadline || process.child.exitCode !== null) throw new Error(`the demo did not get ready:\n${process.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const viewerKey = /VIEWER\s+(mh_\S+)/.exec(process.output())?.[1];
   if (!viewerKey) throw new Error(`the demo printed no VIEWER key:\n${process.output()}`);
   return { process, viewerKey };
+}
+
+async function runsPerSource(demo: { process: HubProcess; viewerKey: string }): Promise<Record<string, string[]>> {
+  const { body } = await graphqlRequest<{ sources: { nodes: Array<{ name: string; runs: Array<{ trigger: string }> }> } }>(
+    demo.process.url!,
+    demo.viewerKey,
+    '{ sources(first: 10) { nodes { name runs { trigger } } } }',
+  );
+  if (!body.data) throw new Error(JSON.stringify(body.errors));
+  return Object.fromEntries(body.data.sources.nodes.map((s) => [s.name, s.runs.map((r) => r.trigger)]).sort());
 }
 
 describe('hub demo', () => {
@@ -48,6 +63,10 @@ describe('hub demo', () => {
     expect(new Set(stats.inventoryStats.map((g: any) => g.vendor))).toEqual(new Set(['SAGEMAKER', 'MLFLOW', 'DATAROBOT', 'DOMINO']));
     expect(stats.inventoryStats.some((g: any) => g.inProduction)).toBe(true);
 
+    // One first run per source (its schedule's), none started beside it.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(await runsPerSource(first)).toEqual({ 'demo-datarobot': ['schedule'], 'demo-domino': ['schedule'], 'demo-mlflow': ['schedule'], 'demo-sagemaker': ['schedule'] });
+
     expect(await first.process.stop()).toBe(0);
     running = null;
 
@@ -56,5 +75,8 @@ describe('hub demo', () => {
     expect(second.viewerKey).toBe(first.viewerKey);
     const again = await graphqlRequest(second.process.url!, second.viewerKey, DEMO_QUERIES[0]);
     expect((again.body.data as any).models.totalCount).toBe(32);
+    // Synced moments ago: the restart waits for the next interval.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(Object.values(await runsPerSource(second)).map((runs) => runs.length)).toEqual([1, 1, 1, 1]);
   }, 300_000);
 });
