@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { vendorModules, type VendorModule } from '../../connectors/registry.js';
 import type { SimulatorHandle } from '../../connectors/shared/simulator-kit.js';
 import { ROLES, systemPrincipal, type Role } from '../auth/principal.js';
@@ -56,9 +57,12 @@ export async function startDemo(config: Readonly<HubConfig>, logger: Logger, io:
       const name = `demo-${module.vendor}`;
       const { settings, secret } = module.simulatorSource(handle, DEMO_CREDENTIAL);
       const existing = await hub.services.sources.getSourceByName(name);
-      const source = existing
-        ? (await hub.services.sources.updateSource(existing.id, { settings, secret }, { actor })).source
-        : await hub.services.sources.createSource({ vendor: module.vendor, name, settings, secret, scheduleSeconds: DEMO_SCHEDULE_SECONDS, enabled: true }, { actor });
+      // A restart on the same ports finds its sources as it left them.
+      const source = !existing
+        ? await hub.services.sources.createSource({ vendor: module.vendor, name, settings, secret, scheduleSeconds: DEMO_SCHEDULE_SECONDS, enabled: true }, { actor })
+        : isDeepStrictEqual(existing.settings, settings)
+          ? existing
+          : (await hub.services.sources.updateSource(existing.id, { settings, secret }, { actor })).source;
       if (!source.lastRunAt) neverSynced.push({ module, sourceId: source.id });
     }
 
