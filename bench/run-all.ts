@@ -21,6 +21,8 @@ interface BenchSpec {
 }
 
 const BENCHES: readonly BenchSpec[] = [
+  // A fresh clone's install, first and second start (the same in a quick run: it has no sizes).
+  { name: 'start', script: 'start.ts', quick: { args: [], env: {} } },
   { name: 'ingest', script: 'ingest.ts', quick: { args: [], env: { BENCH_MODELS: '1000' } } },
   { name: 'connectors', script: 'connectors.ts', quick: { args: ['--small', '200', '--large', '1000'], env: {} } },
   { name: 'sync', script: 'sync.ts', quick: { args: ['--models', '1000', '--compare-models', '100'], env: {} } },

@@ -6,6 +6,7 @@ import type { SimulatorHandle } from '../../connectors/shared/simulator-kit.js';
 import { changeRequests } from '../../src/db/schema/index.js';
 import { fromGlobalId, toGlobalId } from '../../src/global-id.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
+import { namedOperations } from '../helpers/markdown.js';
 import { graphqlRequest } from '../helpers/processes.js';
 
 /**
@@ -18,17 +19,6 @@ import { graphqlRequest } from '../helpers/processes.js';
  */
 
 const WALKTHROUGH = fileURLToPath(new URL('../../docs/approver-walkthrough.md', import.meta.url));
-
-/** Named operations of the ```graphql blocks of a markdown file. */
-function documentedOperations(path: string): Map<string, string> {
-  const operations = new Map<string, string>();
-  for (const [, block] of readFileSync(path, 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)) {
-    const name = /^(?:query|mutation)\s+(\w+)/.exec(block.trim())?.[1];
-    if (!name) throw new Error(`a graphql block of ${path} has no operation name:\n${block}`);
-    operations.set(name, block);
-  }
-  return operations;
-}
 
 // Setup and inventory operations: what an ADMIN or OPERATOR does, not part of the approver walkthrough.
 const CREATE_API_KEY = `mutation CreateApiKey($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { id } } }`;
@@ -54,7 +44,7 @@ interface VersionNode {
 }
 
 describe('Governance story over HTTP', () => {
-  const doc = documentedOperations(WALKTHROUGH);
+  const doc = namedOperations(WALKTHROUGH);
   const ran = new Set<string>();
   let test: TestHub;
   let url: string;

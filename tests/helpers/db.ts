@@ -12,13 +12,16 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated PostgreSQL database cloned from the suite's template; `drop()` removes it. */
-export async function createPostgresTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh PostgreSQL database; `drop()` removes it. Migrated (cloned from the suite's template) unless `migrated:
+ * false`, for tests that run the migrations themselves.
+ */
+export async function createPostgresTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
   const name = `${runPrefix()}${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
   await admin.connect();
   try {
-    await admin.query(`create database "${name}" template "${templateDatabase()}"`);
+    await admin.query(options.migrated === false ? `create database "${name}"` : `create database "${name}" template "${templateDatabase()}"`);
   } finally {
     await admin.end();
   }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Agent } from 'undici';
 
 const CLI = fileURLToPath(new URL('../../src/main/cli.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -134,12 +135,19 @@ export async function runHubCommand(args: string[], env: Record<string, string>,
   return { code, stdout, stderr, timedOut };
 }
 
+/**
+ * A connection per request: a kept-alive socket that the hub closes (its keep-alive timeout) while a test waits for a
+ * child process can be reused at that very moment and fail the next request with "other side closed".
+ */
+const NO_KEEP_ALIVE = new Agent({ pipelining: 0 });
+
 /** POSTs a GraphQL operation with an API key; returns the parsed body and status. */
 export async function graphqlRequest<T = Record<string, unknown>>(url: string, apiKey: string, query: string, variables: Record<string, unknown> = {}): Promise<{ status: number; body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } }> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
     body: JSON.stringify({ query, variables }),
-  });
+    dispatcher: NO_KEEP_ALIVE,
+  } as RequestInit);
   return { status: response.status, body: (await response.json()) as never };
 }
