@@ -64,7 +64,7 @@ describe('SourceService', () => {
       expect(row.secretCiphertext).toMatch(/^v1:/);
       expect(row.secretCiphertext).not.toContain(SECRET_TOKEN);
       expect(row.secretUpdatedAt).toBeInstanceOf(Date);
-      expect(jobs.calls).toEqual([{ op: 'schedule', schedule: { id: row.id, vendor: 'mlflow', scheduleSeconds: 900, enabled: true } }]);
+      expect(jobs.calls).toEqual([{ op: 'schedule', schedule: { id: row.id, vendor: 'mlflow', scheduleSeconds: 900, enabled: true, lastRunAt: null } }]);
       const [event] = await database.handle.db.select().from(auditEvents).where(eq(auditEvents.entityId, row.id));
       expect(event).toMatchObject({ action: 'source.created', actorId: 'operator-1', after: { name: 'mlflow-prod', secret: 'set' } });
       expect(JSON.stringify(event)).not.toContain(SECRET_TOKEN);
@@ -119,7 +119,7 @@ describe('SourceService', () => {
       jobs.calls = [];
       const change = await service.updateSource(row.id, { scheduleSeconds: 1800, secret: { token: 'another-Distinctive-token' } }, ctx);
       expect(change.changedFields.sort()).toEqual(['scheduleSeconds', 'secret']);
-      expect(jobs.calls).toEqual([{ op: 'schedule', schedule: { id: row.id, vendor: 'mlflow', scheduleSeconds: 1800, enabled: true } }]);
+      expect(jobs.calls).toEqual([{ op: 'schedule', schedule: { id: row.id, vendor: 'mlflow', scheduleSeconds: 1800, enabled: true, lastRunAt: null } }]);
       const events = await database.handle.db.select().from(auditEvents).where(eq(auditEvents.entityId, row.id));
       const updated = events.find((e) => e.action === 'source.updated')!;
       expect(updated.after).toEqual({ scheduleSeconds: 1800, secret: 'changed' });
