@@ -10,13 +10,14 @@
  *    First start = 2 + 3.
  * 4. `npm run build` after removing dist/ (a clean build), and again (nothing changed).
  * 5. `npm start` and `npm run demo` again on the demo's data folder: time to ready (the HTTP listener's log line, the
- *    demo's banner). Each started command is stopped with SIGINT once ready.
+ *    demo's banner), and the CPU time `npm start` took to get there. Each started command is stopped with SIGINT once
+ *    ready. Wall times on a shared machine follow its load, printed beside them; CPU time much less.
  *
  * The clone is removed at the end unless --keep.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -30,6 +31,40 @@ interface Timed {
   output: string;
   /** The longest stretch without a line of output, from the command's start. */
   longestSilenceSeconds: number;
+  /** CPU time of the command's processes until ready (null without /proc): the figure the machine's load moves least. */
+  cpuSeconds: number | null;
+  /** The machine's 1-minute load average when the command started. */
+  load: number;
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** User + system time of a process group's live processes, their reaped children included (Linux /proc). */
+function groupCpuSeconds(group: number): number | null {
+  try {
+    let ticks = 0;
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      // Fields after the command name: state ppid pgrp … utime(14) stime(15) cutime(16) cstime(17).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) !== group) continue;
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    }
+    return ticks / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -42,6 +77,8 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
   let longestSilence = 0;
   let output = '';
   let readyAt: number | null = null;
+  let cpuSeconds: number | null = null;
+  const load = loadavg()[0];
   const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
@@ -56,6 +93,7 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
       output += chunk.toString();
       if (ready && readyAt === null && ready.test(output)) {
         readyAt = now;
+        cpuSeconds = groupCpuSeconds(child.pid!);
         process.kill(-child.pid!, 'SIGINT');
       }
     };
@@ -68,7 +106,7 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
         reject(new Error(`${command} ${args.join(' ')} exited with ${code}${ready ? ' before it was ready' : ''}; output:\n${output.slice(-3000)}`));
         return;
       }
-      resolve({ seconds: (end - started) / 1000, output, longestSilenceSeconds: longestSilence / 1000 });
+      resolve({ seconds: (end - started) / 1000, output, longestSilenceSeconds: longestSilence / 1000, cpuSeconds, load });
     });
   });
 }
@@ -91,7 +129,7 @@ async function main(): Promise<void> {
     const ebadengine = install.output.match(/EBADENGINE/g)?.length ?? 0;
     console.log(`npm install: ${install.seconds.toFixed(1)} s, ${ebadengine} EBADENGINE warning line(s)`);
     const demo = await run('npm', ['run', 'demo'], clone, hubEnv, /demo is running/);
-    console.log(`npm run demo (first): ${demo.seconds.toFixed(1)} s, longest silence ${demo.longestSilenceSeconds.toFixed(1)} s`);
+    console.log(`npm run demo (first): ${demo.seconds.toFixed(1)} s, longest silence ${demo.longestSilenceSeconds.toFixed(1)} s (load ${demo.load.toFixed(1)})`);
 
     rmSync(join(clone, 'dist'), { recursive: true, force: true });
     const cleanBuild = await run('npm', ['run', 'build'], clone, env);
@@ -100,7 +138,7 @@ async function main(): Promise<void> {
 
     const secondStart = await run('npm', ['start'], clone, hubEnv, /"msg":"HTTP server listening"/);
     const secondDemo = await run('npm', ['run', 'demo'], clone, hubEnv, /demo is running/);
-    console.log(`second start: npm start ${secondStart.seconds.toFixed(1)} s, npm run demo ${secondDemo.seconds.toFixed(1)} s`);
+    console.log(`second start: npm start ${secondStart.seconds.toFixed(1)} s (load ${secondStart.load.toFixed(1)}), npm run demo ${secondDemo.seconds.toFixed(1)} s (load ${secondDemo.load.toFixed(1)})`);
 
     const figures: Figure[] = [
       { name: 'npm install (npm, build included), s', value: round(install.seconds), unit: 's' },
@@ -111,10 +149,11 @@ async function main(): Promise<void> {
       { name: 'npm run build, clean, s', value: round(cleanBuild.seconds), unit: 's' },
       { name: 'npm run build, nothing changed, s', value: round(noopBuild.seconds), unit: 's' },
       { name: 'second npm start to ready, s', value: round(secondStart.seconds), unit: 's', target: { op: '<=', value: TARGETS.secondStartSeconds } },
+      ...(secondStart.cpuSeconds === null ? [] : [{ name: 'second npm start, CPU seconds to ready', value: round(secondStart.cpuSeconds), unit: 's' }]),
       { name: 'second npm run demo to ready, s', value: round(secondDemo.seconds), unit: 's', target: { op: '<=', value: TARGETS.secondStartSeconds } },
     ];
-    const verdicts = printFigures(`Start-up of a fresh clone (${commit}; npm cache as this machine has it)`, figures);
-    emitBenchResult('start', verdicts, { commit });
+    const verdicts = printFigures(`Start-up of a fresh clone (${commit}; npm cache as this machine has it; ${availableParallelism()} cores, load ${loadavg()[0].toFixed(1)})`, figures);
+    emitBenchResult('start', verdicts, { commit, load: loadavg()[0] });
   } finally {
     if (values.keep) console.log(`kept ${work}`);
     else rmSync(work, { recursive: true, force: true });
