@@ -137,9 +137,12 @@ function runToEnd(command: string, cwd: string, env: Record<string, string> = st
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Starts a long-running command through bash and waits for its ready line. */
+/**
+ * Starts a long-running command through bash, in a process group of its own, and waits for its ready line. Stopping
+ * signals the whole group: npm does not pass SIGTERM on to the hub it started.
+ */
 async function startUntil(command: string, ready: string): Promise<Started> {
-  const child = spawn('bash', ['-c', `exec ${command}`], { cwd: ROOT, env: state.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', ['-c', `exec ${command}`], { cwd: ROOT, env: state.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let text = '';
   child.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -148,11 +151,21 @@ async function startUntil(command: string, ready: string): Promise<Started> {
     child,
     output: () => text,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
+      const group = (signal: NodeJS.Signals) => {
+        try {
+          process.kill(-child.pid!, signal);
+        } catch {
+          // the group has ended
+        }
+      };
+      if (child.exitCode === null && child.signalCode === null) {
+        group('SIGTERM');
+        const timer = setTimeout(() => group('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      // What the group's leader left running (npm's children) ends with it.
+      group('SIGKILL');
     },
   };
   state.started.push(started);
