@@ -85,6 +85,12 @@ const envSchema = z.object({
       }
     }),
   OIDC_CLOCK_SKEW_SECONDS: intInRange(60, 0, 600),
+  /** The console's OAuth client at the IdP (a public client: authorization code with PKCE, no secret). */
+  OIDC_CLIENT_ID: optionalString,
+  /** The IdP's authorization and token endpoints; without them they are discovered from OIDC_ISSUER. */
+  OIDC_AUTHORIZATION_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional()),
+  OIDC_TOKEN_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional()),
+  OIDC_SCOPES: z.preprocess(emptyToUndefined, z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'space-separated scope names').optional()).transform((v) => v ?? 'openid profile email'),
   /** Serve /metrics without authentication (e.g. when the port is only reachable by Prometheus). */
   METRICS_PUBLIC: booleanFlag(false),
   /** A separate port for /metrics; when set, /metrics is served there only, without authentication. */
@@ -125,6 +131,11 @@ export interface HubConfig {
   auth: {
     bootstrapAdminKey: string | null;
     oidc: { jwksUrl: string; issuer: string | null; audience: string | null; rolesClaim: string; roleMap: Record<string, Role[]> | null; clockSkewSeconds: number } | null;
+    /**
+     * Sign-in to the console through the IdP (authorization code flow with PKCE); null: API keys only. `endpoints`
+     * null means they are discovered from the issuer's /.well-known/openid-configuration.
+     */
+    consoleSignIn: { clientId: string; scopes: string; issuer: string | null; endpoints: { authorizationUrl: string; tokenUrl: string } | null } | null;
   };
   governance: { changeRequestTtlDays: number };
   sync: { staleSourceHours: number; maxDeleteShare: number; allowPrivateSourceUrls: boolean; workerConcurrency: number; workerLockMs: number; listingThreads: number };
@@ -147,6 +158,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd())
   const e = parsed.data;
   const problems: string[] = [];
   if (e.OIDC_ISSUER && !e.OIDC_JWKS_URL) problems.push('OIDC_JWKS_URL: required when OIDC_ISSUER is set');
+  problems.push(...consoleSignInProblems(e));
   if (e.HUB_SECRET_KEY_PREVIOUS && !e.HUB_SECRET_KEY) problems.push('HUB_SECRET_KEY: required when HUB_SECRET_KEY_PREVIOUS is set (the new key to re-encrypt with)');
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -164,11 +176,44 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd())
       oidc: e.OIDC_JWKS_URL
         ? { jwksUrl: e.OIDC_JWKS_URL, issuer: e.OIDC_ISSUER ?? null, audience: e.OIDC_AUDIENCE ?? null, rolesClaim: e.OIDC_ROLES_CLAIM, roleMap: e.OIDC_ROLE_MAP, clockSkewSeconds: e.OIDC_CLOCK_SKEW_SECONDS }
         : null,
+      consoleSignIn: e.OIDC_CLIENT_ID
+        ? {
+            clientId: e.OIDC_CLIENT_ID,
+            scopes: e.OIDC_SCOPES,
+            issuer: e.OIDC_ISSUER ?? null,
+            endpoints: e.OIDC_AUTHORIZATION_URL && e.OIDC_TOKEN_URL ? { authorizationUrl: e.OIDC_AUTHORIZATION_URL, tokenUrl: e.OIDC_TOKEN_URL } : null,
+          }
+        : null,
     },
     governance: { changeRequestTtlDays: e.CHANGE_REQUEST_TTL_DAYS },
     sync: { staleSourceHours: e.STALE_SOURCE_HOURS, maxDeleteShare: e.MAX_DELETE_SHARE, allowPrivateSourceUrls: e.ALLOW_PRIVATE_SOURCE_URLS, workerConcurrency: e.WORKER_CONCURRENCY, workerLockMs: e.WORKER_LOCK_MS, listingThreads: e.SYNC_LISTING_THREADS },
     dataDir,
   });
+}
+
+/** An authorization code or token crossing the network in clear is as good as a password: https, or loopback for tests. */
+function secureOrLoopback(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
+}
+
+/** The console's SSO needs the hub to verify what the IdP issues, and to know where the IdP's endpoints are. */
+function consoleSignInProblems(e: z.infer<typeof envSchema>): string[] {
+  const problems: string[] = [];
+  const endpoints = [e.OIDC_AUTHORIZATION_URL, e.OIDC_TOKEN_URL].filter((v) => v !== undefined);
+  if (!e.OIDC_CLIENT_ID) {
+    if (endpoints.length) problems.push('OIDC_CLIENT_ID: required when OIDC_AUTHORIZATION_URL or OIDC_TOKEN_URL is set (the console signs in as this client)');
+    return problems;
+  }
+  if (!e.OIDC_JWKS_URL) problems.push('OIDC_JWKS_URL: required when OIDC_CLIENT_ID is set (the hub verifies the tokens the console signs in with)');
+  if (endpoints.length === 1) problems.push('OIDC_AUTHORIZATION_URL, OIDC_TOKEN_URL: set both, or neither to discover them from OIDC_ISSUER');
+  if (endpoints.length === 0 && !e.OIDC_ISSUER) problems.push('OIDC_ISSUER: required when OIDC_CLIENT_ID is set without OIDC_AUTHORIZATION_URL and OIDC_TOKEN_URL (they are discovered from the issuer)');
+  for (const [name, value] of [['OIDC_AUTHORIZATION_URL', e.OIDC_AUTHORIZATION_URL], ['OIDC_TOKEN_URL', e.OIDC_TOKEN_URL]] as const) {
+    if (value && !secureOrLoopback(value)) problems.push(`${name}: must be https (plain http only on loopback)`);
+  }
+  if (endpoints.length === 0 && e.OIDC_ISSUER && URL.canParse(e.OIDC_ISSUER) && !secureOrLoopback(e.OIDC_ISSUER)) problems.push('OIDC_ISSUER: must be https to discover its endpoints (plain http only on loopback)');
+  if (endpoints.length === 0 && e.OIDC_ISSUER && !URL.canParse(e.OIDC_ISSUER)) problems.push('OIDC_ISSUER: must be a URL to discover its endpoints');
+  return problems;
 }
 
 /** For composition roots: parse or print every problem and exit non-zero, touching nothing. */

@@ -1,5 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createConsoleSignIn } from '../console/console-sign-in.js';
+import { createConsoleRoute } from '../console/console.route.js';
+import { createGraphiQLRoute } from '../console/graphiql.route.js';
+import { CONSOLE_DIST_DIR, StaticFiles } from '../console/static-files.js';
 import { migrationsApplied } from '../db/migrate.js';
 import { buildHubSchema } from '../graphql/build-schema.js';
 import { createGraphQLHttpHandler } from '../graphql/http-handler.js';
@@ -8,7 +12,8 @@ import type { Hub } from './app.js';
 /**
  * The HTTP surface: /graphql, /healthz (process up), /readyz (database reachable, migrations applied, Redis reachable
  * when configured) and /metrics. Everything but the probes requires authentication; /metrics too, unless it is served
- * on its own port (METRICS_PORT) or METRICS_PUBLIC is set.
+ * on its own port (METRICS_PORT) or METRICS_PUBLIC is set. Browsers get the console at / (its pages hold no data:
+ * everything they show comes through /graphql with the signed-in credential) and GraphiQL at /graphql.
  */
 export interface HttpServer {
   url: string;
@@ -34,6 +39,11 @@ export async function startHttpServer(hub: Hub): Promise<HttpServer> {
       metrics.graphqlLatency.observe({ operation }, durationMs / 1000);
     },
   });
+
+  const consoleFiles = StaticFiles.load(CONSOLE_DIST_DIR);
+  if (!consoleFiles) logger.warn({ dir: CONSOLE_DIST_DIR }, 'the console is not built (npm run build:web); / and GraphiQL say so, the API is unaffected');
+  const consoleRoute = createConsoleRoute({ files: consoleFiles, signIn: createConsoleSignIn(config.auth.consoleSignIn, logger) });
+  const graphiql = createGraphiQLRoute(consoleFiles);
 
   let migrationsKnownApplied = false;
   /** The last failure logged per check: a probe every few seconds logs a failure once, and again when it changes. */
@@ -83,11 +93,8 @@ export async function startHttpServer(hub: Hub): Promise<HttpServer> {
         }
         return serveMetrics(res);
       }
-      if (path === '/graphql') return graphql.handle(req, res);
-      if (path === '/') {
-        res.writeHead(302, { location: '/graphql' }).end();
-        return;
-      }
+      if (path === '/graphql') return graphiql.wants(req) ? graphiql.handle(req, res) : graphql.handle(req, res);
+      if (await consoleRoute.handle(req, res, path)) return;
       return json(res, 404, { error: `no route ${path}; the API is at /graphql` });
     } catch (error) {
       logger.error({ err: error, path }, 'unhandled error in HTTP handler');
@@ -112,7 +119,7 @@ export async function startHttpServer(hub: Hub): Promise<HttpServer> {
   }
 
   const url = `http://${address.address === '::' ? '127.0.0.1' : address.address}:${address.port}`;
-  logger.info({ url: `${url}/graphql` }, 'HTTP server listening');
+  logger.info({ url: `${url}/graphql`, console: `${url}/` }, 'HTTP server listening');
   return {
     url,
     server,

@@ -84,4 +84,39 @@ describe('parseConfig', () => {
       expect(parseConfig({ DATABASE_URL: '', REDIS_URL: '  ', PORT: '' }).database.kind).toBe('pglite');
     });
   });
+
+  describe('console sign-in (OIDC_CLIENT_ID)', () => {
+    const OIDC = { OIDC_JWKS_URL: 'https://idp.example.com/jwks', OIDC_ISSUER: 'https://idp.example.com', OIDC_AUDIENCE: 'hub' };
+
+    it('should offer API keys only when no client id is set', () => {
+      expect(parseConfig(OIDC).auth.consoleSignIn).toBeNull();
+    });
+
+    it('should take explicit endpoints, or leave them to discovery from the issuer', () => {
+      const explicit = parseConfig({ ...OIDC, OIDC_CLIENT_ID: 'hub-console', OIDC_AUTHORIZATION_URL: 'https://idp.example.com/authorize', OIDC_TOKEN_URL: 'https://idp.example.com/token' });
+      expect(explicit.auth.consoleSignIn).toEqual({
+        clientId: 'hub-console',
+        scopes: 'openid profile email',
+        issuer: 'https://idp.example.com',
+        endpoints: { authorizationUrl: 'https://idp.example.com/authorize', tokenUrl: 'https://idp.example.com/token' },
+      });
+      expect(parseConfig({ ...OIDC, OIDC_CLIENT_ID: 'hub-console', OIDC_SCOPES: 'openid groups' }).auth.consoleSignIn).toMatchObject({ scopes: 'openid groups', endpoints: null });
+    });
+
+    it('should refuse a client the hub could not verify tokens for, or find endpoints for', () => {
+      expect(problems({ OIDC_CLIENT_ID: 'hub-console' })).toEqual([
+        'OIDC_JWKS_URL: required when OIDC_CLIENT_ID is set (the hub verifies the tokens the console signs in with)',
+        'OIDC_ISSUER: required when OIDC_CLIENT_ID is set without OIDC_AUTHORIZATION_URL and OIDC_TOKEN_URL (they are discovered from the issuer)',
+      ]);
+      expect(problems({ ...OIDC, OIDC_CLIENT_ID: 'c', OIDC_TOKEN_URL: 'https://idp.example.com/token' })).toEqual(['OIDC_AUTHORIZATION_URL, OIDC_TOKEN_URL: set both, or neither to discover them from OIDC_ISSUER']);
+      expect(problems({ ...OIDC, OIDC_AUTHORIZATION_URL: 'https://idp.example.com/a', OIDC_TOKEN_URL: 'https://idp.example.com/t' })[0]).toMatch(/^OIDC_CLIENT_ID: required/);
+    });
+
+    it('should refuse endpoints in clear text except on loopback', () => {
+      const clear = { ...OIDC, OIDC_CLIENT_ID: 'c', OIDC_AUTHORIZATION_URL: 'http://idp.example.com/a', OIDC_TOKEN_URL: 'http://127.0.0.1:9000/t' };
+      expect(problems(clear)).toEqual(['OIDC_AUTHORIZATION_URL: must be https (plain http only on loopback)']);
+      expect(problems({ ...OIDC, OIDC_ISSUER: 'http://idp.example.com', OIDC_CLIENT_ID: 'c' })).toEqual(['OIDC_ISSUER: must be https to discover its endpoints (plain http only on loopback)']);
+      expect(problems({ ...OIDC, OIDC_CLIENT_ID: 'c', OIDC_SCOPES: 'openid "groups"' })[0]).toMatch(/^OIDC_SCOPES:/);
+    });
+  });
 });
