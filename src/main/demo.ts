@@ -73,7 +73,7 @@ export async function startDemo(config: Readonly<HubConfig>, logger: Logger, io:
       io.out.write(`First sync of each simulated vendor (later ones every ${DEMO_SCHEDULE_SECONDS / 60} minutes):\n`);
       await reportFirstRuns(hub, neverSynced, io.out);
     }
-    io.out.write(banner(`${http.url}/graphql`, keys, simulators));
+    io.out.write(banner(http.url, keys, simulators));
     return { close };
   } catch (error) {
     await close().catch(() => undefined);
@@ -97,10 +97,13 @@ async function reportFirstRuns(hub: Hub, sources: Array<{ module: VendorModule; 
   }
 }
 
-function banner(endpoint: string, keys: Record<Role, string>, simulators: Array<{ module: VendorModule; handle: SimulatorHandle }>): string {
+function banner(url: string, keys: Record<Role, string>, simulators: Array<{ module: VendorModule; handle: SimulatorHandle }>): string {
+  const endpoint = `${url}/graphql`;
   return [
     '',
-    `ModelOps hub demo is running: ${endpoint}`,
+    'ModelOps hub demo is running.',
+    `  Console: ${url}/   (sign in with a key below)`,
+    `  GraphQL: ${endpoint}   (GraphiQL when opened in a browser)`,
     '',
     'API keys (demo only; kept in the data folder so a restart shows the same ones):',
     ...ROLES.map((role) => `  ${role.padEnd(15)} ${keys[role]}`),

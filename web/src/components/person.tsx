@@ -1,0 +1,11 @@
+import { useViewer } from '../auth/viewer.tsx';
+
+/**
+ * A principal id as decisions record it (`key:<id>` or an SSO subject). The signed-in person is named; others are
+ * shown by id until the API names people (issue 16 adds Person).
+ */
+export function Person({ id }: { id: string }) {
+  const { me } = useViewer();
+  if (id === me.id) return <span title={id}>you ({me.displayName})</span>;
+  return <code className="id">{id}</code>;
+}
