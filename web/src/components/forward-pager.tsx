@@ -34,7 +34,7 @@ export function ForwardPager({
   const last = first === 0 ? 0 : first + shown - 1;
   return (
     <nav className="pager" aria-label={`${label} pages`}>
-      <p className="pager-status" aria-live="polite">
+      <p className="pager-status" role="status">
         {totalCount === 0 ? `No ${label}` : `${first.toLocaleString()}–${last.toLocaleString()} of ${totalCount.toLocaleString()} ${label}`}
       </p>
       <div className="pager-buttons">

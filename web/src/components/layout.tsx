@@ -1,7 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { endSession } from '../auth/session.ts';
 import { useViewer } from '../auth/viewer.tsx';
-import { Link, useLocation } from '../routing/router.tsx';
+import { Link, hasMovedSinceLoad, useLocation } from '../routing/router.tsx';
 
 interface NavItem {
   to: string;
@@ -72,7 +72,7 @@ export function ScreenTitle({ children, actions }: { children: ReactNode; action
   const heading = useRef<HTMLHeadingElement>(null);
   const { path } = useLocation();
   useEffect(() => {
-    heading.current?.focus({ preventScroll: true });
+    if (hasMovedSinceLoad()) heading.current?.focus({ preventScroll: true });
   }, [path]);
   useEffect(() => {
     if (typeof children === 'string') document.title = `${children} · ModelOps hub`;

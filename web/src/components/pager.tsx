@@ -37,7 +37,7 @@ export function Pager({ paging, pageInfo, totalCount, shown, label }: { paging: 
   const hasNext = paging.page * paging.pageSize < totalCount && pageInfo.endCursor !== null;
   return (
     <nav className="pager" aria-label={`${label} pages`}>
-      <p className="pager-status" aria-live="polite">
+      <p className="pager-status" role="status">
         {totalCount === 0 ? `No ${label}` : `${first.toLocaleString()}–${last.toLocaleString()} of ${totalCount.toLocaleString()} ${label}`}
       </p>
       <div className="pager-buttons">

@@ -6,6 +6,14 @@ import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent, type 
  */
 const NAVIGATED = 'modelops-hub:navigate';
 
+/**
+ * Whether the console has moved between screens since the page loaded. A fresh page load leaves focus at the top
+ * (so the first Tab reaches "Skip to content"); after an in-app move, focus goes to the new screen's heading.
+ */
+let movedSinceLoad = false;
+export const hasMovedSinceLoad = () => movedSinceLoad;
+window.addEventListener('popstate', () => (movedSinceLoad = true));
+
 function subscribe(listener: () => void): () => void {
   window.addEventListener('popstate', listener);
   window.addEventListener(NAVIGATED, listener);
@@ -27,7 +35,10 @@ export function useLocation(): { path: string; search: URLSearchParams } {
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
   if (to === snapshot()) return;
   if (options.replace) history.replaceState(null, '', to);
-  else history.pushState(null, '', to);
+  else {
+    history.pushState(null, '', to);
+    movedSinceLoad = true;
+  }
   window.dispatchEvent(new Event(NAVIGATED));
 }
 

@@ -211,8 +211,9 @@ function Tile({ label, value, tone, onSelect }: { label: string; value: number; 
     </>
   );
   return onSelect ? (
-    <button type="button" className={`tile ${tone ?? ''}`} onClick={onSelect} aria-label={`${label}: ${value.toLocaleString()}. Show them`}>
+    <button type="button" className={`tile ${tone ?? ''}`} onClick={onSelect}>
       {body}
+      <span className="visually-hidden">: show them</span>
     </button>
   ) : (
     <div className="tile">{body}</div>
@@ -230,8 +231,9 @@ function Breakdown({ title, rows, empty = 'Nothing to count.' }: { title: string
           {rows.map(([label, count, onSelect]) => (
             <li key={label}>
               {onSelect ? (
-                <button type="button" className="link-button" onClick={onSelect} aria-label={`${label}: ${count}. Filter by it`}>
+                <button type="button" className="link-button" onClick={onSelect}>
                   {label}
+                  <span className="visually-hidden">: filter by it</span>
                 </button>
               ) : (
                 <span>{label}</span>
