@@ -24,7 +24,7 @@ export function createGraphiQLRoute(files: StaticFiles | null): GraphiQLRoute {
     handle(req, res) {
       const page = files?.get('/graphiql.html');
       if (!page) return notBuilt(res);
-      sendStaticFile(req, res, page, securityHeaders({ editor: true }));
+      sendStaticFile(req, res, page, securityHeaders({ fontsFromData: true }));
     },
   };
 }

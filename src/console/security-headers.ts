@@ -6,17 +6,17 @@
 export interface PagePolicy {
   /** Origins besides 'self' that fetch() may reach (the IdP's token endpoint). */
   connectOrigins?: readonly string[];
-  /** GraphiQL's editor (CodeMirror) positions its widgets with style attributes and embeds its fonts as data: URLs. */
-  editor?: boolean;
+  /** GraphiQL's stylesheet embeds its fonts as data: URLs. */
+  fontsFromData?: boolean;
 }
 
 export function contentSecurityPolicy(policy: PagePolicy = {}): string {
   const directives: Array<[string, string]> = [
     ['default-src', "'none'"],
     ['script-src', "'self'"],
-    ['style-src', policy.editor ? "'self' 'unsafe-inline'" : "'self'"],
+    ['style-src', "'self'"],
     ['img-src', "'self' data:"],
-    ['font-src', policy.editor ? "'self' data:" : "'self'"],
+    ['font-src', policy.fontsFromData ? "'self' data:" : "'self'"],
     ['connect-src', ["'self'", ...(policy.connectOrigins ?? [])].join(' ')],
     ['manifest-src', "'self'"],
     ['base-uri', "'none'"],
