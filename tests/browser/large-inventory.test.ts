@@ -50,7 +50,7 @@ describe('the inventory at 100 000 versions', () => {
     await expect.poll(() => status.textContent()).toBe('101–150 of 100,000 versions');
     await page.getByRole('button', { name: 'Previous page' }).click();
     await expect.poll(() => status.textContent()).toBe('51–100 of 100,000 versions');
-    expect(await page.getByRole('table').getByRole('row').nth(1).innerText()).toContain('large-model-000006 · 1');
+    await expect.poll(() => page.getByRole('table').getByRole('row').nth(1).innerText()).toContain('large-model-000006 · 1');
 
     expect(pageSizes.length).toBeGreaterThan(0);
     expect(Math.max(...pageSizes)).toBe(50);

@@ -23,25 +23,28 @@ export function ForwardPager({
   totalCount,
   shown,
   label,
+  loading,
 }: {
   paging: ReturnType<typeof useForwardPaging>;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   totalCount: number;
   shown: number;
   label: string;
+  /** The page on screen is not yet the one asked for: its cursor must not be used to move on. */
+  loading: boolean;
 }) {
   const first = shown === 0 ? 0 : (paging.page - 1) * paging.pageSize + 1;
   const last = first === 0 ? 0 : first + shown - 1;
   return (
-    <nav className="pager" aria-label={`${label} pages`}>
+    <nav className="pager" aria-busy={loading} aria-label={`${label} pages`}>
       <p className="pager-status" role="status">
         {totalCount === 0 ? `No ${label}` : `${first.toLocaleString()}–${last.toLocaleString()} of ${totalCount.toLocaleString()} ${label}`}
       </p>
       <div className="pager-buttons">
-        <button type="button" onClick={paging.previous} disabled={paging.page <= 1}>
+        <button type="button" onClick={paging.previous} disabled={loading || paging.page <= 1}>
           Previous page
         </button>
-        <button type="button" onClick={() => paging.next(pageInfo.endCursor)} disabled={!pageInfo.hasNextPage}>
+        <button type="button" onClick={() => paging.next(pageInfo.endCursor)} disabled={loading || !pageInfo.hasNextPage}>
           Next page
         </button>
       </div>

@@ -30,21 +30,22 @@ export function usePaging(pageSize: number) {
 /** The query-string keys paging owns; filters clear them so a new filter starts at page 1. */
 export const PAGING_RESET = { after: null, before: null, page: null } as const;
 
-export function Pager({ paging, pageInfo, totalCount, shown, label }: { paging: ReturnType<typeof usePaging>; pageInfo: PageInfo; totalCount: number; shown: number; label: string }) {
+/** `loading`: the page on screen is not yet the one asked for; its cursors must not be used to move on. */
+export function Pager({ paging, pageInfo, totalCount, shown, label, loading }: { paging: ReturnType<typeof usePaging>; pageInfo: PageInfo; totalCount: number; shown: number; label: string; loading: boolean }) {
   const first = shown === 0 ? 0 : (paging.page - 1) * paging.pageSize + 1;
   const last = first === 0 ? 0 : first + shown - 1;
   const hasPrevious = paging.page > 1;
   const hasNext = paging.page * paging.pageSize < totalCount && pageInfo.endCursor !== null;
   return (
-    <nav className="pager" aria-label={`${label} pages`}>
+    <nav className="pager" aria-busy={loading} aria-label={`${label} pages`}>
       <p className="pager-status" role="status">
         {totalCount === 0 ? `No ${label}` : `${first.toLocaleString()}–${last.toLocaleString()} of ${totalCount.toLocaleString()} ${label}`}
       </p>
       <div className="pager-buttons">
-        <button type="button" onClick={() => paging.previous(pageInfo)} disabled={!hasPrevious}>
+        <button type="button" onClick={() => paging.previous(pageInfo)} disabled={loading || !hasPrevious}>
           Previous page
         </button>
-        <button type="button" onClick={() => paging.next(pageInfo)} disabled={!hasNext}>
+        <button type="button" onClick={() => paging.next(pageInfo)} disabled={loading || !hasNext}>
           Next page
         </button>
       </div>

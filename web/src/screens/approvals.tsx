@@ -79,7 +79,7 @@ export function Approvals() {
               })}
             </tbody>
           </table>
-          <ForwardPager paging={paging} pageInfo={result.data.changeRequests.pageInfo} totalCount={result.data.changeRequests.totalCount} shown={result.data.changeRequests.nodes.length} label="requests" />
+          <ForwardPager paging={paging} pageInfo={result.data.changeRequests.pageInfo} totalCount={result.data.changeRequests.totalCount} shown={result.data.changeRequests.nodes.length} label="requests" loading={result.loading} />
         </>
       )}
     </>

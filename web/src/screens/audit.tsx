@@ -128,7 +128,7 @@ export function Audit() {
               ))}
             </tbody>
           </table>
-          <ForwardPager paging={paging} pageInfo={result.data.auditEvents.pageInfo} totalCount={result.data.auditEvents.totalCount} shown={result.data.auditEvents.nodes.length} label="events" />
+          <ForwardPager paging={paging} pageInfo={result.data.auditEvents.pageInfo} totalCount={result.data.auditEvents.totalCount} shown={result.data.auditEvents.nodes.length} label="events" loading={result.loading} />
         </>
       )}
     </>

@@ -278,7 +278,7 @@ function ModelsTable({ filter }: { filter: Filter }) {
           ))}
         </tbody>
       </table>
-      <Pager paging={paging} pageInfo={pageInfo} totalCount={totalCount} shown={nodes.length} label="models" />
+      <Pager paging={paging} pageInfo={pageInfo} totalCount={totalCount} shown={nodes.length} label="models" loading={result.loading} />
     </section>
   );
 }
@@ -422,7 +422,7 @@ function VersionsTable({ filter }: { filter: Filter }) {
           })}
         </tbody>
       </table>
-      <Pager paging={paging} pageInfo={pageInfo} totalCount={totalCount} shown={nodes.length} label="versions" />
+      <Pager paging={paging} pageInfo={pageInfo} totalCount={totalCount} shown={nodes.length} label="versions" loading={result.loading} />
     </section>
   );
 }
