@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../../src/auth/principal.js';
 import { CONSOLE_DIST_DIR } from '../../../src/console/static-files.js';
 import { toGlobalId } from '../../../src/graphql/relay/global-id.js';
+import { CONSOLE_INITIAL_JS_BUDGET_BYTES, pageWeights } from '../../../scripts/web-bundle-sizes.js';
 import { ensureConsoleBuilt } from '../../helpers/console-build.js';
 import { startTestHub, type TestHub } from '../../helpers/hub.js';
 import { graphqlRequest } from '../../helpers/processes.js';
@@ -107,6 +108,13 @@ describe('console routes', () => {
       const csp = response.headers.get('content-security-policy')!;
       expect(csp).toContain("script-src 'self';");
       expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
+    });
+
+    it('should keep the console’s first load within 250 KB of compressed JavaScript, GraphiQL out of it', () => {
+      const weights = pageWeights(CONSOLE_DIST_DIR);
+      expect(weights.console.gzipBytes).toBeLessThanOrEqual(CONSOLE_INITIAL_JS_BUDGET_BYTES);
+      expect(weights.console.files.some((file) => /graphiql|codemirror/i.test(file))).toBe(false);
+      expect(weights.graphiql.files.some((file) => /graphiql/i.test(file))).toBe(true);
     });
 
     it('should tell the console which sign-in methods exist (API keys only without OIDC_CLIENT_ID)', async () => {
