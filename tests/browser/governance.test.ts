@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { screenshot, type Session } from '../helpers/browser.js';
+import { expectCleanSessions, screenshot, type Session } from '../helpers/browser.js';
 import { approvedVersion, listVersions, startConsoleWorld, syncedMlflowSource, type ConsoleWorld } from '../helpers/console-world.js';
 
 let world: ConsoleWorld;
@@ -24,11 +24,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  for (const session of world?.sessions ?? []) {
-    expect(session.external, 'requests that left the machine').toEqual([]);
-    expect(session.cspViolations, 'Content-Security-Policy violations').toEqual([]);
-    expect(session.pageErrors, 'uncaught errors in the page').toEqual([]);
-  }
+  expectCleanSessions(world?.sessions ?? []);
   await world?.close();
 });
 

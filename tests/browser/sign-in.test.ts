@@ -3,7 +3,7 @@
  * an OIDC provider with the authorization code flow and PKCE, the hub's own JWT verification judging the token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSession, screenshot } from '../helpers/browser.js';
+import { expectCleanSessions, openSession, screenshot, signInWithKey } from '../helpers/browser.js';
 import { startConsoleWorld, type ConsoleWorld } from '../helpers/console-world.js';
 import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider.js';
 
@@ -29,10 +29,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  for (const session of world?.sessions ?? []) {
-    expect(session.cspViolations, 'Content-Security-Policy violations').toEqual([]);
-    expect(session.pageErrors, 'uncaught errors in the page').toEqual([]);
-  }
+  expectCleanSessions(world?.sessions ?? []);
   await world?.close();
   await provider?.close();
 });
@@ -112,4 +109,31 @@ describe('signing in to the console', () => {
     expect(await page.getByRole('alert').innerText()).toContain('does not belong to this tab');
     expect(provider.exchanges.filter((e) => e.outcome === 'issued')).toHaveLength(1);
   });
+
+  it('should let an ADMIN create a key (shown once) and revoke it, ending the sessions that use it with the server’s reason', async () => {
+    const admin = await world.signIn('Ada Admin', '/admin/keys');
+    await admin.page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
+    await admin.page.getByLabel('What it is for').fill('Power BI finance');
+    await admin.page.getByRole('checkbox', { name: 'OPERATOR' }).check();
+    await admin.page.getByRole('button', { name: 'Create the key' }).click();
+    const key = (await admin.page.getByTestId('new-key').textContent())!;
+    expect(key).toMatch(/^mh_/);
+    const row = admin.page.getByRole('row', { name: /Power BI finance/ });
+    await expect.poll(() => row.innerText()).toContain('VIEWER, OPERATOR');
+    await screenshot(admin.page, 'api-keys');
+
+    const bi = await openSession(world.browser, world.url);
+    world.sessions.push(bi);
+    await signInWithKey(bi, key, '/sources');
+    expect(await bi.page.getByTestId('identity-roles').textContent()).toBe('VIEWER, OPERATOR');
+
+    await row.getByRole('button', { name: 'Revoke Power BI finance' }).click();
+    await row.getByRole('button', { name: 'Revoke now Power BI finance' }).click();
+    await expect.poll(() => row.innerText()).toContain('Revoked');
+
+    await bi.page.reload();
+    await expect.poll(() => bi.page.getByTestId('session-ended').textContent()).toBe('API key has been revoked');
+    await bi.page.getByRole('textbox', { name: 'API key' }).waitFor();
+  });
 });
+

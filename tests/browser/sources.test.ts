@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vendorModule } from '../../connectors/registry.js';
 import type { SimulatorHandle } from '../../connectors/shared/simulator-kit.js';
-import { screenshot } from '../helpers/browser.js';
+import { expectCleanSessions, screenshot } from '../helpers/browser.js';
 import { graphqlRequest } from '../helpers/processes.js';
 import { startConsoleWorld, syncedMlflowSource, type ConsoleWorld } from '../helpers/console-world.js';
 
@@ -21,11 +21,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  for (const session of world?.sessions ?? []) {
-    expect(session.external, 'requests that left the machine').toEqual([]);
-    expect(session.cspViolations, 'Content-Security-Policy violations').toEqual([]);
-    expect(session.pageErrors, 'uncaught errors in the page').toEqual([]);
-  }
+  expectCleanSessions(world?.sessions ?? []);
   await simulator?.close();
   await world?.close();
 });

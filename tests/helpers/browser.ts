@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** Debian's Chromium (`apt-get install -y chromium`; .ci/run installs it on a clean machine). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -58,6 +59,15 @@ export async function openSession(browser: Browser, baseURL: string, options: { 
   });
   page.on('pageerror', (error) => pageErrors.push(error.message));
   return { context, page, external, cspViolations, pageErrors, close: () => context.close() };
+}
+
+/** What no session may have seen: a request leaving the machine, a CSP violation, an uncaught error in the page. */
+export function expectCleanSessions(sessions: readonly Session[]): void {
+  for (const session of sessions) {
+    expect(session.external, 'requests that left the machine').toEqual([]);
+    expect(session.cspViolations, 'Content-Security-Policy violations').toEqual([]);
+    expect(session.pageErrors, 'uncaught errors in the page').toEqual([]);
+  }
 }
 
 /** Signs in on the console's sign-in screen with an API key, as a person would, and waits for the console. */

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { openDatabase } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
+import { processAlive } from './process-alive.js';
 import { TEST_DB_PREFIX, TEST_PG_ADMIN_URL, databaseUrl } from './services.js';
 
 /**
@@ -8,15 +9,6 @@ import { TEST_DB_PREFIX, TEST_PG_ADMIN_URL, databaseUrl } from './services.js';
  * than migrating per file. Teardown drops every database this run created; setup also drops those left behind by
  * runs whose process is gone (killed runs), and never touches a live run's databases.
  */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function dropDatabases(admin: pg.Client, filter: (name: string) => boolean): Promise<void> {
   const { rows } = await admin.query<{ datname: string }>('select datname from pg_database where datname like $1', [`${TEST_DB_PREFIX}%`]);
   for (const { datname } of rows.filter((row) => filter(row.datname))) {

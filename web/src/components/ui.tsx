@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { useId, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 
 /** A labelled control with its hint and the server's problem for it, tied together for assistive technology. */
 export function Field({
@@ -100,4 +100,33 @@ export function ExternalLink({ href, children }: { href: string | null | undefin
 export function humanize(value: string | null | undefined): string {
   if (!value) return '—';
   return value.charAt(0) + value.slice(1).toLowerCase().replace(/_/g, ' ');
+}
+
+/**
+ * A destructive action behind a second click: the first shows "confirm / keep", so a stray click or Enter changes
+ * nothing. `what` names the object for screen readers when several such buttons share a screen.
+ */
+export function ConfirmAction({ label, confirmLabel, keepLabel = 'Keep it', what = '', running, onConfirm }: { label: string; confirmLabel: string; keepLabel?: string; what?: string; running: boolean; onConfirm: () => Promise<boolean> }) {
+  const [confirming, setConfirming] = useState(false);
+  const hidden = what ? <span className="visually-hidden"> {what}</span> : null;
+  if (!confirming) {
+    return (
+      <button type="button" onClick={() => setConfirming(true)}>
+        {label}
+        {hidden}
+      </button>
+    );
+  }
+  return (
+    <span className="inline-actions">
+      <button type="button" className="danger" disabled={running} onClick={async () => setConfirming(!(await onConfirm()))}>
+        {confirmLabel}
+        {hidden}
+      </button>
+      <button type="button" onClick={() => setConfirming(false)}>
+        {keepLabel}
+        {hidden}
+      </button>
+    </span>
+  );
 }

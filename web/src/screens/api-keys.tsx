@@ -5,7 +5,7 @@ import type { Role } from '../auth/permissions.ts';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { ScreenTitle } from '../components/layout.tsx';
 import { FieldProblems } from '../components/problems.ts';
-import { Badge, Field, Loading, When } from '../components/ui.tsx';
+import { Badge, ConfirmAction, Field, Loading, When } from '../components/ui.tsx';
 import { ProblemList } from './version.tsx';
 
 const ApiKeysQuery = graphql(`
@@ -32,7 +32,6 @@ const ROLES: Role[] = ['VIEWER', 'DATA_SCIENTIST', 'OPERATOR', 'VALIDATOR', 'RIS
 export function ApiKeys() {
   const keys = useQuery(ApiKeysQuery, {});
   const revoke = useMutation(RevokeKey);
-  const [confirm, setConfirm] = useState<string | null>(null);
   return (
     <>
       <ScreenTitle>API keys</ScreenTitle>
@@ -73,30 +72,17 @@ export function ApiKeys() {
                 <td>{key.active ? <Badge tone="good">Active</Badge> : key.revokedAt ? <Badge tone="bad">Revoked</Badge> : <Badge tone="warn">Expired</Badge>}</td>
                 <td>
                   {key.active ? (
-                    confirm === key.id ? (
-                      <span className="inline-actions">
-                        <button
-                          type="button"
-                          className="danger"
-                          disabled={revoke.running}
-                          onClick={async () => {
-                            if (await revoke.run({ id: key.id })) {
-                              setConfirm(null);
-                              await keys.refetch();
-                            }
-                          }}
-                        >
-                          Revoke now<span className="visually-hidden"> {key.name}</span>
-                        </button>
-                        <button type="button" onClick={() => setConfirm(null)}>
-                          Keep<span className="visually-hidden"> {key.name}</span>
-                        </button>
-                      </span>
-                    ) : (
-                      <button type="button" onClick={() => setConfirm(key.id)}>
-                        Revoke<span className="visually-hidden"> {key.name}</span>
-                      </button>
-                    )
+                    <ConfirmAction
+                      label="Revoke"
+                      confirmLabel="Revoke now"
+                      what={key.name}
+                      running={revoke.running}
+                      onConfirm={async () => {
+                        const done = await revoke.run({ id: key.id });
+                        if (done) await keys.refetch();
+                        return done !== null;
+                      }}
+                    />
                   ) : null}
                 </td>
               </tr>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { graphql, type VariablesOf } from '../api/graphql.ts';
 import { useMutation, useQuery } from '../api/use-query.ts';
 import { ErrorPanel } from '../components/error-panel.tsx';
-import { ForwardPager, useForwardPaging } from '../components/forward-pager.tsx';
+import { Pager, useForwardPaging } from '../components/pager.tsx';
 import { ScreenTitle } from '../components/layout.tsx';
 import { Badge, Field, Loading, When } from '../components/ui.tsx';
 import { setSearch, useLocation } from '../routing/router.tsx';
@@ -128,7 +128,7 @@ export function Audit() {
               ))}
             </tbody>
           </table>
-          <ForwardPager paging={paging} pageInfo={result.data.auditEvents.pageInfo} totalCount={result.data.auditEvents.totalCount} shown={result.data.auditEvents.nodes.length} label="events" loading={result.loading} />
+          <Pager paging={paging} connection={result.data.auditEvents} label="events" loading={result.loading} />
         </>
       )}
     </>

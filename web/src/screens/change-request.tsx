@@ -5,7 +5,7 @@ import { useViewer } from '../auth/viewer.tsx';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { Person } from '../components/person.tsx';
 import { ScreenTitle } from '../components/layout.tsx';
-import { Badge, ExternalLink, Field, Loading, When, humanize } from '../components/ui.tsx';
+import { Badge, ConfirmAction, ExternalLink, Field, Loading, When, humanize } from '../components/ui.tsx';
 import { Link } from '../routing/router.tsx';
 import { VENDOR_LABELS, stateTone } from './labels.ts';
 
@@ -230,32 +230,20 @@ function DecisionForm({ request, isRequester, onDecided }: { request: Request; i
 
 function CancelRequest({ request, onCancelled }: { request: Request; onCancelled: () => Promise<void> }) {
   const cancel = useMutation(Cancel);
-  const [confirming, setConfirming] = useState(false);
   return (
     <section className="card" aria-labelledby="cancel-heading">
       <h2 id="cancel-heading">Withdraw the request</h2>
       <ErrorPanel error={cancel.error} />
-      {confirming ? (
-        <div className="form-actions">
-          <button
-            type="button"
-            className="danger"
-            disabled={cancel.running}
-            onClick={async () => {
-              if (await cancel.run({ id: request.id })) await onCancelled();
-            }}
-          >
-            Yes, cancel the request
-          </button>
-          <button type="button" onClick={() => setConfirming(false)}>
-            Keep it
-          </button>
-        </div>
-      ) : (
-        <button type="button" onClick={() => setConfirming(true)}>
-          Cancel this request
-        </button>
-      )}
+      <ConfirmAction
+        label="Cancel this request"
+        confirmLabel="Yes, cancel the request"
+        running={cancel.running}
+        onConfirm={async () => {
+          const done = await cancel.run({ id: request.id });
+          if (done) await onCancelled();
+          return done !== null;
+        }}
+      />
     </section>
   );
 }

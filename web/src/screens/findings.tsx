@@ -98,7 +98,7 @@ export function Findings() {
               ))}
             </tbody>
           </table>
-          <Pager paging={paging} pageInfo={result.data.findings.pageInfo} totalCount={result.data.findings.totalCount} shown={result.data.findings.nodes.length} label="findings" loading={result.loading} />
+          <Pager paging={paging} connection={result.data.findings} label="findings" loading={result.loading} />
         </>
       )}
     </>

@@ -253,7 +253,7 @@ function ModelsTable({ filter }: { filter: Filter }) {
   const [open, setOpen] = useState<string | null>(null);
   if (result.error) return <ErrorPanel error={result.error} title="Models unavailable" />;
   if (!result.data) return <Loading what="Loading models" />;
-  const { nodes, pageInfo, totalCount } = result.data.models;
+  const { nodes } = result.data.models;
   return (
     <section aria-labelledby="models-heading">
       <h2 id="models-heading" className="visually-hidden">
@@ -278,7 +278,7 @@ function ModelsTable({ filter }: { filter: Filter }) {
           ))}
         </tbody>
       </table>
-      <Pager paging={paging} pageInfo={pageInfo} totalCount={totalCount} shown={nodes.length} label="models" loading={result.loading} />
+      <Pager paging={paging} connection={result.data.models} label="models" loading={result.loading} />
     </section>
   );
 }
@@ -368,7 +368,7 @@ function VersionsTable({ filter }: { filter: Filter }) {
   const result = useQuery(VersionsQuery, { ...paging.variables, filter });
   if (result.error) return <ErrorPanel error={result.error} title="Versions unavailable" />;
   if (!result.data) return <Loading what="Loading versions" />;
-  const { nodes, pageInfo, totalCount } = result.data.modelVersions;
+  const { nodes } = result.data.modelVersions;
   return (
     <section aria-labelledby="versions-heading">
       <h2 id="versions-heading" className="visually-hidden">
@@ -422,7 +422,7 @@ function VersionsTable({ filter }: { filter: Filter }) {
           })}
         </tbody>
       </table>
-      <Pager paging={paging} pageInfo={pageInfo} totalCount={totalCount} shown={nodes.length} label="versions" loading={result.loading} />
+      <Pager paging={paging} connection={result.data.modelVersions} label="versions" loading={result.loading} />
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { graphql } from '../api/graphql.ts';
 import { useMutation, useQuery } from '../api/use-query.ts';
 import { useViewer } from '../auth/viewer.tsx';
 import { ErrorPanel } from '../components/error-panel.tsx';
-import { ForwardPager, useForwardPaging } from '../components/forward-pager.tsx';
+import { Pager, useForwardPaging } from '../components/pager.tsx';
 import { ScreenTitle } from '../components/layout.tsx';
 import { Badge, Loading, When, humanize } from '../components/ui.tsx';
 import { Link } from '../routing/router.tsx';
@@ -99,7 +99,7 @@ export function MyRequests() {
               ))}
             </tbody>
           </table>
-          <ForwardPager paging={paging} pageInfo={result.data.changeRequests.pageInfo} totalCount={result.data.changeRequests.totalCount} shown={result.data.changeRequests.nodes.length} label="requests" loading={result.loading} />
+          <Pager paging={paging} connection={result.data.changeRequests} label="requests" loading={result.loading} />
         </>
       )}
     </>
