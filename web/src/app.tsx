@@ -1,4 +1,4 @@
-import { lazy, Suspense, useSyncExternalStore, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useSyncExternalStore, type ReactNode } from 'react';
 import { useQuery } from './api/use-query.ts';
 import { CALLBACK_PATH } from './auth/oidc.ts';
 import { currentCredential, onSessionChange } from './auth/session.ts';
@@ -76,13 +76,15 @@ function SignedIn() {
   );
 }
 
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}
+
 function Screens() {
   const { path } = useLocation();
   const { may } = useViewer();
-  if (path === '/' || path === '/index.html') {
-    navigate('/inventory', { replace: true });
-    return null;
-  }
+  if (path === '/' || path === '/index.html') return <Redirect to="/inventory" />;
   for (const route of ROUTES) {
     const params = match(route.pattern, path);
     if (!params) continue;

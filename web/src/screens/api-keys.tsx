@@ -4,9 +4,9 @@ import { useMutation, useQuery } from '../api/use-query.ts';
 import type { Role } from '../auth/permissions.ts';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { ScreenTitle } from '../components/layout.tsx';
+import { ProblemList } from '../components/problem-list.tsx';
 import { FieldProblems } from '../components/problems.ts';
 import { Badge, ConfirmAction, Field, Loading, When } from '../components/ui.tsx';
-import { ProblemList } from './version.tsx';
 
 const ApiKeysQuery = graphql(`
   query ApiKeys {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { graphql, type ResultOf } from '../api/graphql.ts';
 import { useMutation, useQuery } from '../api/use-query.ts';
 import { useViewer } from '../auth/viewer.tsx';
@@ -44,11 +44,12 @@ const Cancel = graphql(`
 type Request = NonNullable<ResultOf<typeof ChangeRequestQuery>['changeRequest']>;
 
 export function ChangeRequestScreen({ id }: { id: string }) {
+  // An applied change is delivered to the vendor by a job: follow it until it is done, failed or unsupported.
   const [watchWriteBack, setWatchWriteBack] = useState(false);
   const result = useQuery(ChangeRequestQuery, { id }, { pollMs: watchWriteBack ? 2000 : undefined });
   const request = result.data?.changeRequest ?? null;
   const writeBackPending = request?.status === 'APPLIED' && (request.writeBackStatus === 'PENDING' || request.writeBackStatus === null);
-  if (writeBackPending !== watchWriteBack) setWatchWriteBack(writeBackPending);
+  useEffect(() => setWatchWriteBack(writeBackPending), [writeBackPending]);
   if (result.error && !result.data) return <ErrorPanel error={result.error} title="Change request unavailable" />;
   if (!result.data) return <Loading what="Loading the request" />;
   if (!request) {

@@ -1,15 +1,15 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { graphql, type ResultOf } from '../api/graphql.ts';
 import { useMutation, useQuery } from '../api/use-query.ts';
 import { useViewer } from '../auth/viewer.tsx';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { ScreenTitle } from '../components/layout.tsx';
+import { ProblemList } from '../components/problem-list.tsx';
 import { FieldProblems } from '../components/problems.ts';
 import { credentialKinds, fieldsOf, fromText, hintFor, toText, type JsonSchema, type SchemaField } from '../components/schema-form.ts';
 import { Badge, Field, KeyValues, Loading, When, humanize } from '../components/ui.tsx';
 import { Link, navigate } from '../routing/router.tsx';
 import { VENDORS, VENDOR_LABELS, stateTone } from './labels.ts';
-import { ProblemList } from './version.tsx';
 
 
 const SourceQuery = graphql(`
@@ -208,10 +208,12 @@ function SyncProgress({ runId, onFinished }: { runId: string; onFinished: () => 
   const [finished, setFinished] = useState(false);
   const progress = useQuery(RunProgress, { id: runId }, { pollMs: finished ? undefined : 1000 });
   const run = progress.data?.node?.__typename === 'SyncRun' ? (progress.data.node as Extract<NonNullable<ResultOf<typeof RunProgress>['node']>, { __typename: 'SyncRun' }>) : null;
-  if (run?.finishedAt && !finished) {
+  const done = Boolean(run?.finishedAt);
+  useEffect(() => {
+    if (!done) return;
     setFinished(true);
     void onFinished();
-  }
+  }, [done, onFinished]);
   if (!run) return <Loading what="Starting the sync" />;
   return (
     <div className="sync-progress" role="status" aria-live="polite" data-testid="sync-progress" data-status={run.status}>

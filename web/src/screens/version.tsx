@@ -5,6 +5,7 @@ import { useViewer } from '../auth/viewer.tsx';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { Person } from '../components/person.tsx';
 import { ScreenTitle } from '../components/layout.tsx';
+import { ProblemList } from '../components/problem-list.tsx';
 import { FieldProblems } from '../components/problems.ts';
 import { Badge, ExternalLink, Field, KeyValues, Loading, When, humanize } from '../components/ui.tsx';
 import { Link, navigate } from '../routing/router.tsx';
@@ -425,19 +426,5 @@ function TransitionForm({ version }: { version: Version }) {
         Request the change
       </button>
     </form>
-  );
-}
-
-export function ProblemList({ problems }: { problems: FieldProblems }) {
-  const rest = problems.unclaimed();
-  if (rest.length === 0) return null;
-  return (
-    <ul className="problem-list">
-      {rest.map((p) => (
-        <li key={`${p.path}:${p.message}`}>
-          <code>{p.path}</code>: {p.message}
-        </li>
-      ))}
-    </ul>
   );
 }
