@@ -12,6 +12,7 @@ import { approvedVersion, listVersions, startConsoleWorld, syncedMlflowSource, t
 let world: ConsoleWorld;
 let target: { id: string; version: string; modelId: string; modelName: string };
 let spare: { id: string; version: string; modelName: string };
+let third: { id: string; version: string; modelName: string };
 let requestPath = '';
 
 beforeAll(async () => {
@@ -20,6 +21,7 @@ beforeAll(async () => {
   const versions = await listVersions(world);
   target = versions[0];
   spare = versions.find((v) => v.modelId !== target.modelId)!;
+  third = versions.find((v) => v.modelId !== target.modelId && v.modelId !== (versions.find((w) => w.id === spare.id)!.modelId))!;
   await approvedVersion(world, target, 'MEDIUM');
 }, 300_000);
 
@@ -117,6 +119,24 @@ describe('the approval story in the console', () => {
     await screenshot(page, 'my-requests');
     await row.getByRole('button', { name: /Cancel/ }).click();
     await expect.poll(() => row.innerText()).toContain('Cancelled');
+  });
+
+  it('should let a validator reject with a reason, and insist on the reason', async () => {
+    const { page } = dana;
+    await page.goto(`/versions/${encodeURIComponent(third.id)}`);
+    await page.getByLabel('Move to').selectOption('VALIDATION');
+    await page.getByLabel('Justification').fill('Ready for validation.');
+    await page.getByRole('button', { name: 'Request the change' }).click();
+    await page.waitForURL(/\/change-requests\//);
+    const path = new URL(page.url()).pathname;
+
+    const victor = await world.signIn('Victor Validator', path);
+    await victor.page.getByRole('button', { name: 'Reject' }).click();
+    await victor.page.getByText('Say why you reject it').waitFor();
+    await victor.page.getByLabel('Comment').fill('No holdout evaluation attached.');
+    await victor.page.getByRole('button', { name: 'Reject' }).click();
+    await expect.poll(() => victor.page.locator('.summary-line .badge').first().textContent()).toBe('Rejected');
+    expect(await victor.page.getByText('No holdout evaluation attached.').count()).toBeGreaterThan(0);
   });
 
   it('should show a VIEWER the same records without a single control that changes anything', async () => {
