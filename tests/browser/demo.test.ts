@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { expectCleanSessions, launchChromium, openSession, screenshot, signInWithKey, type Session } from '../helpers/browser.js';
+import { eventually, expectCleanSessions, launchChromium, openSession, screenshot, signInWithKey, type Session } from '../helpers/browser.js';
 import { ensureConsoleBuilt } from '../helpers/console-build.js';
 import { freePortRange } from '../helpers/free-port-range.js';
 import { startHubProcess, type HubProcess } from '../helpers/processes.js';
@@ -32,7 +32,7 @@ afterAll(async () => {
 
 describe('the demo in a browser', () => {
   it('should print the console URL, and let a newcomer request and approve a change in two tabs', async () => {
-    await expect.poll(() => /Press Ctrl-C to stop/.test(demo.output()), { timeout: 30_000 }).toBe(true);
+    await eventually(() => /Press Ctrl-C to stop/.test(demo.output()), { timeout: 30_000 }).toBe(true);
     const output = demo.output();
     const consoleUrl = /Console: (http:\/\/127\.0\.0\.1:\d+)\/ /.exec(output)?.[1];
     expect(consoleUrl).toBe(demo.url);
@@ -55,7 +55,7 @@ describe('the demo in a browser', () => {
     await signInWithKey(validator, key('VALIDATOR'), '/approvals');
     await validator.page.getByRole('link', { name: versionName }).click();
     await validator.page.getByRole('button', { name: 'Approve' }).click();
-    await expect.poll(() => validator.page.locator('.summary-line .badge').first().textContent()).toBe('Applied');
+    await eventually(() => validator.page.locator('.summary-line .badge').first().textContent()).toBe('Applied');
     await screenshot(validator.page, 'demo-approved');
 
     expectCleanSessions(sessions);

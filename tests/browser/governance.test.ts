@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { expectCleanSessions, screenshot, type Session } from '../helpers/browser.js';
+import { eventually, expectCleanSessions, screenshot, type Session } from '../helpers/browser.js';
 import { approvedVersion, listVersions, startConsoleWorld, syncedMlflowSource, type ConsoleWorld } from '../helpers/console-world.js';
 
 let world: ConsoleWorld;
@@ -83,14 +83,14 @@ describe('the approval story in the console', () => {
       if (person === 'Victor Validator') await screenshot(page, 'approvals-decision');
       await decide(page, `${person}: approved`);
       await page.getByText(`${person}: approved`).waitFor();
-      await expect.poll(() => page.locator('.summary-line .badge').first().textContent()).toBe(expectedStatus);
+      await eventually(() => page.locator('.summary-line .badge').first().textContent()).toBe(expectedStatus);
       await page.goto('/approvals');
       await page.getByText('Nothing is waiting for your decision.').waitFor();
     }
     const rita = world.sessions.at(-1)!;
     await rita.page.goto(requestPath);
     // The write-back to MLflow runs as a job; the page follows it.
-    await expect.poll(() => rita.page.locator('.write-back .badge').textContent(), { timeout: 30_000 }).toBe('Done');
+    await eventually(() => rita.page.locator('.write-back .badge').textContent(), { timeout: 30_000 }).toBe('Done');
     await screenshot(rita.page, 'change-request-applied');
   });
 
@@ -103,7 +103,7 @@ describe('the approval story in the console', () => {
     expect(history).toContain('Approved by');
     await screenshot(page, 'version');
     await page.getByRole('link', { name: 'My requests' }).click();
-    await expect.poll(() => page.getByRole('row', { name: new RegExp(target.modelName) }).innerText()).toContain('Applied');
+    await eventually(() => page.getByRole('row', { name: new RegExp(target.modelName) }).innerText()).toContain('Applied');
   });
 
   it('should let the requester cancel a pending request from her requests', async () => {
@@ -115,10 +115,10 @@ describe('the approval story in the console', () => {
     await page.waitForURL(/\/change-requests\//);
     await page.getByRole('link', { name: 'My requests' }).click();
     const row = page.getByRole('row', { name: new RegExp(spare.modelName) });
-    await expect.poll(() => row.innerText()).toContain('Pending');
+    await eventually(() => row.innerText()).toContain('Pending');
     await screenshot(page, 'my-requests');
     await row.getByRole('button', { name: /Cancel/ }).click();
-    await expect.poll(() => row.innerText()).toContain('Cancelled');
+    await eventually(() => row.innerText()).toContain('Cancelled');
   });
 
   it('should let a validator reject with a reason, and insist on the reason', async () => {
@@ -135,7 +135,7 @@ describe('the approval story in the console', () => {
     await victor.page.getByText('Say why you reject it').waitFor();
     await victor.page.getByLabel('Comment').fill('No holdout evaluation attached.');
     await victor.page.getByRole('button', { name: 'Reject' }).click();
-    await expect.poll(() => victor.page.locator('.summary-line .badge').first().textContent()).toBe('Rejected');
+    await eventually(() => victor.page.locator('.summary-line .badge').first().textContent()).toBe('Rejected');
     expect(await victor.page.getByText('No holdout evaluation attached.').count()).toBeGreaterThan(0);
   });
 

@@ -4,7 +4,7 @@
  * offline: every request that would leave the machine is blocked and recorded, and none is attempted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSession, screenshot } from '../helpers/browser.js';
+import { eventually, openSession, screenshot } from '../helpers/browser.js';
 import { startConsoleWorld, syncedMlflowSource, type ConsoleWorld } from '../helpers/console-world.js';
 
 let world: ConsoleWorld;
@@ -32,12 +32,12 @@ describe('GraphiQL', () => {
 
     // The headers editor starts with the console's credential (for this tab only; GraphiQL does not persist it).
     await page.getByRole('button', { name: 'Headers' }).click();
-    await expect.poll(() => page.locator('.graphiql-editor-tool .CodeMirror-code').last().innerText()).toContain(`Bearer ${world.keys['Vera Viewer']}`);
+    await eventually(() => page.locator('.graphiql-editor-tool .CodeMirror-code').last().innerText()).toContain(`Bearer ${world.keys['Vera Viewer']}`);
     expect(await page.evaluate(() => JSON.stringify((globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem('graphiql:headers')))).not.toContain(world.keys['Vera Viewer']);
 
     await run.click();
     const result = page.getByLabel('Result Window');
-    await expect.poll(() => result.innerText(), { timeout: 20_000 }).toContain('"totalCount": 3');
+    await eventually(() => result.innerText(), { timeout: 20_000 }).toContain('"totalCount": 3');
 
     // The documentation explorer is built from the hub's introspection.
     await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../src/auth/principal.js';
-import { screenshot } from '../helpers/browser.js';
+import { eventually, screenshot } from '../helpers/browser.js';
 import { startConsoleWorld, type ConsoleWorld } from '../helpers/console-world.js';
 import { seedLargeEstate } from '../helpers/seed.js';
 
@@ -38,19 +38,19 @@ describe('the inventory at 100 000 versions', () => {
     });
 
     const status = page.getByRole('navigation', { name: 'versions pages' }).getByRole('status');
-    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('1–50 of 100,000 versions');
+    await eventually(() => status.textContent(), { timeout: 30_000 }).toBe('1–50 of 100,000 versions');
     expect(await page.locator('.tile').first().innerText()).toContain('10,000');
     expect(await page.locator('.tile').nth(1).innerText()).toContain('100,000');
     expect(await page.getByRole('table').getByRole('row').count()).toBe(51);
     await screenshot(page, 'inventory-100k');
 
     await page.getByRole('button', { name: 'Next page' }).click();
-    await expect.poll(() => status.textContent()).toBe('51–100 of 100,000 versions');
+    await eventually(() => status.textContent()).toBe('51–100 of 100,000 versions');
     await page.getByRole('button', { name: 'Next page' }).click();
-    await expect.poll(() => status.textContent()).toBe('101–150 of 100,000 versions');
+    await eventually(() => status.textContent()).toBe('101–150 of 100,000 versions');
     await page.getByRole('button', { name: 'Previous page' }).click();
-    await expect.poll(() => status.textContent()).toBe('51–100 of 100,000 versions');
-    await expect.poll(() => page.getByRole('table').getByRole('row').nth(1).innerText()).toContain('large-model-000006 · 1');
+    await eventually(() => status.textContent()).toBe('51–100 of 100,000 versions');
+    await eventually(() => page.getByRole('table').getByRole('row').nth(1).innerText()).toContain('large-model-000006 · 1');
 
     expect(pageSizes.length).toBeGreaterThan(0);
     expect(Math.max(...pageSizes)).toBe(50);

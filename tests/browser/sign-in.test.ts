@@ -3,7 +3,7 @@
  * an OIDC provider with the authorization code flow and PKCE, the hub's own JWT verification judging the token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectCleanSessions, openSession, screenshot, signInWithKey } from '../helpers/browser.js';
+import { eventually, expectCleanSessions, openSession, screenshot, signInWithKey } from '../helpers/browser.js';
 import { startConsoleWorld, type ConsoleWorld } from '../helpers/console-world.js';
 import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider.js';
 
@@ -45,7 +45,7 @@ describe('signing in to the console', () => {
 
     await page.getByRole('textbox', { name: 'API key' }).fill('mh_not_a_real_key_0000000000000000');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await expect.poll(() => page.getByTestId('session-ended').textContent()).toBe('Invalid API key');
+    await eventually(() => page.getByTestId('session-ended').textContent()).toBe('Invalid API key');
 
     await page.getByRole('textbox', { name: 'API key' }).fill(world.keys['Victor Validator']);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -62,7 +62,7 @@ describe('signing in to the console', () => {
     expect((await session.context.cookies()).length).toBe(0);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await expect.poll(() => page.getByTestId('session-ended').textContent()).toBe('You signed out.');
+    await eventually(() => page.getByTestId('session-ended').textContent()).toBe('You signed out.');
     await page.reload();
     await page.getByRole('textbox', { name: 'API key' }).waitFor();
     expect(await page.evaluate(() => (globalThis as unknown as { sessionStorage: { length: number } }).sessionStorage.length)).toBe(0);
@@ -119,7 +119,7 @@ describe('signing in to the console', () => {
     const key = (await admin.page.getByTestId('new-key').textContent())!;
     expect(key).toMatch(/^mh_/);
     const row = admin.page.getByRole('row', { name: /Power BI finance/ });
-    await expect.poll(() => row.innerText()).toContain('VIEWER, OPERATOR');
+    await eventually(() => row.innerText()).toContain('VIEWER, OPERATOR');
     await screenshot(admin.page, 'api-keys');
 
     const bi = await openSession(world.browser, world.url);
@@ -129,10 +129,10 @@ describe('signing in to the console', () => {
 
     await row.getByRole('button', { name: 'Revoke Power BI finance' }).click();
     await row.getByRole('button', { name: 'Revoke now Power BI finance' }).click();
-    await expect.poll(() => row.innerText()).toContain('Revoked');
+    await eventually(() => row.innerText()).toContain('Revoked');
 
     await bi.page.reload();
-    await expect.poll(() => bi.page.getByTestId('session-ended').textContent()).toBe('API key has been revoked');
+    await eventually(() => bi.page.getByTestId('session-ended').textContent()).toBe('API key has been revoked');
     await bi.page.getByRole('textbox', { name: 'API key' }).waitFor();
   });
 });

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vendorModule } from '../../connectors/registry.js';
 import type { SimulatorHandle } from '../../connectors/shared/simulator-kit.js';
-import { expectCleanSessions, screenshot } from '../helpers/browser.js';
+import { eventually, expectCleanSessions, screenshot } from '../helpers/browser.js';
 import { graphqlRequest } from '../helpers/processes.js';
 import { startConsoleWorld, syncedMlflowSource, type ConsoleWorld } from '../helpers/console-world.js';
 
@@ -50,7 +50,7 @@ describe('sources in the console', () => {
     const { page } = await world.signIn('Olu Operator', '/sources');
     await page.getByRole('heading', { level: 1, name: 'Sources' }).waitFor();
     const row = page.getByRole('row', { name: /mlflow-prod/ });
-    await expect.poll(() => row.innerText()).toContain('SUCCEEDED');
+    await eventually(() => row.innerText()).toContain('SUCCEEDED');
     const run = await latestRun('mlflow-prod');
     expect(run.created).toBeGreaterThan(0);
     expect(await row.innerText()).toContain(`${run.seen} / ${run.created} / ${run.updated} / ${run.deleted} / ${run.failed}`);
@@ -70,7 +70,7 @@ describe('sources in the console', () => {
     await page.getByRole('button', { name: 'Create the source' }).click();
 
     const uri = page.getByRole('textbox', { name: 'Tracking URI (required)' });
-    await expect.poll(() => uri.getAttribute('aria-invalid')).toBe('true');
+    await eventually(() => uri.getAttribute('aria-invalid')).toBe('true');
     expect(await describedBy(page, 'Tracking URI (required)')).toContain('trackingUri must be an http(s) URL');
     expect(await page.getByRole('alert').innerText()).toContain('BAD_USER_INPUT');
     // Nothing else was flagged, and nothing was saved.
@@ -90,14 +90,14 @@ describe('sources in the console', () => {
 
     await page.getByRole('button', { name: 'Sync now' }).click();
     const progress = page.getByTestId('sync-progress');
-    await expect.poll(() => progress.getAttribute('data-status'), { timeout: 30_000 }).toBe('SUCCEEDED');
+    await eventually(() => progress.getAttribute('data-status'), { timeout: 30_000 }).toBe('SUCCEEDED');
     // The counts the hub recorded for the run, all of them new records.
     const run = await latestRun('mlflow-research');
     expect(run.created).toBeGreaterThanOrEqual(4 + 4 * 3);
     expect(await progress.innerText()).toContain(`${run.seen} records seen`);
     expect(await progress.innerText()).toContain(`${run.created} new · 0 changed · 0 unchanged · 0 deleted · 0 failed`);
     const history = page.getByRole('region', { name: 'Run history' });
-    await expect.poll(() => history.getByRole('row').count()).toBe(2);
+    await eventually(() => history.getByRole('row').count()).toBe(2);
     expect(await history.innerText()).toContain('manual');
     await screenshot(page, 'source');
   });
@@ -107,7 +107,7 @@ describe('sources in the console', () => {
     await page.getByRole('button', { name: 'Edit the source' }).click();
     await page.getByRole('textbox', { name: 'Name (required)' }).fill('');
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await expect.poll(() => page.getByRole('textbox', { name: 'Name (required)' }).getAttribute('aria-invalid')).toBe('true');
+    await eventually(() => page.getByRole('textbox', { name: 'Name (required)' }).getAttribute('aria-invalid')).toBe('true');
     await page.getByRole('textbox', { name: 'Name (required)' }).fill('mlflow-research');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('Saved. Nothing changed.').waitFor();

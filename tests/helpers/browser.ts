@@ -61,6 +61,14 @@ export async function openSession(browser: Browser, baseURL: string, options: { 
   return { context, page, external, cspViolations, pageErrors, close: () => context.close() };
 }
 
+/**
+ * Waits until a page shows what the assertion expects (vitest's expect.poll with a patience fit for a loaded
+ * two-core machine running several browsers: its own default gives up after one second).
+ */
+export function eventually<T>(read: () => Promise<T> | T, options: { timeout?: number } = {}) {
+  return expect.poll(read, { timeout: options.timeout ?? 15_000, interval: 100 });
+}
+
 /** What no session may have seen: a request leaving the machine, a CSP violation, an uncaught error in the page. */
 export function expectCleanSessions(sessions: readonly Session[]): void {
   for (const session of sessions) {
