@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { systemPrincipal, type Principal, type Role } from '../../src/auth/principal.js';
-import { fromGlobalId } from '../../src/graphql/relay/global-id.js';
+import { fromGlobalId } from '../../src/global-id.js';
 import { launchChromium, openSession, signInWithKey, type Session } from './browser.js';
 import { ensureConsoleBuilt } from './console-build.js';
 import { startTestHub, type TestHub } from './hub.js';

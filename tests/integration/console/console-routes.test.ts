@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../../src/auth/principal.js';
 import { CONSOLE_DIST_DIR } from '../../../src/console/static-files.js';
-import { toGlobalId } from '../../../src/graphql/relay/global-id.js';
+import { toGlobalId } from '../../../src/global-id.js';
 import { CONSOLE_INITIAL_JS_BUDGET_BYTES, pageWeights } from '../../../scripts/web-bundle-sizes.js';
 import { ensureConsoleBuilt } from '../../helpers/console-build.js';
 import { startTestHub, type TestHub } from '../../helpers/hub.js';
