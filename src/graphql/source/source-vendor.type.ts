@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { JSONObject } from '../scalars.js';
 import type { Vendor as VendorId } from '../../../connectors/contract.js';
 import { Vendor } from '../enums.js';
 
@@ -11,9 +11,9 @@ export class SourceVendor {
   @Field({ description: 'Its name for people.' })
   label!: string;
 
-  @Field(() => GraphQLJSONObject, { description: 'JSON Schema (draft 2020-12) of `settings` as entered.' })
+  @Field(() => JSONObject, { description: 'JSON Schema (draft 2020-12) of `settings` as entered.' })
   settingsSchema!: Record<string, unknown>;
 
-  @Field(() => GraphQLJSONObject, { description: 'JSON Schema of `secret` as entered: `anyOf` lists the credential kinds; `{"type": "null"}` among them means the source may have none.' })
+  @Field(() => JSONObject, { description: 'JSON Schema of `secret` as entered: `anyOf` lists the credential kinds; `{"type": "null"}` among them means the source may have none.' })
   secretSchema!: Record<string, unknown>;
 }
