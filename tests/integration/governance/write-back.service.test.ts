@@ -281,11 +281,13 @@ describe('WriteBackService', () => {
       const id = await appliedRequest();
       const { held, connector } = heldConnector();
       const eager = new FakeConnector();
-      const delivering = serviceWith(connector, { ...realTime, workerId: 'slow-but-alive' }).deliver(id);
-      const other = serviceWith(eager, { ...realTime, workerId: 'eager' });
+      // A lease long enough that a loaded machine's timer and query delays cannot eat half of it between renewals.
+      const lease = { ...realTime, leaseMs: 1_500 };
+      const delivering = serviceWith(connector, { ...lease, workerId: 'slow-but-alive' }).deliver(id);
+      const other = serviceWith(eager, { ...lease, workerId: 'eager' });
       // Four leases long: without renewal the claim would have lapsed three times over.
       for (let i = 0; i < 12; i++) {
-        await sleep(100);
+        await sleep(500);
         expect(await other.deliver(id)).toBe('SKIPPED');
       }
       held.release();
