@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { apiKeys, type ApiKeyRow } from '../db/schema/index.js';
 import { isUniqueViolation } from '../db/sql.js';
 import { InputError, NotFoundError, UnauthenticatedError } from '../errors.js';
-import type { AuditRecorder } from '../governance/audit.js';
+import type { AuditRecorder } from '../audit/audit-recorder.js';
 import type { Logger } from '../logger.js';
 import { ROLES, systemPrincipal, type Principal, type Role } from './principal.js';
 

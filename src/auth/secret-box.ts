@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import { and, eq, isNotNull, isNull, like } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { sources } from '../db/schema/index.js';
-import type { AuditRecorder } from '../governance/audit.js';
+import type { AuditRecorder } from '../audit/audit-recorder.js';
 import { systemPrincipal, type Principal } from './principal.js';
 
 /**

@@ -2,7 +2,7 @@ import { and, eq, isNull, ne } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { changeRequests, findings, modelVersions, writeBackOutbox, type ChangeRequestRow } from '../db/schema/index.js';
 import type { Principal } from '../auth/principal.js';
-import type { AuditEntry, AuditRecorder } from './audit.js';
+import type { AuditEntry, AuditRecorder } from '../audit/audit-recorder.js';
 import type { VersionContext } from './change-request.repository.js';
 
 /** One vendor-visible state change of an applied request, delivered by its own outbox row. */

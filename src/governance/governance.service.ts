@@ -6,7 +6,7 @@ import { ConflictError, InputError, NotAllowedError, NotFoundError, type FieldPr
 import { pgError } from '../db/sql.js';
 import type { JobDispatcher } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
-import type { AuditRecorder } from './audit.js';
+import type { AuditRecorder } from '../audit/audit-recorder.js';
 import { checkTransition, isLifecycleState, type LifecycleState } from './lifecycle.js';
 import { isRiskTier, selectPolicy, slotsFor, validatePolicy, describeRequirements, type PolicyDefinition, type PolicySnapshot, type Requirement, type RiskTier } from './policies.js';
 import { PolicyRepository } from './policy.repository.js';

@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { policies, type PolicyRow } from '../db/schema/index.js';
 import { systemPrincipal } from '../auth/principal.js';
-import { AuditRecorder } from './audit.js';
+import { AuditRecorder } from '../audit/audit-recorder.js';
 import { DEFAULT_POLICIES, type PolicyDefinition } from './policies.js';
 
 /** Storage of approval policies. One row per (target state, tier); `revision` counts ADMIN edits. */

@@ -8,7 +8,7 @@ import { displayNameOf, systemPrincipal } from '../auth/principal.js';
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { ConnectorError, type Connector, type LifecycleState, type LifecycleWriteBack } from '../../connectors/contract.js';
-import type { AuditRecorder } from './audit.js';
+import type { AuditRecorder } from '../audit/audit-recorder.js';
 import { ChangeRequestRepository } from './change-request.repository.js';
 import { writeBackStateOf, type WriteBackState } from './change-request.js';
 import { changeRequestReference } from './change-request-reference.js';

@@ -2,7 +2,7 @@ import type { InventoryReadService } from '../inventory/inventory-read.service.j
 import type { SourceService } from '../sources/source.service.js';
 import type { ApiKeyService } from '../auth/api-key.service.js';
 import type { GovernanceService } from '../governance/governance.service.js';
-import type { AuditService } from '../governance/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import type { SyncService } from '../sync/sync.service.js';
 import type { OperationsService } from '../observability/operations.service.js';
 

@@ -6,8 +6,8 @@ import { SecretBox, reencryptWithCurrentKey, verifyStoredSecrets } from '../auth
 import type { HubConfig } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
-import { AuditRecorder } from '../governance/audit.js';
-import { AuditService } from '../governance/audit.service.js';
+import { AuditRecorder } from '../audit/audit-recorder.js';
+import { AuditService } from '../audit/audit.service.js';
 import { GovernanceService } from '../governance/governance.service.js';
 import { seedDefaultPolicies } from '../governance/policy.repository.js';
 import { WriteBackService } from '../governance/write-back.service.js';

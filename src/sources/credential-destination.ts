@@ -1,6 +1,6 @@
 import type { VendorModule } from '../../connectors/registry.js';
 import type { FieldProblem } from '../errors.js';
-import { canonicalJson } from '../governance/audit.js';
+import { canonicalJson } from '../audit/audit-chain.js';
 
 /**
  * Where a source's credential is sent is decided by some of its settings (the vendor module's `credentialSettings`:

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { queryRows } from '../db/sql.js';
-import type { AuditRecorder } from '../governance/audit.js';
+import type { AuditRecorder } from '../audit/audit-recorder.js';
 import { systemPrincipal } from '../auth/principal.js';
 
 /**

@@ -5,7 +5,7 @@ import type { Db } from '../db/client.js';
 import { isConnectionFailure } from '../db/sql.js';
 import { sources, type SourceRow, type SyncRunRow } from '../db/schema/index.js';
 import { NotFoundError, ServiceUnavailableError } from '../errors.js';
-import type { AuditRecorder } from '../governance/audit.js';
+import type { AuditRecorder } from '../audit/audit-recorder.js';
 import type { InventoryWriter } from '../inventory/writer.js';
 import type { BatchResult, TombstoneResult, WriteContext } from '../inventory/types.js';
 import type { JobDispatcher, SyncTrigger } from '../jobs/types.js';

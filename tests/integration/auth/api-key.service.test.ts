@@ -5,7 +5,7 @@ import { createAuthenticator } from '../../../src/auth/authenticate.js';
 import { systemPrincipal } from '../../../src/auth/principal.js';
 import { apiKeys, auditEvents } from '../../../src/db/schema/index.js';
 import { InputError, UnauthenticatedError } from '../../../src/errors.js';
-import { AuditRecorder } from '../../../src/governance/audit.js';
+import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import { createLogger } from '../../../src/logger.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
 

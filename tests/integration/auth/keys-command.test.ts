@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyService } from '../../../src/auth/api-key.service.js';
-import { AuditRecorder } from '../../../src/governance/audit.js';
+import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import { createLogger } from '../../../src/logger.js';
 import { keysCommand } from '../../../src/main/commands/keys.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';

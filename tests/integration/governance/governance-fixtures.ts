@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../../src/db/client.js';
 import { findings, models, modelVersions, sources } from '../../../src/db/schema/index.js';
 import type { Principal, Role } from '../../../src/auth/principal.js';
-import { AuditRecorder } from '../../../src/governance/audit.js';
+import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import { GovernanceService } from '../../../src/governance/governance.service.js';
 import { seedDefaultPolicies } from '../../../src/governance/policy.repository.js';
 

@@ -6,8 +6,8 @@ import { ROLES, type Principal, type Role } from '../../../src/auth/principal.js
 import { buildHubSchema } from '../../../src/graphql/build-schema.js';
 import { createGraphQLHttpHandler } from '../../../src/graphql/http-handler.js';
 import { toGlobalId } from '../../../src/global-id.js';
-import { AuditRecorder } from '../../../src/governance/audit.js';
-import { AuditService } from '../../../src/governance/audit.service.js';
+import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
+import { AuditService } from '../../../src/audit/audit.service.js';
 import { createLogger } from '../../../src/logger.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { TEST_LIMITS, testServices } from '../../helpers/graphql.js';

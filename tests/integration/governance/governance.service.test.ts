@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { openDatabase, type Db } from '../../../src/db/client.js';
 import { approvals, auditEvents, changeRequests, findings, writeBackOutbox } from '../../../src/db/schema/index.js';
-import { AuditRecorder } from '../../../src/governance/audit.js';
+import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import { GovernanceService } from '../../../src/governance/governance.service.js';
 import { LIFECYCLE_STATES, checkTransition } from '../../../src/governance/lifecycle.js';
 import {

@@ -8,7 +8,7 @@ import { apiKeyPrincipal } from '../../../src/auth/api-key.service.js';
 import { systemPrincipal, type Principal } from '../../../src/auth/principal.js';
 import type { Db } from '../../../src/db/client.js';
 import { changeRequests, models, modelVersions, writeBackOutbox } from '../../../src/db/schema/index.js';
-import { AuditRecorder } from '../../../src/governance/audit.js';
+import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import { toGlobalId } from '../../../src/global-id.js';
 import { GovernanceService } from '../../../src/governance/governance.service.js';
 import type { LifecycleState } from '../../../src/governance/lifecycle.js';

@@ -4,7 +4,7 @@ import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.
 import type { Db } from '../../../src/db/client.js';
 import { auditEvents, changeRequests, modelVersions, writeBackOutbox } from '../../../src/db/schema/index.js';
 import { toGlobalId } from '../../../src/global-id.js';
-import { AuditRecorder } from '../../../src/governance/audit.js';
+import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import { WriteBackService } from '../../../src/governance/write-back.service.js';
 import { AuthenticationError, ConnectorError, emptyBatch, type Connector, type LifecycleWriteBack, type WriteBackOutcome } from '../../../connectors/contract.js';
 import { governanceFor, person, seedModel, seedSource, seedVersion, silentLogger, TestClock } from './governance-fixtures.js';

@@ -34,7 +34,7 @@ import { buildHubSchema } from '../../../src/graphql/build-schema.js';
 import { toGlobalId } from '../../../src/global-id.js';
 import { createGraphQLHttpHandler } from '../../../src/graphql/http-handler.js';
 import type { HubServices } from '../../../src/graphql/services.js';
-import { AuditRecorder } from '../../../src/governance/audit.js';
+import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import { InventoryReadService } from '../../../src/inventory/inventory-read.service.js';
 import type { JobDispatcher, SourceSchedule } from '../../../src/jobs/types.js';
 import { createLogger } from '../../../src/logger.js';

@@ -12,7 +12,7 @@ import { reencryptWithCurrentKey, SecretBox, verifyStoredSecrets } from '../../.
 import { auditEvents, inventoryChanges, models, sources } from '../../../src/db/schema/index.js';
 import { queryRows } from '../../../src/db/sql.js';
 import { ConflictError, InputError, NotFoundError } from '../../../src/errors.js';
-import { AuditRecorder } from '../../../src/governance/audit.js';
+import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import type { JobDispatcher, SourceSchedule } from '../../../src/jobs/types.js';
 import { createLogger } from '../../../src/logger.js';
 import { SourceService } from '../../../src/sources/source.service.js';

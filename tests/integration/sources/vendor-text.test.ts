@@ -15,7 +15,7 @@ import type { SimulatorHandle, SimulatorOptions } from '../../../connectors/shar
 import { systemPrincipal } from '../../../src/auth/principal.js';
 import { changeRequests, models, modelVersions } from '../../../src/db/schema/index.js';
 import { queryRows } from '../../../src/db/sql.js';
-import { AuditRecorder } from '../../../src/governance/audit.js';
+import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import { GovernanceService } from '../../../src/governance/governance.service.js';
 import { WriteBackService } from '../../../src/governance/write-back.service.js';
 import { toGlobalId } from '../../../src/global-id.js';

@@ -1,16 +1,16 @@
-import { createHash } from 'node:crypto';
 import { asc, gt, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { auditEvents, type AuditEventRow } from '../db/schema/index.js';
-import type { Principal } from '../auth/principal.js';
+import { GENESIS_HASH, eventHash, type HashedFields } from './audit-chain.js';
 
-/**
- * The tamper-evident audit log. Each event carries sha256(previous hash + canonical event); the database refuses
- * UPDATE/DELETE/TRUNCATE (migration 0001). Events are written in the same transaction as the change they record,
- * so a change without its audit row cannot commit.
- */
+/** Who acted: a principal's stable id and the roles it held (the audit module sits below auth, so it names no Principal). */
+export interface AuditActor {
+  id: string;
+  roles: readonly string[];
+}
+
 export interface AuditEntry {
-  actor: Pick<Principal, 'id' | 'roles'>;
+  actor: AuditActor;
   /** verb.noun, e.g. `source.created`, `change_request.approved`, `finding.opened`. */
   action: string;
   entityKind: string;
@@ -21,41 +21,16 @@ export interface AuditEntry {
   requestId?: string | null;
 }
 
-export const GENESIS_HASH = '0'.repeat(64);
 /** Serialises appends: the chain needs each event to see its predecessor's hash. Held to the end of the transaction. */
 const AUDIT_CHAIN_LOCK = 7_240_002;
 /** Events per INSERT statement (12 parameters each, well under the protocol's 65 535). */
 const AUDIT_INSERT_CHUNK = 1_000;
 
-/** JSON with sorted keys at every level, so the hash does not depend on key order. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
-
-type HashedFields = Pick<AuditEventRow, 'seq' | 'at' | 'actorId' | 'actorRoles' | 'action' | 'entityKind' | 'entityId' | 'before' | 'after' | 'requestId'>;
-
-export function eventHash(prevHash: string, event: HashedFields): string {
-  const canonical = canonicalJson({
-    seq: event.seq,
-    at: event.at.toISOString(),
-    actorId: event.actorId,
-    actorRoles: event.actorRoles,
-    action: event.action,
-    entityKind: event.entityKind,
-    entityId: event.entityId,
-    before: event.before ?? null,
-    after: event.after ?? null,
-    requestId: event.requestId ?? null,
-  });
-  return createHash('sha256').update(prevHash).update(canonical).digest('hex');
-}
-
+/**
+ * The tamper-evident audit log. Each event carries sha256(previous hash + canonical event); the database refuses
+ * UPDATE/DELETE/TRUNCATE (migration 0001). Events are written in the same transaction as the change they record,
+ * so a change without its audit row cannot commit.
+ */
 export class AuditRecorder {
   /**
    * Appends events inside the caller's transaction (pass `tx`). Takes a transaction-scoped advisory lock so

@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditRecorder } from '../../../src/governance/audit.js';
+import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import { queryRows } from '../../../src/db/sql.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
 

@@ -2,8 +2,7 @@ import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { auditEvents, type AuditEventRow } from '../db/schema/index.js';
 import { queryRows } from '../db/sql.js';
-import { AuditRecorder } from './audit.js';
-import type { Page } from './change-request.repository.js';
+import { AuditRecorder } from './audit-recorder.js';
 
 /** Filters of `auditEvents(filter, first, after)`. Every field narrows; absent fields do not. */
 export interface AuditEventFilter {
@@ -13,6 +12,13 @@ export interface AuditEventFilter {
   /** Exact actions (`change_request.applied`) or prefixes ending in `.` (`change_request.`). */
   actions?: string[];
   since?: Date;
+}
+
+/** One page of events, newest first. */
+export interface AuditEventPage {
+  items: AuditEventRow[];
+  hasNextPage: boolean;
+  totalCount: number;
 }
 
 export interface AuditChainVerification {
@@ -30,7 +36,7 @@ export class AuditService {
   constructor(private readonly deps: { db: Db }) {}
 
   /** One page, newest first. `afterSeq` is the seq of the last event of the previous page. */
-  async list(filter: AuditEventFilter, page: { first: number; afterSeq?: number | null }): Promise<Page<AuditEventRow>> {
+  async list(filter: AuditEventFilter, page: { first: number; afterSeq?: number | null }): Promise<AuditEventPage> {
     const where = conditions(filter);
     const keyset = page.afterSeq != null ? lt(auditEvents.seq, page.afterSeq) : undefined;
     const rows = await this.deps.db

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import type { Db } from '../../../src/db/client.js';
-import { AuditRecorder } from '../../../src/governance/audit.js';
-import { AuditService } from '../../../src/governance/audit.service.js';
+import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
+import { AuditService } from '../../../src/audit/audit.service.js';
 
 describe('AuditService', () => {
   let tdb: TestDatabase;
