@@ -7,8 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { VENDORS, type Vendor } from '../connectors/contract.js';
-import { vendorModule } from '../connectors/registry.js';
-import type { SimulatorHandle } from '../connectors/shared/simulator-kit.js';
+import { vendorModule } from '../connectors/registry/index.js';
+import { vendorSimulator } from '../connectors/registry/simulators.js';
 import { startChildSimulator, rssSampler } from './lib/child-simulator.js';
 
 const VERSIONS_PER_MODEL = 10;
@@ -24,7 +24,7 @@ async function runCase(vendor: Vendor, models: number): Promise<void> {
   const simulator = await startChildSimulator(vendor, { seed: 1, models, versionsPerModel: VERSIONS_PER_MODEL, deployments: models * 2, credential: CREDENTIAL });
   try {
     const module = vendorModule(vendor);
-    const { settings, secret } = module.simulatorSource({ url: simulator.url } as SimulatorHandle, CREDENTIAL);
+    const { settings, secret } = vendorSimulator(vendor).sourceFor(simulator, CREDENTIAL);
     const connector = module.create(settings, secret, {});
     global.gc?.();
     const baseline = Math.round(process.memoryUsage().rss / 1024 / 1024);

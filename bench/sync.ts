@@ -21,8 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import type { Vendor } from '../connectors/contract.js';
-import { vendorModule } from '../connectors/registry.js';
-import type { SimulatorHandle } from '../connectors/shared/simulator-kit.js';
+import { vendorSimulator } from '../connectors/registry/simulators.js';
 import { systemPrincipal } from '../src/auth/principal.js';
 import { parseConfig } from '../src/config.js';
 import { queryRows } from '../src/db/sql.js';
@@ -115,7 +114,7 @@ async function runSize(models: number): Promise<RunFigures> {
     await hub.startWorkers();
     const sourceIds: string[] = [];
     for (const [i, vendor] of VENDORS.entries()) {
-      const { settings, secret } = vendorModule(vendor).simulatorSource({ url: simulators[i].url } as SimulatorHandle, CREDENTIAL);
+      const { settings, secret } = vendorSimulator(vendor).sourceFor(simulators[i], CREDENTIAL);
       const source = await hub.services.sources.createSource({ vendor, name: `bench-${vendor}`, settings, secret, enabled: false }, { actor: systemPrincipal('bench') });
       sourceIds.push(source.id);
     }

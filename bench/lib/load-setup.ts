@@ -1,5 +1,4 @@
-import { vendorModule } from '../../connectors/registry.js';
-import type { SimulatorHandle } from '../../connectors/shared/simulator-kit.js';
+import { vendorSimulator } from '../../connectors/registry/simulators.js';
 import { SIMULATOR_CREDENTIAL } from './load-environment.js';
 import { expectData, type GraphQLAnswer, type LoadClient } from './load-graphql.js';
 
@@ -20,7 +19,7 @@ const RUN_FIELDS = 'id status seen created failed error startedAt finishedAt';
 
 /** Registers a disabled MLflow source for a simulator (syncs only when triggered); returns its global id. */
 export async function createSimulatorSource(admin: LoadClient, name: string, simulatorUrl: string): Promise<string> {
-  const { settings, secret } = vendorModule('mlflow').simulatorSource({ url: simulatorUrl } as SimulatorHandle, SIMULATOR_CREDENTIAL);
+  const { settings, secret } = vendorSimulator('mlflow').sourceFor({ url: simulatorUrl }, SIMULATOR_CREDENTIAL);
   const answer = await admin.call<{ createSource: { id: string } }>(
     'admin',
     `mutation Create($input: CreateSourceInput!) { createSource(input: $input) { id } }`,

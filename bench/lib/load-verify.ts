@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { vendorModule } from '../../connectors/registry.js';
-import type { SimulatorHandle } from '../../connectors/shared/simulator-kit.js';
+import { vendorModule } from '../../connectors/registry/index.js';
+import { vendorSimulator } from '../../connectors/registry/simulators.js';
 import { SIMULATOR_CREDENTIAL } from './load-environment.js';
 
 /** What the load bench checks after the load, read straight from the hub's database and the simulator. */
@@ -58,7 +58,7 @@ export async function simulatorCounts(simulatorUrl: string): Promise<KindCounts>
  */
 async function referenceIds(simulatorUrl: string): Promise<Record<keyof KindCounts, Set<string>>> {
   const module = vendorModule('mlflow');
-  const { settings, secret } = module.simulatorSource({ url: simulatorUrl } as SimulatorHandle, SIMULATOR_CREDENTIAL);
+  const { settings, secret } = vendorSimulator('mlflow').sourceFor({ url: simulatorUrl }, SIMULATOR_CREDENTIAL);
   const connector = module.create(settings, secret, {});
   const ids = { models: new Set<string>(), versions: new Set<string>(), deployments: new Set<string>() };
   for await (const batch of connector.list(new AbortController().signal)) {

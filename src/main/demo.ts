@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { vendorModules, type VendorModule } from '../../connectors/registry.js';
+import { vendorModules, type VendorModule } from '../../connectors/registry/index.js';
+import { vendorSimulator } from '../../connectors/registry/simulators.js';
 import type { SimulatorHandle } from '../../connectors/shared/simulator-kit.js';
 import { ROLES, systemPrincipal, type Role } from '../auth/principal.js';
 import type { HubConfig } from '../config.js';
@@ -46,7 +47,7 @@ export async function startDemo(config: Readonly<HubConfig>, logger: Logger, io:
   try {
     io.out.write(`Starting the simulated vendors (${vendorModules.map((m) => m.label).join(', ')})…\n`);
     for (const [index, module] of vendorModules.entries()) {
-      const handle = await module.startSimulator({ ...DEMO_ESTATES[module.vendor], port: basePort === 0 ? 0 : basePort + index, credential: DEMO_CREDENTIAL, productionShare: 0.4 });
+      const handle = await vendorSimulator(module.vendor).start({ ...DEMO_ESTATES[module.vendor], port: basePort === 0 ? 0 : basePort + index, credential: DEMO_CREDENTIAL, productionShare: 0.4 });
       simulators.push({ module, handle });
     }
 
@@ -55,7 +56,7 @@ export async function startDemo(config: Readonly<HubConfig>, logger: Logger, io:
     const neverSynced: Array<{ module: VendorModule; sourceId: string }> = [];
     for (const { module, handle } of simulators) {
       const name = `demo-${module.vendor}`;
-      const { settings, secret } = module.simulatorSource(handle, DEMO_CREDENTIAL);
+      const { settings, secret } = vendorSimulator(module.vendor).sourceFor(handle, DEMO_CREDENTIAL);
       const existing = await hub.services.sources.getSourceByName(name);
       // A restart on the same ports finds its sources as it left them.
       const source = !existing

@@ -1,4 +1,4 @@
-import type { VendorModule } from '../../connectors/registry.js';
+import type { VendorModule } from '../../connectors/registry/index.js';
 import type { FieldProblem } from '../errors.js';
 import { canonicalJson } from '../audit/audit-chain.js';
 

@@ -1,5 +1,5 @@
 import type { Connector, ConnectorLogger, NormalisedBatch } from '../../connectors/contract.js';
-import type { VendorModule } from '../../connectors/registry.js';
+import type { VendorModule } from '../../connectors/registry/index.js';
 import { VendorTextGuard, createSecretScrubber } from './vendor-text.js';
 
 /** The guard for one source's vendor text: its secret as stored and as validated, the vendor's headers and patterns. */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { VENDORS, type Vendor } from '../../connectors/contract.js';
-import { vendorModule, type VendorModule } from '../../connectors/registry.js';
+import { vendorModule, type VendorModule } from '../../connectors/registry/index.js';
 import { envReferenceName, SecretUnavailableError, type SecretInput } from '../auth/secret-box.js';
 import type { FieldProblem } from '../errors.js';
 import { checkSourceUrl, type Resolver, type UrlPolicy } from './url-policy.js';

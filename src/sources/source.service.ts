@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Connector, ConnectorDeps, Vendor } from '../../connectors/contract.js';
-import { vendorModule } from '../../connectors/registry.js';
+import { vendorModule } from '../../connectors/registry/index.js';
 import type { Principal } from '../auth/principal.js';
 import { isSealed, resolveStoredSecret, SecretUnavailableError, storeSecret, type SecretBox, type SecretInput } from '../auth/secret-box.js';
 import type { Db, Tx } from '../db/client.js';

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Connector, ConnectorDeps, ConnectorLogger, NormalisedBatch, Vendor } from '../../connectors/contract.js';
-import { vendorModule } from '../../connectors/registry.js';
+import { vendorModule } from '../../connectors/registry/index.js';
 import type { Logger } from '../logger.js';
 import { reviveError, type FromThread, type ListingSpec, type ToThread, type VendorCall } from './listing-protocol.js';
 

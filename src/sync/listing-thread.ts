@@ -6,7 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { ConnectorLogger, NormalisedBatch } from '../../connectors/contract.js';
-import { vendorModule } from '../../connectors/registry.js';
+import { vendorModule } from '../../connectors/registry/index.js';
 import { serialiseError, type FromThread, type LogLevel, type ToThread, type VendorCall } from './listing-protocol.js';
 
 /** Vendor-call observations are sent in bunches (one message per call would cost more than the metric is worth). */

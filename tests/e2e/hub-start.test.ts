@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Vendor } from '../../connectors/contract.js';
-import { vendorModule } from '../../connectors/registry.js';
+import { vendorSimulator } from '../../connectors/registry/simulators.js';
 import type { SimulatorHandle } from '../../connectors/shared/simulator-kit.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { graphqlRequest, startHubProcess, type HubProcess } from '../helpers/processes.js';
@@ -24,7 +24,7 @@ const simulators = new Map<Vendor, SimulatorHandle>();
 
 beforeAll(async () => {
   database = await createPostgresTestDatabase();
-  for (const [vendor, estate] of Object.entries(ESTATES)) simulators.set(vendor as Vendor, await vendorModule(vendor as Vendor).startSimulator({ ...estate, credential: CREDENTIAL }));
+  for (const [vendor, estate] of Object.entries(ESTATES)) simulators.set(vendor as Vendor, await vendorSimulator(vendor as Vendor).start({ ...estate, credential: CREDENTIAL }));
   hub = await startHubProcess('start', {
     DATABASE_URL: database.url!,
     HUB_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
@@ -46,7 +46,7 @@ async function gql<T>(query: string, variables: Record<string, unknown> = {}): P
 }
 
 async function createSource(vendor: Vendor, enabled: boolean): Promise<string> {
-  const { settings, secret } = vendorModule(vendor).simulatorSource(simulators.get(vendor)!, CREDENTIAL);
+  const { settings, secret } = vendorSimulator(vendor).sourceFor(simulators.get(vendor)!, CREDENTIAL);
   const data = await gql<{ createSource: { id: string; enabled: boolean } }>(
     `mutation ($input: CreateSourceInput!) { createSource(input: $input) { id enabled } }`,
     { input: { vendor: vendor.toUpperCase(), name: `${vendor}-e2e`, settings, secret, enabled } },

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { ConnectorDeps, Vendor } from '../../connectors/contract.js';
-import { vendorModule } from '../../connectors/registry.js';
+import { vendorSimulator } from '../../connectors/registry/simulators.js';
 import type { SimulatorHandle, SimulatorOptions } from '../../connectors/shared/simulator-kit.js';
 import { systemPrincipal } from '../../src/auth/principal.js';
 import { parseConfig } from '../../src/config.js';
@@ -63,12 +63,12 @@ export async function startTestHub(options: { redis?: boolean; http?: boolean; o
     env,
     async addSimulatorSource(vendor, simulatorOptions = {}) {
       const credential = simulatorOptions.credential ?? 'test-credential';
-      const simulator = await vendorModule(vendor).startSimulator({ ...simulatorOptions, credential });
+      const simulator = await vendorSimulator(vendor).start({ ...simulatorOptions, credential });
       simulators.push(simulator);
       return { source: await testHub.addSourceFor(vendor, simulator, { ...simulatorOptions, credential }), simulator };
     },
     async addSourceFor(vendor, simulator, sourceOptions = {}) {
-      const { settings, secret } = vendorModule(vendor).simulatorSource(simulator, sourceOptions.credential ?? 'test-credential');
+      const { settings, secret } = vendorSimulator(vendor).sourceFor(simulator, sourceOptions.credential ?? 'test-credential');
       return hub.services.sources.createSource(
         {
           vendor,

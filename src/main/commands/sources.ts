@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { vendorModule } from '../../../connectors/registry.js';
+import { vendorModule } from '../../../connectors/registry/index.js';
 import { planApply, type LiveSource, type PlanStep } from '../../sources/apply-plan.js';
 import { credentialDestinationChanges } from '../../sources/credential-destination.js';
 import { declaredSecret, parseSourcesFile, type DeclaredSource } from '../../sources/sources-file.js';

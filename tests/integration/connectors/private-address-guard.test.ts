@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorError, VENDORS, type Vendor } from '../../../connectors/contract.js';
-import { vendorModule } from '../../../connectors/registry.js';
+import { vendorModule } from '../../../connectors/registry/index.js';
+import { vendorSimulator } from '../../../connectors/registry/simulators.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import { createLogger } from '../../../src/logger.js';
 import { ListingThreadPool } from '../../../src/sync/listing-pool.js';
@@ -18,7 +19,7 @@ const RETRY = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
 const simulators = new Map<Vendor, SimulatorHandle>();
 
 beforeAll(async () => {
-  for (const vendor of VENDORS) simulators.set(vendor, await vendorModule(vendor).startSimulator(ESTATE));
+  for (const vendor of VENDORS) simulators.set(vendor, await vendorSimulator(vendor).start(ESTATE));
 });
 afterAll(async () => {
   await Promise.all([...simulators.values()].map((s) => s.close()));
@@ -27,7 +28,7 @@ afterAll(async () => {
 /** The vendor's source settings with the simulator reached by host name instead of its loopback address. */
 function byHostName(vendor: Vendor) {
   const simulator = simulators.get(vendor)!;
-  return vendorModule(vendor).simulatorSource({ ...simulator, url: simulator.url.replace('127.0.0.1', 'localhost') }, CREDENTIAL);
+  return vendorSimulator(vendor).sourceFor({ ...simulator, url: simulator.url.replace('127.0.0.1', 'localhost') }, CREDENTIAL);
 }
 
 describe.each(VENDORS)('%s connector with blockPrivateAddresses', (vendor) => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Vendor } from '../../../connectors/contract.js';
-import { vendorModule } from '../../../connectors/registry.js';
+import { vendorSimulator } from '../../../connectors/registry/simulators.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import { systemPrincipal } from '../../../src/auth/principal.js';
 import { parseConfig } from '../../../src/config.js';
@@ -46,7 +46,7 @@ export async function startFaultHub(env: Record<string, string>, options: { http
     adminKey,
     env: fullEnv,
     addSource(vendor, simulator, sourceOptions = {}) {
-      const { settings, secret } = vendorModule(vendor).simulatorSource(simulator, 'test-credential');
+      const { settings, secret } = vendorSimulator(vendor).sourceFor(simulator, 'test-credential');
       return hub.services.sources.createSource(
         { vendor, name: `${vendor}-${randomBytes(3).toString('hex')}`, settings, secret, scheduleSeconds: sourceOptions.scheduleSeconds ?? 3600, enabled: true },
         { actor: systemPrincipal('test') },

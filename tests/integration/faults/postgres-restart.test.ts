@@ -5,7 +5,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { vendorModule } from '../../../connectors/registry.js';
+import { vendorSimulator } from '../../../connectors/registry/simulators.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import { syncRuns } from '../../../src/db/schema/index.js';
 import { queryRows } from '../../../src/db/sql.js';
@@ -38,7 +38,7 @@ async function faultHub(): Promise<FaultHub> {
 }
 
 async function simulator(): Promise<SimulatorHandle> {
-  const sim = await vendorModule('mlflow').startSimulator({ ...ESTATE, credential: 'test-credential' });
+  const sim = await vendorSimulator('mlflow').start({ ...ESTATE, credential: 'test-credential' });
   cleanups.push(() => sim.close());
   return sim;
 }

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Vendor } from '../../../connectors/contract.js';
-import { vendorModule } from '../../../connectors/registry.js';
+import { vendorSimulator } from '../../../connectors/registry/simulators.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import { syncRuns, type SourceRow } from '../../../src/db/schema/index.js';
 import { toGlobalId } from '../../../src/global-id.js';
@@ -43,7 +43,7 @@ afterAll(async () => {
 });
 
 async function addSource(vendor: Vendor): Promise<{ source: SourceRow; simulator: SimulatorHandle }> {
-  const simulator = await vendorModule(vendor).startSimulator({ ...ESTATE, credential: 'test-credential' });
+  const simulator = await vendorSimulator(vendor).start({ ...ESTATE, credential: 'test-credential' });
   simulators.push(simulator);
   return { source: await test.addSource(vendor, simulator, { scheduleSeconds: 3600 }), simulator };
 }

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { vendorModule } from '../../../connectors/registry.js';
+import { vendorSimulator } from '../../../connectors/registry/simulators.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import { systemPrincipal } from '../../../src/auth/principal.js';
 import { syncRuns, type SyncRunRow } from '../../../src/db/schema/index.js';
@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 async function simulator(): Promise<SimulatorHandle> {
-  const started = await vendorModule('mlflow').startSimulator(ESTATE);
+  const started = await vendorSimulator('mlflow').start(ESTATE);
   simulators.push(started);
   return started;
 }
@@ -106,7 +106,7 @@ describe('hub worker', () => {
   describe('when a sync job fails', () => {
     it('should name the source, run and job on the `job failed` line', async () => {
       const vendor = await simulator();
-      const { settings } = vendorModule('mlflow').simulatorSource(vendor, ESTATE.credential);
+      const { settings } = vendorSimulator('mlflow').sourceFor(vendor, ESTATE.credential);
       const source = await test.hub.services.sources.createSource(
         { vendor: 'mlflow', name: `refused-${randomBytes(3).toString('hex')}`, settings, secret: { token: 'not-the-credential' }, scheduleSeconds: 3600, enabled: true },
         { actor: systemPrincipal('test') },

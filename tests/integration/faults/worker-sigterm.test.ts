@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { vendorModule } from '../../../connectors/registry.js';
+import { vendorSimulator } from '../../../connectors/registry/simulators.js';
 import { CHANGE_REQUEST_TAG } from '../../../connectors/mlflow/write-back.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import { changeRequests, models, modelVersions, syncRuns, writeBackOutbox, type SourceRow } from '../../../src/db/schema/index.js';
@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 async function syncedSource(latencyMs: number): Promise<{ source: SourceRow; simulator: SimulatorHandle }> {
-  const simulator = await vendorModule('mlflow').startSimulator({ ...ESTATE, credential: 'test-credential' });
+  const simulator = await vendorSimulator('mlflow').start({ ...ESTATE, credential: 'test-credential' });
   simulators.push(simulator);
   simulator.faults.set({ latencyMs });
   // The schedule's first run starts right away on one of the workers.

@@ -6,7 +6,7 @@
  */
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { vendorModule } from '../../../connectors/registry.js';
+import { vendorSimulator } from '../../../connectors/registry/simulators.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import { models, syncRunSeen } from '../../../src/db/schema/index.js';
 import type { SyncRunRow } from '../../../src/db/schema/index.js';
@@ -26,7 +26,7 @@ let reference: string[];
 
 beforeAll(async () => {
   test = await startTestHub({ redis: true });
-  simulator = await vendorModule('mlflow').startSimulator(ESTATE);
+  simulator = await vendorSimulator('mlflow').start(ESTATE);
   // The undisturbed run, in the test process, of a disabled source reading the same simulator (deep links embed its URL).
   const source = await test.addSourceFor('mlflow', simulator, { name: 'undisturbed', enabled: false });
   const result = await test.hub.services.sync.runJob({ sourceId: source.id, trigger: 'manual' });

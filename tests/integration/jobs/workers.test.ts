@@ -9,7 +9,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Vendor } from '../../../connectors/contract.js';
-import { vendorModule } from '../../../connectors/registry.js';
+import { vendorSimulator } from '../../../connectors/registry/simulators.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import { systemPrincipal } from '../../../src/auth/principal.js';
 import type { SourceRow } from '../../../src/db/schema/index.js';
@@ -35,7 +35,7 @@ let createdAt = 0;
 beforeAll(async () => {
   test = await startTestHub({ redis: true });
   redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
-  for (const vendor of VENDORS) simulators.set(vendor, await vendorModule(vendor).startSimulator({ ...ESTATE, credential: 'test-credential' }));
+  for (const vendor of VENDORS) simulators.set(vendor, await vendorSimulator(vendor).start({ ...ESTATE, credential: 'test-credential' }));
   workers = await startWorkers(2, test.env);
 }, 180_000);
 

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { vendorModule } from '../../../connectors/registry.js';
+import { vendorSimulator } from '../../../connectors/registry/simulators.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import { systemPrincipal } from '../../../src/auth/principal.js';
 import { reencryptWithCurrentKey, SecretBox, verifyStoredSecrets } from '../../../src/auth/secret-box.js';
@@ -38,11 +38,10 @@ describe('SourceService', () => {
   let box: SecretBox;
   let simulator: SimulatorHandle;
   let logLines: string[];
-  const mlflow = vendorModule('mlflow');
 
   beforeAll(async () => {
     database = await createPostgresTestDatabase();
-    simulator = await mlflow.startSimulator({ credential: SECRET_TOKEN, models: 2, versionsPerModel: 1, deployments: 1, seed: 7 });
+    simulator = await vendorSimulator('mlflow').start({ credential: SECRET_TOKEN, models: 2, versionsPerModel: 1, deployments: 1, seed: 7 });
     box = new SecretBox(randomBytes(32));
   });
   afterAll(async () => {

@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Vendor } from '../../../connectors/contract.js';
-import { vendorModule } from '../../../connectors/registry.js';
+import { vendorSimulator } from '../../../connectors/registry/simulators.js';
 import type { SimulatorHandle, SimulatorOptions } from '../../../connectors/shared/simulator-kit.js';
 import { systemPrincipal } from '../../../src/auth/principal.js';
 import { changeRequests, models, modelVersions } from '../../../src/db/schema/index.js';
@@ -118,7 +118,7 @@ async function graphql(query: string, variables: Record<string, unknown>, key: s
 
 /** A source of the vendor on its own simulator. */
 async function simulatedSource(vendorCase: VendorCase, name: string) {
-  const simulator = await vendorModule(vendorCase.vendor).startSimulator({ models: 3, versionsPerModel: 1, deployments: 1, ...vendorCase.simulator });
+  const simulator = await vendorSimulator(vendorCase.vendor).start({ models: 3, versionsPerModel: 1, deployments: 1, ...vendorCase.simulator });
   simulators.push(simulator);
   const source = await test.hub.services.sources.createSource(
     { vendor: vendorCase.vendor, name: `${vendorCase.vendor}-${name}-${tag}`, settings: vendorCase.settings(simulator.url), secret: vendorCase.secret },

@@ -6,7 +6,8 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthenticationError, RateLimitError, type ConnectorDeps, type Vendor } from '../../../connectors/contract.js';
-import { vendorModule } from '../../../connectors/registry.js';
+import { vendorModule } from '../../../connectors/registry/index.js';
+import { vendorSimulator } from '../../../connectors/registry/simulators.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import { classifyFailure } from '../../../src/jobs/handlers.js';
 import { createLogger } from '../../../src/logger.js';
@@ -22,7 +23,7 @@ const simulators = new Map<Vendor, SimulatorHandle>();
 let pool: ListingThreadPool;
 
 beforeAll(async () => {
-  for (const vendor of ['mlflow', 'sagemaker'] as const) simulators.set(vendor, await vendorModule(vendor).startSimulator(ESTATE));
+  for (const vendor of ['mlflow', 'sagemaker'] as const) simulators.set(vendor, await vendorSimulator(vendor).start(ESTATE));
 });
 afterAll(async () => {
   await Promise.all([...simulators.values()].map((s) => s.close()));
@@ -41,7 +42,7 @@ function osThreads(): number {
 }
 
 function spec(vendor: Vendor, credential = CREDENTIAL): ListingSpec {
-  const { settings, secret } = vendorModule(vendor).simulatorSource(simulators.get(vendor)!, credential);
+  const { settings, secret } = vendorSimulator(vendor).sourceFor(simulators.get(vendor)!, credential);
   return { vendor, settings, secret, deps: DEPS };
 }
 

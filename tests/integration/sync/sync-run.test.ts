@@ -10,7 +10,8 @@ import { queryRows } from '../../../src/db/sql.js';
 import { inventorySnapshot, liveCounts } from '../../helpers/inventory.js';
 import { FAST_CONNECTOR_DEPS, startTestHub, type TestHub } from '../../helpers/hub.js';
 import { collectListing } from '../../helpers/listing.js';
-import { vendorModule } from '../../../connectors/registry.js';
+import { vendorModule } from '../../../connectors/registry/index.js';
+import { vendorSimulator } from '../../../connectors/registry/simulators.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import type { HubOverrides } from '../../../src/main/app.js';
 
@@ -122,11 +123,11 @@ describe('SyncService', () => {
       };
 
       // What the vendor does to a listing: a direct one skips the fourth model.
-      const probe = await vendorModule('mlflow').startSimulator({ ...estate, credential: 'probe' });
+      const probe = await vendorSimulator('mlflow').start({ ...estate, credential: 'probe' });
       try {
         const names = probe.store.estate.models.map((m) => m.name).sort();
         deleteFirstModelMidListing(probe, names);
-        const { settings, secret } = vendorModule('mlflow').simulatorSource(probe, 'probe');
+        const { settings, secret } = vendorSimulator('mlflow').sourceFor(probe, 'probe');
         const listed = await collectListing(vendorModule('mlflow').create(settings, secret, FAST_CONNECTOR_DEPS).list(new AbortController().signal));
         expect(listed.models.map((m) => m.externalId).sort()).toEqual(names.filter((_, i) => i !== 0 && i !== 3));
       } finally {

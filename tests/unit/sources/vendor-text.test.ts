@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthenticationError } from '../../../connectors/contract.js';
-import { vendorModule } from '../../../connectors/registry.js';
+import { vendorModule } from '../../../connectors/registry/index.js';
 import { vendorTextGuard } from '../../../src/sources/guarded-connector.js';
 import { capVendorText, createSecretScrubber, MAX_VENDOR_TEXT, REDACTED, VendorTextGuard } from '../../../src/sources/vendor-text.js';
 

@@ -1,22 +1,19 @@
 import type { z } from 'zod';
-import type { Connector, ConnectorDeps, Vendor } from './contract.js';
-import type { SimulatorHandle, SimulatorOptions } from './shared/simulator-kit.js';
-import { createSageMakerConnector, sageMakerSecretSchema, sageMakerSettingsSchema } from './sagemaker/index.js';
-import { startSageMakerSimulator } from './sagemaker/simulator.js';
-import { createMlflowConnector, mlflowSecretSchema, mlflowSettingsSchema } from './mlflow/index.js';
-import { startMlflowSimulator } from './mlflow/simulator.js';
-import { createDataRobotConnector, dataRobotSecretSchema, dataRobotSettingsSchema } from './datarobot/index.js';
-import { startDataRobotSimulator } from './datarobot/simulator.js';
-import { createDominoConnector, dominoSecretSchema, dominoSettingsSchema } from './domino/index.js';
-import { startDominoSimulator } from './domino/simulator.js';
-import { SAGEMAKER_CREDENTIAL_PATTERNS, sageMakerCredentialHeaders, type SageMakerSecret } from './sagemaker/config.js';
-import { authorizationHeader, type MlflowSecret } from './mlflow/config.js';
-import { dataRobotAuthHeaders, type DataRobotSecret } from './datarobot/config.js';
-import { dominoAuthHeaders, type DominoSecret } from './domino/config.js';
+import type { Connector, ConnectorDeps, Vendor } from '../contract.js';
+import { createSageMakerConnector, sageMakerSecretSchema, sageMakerSettingsSchema } from '../sagemaker/index.js';
+import { createMlflowConnector, mlflowSecretSchema, mlflowSettingsSchema } from '../mlflow/index.js';
+import { createDataRobotConnector, dataRobotSecretSchema, dataRobotSettingsSchema } from '../datarobot/index.js';
+import { createDominoConnector, dominoSecretSchema, dominoSettingsSchema } from '../domino/index.js';
+import { SAGEMAKER_CREDENTIAL_PATTERNS, sageMakerCredentialHeaders, type SageMakerSecret } from '../sagemaker/config.js';
+import { authorizationHeader, type MlflowSecret } from '../mlflow/config.js';
+import { dataRobotAuthHeaders, type DataRobotSecret } from '../datarobot/config.js';
+import { dominoAuthHeaders, type DominoSecret } from '../domino/config.js';
 
 /**
  * Vendor → factory and schemas. The engine builds one connector instance per configured source from here;
- * settings and secrets are validated by the vendor's own schemas before they are stored or used.
+ * settings and secrets are validated by the vendor's own schemas before they are stored or used. Every worker and
+ * listing thread loads this module, so it loads no simulator: those are registered in ./simulators.ts, which only
+ * the demo, tests and benchmarks import.
  */
 export interface VendorModule {
   vendor: Vendor;
@@ -34,10 +31,6 @@ export interface VendorModule {
   /** Text that carries this vendor's credentials whatever the source's secret; scrubbed from vendor text. */
   credentialPatterns: readonly RegExp[];
   create(settings: Record<string, unknown>, secret: Record<string, unknown> | null, deps: ConnectorDeps): Connector;
-  /** The vendor's simulator, for tests, benchmarks and the demo. */
-  startSimulator(options: SimulatorOptions): Promise<SimulatorHandle>;
-  /** Settings and secret that point a connector at a running simulator. */
-  simulatorSource(handle: SimulatorHandle, credential: string): { settings: Record<string, unknown>; secret: Record<string, unknown> };
 }
 
 const modules: Record<Vendor, VendorModule> = {
@@ -51,11 +44,6 @@ const modules: Record<Vendor, VendorModule> = {
     credentialHeaders: (secret) => sageMakerCredentialHeaders(secret as SageMakerSecret),
     credentialPatterns: SAGEMAKER_CREDENTIAL_PATTERNS,
     create: (settings, secret, deps) => createSageMakerConnector(settings as never, secret as never, deps),
-    startSimulator: startSageMakerSimulator,
-    simulatorSource: (handle, credential) => ({
-      settings: { region: 'us-east-1', endpoint: handle.url },
-      secret: { accessKeyId: credential, secretAccessKey: 'simulator-secret' },
-    }),
   },
   mlflow: {
     vendor: 'mlflow',
@@ -67,8 +55,6 @@ const modules: Record<Vendor, VendorModule> = {
     credentialHeaders: (secret) => authorizationHeader(secret as MlflowSecret),
     credentialPatterns: [],
     create: (settings, secret, deps) => createMlflowConnector(settings as never, secret as never, deps),
-    startSimulator: startMlflowSimulator,
-    simulatorSource: (handle, credential) => ({ settings: { trackingUri: handle.url }, secret: { token: credential } }),
   },
   datarobot: {
     vendor: 'datarobot',
@@ -80,8 +66,6 @@ const modules: Record<Vendor, VendorModule> = {
     credentialHeaders: (secret) => dataRobotAuthHeaders(secret as DataRobotSecret),
     credentialPatterns: [],
     create: (settings, secret, deps) => createDataRobotConnector(settings as never, secret as never, deps),
-    startSimulator: startDataRobotSimulator,
-    simulatorSource: (handle, credential) => ({ settings: { endpoint: `${handle.url}/api/v2` }, secret: { apiToken: credential } }),
   },
   domino: {
     vendor: 'domino',
@@ -93,8 +77,6 @@ const modules: Record<Vendor, VendorModule> = {
     credentialHeaders: (secret) => dominoAuthHeaders(secret as DominoSecret),
     credentialPatterns: [],
     create: (settings, secret, deps) => createDominoConnector(settings as never, secret as never, deps),
-    startSimulator: startDominoSimulator,
-    simulatorSource: (handle, credential) => ({ settings: { host: handle.url }, secret: { apiKey: credential } }),
   },
 };
 
