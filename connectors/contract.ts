@@ -311,6 +311,52 @@ export class VendorNotFoundError extends ConnectorError {
   }
 }
 
+/** A connector error as plain data (what a structured clone keeps), for a listing run in another thread. */
+export interface ConnectorErrorData {
+  /** The registered class it was, by name (see {@link CONNECTOR_ERROR_CLASSES}). */
+  className: string;
+  message: string;
+  vendor: Vendor;
+  status: number | null;
+  retryable: boolean;
+  retryAfterMs: number | null;
+}
+
+type ConnectorErrorClass = abstract new (...args: never[]) => ConnectorError;
+
+/**
+ * Every connector error class, with how to build it again from its data. The job layer decides retries by class
+ * (authentication failures are never retried, throttling slows the vendor's queue), so an error that crosses a thread
+ * boundary must arrive as the class it left as: a new class is registered here, beside its declaration.
+ */
+const CONNECTOR_ERROR_CLASSES: ReadonlyArray<readonly [ConnectorErrorClass, (data: ConnectorErrorData) => ConnectorError]> = [
+  [ConnectorError, (d) => new ConnectorError(d.message, d.vendor, d.status, d.retryable)],
+  [AuthenticationError, (d) => new AuthenticationError(d.message, d.vendor, d.status)],
+  [RateLimitError, (d) => new RateLimitError(d.message, d.vendor, d.status, d.retryAfterMs)],
+  [MalformedResponseError, (d) => new MalformedResponseError(d.message, d.vendor, d.status)],
+  [VendorNotFoundError, (d) => new VendorNotFoundError(d.message, d.vendor)],
+];
+
+/** The error as data, under its nearest registered class (a subclass declared elsewhere travels as its parent). */
+export function connectorErrorToData(error: ConnectorError): ConnectorErrorData {
+  let type: unknown = error.constructor;
+  while (typeof type === 'function' && !CONNECTOR_ERROR_CLASSES.some(([registered]) => registered === type)) type = Object.getPrototypeOf(type);
+  return {
+    className: typeof type === 'function' ? type.name : ConnectorError.name,
+    message: error.message,
+    vendor: error.vendor,
+    status: error.status,
+    retryable: error.retryable,
+    retryAfterMs: error instanceof RateLimitError ? error.retryAfterMs : null,
+  };
+}
+
+/** The error built again, as the class it was sent as. */
+export function connectorErrorFromData(data: ConnectorErrorData): ConnectorError {
+  const [, build] = CONNECTOR_ERROR_CLASSES.find(([type]) => type.name === data.className) ?? CONNECTOR_ERROR_CLASSES[0];
+  return build(data);
+}
+
 /** An empty batch, for connectors to fill. */
 export function emptyBatch(): NormalisedBatch {
   return { models: [], versions: [], deployments: [], errors: [] };

@@ -14,6 +14,8 @@ import { WriteBackService } from '../governance/write-back.service.js';
 import type { HubServices } from '../graphql/services.js';
 import { InventoryReadService } from '../inventory/inventory-read.service.js';
 import { InventoryWriter } from '../inventory/writer.js';
+import { ListingThreadPool } from '../listing-threads/listing-pool.js';
+import { withListingInThreads } from '../listing-threads/threaded-listing.js';
 import type { BullMqWorkerPool } from '../jobs/bullmq.js';
 import { createJobHandlers } from '../jobs/handlers.js';
 import { ALL_QUEUES, SCHEDULE_CHECK_EVERY_MS } from '../jobs/queues.js';
@@ -25,7 +27,6 @@ import { OperationsService } from '../observability/operations.service.js';
 import { registerStateGauges } from '../observability/state-gauges.js';
 import { SourceService } from '../sources/source.service.js';
 import { FindingsReconciler } from '../sync/findings.js';
-import { ListingThreadPool, threadedConnectorFactory } from '../sync/listing-pool.js';
 import { DEFAULT_SYNC_OPTIONS, SyncService, type SyncServiceOptions } from '../sync/sync.service.js';
 
 /**
@@ -105,7 +106,6 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
     audit,
     logger,
     urlPolicy: { allowPrivate: config.sync.allowPrivateSourceUrls },
-    createConnector: listingThreads.size > 0 ? threadedConnectorFactory(listingThreads) : undefined,
   });
   const apiKeys = new ApiKeyService({ db, audit, logger });
   const governance = new GovernanceService({ db, audit, jobs, logger, changeRequestTtlDays: config.governance.changeRequestTtlDays });
@@ -113,7 +113,11 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
   const sync = new SyncService({
     db,
     writer,
-    loadConnector: (sourceId, deps) => sources.loadConnector(sourceId, deps),
+    // Syncs list in the listing threads; the connection test and write-backs, single light requests, do not.
+    loadConnector: async (sourceId, deps) => {
+      const { source, connector, recipe } = await sources.loadConnector(sourceId, deps);
+      return { source, connector: withListingInThreads(listingThreads, connector, recipe, deps) };
+    },
     jobs: () => jobs,
     audit,
     findings: new FindingsReconciler(audit),

@@ -14,7 +14,7 @@ import type { JobDispatcher, SourceSchedule } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
 import { checkMaxDeleteShare, checkName, credentialProblems, checkSchedule, checkSecret, checkSettings, checkVendor, zodProblems } from './source-validation.js';
 import { CREDENTIAL_REQUIRED, credentialDestinationChanges, credentialRequiredProblems } from './credential-destination.js';
-import { guardConnector, guardLogger, vendorTextGuard } from './guarded-connector.js';
+import { buildConnector, splitConnectorDeps, type ConnectorRecipe } from './source-connector.js';
 import { checkSourceUrl, type Resolver, type UrlPolicy } from './url-policy.js';
 
 export interface SourceServiceDeps {
@@ -31,11 +31,14 @@ export interface SourceServiceDeps {
   env?: NodeJS.ProcessEnv;
   /** How long testSourceConnection waits for the vendor. */
   checkTimeoutMs?: number;
-  /** Builds a connector from checked settings and secret (default: the vendor module's own factory). */
-  createConnector?: ConnectorFactory;
 }
 
-export type ConnectorFactory = (vendor: Vendor, settings: Record<string, unknown>, secret: Record<string, unknown> | null, deps: ConnectorDeps) => Connector;
+/** A source's connector, with the recipe it was built from. */
+export interface LoadedConnector {
+  source: SourceRow;
+  connector: Connector;
+  recipe: ConnectorRecipe;
+}
 
 export const DEFAULT_SCHEDULE_SECONDS = 3600;
 
@@ -239,7 +242,7 @@ export class SourceService {
    */
   async testSourceConnection(id: string): Promise<ConnectionVerdict> {
     const timeoutMs = this.deps.checkTimeoutMs ?? 15_000;
-    let loaded: { source: SourceRow; connector: Connector };
+    let loaded: LoadedConnector;
     try {
       loaded = await this.loadConnector(id, { timeoutMs, retry: { attempts: 1 } });
     } catch (error) {
@@ -268,7 +271,7 @@ export class SourceService {
    * Builds the source's connector with its secret decrypted in memory only (for the sync engine and the write-back
    * worker). Re-checks settings and the URL policy, since both may have changed since the source was saved.
    */
-  async loadConnector(sourceId: string, deps: ConnectorDeps): Promise<{ source: SourceRow; connector: Connector }> {
+  async loadConnector(sourceId: string, deps: ConnectorDeps): Promise<LoadedConnector> {
     const source = await this.getLiveSource(sourceId);
     const module = vendorModule(source.vendor as Vendor);
     const settings = module.settingsSchema.safeParse(source.settings);
@@ -285,17 +288,16 @@ export class SourceService {
     if (!secret.success) throw new InputError(`The secret of source "${source.name}" does not fit ${module.label}`, zodProblems(secret.error, 'secret'));
     const unsafe = credentialProblems(secret.data);
     if (unsafe.length) throw new InputError(`The secret of source "${source.name}" cannot be sent in a header`, unsafe);
-    const create = this.deps.createConnector ?? ((_vendor, s, secretData, d) => module.create(s, secretData, d));
-    // Whatever the vendor writes (errors, check verdicts, record errors, its connector's log lines) is cleaned of this
-    // source's credential and capped before anything in the hub keeps it.
-    const guard = vendorTextGuard(module, raw, secret.data);
-    const connectorDeps: ConnectorDeps = {
-      ...deps,
-      ...(deps.logger ? { logger: guardLogger(deps.logger, guard) } : {}),
+    const { options, hooks } = splitConnectorDeps(deps);
+    const recipe: ConnectorRecipe = {
+      vendor: module.vendor,
+      settings: settings.data,
+      secret: secret.data,
+      storedSecret: raw,
       // The check above judged the addresses the URL resolves to now; the connector judges the ones it connects to.
-      blockPrivateAddresses: !this.deps.urlPolicy.allowPrivate,
+      options: { ...options, blockPrivateAddresses: !this.deps.urlPolicy.allowPrivate },
     };
-    return { source, connector: guardConnector(create(source.vendor as Vendor, settings.data, secret.data, connectorDeps), guard) };
+    return { source, connector: buildConnector(recipe, hooks), recipe };
   }
 
   /** Schedules of enabled, live sources: registered by workers at start. */

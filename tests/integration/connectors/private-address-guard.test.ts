@@ -10,7 +10,7 @@ import { vendorModule } from '../../../connectors/registry/index.js';
 import { vendorSimulator } from '../../../connectors/registry/simulators.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import { createLogger } from '../../../src/logger.js';
-import { ListingThreadPool } from '../../../src/sync/listing-pool.js';
+import { ListingThreadPool } from '../../../src/listing-threads/listing-pool.js';
 import { collectListing, failureOf } from '../../helpers/listing.js';
 
 const CREDENTIAL = 'guard-credential';
@@ -57,7 +57,7 @@ describe('a listing thread', () => {
 
   it('should list under the same guard as the hub asked for', async () => {
     const { settings, secret } = byHostName('mlflow');
-    const error = await failureOf(pool.list({ vendor: 'mlflow', settings, secret, deps: { retry: RETRY, blockPrivateAddresses: true } }, {}, new AbortController().signal));
+    const error = await failureOf(pool.list({ vendor: 'mlflow', settings, secret, options: { retry: RETRY, blockPrivateAddresses: true } }, {}, new AbortController().signal));
     expect(error).toBeInstanceOf(ConnectorError);
     expect((error as Error).message).toMatch(/resolved to .*not allow/);
   });

@@ -17,7 +17,7 @@ describe('Loaded modules', () => {
   });
 
   it('should load no simulator in a listing thread, which lists every vendor', async () => {
-    const loaded = await modulesLoadedByThread('src/sync/listing-thread.ts');
+    const loaded = await modulesLoadedByThread('src/listing-threads/listing-thread.ts');
 
     expect(loaded).toContain('connectors/registry/index.ts');
     expect(loaded.filter((path) => SIMULATOR_MODULE.test(path))).toEqual([]);

@@ -1,5 +1,5 @@
 /**
- * Vendor listings run in a listing thread (src/sync/listing-pool.ts) against simulators over loopback: the hub must
+ * Vendor listings run in a listing thread (src/listing-threads/listing-pool.ts) against simulators over loopback: the hub must
  * get exactly what the connector lists on the main thread, errors with the class the job layer decides on, prompt
  * aborts, lazy paging, and the thread's logs and vendor-call observations.
  */
@@ -11,13 +11,13 @@ import { vendorSimulator } from '../../../connectors/registry/simulators.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import { classifyFailure } from '../../../src/jobs/handlers.js';
 import { createLogger } from '../../../src/logger.js';
-import { ListingThreadPool } from '../../../src/sync/listing-pool.js';
-import type { ListingSpec } from '../../../src/sync/listing-protocol.js';
+import { ListingThreadPool } from '../../../src/listing-threads/listing-pool.js';
+import type { ConnectorOptions, ConnectorRecipe } from '../../../src/sources/source-connector.js';
 import { collectListing, failureOf } from '../../helpers/listing.js';
 
 const CREDENTIAL = 'listing-thread-credential';
 const ESTATE = { seed: 21, models: 14, versionsPerModel: 3, deployments: 6, credential: CREDENTIAL };
-const DEPS = { retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 }, timeoutMs: 5_000, pageSize: 4 } satisfies ListingSpec['deps'];
+const DEPS = { retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 }, timeoutMs: 5_000, pageSize: 4 } satisfies ConnectorOptions;
 
 const simulators = new Map<Vendor, SimulatorHandle>();
 let pool: ListingThreadPool;
@@ -41,13 +41,13 @@ function osThreads(): number {
   return readdirSync('/proc/self/task').length;
 }
 
-function spec(vendor: Vendor, credential = CREDENTIAL): ListingSpec {
+function spec(vendor: Vendor, credential = CREDENTIAL): ConnectorRecipe {
   const { settings, secret } = vendorSimulator(vendor).sourceFor(simulators.get(vendor)!, credential);
-  return { vendor, settings, secret, deps: DEPS };
+  return { vendor, settings, secret, options: DEPS };
 }
 
-function onMainThread(s: ListingSpec, deps: Partial<ConnectorDeps> = {}) {
-  return vendorModule(s.vendor).create(s.settings, s.secret, { ...s.deps, ...deps }).list(new AbortController().signal);
+function onMainThread(s: ConnectorRecipe, deps: Partial<ConnectorDeps> = {}) {
+  return vendorModule(s.vendor).create(s.settings, s.secret, { ...s.options, ...deps }).list(new AbortController().signal);
 }
 
 describe('ListingThreadPool', () => {

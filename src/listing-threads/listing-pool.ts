@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
-import type { Connector, ConnectorDeps, ConnectorLogger, NormalisedBatch, Vendor } from '../../connectors/contract.js';
-import { vendorModule } from '../../connectors/registry/index.js';
+import type { ConnectorDeps, ConnectorLogger, NormalisedBatch } from '../../connectors/contract.js';
 import type { Logger } from '../logger.js';
-import { reviveError, type FromThread, type ListingSpec, type ToThread, type VendorCall } from './listing-protocol.js';
+import type { ConnectorRecipe } from '../sources/source-connector.js';
+import { reviveError, type FromThread, type ToThread, type VendorCall } from './listing-protocol.js';
 
 /** The thread's entry: compiled JavaScript next to this file, or TypeScript through the swc loader in development. */
 const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './listing-thread.ts' : './listing-thread.js', import.meta.url);
@@ -148,8 +148,8 @@ export class ListingThreadPool {
     await Promise.all(threadsUpTo(this.size, this.logger).map((thread) => thread.ready));
   }
 
-  /** The listing of `spec` as batches, run in a thread; lazy like the connector's own (one pull, one page). */
-  async *list(spec: ListingSpec, hooks: Pick<ConnectorDeps, 'logger' | 'onVendorCall'>, signal: AbortSignal): AsyncGenerator<NormalisedBatch> {
+  /** The listing of the recipe's connector as batches, run in a thread; lazy like the connector's own (one pull, one page). */
+  async *list(recipe: ConnectorRecipe, hooks: Pick<ConnectorDeps, 'logger' | 'onVendorCall'>, signal: AbortSignal): AsyncGenerator<NormalisedBatch> {
     signal.throwIfAborted();
     if (this.closed) throw poolClosed();
     const thread = leastBusyThread(this.size, this.logger);
@@ -158,7 +158,7 @@ export class ListingThreadPool {
     this.active.set(id, thread);
     let finished = false;
     try {
-      thread.send({ op: 'start', id, spec });
+      thread.send({ op: 'start', id, recipe });
       for (;;) {
         const step = await this.pull(thread, id, signal);
         if (step.kind === 'done') {
@@ -213,25 +213,4 @@ export class ListingThreadPool {
 
 function poolClosed(): Error {
   return new Error('The vendor listing stopped: the listing threads were closed');
-}
-
-/**
- * A connector factory whose connectors list in the pool; the connection check, write-backs and presence checks
- * (single, light requests) stay with a local instance. A caller that injects its own `fetch` keeps the local listing: a function
- * cannot cross into a thread.
- */
-export function threadedConnectorFactory(pool: ListingThreadPool) {
-  return (vendor: Vendor, settings: Record<string, unknown>, secret: Record<string, unknown> | null, deps: ConnectorDeps): Connector => {
-    const local = vendorModule(vendor).create(settings, secret, deps);
-    if (deps.fetch) return local;
-    const spec: ListingSpec = { vendor, settings, secret, deps: { retry: deps.retry, timeoutMs: deps.timeoutMs, pageSize: deps.pageSize, blockPrivateAddresses: deps.blockPrivateAddresses } };
-    const hooks = { logger: deps.logger, onVendorCall: deps.onVendorCall };
-    return {
-      vendor: local.vendor,
-      list: (signal) => pool.list(spec, hooks, signal),
-      check: (signal) => local.check(signal),
-      ...(local.applyLifecycle ? { applyLifecycle: local.applyLifecycle.bind(local) } : {}),
-      ...(local.presentModels ? { presentModels: local.presentModels.bind(local) } : {}),
-    };
-  };
 }

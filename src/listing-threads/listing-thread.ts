@@ -2,11 +2,12 @@
  * A listing thread: runs connectors' `list()` off the hub's main thread (listing-pool.ts starts it). Vendor listings
  * are CPU-heavy per request (the AWS SDK's middleware, signing and parsing, JSON bodies, normalising), and a sync is
  * as fast as the slower of listing and writing: here the listing gets a core of its own while the main thread
- * hashes and writes. Several listings share a thread; each is lazy (one page per pull from the hub).
+ * hashes and writes. Several listings share a thread; each is lazy (one page per pull from the hub). The connector is
+ * built from the source's recipe, guard included, so what the thread sends is already cleaned of the credential.
  */
 import { parentPort } from 'node:worker_threads';
 import type { ConnectorLogger, NormalisedBatch } from '../../connectors/contract.js';
-import { vendorModule } from '../../connectors/registry/index.js';
+import { buildConnector, type ConnectorRecipe } from '../sources/source-connector.js';
 import { serialiseError, type FromThread, type LogLevel, type ToThread, type VendorCall } from './listing-protocol.js';
 
 /** Vendor-call observations are sent in bunches (one message per call would cost more than the metric is worth). */
@@ -42,11 +43,10 @@ function threadLogger(id: number): ConnectorLogger {
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
-function start(id: number, spec: Extract<ToThread, { op: 'start' }>['spec']): void {
+function start(id: number, recipe: ConnectorRecipe): void {
   const controller = new AbortController();
   const listing: Listing = { pages: undefined as never, controller, calls: [] };
-  const connector = vendorModule(spec.vendor).create(spec.settings, spec.secret, {
-    ...spec.deps,
+  const connector = buildConnector(recipe, {
     logger: threadLogger(id),
     onVendorCall: (call) => {
       listing.calls.push(call);
@@ -89,7 +89,7 @@ post({ id: 0, kind: 'ready' });
 port.on('message', (message: ToThread) => {
   if (message.op === 'start') {
     try {
-      start(message.id, message.spec);
+      start(message.id, message.recipe);
     } catch (error) {
       post({ id: message.id, kind: 'error', error: serialiseError(error), calls: [] });
     }
