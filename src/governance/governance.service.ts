@@ -4,7 +4,6 @@ import { approvals, changeRequests, models, type ApprovalRow, type ChangeRequest
 import { displayNameOf, hasAnyRole, systemPrincipal, type Principal, type Role } from '../auth/principal.js';
 import { ConflictError, InputError, NotAllowedError, NotFoundError, type FieldProblem } from '../errors.js';
 import { pgError } from '../db/sql.js';
-import type { JobDispatcher } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';
 import { checkTransition, isLifecycleState, type LifecycleState } from './lifecycle.js';
@@ -15,10 +14,13 @@ import { chooseSlot } from './segregation.js';
 import { snapshotOf, type Evidence } from './change-request.js';
 import { applyChangeRequest } from './apply-change.js';
 
+/** Asks the job layer to deliver an applied request's write-back (the composition root passes the job layer's). */
+export type EnqueueWriteBack = (changeRequestId: string) => Promise<void>;
+
 export interface GovernanceServiceDeps {
   db: Db;
   audit: AuditRecorder;
-  jobs: Pick<JobDispatcher, 'enqueueWriteBack'>;
+  enqueueWriteBack: EnqueueWriteBack;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** How long a request stays open before it expires (ARCHITECTURE default 14). */
   changeRequestTtlDays: number;
@@ -415,7 +417,7 @@ export class GovernanceService {
   /** After commit. A lost enqueue is not lost work: the outbox sweeper (WriteBackService.pendingDue) finds the row. */
   private async enqueueWriteBack(id: string): Promise<void> {
     try {
-      await this.deps.jobs.enqueueWriteBack(id);
+      await this.deps.enqueueWriteBack(id);
     } catch (error) {
       this.deps.logger.warn({ changeRequestId: id, err: error }, 'write-back enqueue failed; the outbox sweeper will pick it up');
     }

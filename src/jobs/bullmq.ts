@@ -4,6 +4,9 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { VENDORS, type Vendor } from '../../connectors/contract.js';
 import type { Logger } from '../logger.js';
 import type { HubMetrics } from '../observability/metrics.js';
+import type { QueueDepth } from '../observability/operations.service.js';
+import type { SourceSchedule } from '../sources/source-schedule.js';
+import type { SyncTrigger } from '../sync/run-repository.js';
 import { classifyFailure, failureLogFields, type JobHandlers } from './handlers.js';
 import {
   ALL_QUEUES,
@@ -20,7 +23,7 @@ import {
   type SyncJobData,
   type WriteBackJobData,
 } from './queues.js';
-import type { JobDispatcher, ScheduleReader, SourceSchedule, SyncTrigger } from './types.js';
+import type { JobDispatcher } from './types.js';
 
 export interface BullMqOptions {
   url: string;
@@ -76,61 +79,25 @@ export class BullMqDispatcher implements JobDispatcher {
     );
   }
 
-  /**
-   * Whether the source's scheduler exists with its interval. Upserting an unchanged scheduler would replace its
-   * pending job with one due now, so every worker restart would sync every source once more.
-   */
-  private async hasSchedule(source: SourceSchedule): Promise<boolean> {
-    if (!source.enabled) return false;
-    const existing = await this.queue(syncQueueName(source.vendor)).getJobScheduler(syncSchedulerId(source.id));
-    return existing?.every === source.scheduleSeconds * 1000;
-  }
-
   async unscheduleSource(sourceId: string, vendor: Vendor): Promise<void> {
     await this.queue(syncQueueName(vendor)).removeJobScheduler(syncSchedulerId(sourceId));
   }
 
-  /**
-   * Makes Redis's schedulers match the sources table, safely while the API changes sources: at worker start, and
-   * again every minute while the worker runs (a Redis that came back empty, or lost writes in a failover, gets
-   * its schedules back without a restart). Redis is read first, in one read per queue, then the table: the API commits
-   * a change before it schedules it, so a table read after the Redis read knows every scheduler that read saw, while
-   * a table read before it would drop a source created meanwhile (its first tick then came again on the next
-   * re-registration) or undo a new interval. A source whose scheduler is missing or differs is read again before it
-   * is (re)scheduled, for the same reason; an unchanged scheduler is left alone, pending tick included.
-   */
-  async reconcileSchedules(sources: ScheduleReader): Promise<{ registered: number; removed: number }> {
-    const inRedis = await this.syncSchedulers();
-    const listed = await sources.listSchedules();
-    let registered = 0;
-    for (const source of listed) {
-      if (inRedis.get(syncSchedulerId(source.id))?.every === source.scheduleSeconds * 1000) continue;
-      const current = await sources.getSchedule(source.id);
-      if (!current?.enabled || (await this.hasSchedule(current))) continue;
-      await this.scheduleSource(current);
-      registered++;
-    }
-    const keep = new Set(listed.map((source) => syncSchedulerId(source.id)));
-    let removed = 0;
-    for (const [id, { queue }] of inRedis) {
-      if (keep.has(id)) continue;
-      await queue.removeJobScheduler(id);
-      removed++;
-    }
-    return { registered, removed };
-  }
-
-  /** Every sync scheduler in Redis, with its queue and interval (ms). */
-  private async syncSchedulers(): Promise<Map<string, { queue: Queue; every: number | null }>> {
-    const found = new Map<string, { queue: Queue; every: number | null }>();
+  /** Every sync scheduler in Redis by source id, with its vendor, interval (ms) and next tick, in one read per queue. */
+  async syncSchedulers(): Promise<Map<string, { vendor: Vendor; every: number | null; next: Date | null }>> {
+    const found = new Map<string, { vendor: Vendor; every: number | null; next: Date | null }>();
     for (const vendor of VENDORS) {
-      const queue = this.queue(syncQueueName(vendor));
-      for (const scheduler of await queue.getJobSchedulers(0, -1)) {
+      for (const scheduler of await this.queue(syncQueueName(vendor)).getJobSchedulers(0, -1)) {
         const id = scheduler.key ?? scheduler.id;
-        if (id?.startsWith('sync:')) found.set(id, { queue, every: scheduler.every ?? null });
+        if (id?.startsWith('sync:')) found.set(id.slice('sync:'.length), { vendor, every: scheduler.every ?? null, next: scheduler.next ? new Date(scheduler.next) : null });
       }
     }
     return found;
+  }
+
+  /** The interval (ms) of the source's scheduler, or null when it has none. */
+  async syncSchedulerEvery(sourceId: string, vendor: Vendor): Promise<number | null> {
+    return (await this.queue(syncQueueName(vendor)).getJobScheduler(syncSchedulerId(sourceId)))?.every ?? null;
   }
 
   /** Registers the maintenance sweep's scheduler unless it is there already (an upsert would make its tick due now). */
@@ -159,7 +126,7 @@ export class BullMqDispatcher implements JobDispatcher {
     });
   }
 
-  async queueDepths(): Promise<Array<{ queue: string; waiting: number; active: number; delayed: number; failed: number }>> {
+  async queueDepths(): Promise<QueueDepth[]> {
     return Promise.all(
       ALL_QUEUES.map(async (name) => {
         const counts = await this.queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed');
@@ -170,12 +137,7 @@ export class BullMqDispatcher implements JobDispatcher {
 
   async nextRuns(): Promise<Map<string, Date>> {
     const next = new Map<string, Date>();
-    for (const vendor of VENDORS) {
-      for (const scheduler of await this.queue(syncQueueName(vendor)).getJobSchedulers(0, -1)) {
-        const id = scheduler.key ?? scheduler.id;
-        if (id?.startsWith('sync:') && scheduler.next) next.set(id.slice('sync:'.length), new Date(scheduler.next));
-      }
-    }
+    for (const [sourceId, scheduler] of await this.syncSchedulers()) if (scheduler.next) next.set(sourceId, scheduler.next);
     return next;
   }
 

@@ -64,7 +64,7 @@ export interface MaintenanceTasks {
 }
 
 export function createJobHandlers(deps: {
-  sync: SyncService;
+  sync: Pick<SyncService, 'runJob' | 'sweep'>;
   writeBacks: WriteBackDeliverer;
   governance: MaintenanceTasks;
   enqueueWriteBack: (changeRequestId: string) => Promise<void>;

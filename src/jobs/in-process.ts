@@ -1,8 +1,11 @@
 import type { Vendor } from '../../connectors/contract.js';
 import type { Logger } from '../logger.js';
+import type { QueueDepth } from '../observability/operations.service.js';
+import type { SourceSchedule } from '../sources/source-schedule.js';
+import type { SyncTrigger } from '../sync/run-repository.js';
 import { classifyFailure, failureLogFields, type JobHandlers } from './handlers.js';
 import { MAINTENANCE_EVERY_MS, SYNC_JOB_ATTEMPTS, SYNC_JOB_BACKOFF_MS, WRITEBACK_JOB_ATTEMPTS, WRITEBACK_JOB_BACKOFF_MS, syncQueueName } from './queues.js';
-import type { JobDispatcher, SourceSchedule, SyncTrigger } from './types.js';
+import type { JobDispatcher } from './types.js';
 
 /**
  * The job runner for a hub without Redis (the embedded default): timers instead of BullMQ schedulers, calling the
@@ -82,7 +85,7 @@ export class InProcessJobRunner implements JobDispatcher {
     this.spawn('writeback', WRITEBACK_JOB_ATTEMPTS, (attempt) => this.requireHandlers().writeBack({ changeRequestId }, { jobId: null, attempt }), WRITEBACK_JOB_BACKOFF_MS);
   }
 
-  async queueDepths(): Promise<Array<{ queue: string; waiting: number; active: number; delayed: number; failed: number }>> {
+  async queueDepths(): Promise<QueueDepth[]> {
     return [...this.activeByQueue.entries()].map(([queue, active]) => ({ queue, waiting: 0, active, delayed: 0, failed: 0 }));
   }
 

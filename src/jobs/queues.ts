@@ -1,4 +1,5 @@
 import { VENDORS, type Vendor } from '../../connectors/contract.js';
+import type { SyncTrigger } from '../sync/run-repository.js';
 
 /**
  * Queue and scheduler names (STYLE §5). One sync queue per vendor, because a BullMQ worker's rate limiter covers its
@@ -16,7 +17,7 @@ export const MAINTENANCE_SCHEDULER_ID = 'maintenance:sweep';
 /** Job payloads: ids only, never settings or secrets. */
 export interface SyncJobData {
   sourceId: string;
-  trigger: 'schedule' | 'manual' | 'retry';
+  trigger: SyncTrigger;
 }
 export interface WriteBackJobData {
   changeRequestId: string;
@@ -31,7 +32,7 @@ export const WRITEBACK_JOB_BACKOFF_MS = 5_000;
 /** How often the maintenance sweep runs (abandoned runs, stale sources, expiring requests, due write-backs). */
 export const MAINTENANCE_EVERY_MS = 60_000;
 /**
- * How often a running worker checks that Redis still holds every schedule (see BullMqDispatcher.reconcileSchedules):
+ * How often a running worker checks that Redis still holds every schedule (see schedule-reconciliation.ts):
  * the schedules live only in Redis, so a Redis that came back empty would otherwise sync nothing until a restart.
  * A check is one read per queue and one query of the sources table.
  */

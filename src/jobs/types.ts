@@ -1,20 +1,7 @@
 import type { Vendor } from '../../connectors/contract.js';
-
-export type SyncTrigger = 'schedule' | 'manual' | 'retry';
-
-/** What the job layer knows of a source: ids and schedule only, never settings or secrets. */
-export interface SourceSchedule {
-  id: string;
-  vendor: Vendor;
-  scheduleSeconds: number;
-  enabled: boolean;
-  /**
-   * When the source last finished a run. The in-process runner's first tick comes one interval after it (at once for
-   * a source never run or overdue), so a start right after a run does not sync again. A BullMQ scheduler keeps its
-   * own cadence across worker restarts and does not need it.
-   */
-  lastRunAt?: Date | null;
-}
+import type { QueueDepth } from '../observability/operations.service.js';
+import type { SourceSchedule } from '../sources/source-schedule.js';
+import type { SyncTrigger } from '../sync/run-repository.js';
 
 /** The sources table as schedule reconciliation reads it (SourceService): fresh on every call. */
 export interface ScheduleReader {
@@ -25,8 +12,9 @@ export interface ScheduleReader {
 }
 
 /**
- * The job layer as the rest of the hub sees it. BullMQ (with REDIS_URL) and the in-process runner both
- * implement it; services receive it from the composition root and never import bullmq.
+ * The queue side of the job layer. BullMQ (with REDIS_URL) and the in-process runner both implement it; the
+ * composition root hands its functions to the services that need them (enqueueSync, enqueueWriteBack, a scheduler,
+ * queue depths), which declare them in their own modules and never import this one.
  */
 export interface JobDispatcher {
   /** Registers (or replaces) the source's repeating sync; removes it when the source is disabled. Idempotent. */
@@ -38,7 +26,7 @@ export interface JobDispatcher {
   /** Asks for the outbox row of a change request to be delivered. */
   enqueueWriteBack(changeRequestId: string): Promise<void>;
   /** Jobs waiting / active / delayed / failed per queue, for /metrics and `hub status`. */
-  queueDepths(): Promise<Array<{ queue: string; waiting: number; active: number; delayed: number; failed: number }>>;
+  queueDepths(): Promise<QueueDepth[]>;
   /** Next scheduled run per source id, where known. */
   nextRuns(): Promise<Map<string, Date>>;
   close(): Promise<void>;

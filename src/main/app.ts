@@ -1,26 +1,24 @@
 import { hostname } from 'node:os';
 import type { ConnectorDeps } from '../../connectors/contract.js';
+import { AuditRecorder } from '../audit/audit-recorder.js';
+import { AuditService } from '../audit/audit.service.js';
 import { ApiKeyService } from '../auth/api-key.service.js';
 import { createAuthenticator } from '../auth/authenticate.js';
-import { SecretBox, reencryptWithCurrentKey, verifyStoredSecrets } from '../auth/secret-box.js';
 import type { HubConfig } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
-import { AuditRecorder } from '../audit/audit-recorder.js';
-import { AuditService } from '../audit/audit.service.js';
 import { GovernanceService } from '../governance/governance.service.js';
 import { seedDefaultPolicies } from '../governance/policy.repository.js';
 import { WriteBackService } from '../governance/write-back.service.js';
 import type { HubServices } from '../graphql/services.js';
 import { InventoryReadService } from '../inventory/inventory-read.service.js';
 import { InventoryWriter } from '../inventory/writer.js';
+import { createJobHandlers } from '../jobs/handlers.js';
+import { createJobRuntime } from '../jobs/job-runtime.js';
+import { SCHEDULE_CHECK_EVERY_MS } from '../jobs/queues.js';
+import type { JobDispatcher } from '../jobs/types.js';
 import { ListingThreadPool } from '../listing-threads/listing-pool.js';
 import { withListingInThreads } from '../listing-threads/threaded-listing.js';
-import type { BullMqWorkerPool } from '../jobs/bullmq.js';
-import { createJobHandlers } from '../jobs/handlers.js';
-import { ALL_QUEUES, SCHEDULE_CHECK_EVERY_MS } from '../jobs/queues.js';
-import { InProcessJobRunner } from '../jobs/in-process.js';
-import type { JobDispatcher } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
 import { HubMetrics } from '../observability/metrics.js';
 import { OperationsService } from '../observability/operations.service.js';
@@ -28,6 +26,7 @@ import { registerStateGauges } from '../observability/state-gauges.js';
 import { SourceService } from '../sources/source.service.js';
 import { FindingsReconciler } from '../sync/findings.js';
 import { DEFAULT_SYNC_OPTIONS, SyncService, type SyncServiceOptions } from '../sync/sync.service.js';
+import { openStoredSecrets } from './stored-secrets.js';
 
 /**
  * The composition root shared by every command: opens storage, migrates, wires services and the job layer.
@@ -79,36 +78,32 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
   const { db } = database;
   const metrics = overrides.metrics ?? new HubMetrics();
   const audit = new AuditRecorder();
-  const secrets = config.secrets.key ? new SecretBox(config.secrets.key, config.secrets.previousKey) : null;
-  // Refuse to start when stored secrets cannot be opened with the configured key: clear error, nothing modified.
-  const secretsReport = await verifyStoredSecrets(db, secrets);
-  if (secretsReport.unreadable.length > 0) {
-    logger.warn({ sources: secretsReport.unreadable }, 'some source secrets cannot be opened with the configured keys; those sources will fail until their secret is set again');
-  }
-  if (secrets && secretsReport.underPreviousKey.length > 0) {
-    // Key rotation: re-encrypt under HUB_SECRET_KEY what is still under HUB_SECRET_KEY_PREVIOUS (audited).
-    const rotated = await reencryptWithCurrentKey(db, secrets, audit);
-    logger.info({ sources: rotated }, 'source secrets re-encrypted under the current key');
-  }
+  const secrets = await openStoredSecrets(db, config.secrets, audit, logger);
   await seedDefaultPolicies(db);
 
-  // BullMQ and ioredis are loaded only where Redis is configured: the in-process runner needs neither.
-  const bullmq = config.redis ? await import('../jobs/bullmq.js') : null;
-  const bull = bullmq && config.redis ? new bullmq.BullMqDispatcher({ url: config.redis.url, prefix: config.redis.prefix, logger, metrics }) : null;
-  const inProcess = bull ? null : new InProcessJobRunner(logger);
-  const jobs: JobDispatcher = bull ?? inProcess!;
-
+  const jobs = await createJobRuntime({
+    redis: config.redis,
+    logger,
+    metrics,
+    concurrency: config.sync.workerConcurrency,
+    lockDurationMs: overrides.worker?.lockDurationMs ?? config.sync.workerLockMs,
+    stalledIntervalMs: overrides.worker?.stalledIntervalMs ?? config.sync.workerLockMs,
+    scheduleCheckMs: overrides.worker?.scheduleCheckMs ?? SCHEDULE_CHECK_EVERY_MS,
+  });
+  const { dispatcher } = jobs;
   const listingThreads = new ListingThreadPool(config.sync.listingThreads, logger);
+
   const sources = new SourceService({
     db,
     secrets,
-    jobs,
+    scheduler: { schedule: (source) => dispatcher.scheduleSource(source), unschedule: (sourceId, vendor) => dispatcher.unscheduleSource(sourceId, vendor) },
     audit,
     logger,
     urlPolicy: { allowPrivate: config.sync.allowPrivateSourceUrls },
   });
   const apiKeys = new ApiKeyService({ db, audit, logger });
-  const governance = new GovernanceService({ db, audit, jobs, logger, changeRequestTtlDays: config.governance.changeRequestTtlDays });
+  const enqueueWriteBack = (changeRequestId: string) => dispatcher.enqueueWriteBack(changeRequestId);
+  const governance = new GovernanceService({ db, audit, enqueueWriteBack, logger, changeRequestTtlDays: config.governance.changeRequestTtlDays });
   const writer = new InventoryWriter(db, { defaultMaxDeleteShare: config.sync.maxDeleteShare });
   const sync = new SyncService({
     db,
@@ -118,7 +113,7 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
       const { source, connector, recipe } = await sources.loadConnector(sourceId, deps);
       return { source, connector: withListingInThreads(listingThreads, connector, recipe, deps) };
     },
-    jobs: () => jobs,
+    enqueueSync: (sourceId, vendor, trigger) => dispatcher.enqueueSync(sourceId, vendor, trigger),
     audit,
     findings: new FindingsReconciler(audit),
     logger,
@@ -139,70 +134,27 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
     loadConnector: (sourceId) => sources.loadConnector(sourceId, { logger, ...overrides.connectorDeps }),
     publicUrl: config.publicUrl,
   });
-  const services: HubServices = { inventory: new InventoryReadService(db), sources, apiKeys, governance, audit: new AuditService({ db }), sync, operations: new OperationsService({ db, jobs }) };
-  registerStateGauges(metrics, db, jobs);
-
-  let pool: BullMqWorkerPool | null = null;
-  let scheduleCheck: NodeJS.Timeout | null = null;
-  let checking: Promise<void> | null = null;
-  const handlers = createJobHandlers({ sync, writeBacks, governance, enqueueWriteBack: (id) => jobs.enqueueWriteBack(id), logger });
+  const queueDepths = () => dispatcher.queueDepths();
+  const operations = new OperationsService({ db, queueDepths, nextRuns: () => dispatcher.nextRuns() });
+  const services: HubServices = { inventory: new InventoryReadService(db), sources, apiKeys, governance, audit: new AuditService({ db }), sync, operations };
+  registerStateGauges(metrics, db, queueDepths);
+  const handlers = createJobHandlers({ sync, writeBacks, governance, enqueueWriteBack, logger });
 
   return {
     config,
     database,
     services,
-    jobs,
+    jobs: dispatcher,
     metrics,
     logger,
     authenticate: createAuthenticator({ apiKeys, oidc: config.auth.oidc }),
     async startWorkers() {
       // Threads first: a worker is ready once it can list, and its first sync pays no thread start.
       await listingThreads.start();
-      if (bullmq && bull && config.redis) {
-        pool = new bullmq.BullMqWorkerPool({
-          url: config.redis.url,
-          prefix: config.redis.prefix,
-          logger,
-          metrics,
-          handlers,
-          concurrency: config.sync.workerConcurrency,
-          lockDurationMs: config.sync.workerLockMs,
-          stalledIntervalMs: config.sync.workerLockMs,
-          ...overrides.worker,
-        });
-        pool.start();
-        // Idempotent: restarts neither duplicate schedulers nor pull their next tick forward.
-        const schedules = await bull.reconcileSchedules(sources);
-        await bull.ensureMaintenanceSchedule();
-        // Logged once schedules are reconciled: supervisors and tests take it as "ready".
-        logger.info({ queues: ALL_QUEUES, concurrency: config.sync.workerConcurrency, worker: pool.workerName, schedules }, 'job workers started');
-        // The same reconciliation while running: schedules live only in Redis, and a Redis that came back empty would
-        // otherwise sync nothing until the next worker start.
-        const checkSchedules = async () => {
-          try {
-            const repaired = await bull.reconcileSchedules(sources);
-            await bull.ensureMaintenanceSchedule();
-            if (repaired.registered + repaired.removed > 0) logger.warn(repaired, 'job schedules in Redis did not match the sources table; repaired');
-          } catch (error) {
-            logger.warn({ err: (error as Error).message }, 'could not check the job schedules in Redis; trying again at the next check');
-          }
-        };
-        scheduleCheck = setInterval(() => {
-          checking ??= checkSchedules().finally(() => (checking = null));
-        }, overrides.worker?.scheduleCheckMs ?? SCHEDULE_CHECK_EVERY_MS);
-        scheduleCheck.unref();
-      } else {
-        inProcess!.start(handlers);
-        for (const schedule of await sources.listSchedules()) await inProcess!.scheduleSource(schedule);
-      }
+      await jobs.startWorkers(handlers, sources);
     },
-    async pingQueue() {
-      if (bull) await bull.ping();
-    },
+    pingQueue: () => jobs.ping(),
     async close() {
-      if (scheduleCheck) clearInterval(scheduleCheck);
-      await checking;
-      await pool?.close();
       await jobs.close();
       listingThreads.close();
       await database.close();

@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { queryRows } from '../db/sql.js';
 import type { SyncRunStatus } from '../inventory/queries/records.js';
-import type { JobDispatcher } from '../jobs/types.js';
 
 export interface SourceStatus {
   id: string;
@@ -15,9 +14,23 @@ export interface SourceStatus {
   nextRunAt: Date | null;
 }
 
+/** Jobs in one queue, by state. */
+export interface QueueDepth {
+  queue: string;
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+}
+
+/** Jobs per queue and state, as the job layer counts them (the composition root passes the job layer's). */
+export type ReadQueueDepths = () => Promise<QueueDepth[]>;
+/** The next scheduled run per source id, where the job layer knows it. */
+export type ReadNextRuns = () => Promise<Map<string, Date>>;
+
 export interface SystemStatus {
   sources: SourceStatus[];
-  queues: Array<{ queue: string; waiting: number; active: number; delayed: number; failed: number }>;
+  queues: QueueDepth[];
   openFindings: Array<{ kind: string; count: number }>;
   pendingChangeRequests: number;
   writeBackBacklog: number;
@@ -25,10 +38,10 @@ export interface SystemStatus {
 
 /** The one-screen picture IT operations look at (`hub status`, the `systemStatus` query). Read-only. */
 export class OperationsService {
-  constructor(private readonly deps: { db: Db; jobs: Pick<JobDispatcher, 'queueDepths' | 'nextRuns'> }) {}
+  constructor(private readonly deps: { db: Db; queueDepths: ReadQueueDepths; nextRuns: ReadNextRuns }) {}
 
   async status(): Promise<SystemStatus> {
-    const { db, jobs } = this.deps;
+    const { db } = this.deps;
     const [sourceRows, findingRows, [counts], queues, nextRuns] = await Promise.all([
       queryRows<{ id: string; name: string; vendor: string; enabled: boolean; last_run_status: SyncRunStatus | null; last_run_at: string | null; last_success_at: string | null }>(
         db,
@@ -40,8 +53,8 @@ export class OperationsService {
         sql`select (select count(*)::int from change_requests where status = 'PENDING') as pending,
                    (select count(*)::int from write_back_outbox where status not in ('DONE', 'FAILED', 'UNSUPPORTED')) as backlog`,
       ),
-      jobs.queueDepths(),
-      jobs.nextRuns(),
+      this.deps.queueDepths(),
+      this.deps.nextRuns(),
     ]);
     const date = (value: string | null) => (value ? new Date(value) : null);
     return {

@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { queryRows } from '../db/sql.js';
-import type { JobDispatcher } from '../jobs/types.js';
 import type { HubMetrics } from './metrics.js';
+import type { ReadQueueDepths } from './operations.service.js';
 
 /** Gauges that mirror database and queue state, refreshed at scrape time (one cheap query each). */
-export function registerStateGauges(metrics: HubMetrics, db: Db, jobs: Pick<JobDispatcher, 'queueDepths'>): void {
+export function registerStateGauges(metrics: HubMetrics, db: Db, queueDepths: ReadQueueDepths): void {
   metrics.onScrape(async () => {
     const rows = await queryRows<{ kind: string; n: number }>(db, sql`select kind, count(*)::int as n from findings where resolved_at is null group by kind`);
     metrics.openFindings.reset();
@@ -21,7 +21,7 @@ export function registerStateGauges(metrics: HubMetrics, db: Db, jobs: Pick<JobD
     metrics.writeBackBacklog.set(Number(row.backlog));
   });
   metrics.onScrape(async () => {
-    for (const depth of await jobs.queueDepths()) {
+    for (const depth of await queueDepths()) {
       for (const state of ['waiting', 'active', 'delayed', 'failed'] as const) metrics.queueDepth.set({ queue: depth.queue, state }, depth[state]);
     }
   });

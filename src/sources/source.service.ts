@@ -10,18 +10,18 @@ import { isUniqueViolation, queryRows } from '../db/sql.js';
 import { ConflictError, InputError, NotFoundError, type FieldProblem } from '../errors.js';
 import { canonicalJson } from '../audit/audit-chain.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';
-import type { JobDispatcher, SourceSchedule } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
 import { checkMaxDeleteShare, checkName, credentialProblems, checkSchedule, checkSecret, checkSettings, checkVendor, zodProblems } from './source-validation.js';
 import { CREDENTIAL_REQUIRED, credentialDestinationChanges, credentialRequiredProblems } from './credential-destination.js';
 import { buildConnector, splitConnectorDeps, type ConnectorRecipe } from './source-connector.js';
+import { scheduleOf, type SourceSchedule, type SyncScheduler } from './source-schedule.js';
 import { checkSourceUrl, type Resolver, type UrlPolicy } from './url-policy.js';
 
 export interface SourceServiceDeps {
   db: Db;
   /** null when HUB_SECRET_KEY is not set: literal secrets are refused, `env:NAME` references still work. */
   secrets: SecretBox | null;
-  jobs: Pick<JobDispatcher, 'scheduleSource' | 'unscheduleSource'>;
+  scheduler: SyncScheduler;
   audit: AuditRecorder;
   logger: Logger;
   urlPolicy: UrlPolicy;
@@ -87,10 +87,6 @@ const AUDITED_FIELDS = ['vendor', 'name', 'settings', 'scheduleSeconds', 'enable
 
 function audited(row: SourceRow, fields: readonly string[] = AUDITED_FIELDS): Record<string, unknown> {
   return Object.fromEntries(fields.filter((f) => f !== 'secret').map((f) => [f, row[f as keyof SourceRow]]));
-}
-
-export function scheduleOf(row: SourceRow): SourceSchedule {
-  return { id: row.id, vendor: row.vendor as Vendor, scheduleSeconds: row.scheduleSeconds, enabled: row.enabled && row.deletedAt === null, lastRunAt: row.lastRunAt };
 }
 
 /**
@@ -232,7 +228,7 @@ export class SourceService {
       return { source: deleted, tombstoned };
     });
     this.deps.logger.info({ sourceId: id, tombstoned: result.tombstoned, actor: ctx.actor.id }, 'source deleted');
-    await this.callJobs('unschedule', () => this.deps.jobs.unscheduleSource(id, result.source.vendor as Vendor), id);
+    await this.callScheduler('unschedule', () => this.deps.scheduler.unschedule(id, result.source.vendor as Vendor), id);
     return result;
   }
 
@@ -377,14 +373,14 @@ export class SourceService {
 
   private async syncSchedule(row: SourceRow): Promise<void> {
     const schedule = scheduleOf(row);
-    await this.callJobs('schedule', () => (schedule.enabled ? this.deps.jobs.scheduleSource(schedule) : this.deps.jobs.unscheduleSource(row.id, schedule.vendor)), row.id);
+    await this.callScheduler('schedule', () => (schedule.enabled ? this.deps.scheduler.schedule(schedule) : this.deps.scheduler.unschedule(row.id, schedule.vendor)), row.id);
   }
 
   /**
    * The change is committed before the job layer hears of it. If the queue is unreachable the change stands and
    * workers reconcile schedules from `listSchedules()` when they start; the failure is logged, not thrown.
    */
-  private async callJobs(what: string, call: () => Promise<void>, sourceId: string): Promise<void> {
+  private async callScheduler(what: string, call: () => Promise<void>, sourceId: string): Promise<void> {
     try {
       await call();
     } catch (error) {

@@ -2,13 +2,15 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { sources, syncRunSeen, syncRuns, type SyncRunRow } from '../db/schema/index.js';
 import { isUniqueViolation } from '../db/sql.js';
-import type { SyncTrigger } from '../jobs/types.js';
 import type { SyncRunStatus } from '../inventory/queries/records.js';
 import type { TombstoneResult } from '../inventory/types.js';
 
 /** Cap on record-level errors stored per run: enough to act on, bounded so a broken vendor cannot bloat a row. */
 export const MAX_RECORD_ERRORS = 500;
 
+
+/** What started a run: its source's schedule, a person (API, CLI), or the job layer retrying a failed run. */
+export type SyncTrigger = 'schedule' | 'manual' | 'retry';
 
 export interface RunCounts {
   seen: number;

@@ -8,11 +8,10 @@ import { NotFoundError, ServiceUnavailableError } from '../errors.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';
 import type { InventoryWriter } from '../inventory/writer.js';
 import type { BatchResult, TombstoneResult, WriteContext } from '../inventory/types.js';
-import type { JobDispatcher, SyncTrigger } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
 import type { HubMetrics } from '../observability/metrics.js';
 import type { FindingsReconciler } from './findings.js';
-import { RunAbandonedError, SyncRunRepository, type RunCounts } from './run-repository.js';
+import { RunAbandonedError, SyncRunRepository, type RunCounts, type SyncTrigger } from './run-repository.js';
 
 export interface SyncServiceOptions {
   /** Default deletion guard share for sources without their own. */
@@ -37,13 +36,15 @@ export const DEFAULT_SYNC_OPTIONS: Omit<SyncServiceOptions, 'maxDeleteShare' | '
   queuedTimeoutMs: 6 * 3_600_000,
 };
 
+/** Asks the job layer for a sync of the source; returns once it is queued (the composition root passes the job layer's). */
+export type EnqueueSync = (sourceId: string, vendor: Vendor, trigger: SyncTrigger) => Promise<void>;
+
 export interface SyncServiceDeps {
   db: Db;
   writer: InventoryWriter;
   /** Builds the source's connector with its decrypted secret (SourceService.loadConnector). */
   loadConnector: (sourceId: string, deps: ConnectorDeps) => Promise<{ source: SourceRow; connector: Connector }>;
-  /** The job layer; a function because the dispatcher is built after the service (it runs the service's handlers). */
-  jobs: () => Pick<JobDispatcher, 'enqueueSync'>;
+  enqueueSync: EnqueueSync;
   audit: AuditRecorder;
   findings: FindingsReconciler;
   logger: Logger;
@@ -86,7 +87,7 @@ export class SyncService {
     const claim = await this.runs.claim(sourceId, 'manual', 'QUEUED', null, null);
     if (!claim.claimed) return { run: claim.active, alreadyRunning: true };
     try {
-      await this.deps.jobs().enqueueSync(sourceId, source.vendor as Vendor, 'manual');
+      await this.deps.enqueueSync(sourceId, source.vendor as Vendor, 'manual');
     } catch (error) {
       // The job queue (Redis) is unreachable: nobody would ever pick the QUEUED run up, and it would answer every
       // later trigger as "already running". Withdraw it and refuse, so the caller can simply retry.

@@ -69,12 +69,12 @@ export class TestClock {
   }
 }
 
-/** Records enqueueWriteBack calls (a fake of our own JobDispatcher port). */
+/** Records enqueueWriteBack calls (a fake of the port GovernanceService is given). */
 export class RecordingJobs {
   readonly enqueued: string[] = [];
-  async enqueueWriteBack(id: string): Promise<void> {
+  readonly enqueueWriteBack = async (id: string): Promise<void> => {
     this.enqueued.push(id);
-  }
+  };
 }
 
 export const silentLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -82,6 +82,6 @@ export const silentLogger = { info: () => undefined, warn: () => undefined, erro
 export async function governanceFor(db: Db, clock = new TestClock()) {
   await seedDefaultPolicies(db);
   const jobs = new RecordingJobs();
-  const service = new GovernanceService({ db, audit: new AuditRecorder(), jobs, logger: silentLogger, changeRequestTtlDays: 14, now: clock.now });
+  const service = new GovernanceService({ db, audit: new AuditRecorder(), enqueueWriteBack: jobs.enqueueWriteBack, logger: silentLogger, changeRequestTtlDays: 14, now: clock.now });
   return { service, jobs, clock };
 }

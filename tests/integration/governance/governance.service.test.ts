@@ -300,7 +300,7 @@ describe('GovernanceService', () => {
     it('should apply exactly once when 50 validators approve the same slot at once', async () => {
       const wide = await openDatabase({ kind: 'postgres', url: tdb.url!, poolSize: 12 });
       try {
-        const wideService = new GovernanceService({ db: wide.db, audit: new AuditRecorder(), jobs, logger: silentLogger, changeRequestTtlDays: 14, now: clock.now });
+        const wideService = new GovernanceService({ db: wide.db, audit: new AuditRecorder(), enqueueWriteBack: jobs.enqueueWriteBack, logger: silentLogger, changeRequestTtlDays: 14, now: clock.now });
         const { versionId } = await versionIn('DEVELOPMENT');
         const request = await open(versionId, 'VALIDATION');
         const approvers = Array.from({ length: 50 }, (_, i) => person(`racer-${i}`, ['VALIDATOR']));
@@ -322,7 +322,7 @@ describe('GovernanceService', () => {
     it('should yield exactly one outcome when approval and cancellation race', async () => {
       const wide = await openDatabase({ kind: 'postgres', url: tdb.url!, poolSize: 6 });
       try {
-        const wideService = new GovernanceService({ db: wide.db, audit: new AuditRecorder(), jobs, logger: silentLogger, changeRequestTtlDays: 14, now: clock.now });
+        const wideService = new GovernanceService({ db: wide.db, audit: new AuditRecorder(), enqueueWriteBack: jobs.enqueueWriteBack, logger: silentLogger, changeRequestTtlDays: 14, now: clock.now });
         for (let round = 0; round < 8; round++) {
           const { versionId } = await versionIn('DEVELOPMENT');
           const request = await open(versionId, 'VALIDATION');

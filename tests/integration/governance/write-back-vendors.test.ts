@@ -89,7 +89,7 @@ describe('WriteBackService against the vendor simulators', () => {
     db = test.database.handle.db;
     clock = new TestClock();
     // A recording dispatcher: this suite decides when each delivery attempt runs.
-    governance = new GovernanceService({ db, audit: new AuditRecorder(), jobs: new RecordingJobs(), logger: silentLogger, changeRequestTtlDays: 14, now: clock.now });
+    governance = new GovernanceService({ db, audit: new AuditRecorder(), enqueueWriteBack: new RecordingJobs().enqueueWriteBack, logger: silentLogger, changeRequestTtlDays: 14, now: clock.now });
   });
   afterAll(async () => {
     await test?.close();

@@ -8,8 +8,10 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BullMqDispatcher } from '../../../src/jobs/bullmq.js';
 import { syncQueueName, syncSchedulerId } from '../../../src/jobs/queues.js';
-import type { ScheduleReader, SourceSchedule } from '../../../src/jobs/types.js';
+import { reconcileSchedules } from '../../../src/jobs/schedule-reconciliation.js';
+import type { ScheduleReader } from '../../../src/jobs/types.js';
 import { createLogger } from '../../../src/logger.js';
+import type { SourceSchedule } from '../../../src/sources/source-schedule.js';
 import { TEST_REDIS_URL } from '../../helpers/services.js';
 
 const MINUTE = 60;
@@ -58,14 +60,14 @@ function table(rows: SourceSchedule[], onFirstList?: () => Promise<void>): { row
 const schedulers = async () => (await queue.getJobSchedulers(0, -1)).map((s) => ({ key: s.key, every: s.every })).sort((a, b) => a.key.localeCompare(b.key));
 const pendingJobIds = async () => (await queue.getJobs(['delayed', 'waiting'])).map((j) => j.id).sort();
 
-describe('BullMqDispatcher.reconcileSchedules', () => {
+describe('reconcileSchedules', () => {
   it('should keep an unchanged scheduler and its pending tick, register a missing one, and drop disabled and deleted ones', async () => {
     freshDispatcher();
     for (const id of ['kept', 'disabled', 'deleted']) await dispatcher.scheduleSource(source(id));
     const ticksBefore = await pendingJobIds();
     const { reader } = table([source('kept'), source('disabled', { enabled: false }), source('missing')]);
 
-    expect(await dispatcher.reconcileSchedules(reader)).toEqual({ registered: 1, removed: 2 });
+    expect(await reconcileSchedules(dispatcher, reader)).toEqual({ registered: 1, removed: 2 });
 
     expect(await schedulers()).toEqual([
       { key: syncSchedulerId('kept'), every: MINUTE * 1000 },
@@ -87,7 +89,7 @@ describe('BullMqDispatcher.reconcileSchedules', () => {
     await dispatcher.scheduleSource(source('old'));
     const tickOfNewSource = async () => (await pendingJobIds()).filter((id) => id?.includes(':created-meanwhile:'));
 
-    await dispatcher.reconcileSchedules(reader);
+    await reconcileSchedules(dispatcher, reader);
 
     expect((await schedulers()).map((s) => s.key)).toEqual([syncSchedulerId('created-meanwhile'), syncSchedulerId('old')]);
     expect(await tickOfNewSource()).toHaveLength(1);
@@ -100,7 +102,7 @@ describe('BullMqDispatcher.reconcileSchedules', () => {
       await dispatcher.scheduleSource(source('changing', { scheduleSeconds: 5 * MINUTE }));
     });
 
-    await dispatcher.reconcileSchedules(reader);
+    await reconcileSchedules(dispatcher, reader);
 
     expect(await schedulers()).toEqual([{ key: syncSchedulerId('changing'), every: 5 * MINUTE * 1000 }]);
   });

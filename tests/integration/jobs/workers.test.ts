@@ -1,4 +1,5 @@
 import type { BullMqDispatcher } from '../../../src/jobs/bullmq.js';
+import { reconcileSchedules } from '../../../src/jobs/schedule-reconciliation.js';
 /**
  * Two `hub worker` processes sharing real PostgreSQL and Redis (a queue prefix of their own) with three sources whose
  * simulators run in the test process: BullMQ job schedulers, the one-run-per-source rule across processes, a manual
@@ -69,7 +70,7 @@ describe('hub worker', () => {
         return done.every(Boolean);
       }, 50_000);
       // Re-register every schedule, as each worker does when it starts: upserting must not add a tick.
-      await (test.hub.jobs as BullMqDispatcher).reconcileSchedules(test.hub.services.sources);
+      await reconcileSchedules(test.hub.jobs as BullMqDispatcher, test.hub.services.sources);
       // Long enough for a duplicate job of the same tick to be picked up and run.
       await new Promise((resolve) => setTimeout(resolve, 4_000));
 

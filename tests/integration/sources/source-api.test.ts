@@ -1,6 +1,6 @@
 /**
  * Sources and access through the real GraphQL HTTP handler, with the real authenticator (API keys per role), real
- * SourceService / ApiKeyService / inventory reads on PostgreSQL, and recording fakes of our own JobDispatcher and
+ * SourceService / ApiKeyService / inventory reads on PostgreSQL, and recording fakes of our own SyncScheduler and
  * SyncService.triggerSync. Services of other areas that are not needed here are absent: calls to them fail *after*
  * authorisation, which is all the role matrix looks at.
  *
@@ -36,21 +36,21 @@ import { createGraphQLHttpHandler } from '../../../src/graphql/http-handler.js';
 import type { HubServices } from '../../../src/graphql/services.js';
 import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import { InventoryReadService } from '../../../src/inventory/inventory-read.service.js';
-import type { JobDispatcher, SourceSchedule } from '../../../src/jobs/types.js';
 import { createLogger } from '../../../src/logger.js';
 import { sourcesCommand } from '../../../src/main/commands/sources.js';
+import type { SourceSchedule, SyncScheduler } from '../../../src/sources/source-schedule.js';
 import { SourceService } from '../../../src/sources/source.service.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
 
 const DISTINCTIVE = `Zsecret-${randomBytes(8).toString('hex')}`;
 
-class RecordingJobs implements Pick<JobDispatcher, 'scheduleSource' | 'unscheduleSource'> {
+class RecordingJobs implements SyncScheduler {
   scheduled: SourceSchedule[] = [];
   unscheduled: string[] = [];
-  async scheduleSource(schedule: SourceSchedule) {
+  async schedule(schedule: SourceSchedule) {
     this.scheduled.push(schedule);
   }
-  async unscheduleSource(id: string) {
+  async unschedule(id: string) {
     this.unscheduled.push(id);
   }
 }
@@ -78,7 +78,7 @@ describe('Source and access API', () => {
     const logger = createLogger('debug', { write: (line: string) => logs.push(line) } as never);
     const audit = new AuditRecorder();
     jobs = new RecordingJobs();
-    sources = new SourceService({ db, secrets: new SecretBox(randomBytes(32)), jobs, audit, logger, urlPolicy: { allowPrivate: true } });
+    sources = new SourceService({ db, secrets: new SecretBox(randomBytes(32)), scheduler: jobs, audit, logger, urlPolicy: { allowPrivate: true } });
     const apiKeys = new ApiKeyService({ db, audit, logger });
     const sync = {
       triggerSync: async (sourceId: string) => ({

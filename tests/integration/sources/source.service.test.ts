@@ -1,6 +1,6 @@
 /**
  * SourceService against a real PostgreSQL and a real MLflow simulator on loopback; the job layer is a recording fake
- * of our own JobDispatcher interface.
+ * of the SyncScheduler it is given.
  */
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
@@ -13,20 +13,20 @@ import { auditEvents, inventoryChanges, models, sources } from '../../../src/db/
 import { queryRows } from '../../../src/db/sql.js';
 import { ConflictError, InputError, NotFoundError } from '../../../src/errors.js';
 import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
-import type { JobDispatcher, SourceSchedule } from '../../../src/jobs/types.js';
 import { createLogger } from '../../../src/logger.js';
+import type { SourceSchedule, SyncScheduler } from '../../../src/sources/source-schedule.js';
 import { SourceService } from '../../../src/sources/source.service.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
 
 const SECRET_TOKEN = 'sim-token-Zq81Distinctive';
 const ctx = { actor: { id: 'operator-1', displayName: 'Olga', roles: ['OPERATOR' as const], kind: 'jwt' as const } };
 
-class RecordingJobs implements Pick<JobDispatcher, 'scheduleSource' | 'unscheduleSource'> {
+class RecordingJobs implements SyncScheduler {
   calls: Array<{ op: 'schedule'; schedule: SourceSchedule } | { op: 'unschedule'; sourceId: string }> = [];
-  async scheduleSource(schedule: SourceSchedule) {
+  async schedule(schedule: SourceSchedule) {
     this.calls.push({ op: 'schedule', schedule });
   }
-  async unscheduleSource(sourceId: string) {
+  async unschedule(sourceId: string) {
     this.calls.push({ op: 'unschedule', sourceId });
   }
 }
@@ -52,7 +52,7 @@ describe('SourceService', () => {
     jobs = new RecordingJobs();
     logLines = [];
     const logger = createLogger('debug', { write: (line: string) => logLines.push(line) } as never);
-    service = new SourceService({ db: database.handle.db, secrets: box, jobs, audit: new AuditRecorder(), logger, urlPolicy: { allowPrivate: true } });
+    service = new SourceService({ db: database.handle.db, secrets: box, scheduler: jobs, audit: new AuditRecorder(), logger, urlPolicy: { allowPrivate: true } });
   });
 
   const mlflowInput = (name: string) => ({ vendor: 'mlflow', name, settings: { trackingUri: simulator.url }, secret: { token: SECRET_TOKEN }, scheduleSeconds: 900 });
@@ -98,13 +98,13 @@ describe('SourceService', () => {
     });
 
     it('should refuse internal URLs when the policy forbids private addresses', async () => {
-      const strict = new SourceService({ db: database.handle.db, secrets: box, jobs, audit: new AuditRecorder(), logger: createLogger('silent'), urlPolicy: { allowPrivate: false } });
+      const strict = new SourceService({ db: database.handle.db, secrets: box, scheduler: jobs, audit: new AuditRecorder(), logger: createLogger('silent'), urlPolicy: { allowPrivate: false } });
       const error = await strict.createSource({ ...mlflowInput('meta'), settings: { trackingUri: 'http://169.254.169.254/latest' } }, ctx).then(() => { throw new Error('expected an InputError'); }, (e: InputError) => e);
       expect(error.problems.map((p) => p.path)).toEqual(['settings.trackingUri']);
     });
 
     it('should store an env reference as the reference and refuse a literal secret without a key', async () => {
-      const keyless = new SourceService({ db: database.handle.db, secrets: null, jobs, audit: new AuditRecorder(), logger: createLogger('silent'), urlPolicy: { allowPrivate: true } });
+      const keyless = new SourceService({ db: database.handle.db, secrets: null, scheduler: jobs, audit: new AuditRecorder(), logger: createLogger('silent'), urlPolicy: { allowPrivate: true } });
       const row = await keyless.createSource({ ...mlflowInput('env-ref'), secret: 'env:HUB_TEST_MLFLOW_SECRET' }, ctx);
       expect(row.secretCiphertext).toBe('env:HUB_TEST_MLFLOW_SECRET');
       const error = await keyless.createSource(mlflowInput('no-key'), ctx).then(() => { throw new Error('expected an InputError'); }, (e: InputError) => e);
@@ -189,7 +189,7 @@ describe('SourceService', () => {
     });
 
     it('should give up after the timeout when the vendor does not answer', async () => {
-      const slow = new SourceService({ db: database.handle.db, secrets: box, jobs, audit: new AuditRecorder(), logger: createLogger('silent'), urlPolicy: { allowPrivate: true }, checkTimeoutMs: 300 });
+      const slow = new SourceService({ db: database.handle.db, secrets: box, scheduler: jobs, audit: new AuditRecorder(), logger: createLogger('silent'), urlPolicy: { allowPrivate: true }, checkTimeoutMs: 300 });
       const { createServer } = await import('node:http');
       const silent = createServer(() => undefined);
       await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
@@ -233,7 +233,7 @@ describe('verifyStoredSecrets / reencryptWithCurrentKey', () => {
 
   it('should refuse to start without the key or with a wrong key, name the sources and change nothing', async () => {
     const oldKey = randomBytes(32);
-    const service = new SourceService({ db: database.handle.db, secrets: new SecretBox(oldKey), jobs: new RecordingJobs(), audit: new AuditRecorder(), logger: createLogger('silent'), urlPolicy: { allowPrivate: true } });
+    const service = new SourceService({ db: database.handle.db, secrets: new SecretBox(oldKey), scheduler: new RecordingJobs(), audit: new AuditRecorder(), logger: createLogger('silent'), urlPolicy: { allowPrivate: true } });
     await service.createSource({ vendor: 'mlflow', name: 'keyed-a', settings: { trackingUri: 'http://127.0.0.1:1' }, secret: { token: SECRET_TOKEN } }, ctx);
     await service.createSource({ vendor: 'mlflow', name: 'keyed-b', settings: { trackingUri: 'http://127.0.0.1:1' }, secret: { token: SECRET_TOKEN } }, ctx);
     const snapshot = await database.handle.db.select().from(sources);

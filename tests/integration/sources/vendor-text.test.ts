@@ -213,7 +213,7 @@ describe('Vendor text', () => {
       const [version] = await db.select().from(modelVersions).where(eq(modelVersions.sourceId, source.id)).orderBy(asc(modelVersions.externalId)).limit(1);
       await db.update(modelVersions).set({ lifecycleState: 'APPROVED' }).where(eq(modelVersions.id, version.id));
       await db.update(models).set({ riskTier: 'LOW' }).where(eq(models.id, version.modelId!));
-      const governance = new GovernanceService({ db, audit: new AuditRecorder(), jobs: new RecordingJobs(), logger: silentLogger, changeRequestTtlDays: 14 });
+      const governance = new GovernanceService({ db, audit: new AuditRecorder(), enqueueWriteBack: new RecordingJobs().enqueueWriteBack, logger: silentLogger, changeRequestTtlDays: 14 });
       const request = await governance.requestLifecycleTransition({ modelVersionId: version.id, toState: 'PRODUCTION', justification: 'test', evidence: [] }, person('dana', ['DATA_SCIENTIST']));
       expect((await governance.approveChangeRequest(request.id, null, person('vic', ['VALIDATOR']))).status).toBe('APPLIED');
 
