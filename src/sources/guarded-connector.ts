@@ -11,8 +11,8 @@ export function vendorTextGuard(module: VendorModule, stored: unknown, secret: R
 
 /**
  * A connector whose every text passes the guard on its way into the hub: thrown errors (listing, check, write-back,
- * presence checks), check verdicts, write-back outcomes and record-error reasons. Listings run in a thread arrive here
- * as rebuilt errors, so they are cleaned on this side of the thread boundary like any other.
+ * presence checks), check verdicts, write-back outcomes and record-error reasons. A listing thread builds the same
+ * guarded connector (source-connector.ts), so what it sends across is already clean.
  */
 export function guardConnector(connector: Connector, guard: VendorTextGuard): Connector {
   const guarded = <T>(call: Promise<T>): Promise<T> => call.catch((error: unknown) => Promise.reject(guard.error(error)));
