@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { HubMetrics } from '../observability/metrics.js';
+import type { BullMqWorkerPool } from './bullmq.js';
 import type { JobHandlers } from './handlers.js';
 import { InProcessJobRunner } from './in-process.js';
 import { ALL_QUEUES } from './queues.js';
@@ -43,7 +44,7 @@ export async function createJobRuntime(options: JobRuntimeOptions): Promise<JobR
   const { url, prefix } = options.redis;
   const { logger, metrics } = options;
   const dispatcher = new bullmq.BullMqDispatcher({ url, prefix, logger, metrics });
-  let pool: InstanceType<typeof bullmq.BullMqWorkerPool> | null = null;
+  let pool: BullMqWorkerPool | null = null;
   let scheduleChecks: { stop(): Promise<void> } | null = null;
   return {
     dispatcher,
