@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { vendorModules } from '../../connectors/registry.js';
+import { vendorModules } from '../../connectors/registry/index.js';
 import type { Vendor } from '../../connectors/contract.js';
 
 /** What a client needs to draw a source form: the vendor's own settings and secret schemas, as JSON Schema. */

@@ -4,7 +4,7 @@
  * and watches its counts arrive; the sources screen shows each source's health.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { vendorModule } from '../../connectors/registry.js';
+import { vendorSimulator } from '../../connectors/registry/simulators.js';
 import type { SimulatorHandle } from '../../connectors/shared/simulator-kit.js';
 import { eventually, expectCleanSessions, screenshot } from '../helpers/browser.js';
 import { graphqlRequest } from '../helpers/processes.js';
@@ -17,7 +17,7 @@ let simulator: SimulatorHandle;
 beforeAll(async () => {
   world = await startConsoleWorld();
   await syncedMlflowSource(world, { models: 2, versionsPerModel: 2, deployments: 1, seed: 5 });
-  simulator = await vendorModule('mlflow').startSimulator({ models: 4, versionsPerModel: 3, deployments: 2, seed: 77, credential: CREDENTIAL });
+  simulator = await vendorSimulator('mlflow').start({ models: 4, versionsPerModel: 3, deployments: 2, seed: 77, credential: CREDENTIAL });
 }, 300_000);
 
 afterAll(async () => {
