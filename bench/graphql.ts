@@ -150,7 +150,7 @@ async function serve(url: string): Promise<void> {
   const handler = createGraphQLHttpHandler({
     schema: await buildHubSchema(services),
     services,
-    authenticate: async () => ({ id: 'bench', displayName: 'bench', roles: ['VIEWER'], kind: 'api-key' }),
+    authenticate: async () => ({ id: 'bench', displayName: 'bench', roles: ['VIEWER'], personId: null, kind: 'api-key' }),
     logger: createLogger('warn'),
     limits: { maxPageSize: 500, maxDepth: 12, maxCost: 100_000, maxBodyBytes: 64 * 1024 },
   });

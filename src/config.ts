@@ -68,6 +68,8 @@ const envSchema = z.object({
   /** The previous key during rotation: decrypts, never encrypts. */
   HUB_SECRET_KEY_PREVIOUS: secretKey,
   HUB_BOOTSTRAP_ADMIN_KEY: z.preprocess(emptyToUndefined, z.string().min(24, 'at least 24 characters').optional()),
+  /** Emergency only: the bootstrap admin key works although an active ADMIN person exists (every use is audited). */
+  HUB_BREAK_GLASS: booleanFlag(false),
   OIDC_JWKS_URL: z.preprocess(emptyToUndefined, z.url().optional()),
   OIDC_ISSUER: optionalString,
   OIDC_AUDIENCE: optionalString,
@@ -130,6 +132,8 @@ export interface HubConfig {
   secrets: { key: Buffer | null; previousKey: Buffer | null };
   auth: {
     bootstrapAdminKey: string | null;
+    /** HUB_BREAK_GLASS: the bootstrap key works even while an active ADMIN person exists. */
+    breakGlass: boolean;
     oidc: { jwksUrl: string; issuer: string | null; audience: string | null; rolesClaim: string; roleMap: Record<string, Role[]> | null; clockSkewSeconds: number } | null;
     /**
      * Sign-in to the console through the IdP (authorization code flow with PKCE); null: API keys only. `endpoints`
@@ -173,6 +177,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd())
     secrets: { key: e.HUB_SECRET_KEY ? decodeKey(e.HUB_SECRET_KEY) : null, previousKey: e.HUB_SECRET_KEY_PREVIOUS ? decodeKey(e.HUB_SECRET_KEY_PREVIOUS) : null },
     auth: {
       bootstrapAdminKey: e.HUB_BOOTSTRAP_ADMIN_KEY ?? null,
+      breakGlass: e.HUB_BREAK_GLASS,
       oidc: e.OIDC_JWKS_URL
         ? { jwksUrl: e.OIDC_JWKS_URL, issuer: e.OIDC_ISSUER ?? null, audience: e.OIDC_AUDIENCE ?? null, rolesClaim: e.OIDC_ROLES_CLAIM, roleMap: e.OIDC_ROLE_MAP, clockSkewSeconds: e.OIDC_CLOCK_SKEW_SECONDS }
         : null,

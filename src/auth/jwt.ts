@@ -87,6 +87,6 @@ export function createJwtVerifier(config: OidcConfig, keys?: JWTVerifyGetKey): J
     const subject = payload.sub!;
     if (RESERVED_SUBJECT.test(subject)) throw new UnauthenticatedError('Token subject uses a reserved prefix');
     const displayName = [payload.name, payload.preferred_username, payload.email].find((v): v is string => typeof v === 'string' && v.length > 0) ?? subject;
-    return { id: subject, displayName, roles: rolesFromClaims(payload, config.rolesClaim, config.roleMap), kind: 'jwt' };
+    return { id: subject, personId: null, displayName, roles: rolesFromClaims(payload, config.rolesClaim, config.roleMap), kind: 'jwt' };
   };
 }

@@ -3,6 +3,7 @@ import type { ConnectorDeps } from '../../connectors/contract.js';
 import { AuditRecorder } from '../audit/audit-recorder.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiKeyService } from '../auth/api-key.service.js';
+import { PeopleService } from '../people/people.service.js';
 import { createAuthenticator } from '../auth/authenticate.js';
 import type { HubConfig } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
@@ -101,7 +102,7 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
     logger,
     urlPolicy: { allowPrivate: config.sync.allowPrivateSourceUrls },
   });
-  const apiKeys = new ApiKeyService({ db, audit, logger });
+  const apiKeys = new ApiKeyService({ db, audit, logger, breakGlass: config.auth.breakGlass });
   const enqueueWriteBack = (changeRequestId: string) => dispatcher.enqueueWriteBack(changeRequestId);
   const governance = new GovernanceService({ db, audit, enqueueWriteBack, logger, changeRequestTtlDays: config.governance.changeRequestTtlDays });
   const writer = new InventoryWriter(db, { defaultMaxDeleteShare: config.sync.maxDeleteShare });
@@ -136,7 +137,8 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
   });
   const queueDepths = () => dispatcher.queueDepths();
   const operations = new OperationsService({ db, queueDepths, nextRuns: () => dispatcher.nextRuns() });
-  const services: HubServices = { inventory: new InventoryReadService(db), sources, apiKeys, governance, audit: new AuditService({ db }), sync, operations };
+  const people = new PeopleService({ db, audit });
+  const services: HubServices = { inventory: new InventoryReadService(db), sources, apiKeys, governance, audit: new AuditService({ db }), sync, operations, people };
   registerStateGauges(metrics, db, queueDepths);
   const handlers = createJobHandlers({ sync, writeBacks, governance, enqueueWriteBack, logger });
 

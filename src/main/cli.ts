@@ -140,7 +140,7 @@ async function runKeys(args: string[], config: Readonly<HubConfig>, logger: Logg
   const [{ keysCommand }, { createHub }] = await Promise.all([import('./commands/keys.js'), import('./app.js')]);
   const hub = await createHub(config, logger);
   try {
-    return await keysCommand(args, { apiKeys: hub.services.apiKeys, out: process.stdout });
+    return await keysCommand(args, { apiKeys: hub.services.apiKeys, people: hub.services.people, out: process.stdout });
   } finally {
     await hub.close();
   }

@@ -25,7 +25,7 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
   };
 }
 
-/** API key administration (ADMIN only). */
+/** API keys: an ADMIN lists them all; a person mints and revokes their own (an ADMIN anyone's). */
 @Resolver()
 export class ApiKeyResolver {
   constructor(private readonly services: HubServices) {}
@@ -36,15 +36,20 @@ export class ApiKeyResolver {
     return (await this.services.apiKeys.list()).map(toApiKey);
   }
 
-  @Authorized('ADMIN')
-  @Mutation(() => CreateApiKeyPayload, { description: 'Creates an API key and returns it once.' })
+  @Authorized()
+  @Mutation(() => CreateApiKeyPayload, {
+    description:
+      'Creates an API key for a person and returns it once. Anyone may create keys for themselves; only an ADMIN for someone else. ' +
+      'The key carries roles both the person and the caller hold (ROLE_NOT_HELD otherwise).',
+  })
   async createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: GraphQLContext): Promise<CreateApiKeyPayload> {
-    const { key, row } = await this.services.apiKeys.createApiKey({ name: input.name, roles: input.roles, expiresAt: input.expiresAt ?? null, createdBy: ctx.principal as Principal });
+    const personId = fromGlobalId(input.personId, 'Person').id;
+    const { key, row } = await this.services.apiKeys.createApiKey({ name: input.name, roles: input.roles, personId, expiresAt: input.expiresAt ?? null, createdBy: ctx.principal as Principal });
     return { key, apiKey: toApiKey(row) };
   }
 
-  @Authorized('ADMIN')
-  @Mutation(() => ApiKey, { description: 'Revokes an API key at once; requests with it are refused from now on.' })
+  @Authorized()
+  @Mutation(() => ApiKey, { description: 'Revokes an API key at once; requests with it are refused from now on. ADMIN, or the person the key belongs to.' })
   async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ApiKey> {
     return toApiKey(await this.services.apiKeys.revokeApiKey(fromGlobalId(id, TYPE).id, ctx.principal as Principal));
   }

@@ -57,7 +57,7 @@ describe('createJwtVerifier', () => {
 
   it('should accept a valid token with the subject as identity and mapped roles', async () => {
     const principal = await createJwtVerifier(config)(await token());
-    expect(principal).toEqual({ id: 'user-123', displayName: 'Vera Validator', roles: ['VALIDATOR'], kind: 'jwt' });
+    expect(principal).toEqual({ id: 'user-123', personId: null, displayName: 'Vera Validator', roles: ['VALIDATOR'], kind: 'jwt' });
   });
 
   it('should refuse an expired token, beyond the clock tolerance', async () => {

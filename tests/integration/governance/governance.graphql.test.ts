@@ -19,7 +19,7 @@ async function authenticate(req: IncomingMessage): Promise<Principal | null> {
   if (typeof header !== 'string') return null;
   const [id, roleList] = header.split(':');
   const roles = roleList.split('+').filter((r): r is Role => (ROLES as readonly string[]).includes(r));
-  return { id, displayName: id, roles, kind: 'jwt' };
+  return { id, displayName: id, roles, personId: null, kind: 'jwt' };
 }
 
 describe('Governance GraphQL API', () => {
