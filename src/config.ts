@@ -74,18 +74,24 @@ const envSchema = z.object({
   OIDC_ISSUER: optionalString,
   OIDC_AUDIENCE: optionalString,
   OIDC_ROLES_CLAIM: z.preprocess(emptyToUndefined, z.string().optional()).transform((v) => v ?? 'groups'),
-  /** JSON map from an IdP group / claim value to hub roles, e.g. {"ml-validators":["VALIDATOR"]}. */
+  /**
+   * JSON map from an IdP group / claim value to hub roles, e.g. {"risk-team":"RISK_OFFICER","ml-validators":["VALIDATOR"]}.
+   * Without it, only group names spelled exactly as a hub role grant that role.
+   */
   OIDC_ROLE_MAP: z
     .preprocess(emptyToUndefined, z.string().optional())
     .transform((v, ctx) => {
       if (v === undefined) return null;
       try {
-        return z.record(z.string(), z.array(z.enum(ROLE_NAMES))).parse(JSON.parse(v));
+        const parsed = z.record(z.string().min(1), z.union([z.enum(ROLE_NAMES), z.array(z.enum(ROLE_NAMES)).min(1)])).parse(JSON.parse(v));
+        return Object.fromEntries(Object.entries(parsed).map(([group, roles]) => [group, typeof roles === 'string' ? [roles] : roles]));
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'expected JSON like {"group-name": ["VALIDATOR"]} with roles ' + ROLE_NAMES.join(', ') });
+        ctx.addIssue({ code: 'custom', message: 'expected JSON like {"risk-team": "RISK_OFFICER", "ml-validators": ["VALIDATOR"]} with roles ' + ROLE_NAMES.join(', ') });
         return z.NEVER;
       }
     }),
+  /** Link a first SSO login to the person with the token's email, when the IdP says it verified it (email_verified). */
+  OIDC_LINK_BY_EMAIL: booleanFlag(false),
   OIDC_CLOCK_SKEW_SECONDS: intInRange(60, 0, 600),
   /** The console's OAuth client at the IdP (a public client: authorization code with PKCE, no secret). */
   OIDC_CLIENT_ID: optionalString,
@@ -134,7 +140,7 @@ export interface HubConfig {
     bootstrapAdminKey: string | null;
     /** HUB_BREAK_GLASS: the bootstrap key works even while an active ADMIN person exists. */
     breakGlass: boolean;
-    oidc: { jwksUrl: string; issuer: string | null; audience: string | null; rolesClaim: string; roleMap: Record<string, Role[]> | null; clockSkewSeconds: number } | null;
+    oidc: { jwksUrl: string; issuer: string; audience: string; rolesClaim: string; roleMap: Record<string, Role[]> | null; clockSkewSeconds: number; linkByEmail: boolean } | null;
     /**
      * Sign-in to the console through the IdP (authorization code flow with PKCE); null: API keys only. `endpoints`
      * null means they are discovered from the issuer's /.well-known/openid-configuration.
@@ -162,6 +168,9 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd())
   const e = parsed.data;
   const problems: string[] = [];
   if (e.OIDC_ISSUER && !e.OIDC_JWKS_URL) problems.push('OIDC_JWKS_URL: required when OIDC_ISSUER is set');
+  // An identity is the pair (issuer, subject), and a token for another application must not open this hub.
+  if (e.OIDC_JWKS_URL && !e.OIDC_ISSUER) problems.push('OIDC_ISSUER: required when OIDC_JWKS_URL is set (identities are issuer + subject)');
+  if (e.OIDC_JWKS_URL && !e.OIDC_AUDIENCE) problems.push('OIDC_AUDIENCE: required when OIDC_JWKS_URL is set (tokens issued for other applications must not be accepted)');
   problems.push(...consoleSignInProblems(e));
   if (e.HUB_SECRET_KEY_PREVIOUS && !e.HUB_SECRET_KEY) problems.push('HUB_SECRET_KEY: required when HUB_SECRET_KEY_PREVIOUS is set (the new key to re-encrypt with)');
   if (problems.length > 0) throw new ConfigError(problems);
@@ -179,7 +188,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd())
       bootstrapAdminKey: e.HUB_BOOTSTRAP_ADMIN_KEY ?? null,
       breakGlass: e.HUB_BREAK_GLASS,
       oidc: e.OIDC_JWKS_URL
-        ? { jwksUrl: e.OIDC_JWKS_URL, issuer: e.OIDC_ISSUER ?? null, audience: e.OIDC_AUDIENCE ?? null, rolesClaim: e.OIDC_ROLES_CLAIM, roleMap: e.OIDC_ROLE_MAP, clockSkewSeconds: e.OIDC_CLOCK_SKEW_SECONDS }
+        ? { jwksUrl: e.OIDC_JWKS_URL, issuer: e.OIDC_ISSUER!, audience: e.OIDC_AUDIENCE!, rolesClaim: e.OIDC_ROLES_CLAIM, roleMap: e.OIDC_ROLE_MAP, clockSkewSeconds: e.OIDC_CLOCK_SKEW_SECONDS, linkByEmail: e.OIDC_LINK_BY_EMAIL }
         : null,
       consoleSignIn: e.OIDC_CLIENT_ID
         ? {

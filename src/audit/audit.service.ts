@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { auditEvents, type AuditEventRow } from '../db/schema/index.js';
 import { queryRows } from '../db/sql.js';
@@ -12,6 +12,8 @@ export interface AuditEventFilter {
   /** Exact actions (`change_request.applied`) or prefixes ending in `.` (`change_request.`). */
   actions?: string[];
   since?: Date;
+  /** Entity kinds the caller may not see (audit events about people and keys are for ADMIN only). */
+  hiddenEntityKinds?: string[];
 }
 
 /** One page of events, newest first. */
@@ -72,6 +74,7 @@ function conditions(filter: AuditEventFilter): SQL[] {
   if (filter.entityId) where.push(eq(auditEvents.entityId, filter.entityId));
   if (filter.actorId) where.push(eq(auditEvents.actorId, filter.actorId));
   if (filter.since) where.push(gte(auditEvents.at, filter.since));
+  if (filter.hiddenEntityKinds?.length) where.push(notInArray(auditEvents.entityKind, filter.hiddenEntityKinds));
   if (filter.actions?.length) {
     const exact = filter.actions.filter((a) => !a.endsWith('.'));
     const prefixes = filter.actions.filter((a) => a.endsWith('.'));

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/client.js';
-import { apiKeys, persons, type ApiKeyRow, type PersonRow } from '../db/schema/index.js';
+import { apiKeys, personIdentities, persons, type ApiKeyRow, type PersonRow } from '../db/schema/index.js';
 import { isUniqueViolation } from '../db/sql.js';
 import { InputError, NotAllowedError, NotFoundError, UnauthenticatedError } from '../errors.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';
@@ -49,12 +49,25 @@ export interface ApiKeyServiceDeps {
 /** Display name and email of the break-glass identity that holds the bootstrap admin key. */
 export const BREAK_GLASS_PERSON = { email: 'bootstrap-admin@hub.invalid', displayName: 'bootstrap admin (break glass)' } as const;
 
-/** True when an active person other than the break-glass identity holds ADMIN: the bootstrap key then rests. */
+/**
+ * True when an active person other than the break-glass identity holds ADMIN and can sign in (an active key carrying
+ * ADMIN, or a linked SSO sign-in): the bootstrap key then rests. Creating the first ADMIN person does not yet retire
+ * it, so the bootstrap key can still give that person a key or link their sign-in.
+ */
 export async function activeAdminPersonExists(db: Executor): Promise<boolean> {
   const [row] = await db
     .select({ id: persons.id })
     .from(persons)
-    .where(and(eq(persons.active, true), eq(persons.breakGlass, false), sql`'ADMIN' = any(${persons.roles})`))
+    .where(
+      and(
+        eq(persons.active, true),
+        eq(persons.breakGlass, false),
+        sql`'ADMIN' = any(${persons.roles})`,
+        sql`(exists (select 1 from ${apiKeys} k where k.person_id = ${persons.id} and k.revoked_at is null
+                and (k.expires_at is null or k.expires_at > now()) and 'ADMIN' = any(k.roles))
+             or exists (select 1 from ${personIdentities} i where i.person_id = ${persons.id} and i.disabled_at is null))`,
+      ),
+    )
     .limit(1);
   return row !== undefined;
 }

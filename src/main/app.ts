@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { ApiKeyService } from '../auth/api-key.service.js';
 import { PeopleService } from '../people/people.service.js';
 import { createAuthenticator } from '../auth/authenticate.js';
+import { createSsoResolver } from '../auth/sso-identity.js';
 import type { HubConfig } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
@@ -149,7 +150,7 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
     jobs: dispatcher,
     metrics,
     logger,
-    authenticate: createAuthenticator({ apiKeys, oidc: config.auth.oidc }),
+    authenticate: createAuthenticator({ apiKeys, oidc: config.auth.oidc, sso: createSsoResolver({ db, audit, linkByEmail: config.auth.oidc?.linkByEmail ?? false }) }),
     async startWorkers() {
       // Threads first: a worker is ready once it can list, and its first sync pays no thread start.
       await listingThreads.start();

@@ -37,6 +37,9 @@ beforeAll(async () => {
   const { port } = jwks.address() as AddressInfo;
   test = await startTestHub({ http: true, env: { OIDC_JWKS_URL: `http://127.0.0.1:${port}/jwks`, OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: AUDIENCE } });
   client = hostileClient(test.http!.url, test.env.HUB_BOOTSTRAP_ADMIN_KEY);
+  // The token's subject signs in as a person holding VIEWER.
+  const { person } = await createPersonWithKey(test.hub.services, { name: 'User 42', roles: ['VIEWER'] });
+  await test.hub.services.people.linkIdentity(person.id, { issuer: ISSUER, subject: 'user-42' }, systemPrincipal('test'));
 }, 120_000);
 
 afterAll(async () => {

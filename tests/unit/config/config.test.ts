@@ -44,8 +44,14 @@ describe('parseConfig', () => {
     });
 
     it('should read the OIDC settings and role map', () => {
-      const config = parseConfig({ OIDC_JWKS_URL: 'https://idp.example.com/jwks', OIDC_ISSUER: 'https://idp.example.com', OIDC_ROLE_MAP: '{"ml-validators":["VALIDATOR"]}' });
-      expect(config.auth.oidc).toMatchObject({ jwksUrl: 'https://idp.example.com/jwks', rolesClaim: 'groups', roleMap: { 'ml-validators': ['VALIDATOR'] }, clockSkewSeconds: 60 });
+      const config = parseConfig({ OIDC_JWKS_URL: 'https://idp.example.com/jwks', OIDC_ISSUER: 'https://idp.example.com', OIDC_AUDIENCE: 'hub', OIDC_ROLE_MAP: '{"ml-validators":["VALIDATOR"],"risk-team":"RISK_OFFICER"}' });
+      expect(config.auth.oidc).toMatchObject({ jwksUrl: 'https://idp.example.com/jwks', rolesClaim: 'groups', roleMap: { 'ml-validators': ['VALIDATOR'], 'risk-team': ['RISK_OFFICER'] }, clockSkewSeconds: 60, linkByEmail: false });
+      expect(parseConfig({ OIDC_JWKS_URL: 'https://idp.example.com/jwks', OIDC_ISSUER: 'https://idp.example.com', OIDC_AUDIENCE: 'hub', OIDC_LINK_BY_EMAIL: 'true' }).auth.oidc?.linkByEmail).toBe(true);
+    });
+
+    it('should read HUB_BREAK_GLASS, off by default', () => {
+      expect(parseConfig({}).auth.breakGlass).toBe(false);
+      expect(parseConfig({ HUB_BREAK_GLASS: 'true' }).auth.breakGlass).toBe(true);
     });
   });
 
@@ -77,6 +83,14 @@ describe('parseConfig', () => {
 
     it('should refuse settings that only make sense together', () => {
       expect(problems({ OIDC_ISSUER: 'https://idp.example.com' })).toEqual(['OIDC_JWKS_URL: required when OIDC_ISSUER is set']);
+      // Before, a JWKS alone accepted tokens from any issuer for any audience.
+      expect(problems({ OIDC_JWKS_URL: 'https://idp.example.com/jwks' })).toEqual([
+        'OIDC_ISSUER: required when OIDC_JWKS_URL is set (identities are issuer + subject)',
+        'OIDC_AUDIENCE: required when OIDC_JWKS_URL is set (tokens issued for other applications must not be accepted)',
+      ]);
+      expect(problems({ OIDC_JWKS_URL: 'https://idp.example.com/jwks', OIDC_ISSUER: 'https://idp.example.com' })).toEqual([
+        'OIDC_AUDIENCE: required when OIDC_JWKS_URL is set (tokens issued for other applications must not be accepted)',
+      ]);
       expect(problems({ HUB_SECRET_KEY_PREVIOUS: KEY })[0]).toMatch(/^HUB_SECRET_KEY: required when HUB_SECRET_KEY_PREVIOUS is set/);
     });
 
