@@ -22,6 +22,7 @@ const WALKTHROUGH = fileURLToPath(new URL('../../docs/approver-walkthrough.md', 
 
 // Setup and inventory operations: what an ADMIN or OPERATOR does, not part of the approver walkthrough.
 const CREATE_API_KEY = `mutation CreateApiKey($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { id } } }`;
+const CREATE_PERSON = `mutation CreatePerson($input: CreatePersonInput!) { createPerson(input: $input) { id } }`;
 const TRIGGER_SYNC = `mutation TriggerSync($id: ID!) { triggerSync(id: $id) { alreadyRunning run { id } } }`;
 const SYNC_RUN = `query SyncRun($id: ID!) { node(id: $id) { ... on SyncRun { status finishedAt failed } } }`;
 const VERSIONS = `query Versions($filter: InventoryFilter) {
@@ -134,8 +135,11 @@ describe('Governance story over HTTP', () => {
       ['olga', 'olga@example.com', ['VALIDATOR']],
       ['val', 'val (audit, read-only)', ['VIEWER']],
     ];
+    // First start: the bootstrap key sets up the people (no ADMIN person exists yet), each with a key of their own.
     for (const [who, name, roles] of people) {
-      keys[who] = (await run(keys.admin, CREATE_API_KEY, { input: { name, roles } })).createApiKey.key;
+      const email = name.includes('@') ? name : `${who}@bank.example`;
+      const { createPerson } = await run(keys.admin, CREATE_PERSON, { input: { email, displayName: name, roles } });
+      keys[who] = (await run(keys.admin, CREATE_API_KEY, { input: { personId: createPerson.id, name, roles } })).createApiKey.key;
     }
 
     // Sources are disabled so no schedule races the syncs this test triggers; a manual sync still runs.
