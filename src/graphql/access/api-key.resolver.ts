@@ -1,11 +1,13 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Principal } from '../../auth/principal.js';
-import type { ApiKeyRow } from '../../db/schema/index.js';
+import type { ApiKeyRow, PersonRow } from '../../db/schema/index.js';
 import type { GraphQLContext } from '../context.js';
 import { fromGlobalId, toGlobalId } from '../../global-id.js';
 import type { HubServices } from '../services.js';
 import { CreateApiKeyInput } from './api-key.input.js';
 import { ApiKey, CreateApiKeyPayload } from './api-key.type.js';
+import { peopleLoaders } from './people-loaders.js';
+import { Person } from './person.type.js';
 
 const TYPE = 'ApiKey';
 
@@ -22,6 +24,7 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
     expiresAt: row.expiresAt,
     revokedAt: row.revokedAt,
     active: row.revokedAt === null && (row.expiresAt === null || row.expiresAt.getTime() > Date.now()),
+    personId: row.personId,
   };
 }
 
@@ -52,5 +55,14 @@ export class ApiKeyResolver {
   @Mutation(() => ApiKey, { description: 'Revokes an API key at once; requests with it are refused from now on. ADMIN, or the person the key belongs to.' })
   async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ApiKey> {
     return toApiKey(await this.services.apiKeys.revokeApiKey(fromGlobalId(id, TYPE).id, ctx.principal as Principal));
+  }
+}
+
+/** Who a key acts for. Whoever may see the key (an ADMIN, or the person) may see its person. */
+@Resolver(() => ApiKey)
+export class ApiKeyPersonResolver {
+  @FieldResolver(() => Person, { description: 'The person the key acts for; its name is only a label.' })
+  async person(@Root() key: ApiKey, @Ctx() ctx: GraphQLContext): Promise<PersonRow> {
+    return (await peopleLoaders(ctx).person.load(key.personId))!;
   }
 }

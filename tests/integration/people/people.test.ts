@@ -53,7 +53,7 @@ async function codeOf(credential: string, query: string, variables: Record<strin
 }
 
 const CREATE_PERSON = 'mutation ($input: CreatePersonInput!) { createPerson(input: $input) { id email displayName roles active } }';
-const CREATE_KEY = 'mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { id roles } } }';
+const CREATE_KEY = 'mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { id roles person { id } } } }';
 const ME = '{ me { id displayName roles credential person { id email } } }';
 
 beforeAll(async () => {
@@ -127,6 +127,7 @@ describe('people', () => {
     expect(await codeOf(dana.key, CREATE_KEY, { input: { personId: ada.id, name: 'x', roles: ['VIEWER'] } })).toBe('FORBIDDEN');
     // Within both: fine, and the key acts for Dana whatever its label says.
     const minted = await data(ada.key, CREATE_KEY, { input: { personId: dana.id, name: 'Ada Admin', roles: ['VIEWER'] } });
+    expect(minted.createApiKey.apiKey.person.id).toBe(dana.id);
     expect((await data(minted.createApiKey.key, ME)).me.person.id).toBe(dana.id);
   });
 
