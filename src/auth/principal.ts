@@ -40,9 +40,12 @@ export function systemPrincipal(component: string): Principal {
   return { id: `system:${component}`, personId: null, displayName: component, roles: ['ADMIN'], kind: 'system' };
 }
 
-/** ADMIN holds every role. */
+/**
+ * Whether the principal holds exactly this role. ADMIN is not a superset: it administers (people, keys, sources,
+ * policies) and never stands in for an approver, so every place that lets ADMIN in lists it explicitly.
+ */
 export function hasRole(principal: Pick<Principal, 'roles'>, role: Role): boolean {
-  return principal.roles.includes(role) || principal.roles.includes('ADMIN');
+  return principal.roles.includes(role);
 }
 
 export function hasAnyRole(principal: Pick<Principal, 'roles'>, roles: readonly Role[]): boolean {

@@ -31,7 +31,7 @@ export interface ParentLink {
 
 /**
  * How one kind of record maps onto its table. Only vendor-owned columns are listed: the writer never names the
- * governance-owned ones (risk_tier, business_unit, accountable_owner, lifecycle_state, lifecycle_changed_at), so a
+ * governance-owned ones (risk_tier, business_unit, accountable_owner, accountable_owner_person_id, lifecycle_state, lifecycle_changed_at), so a
  * sync cannot overwrite them.
  */
 export interface EntitySpec<R> {

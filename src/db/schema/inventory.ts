@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, real, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, real, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { tz } from './_columns.js';
 import { sources } from './sources.js';
+import { persons } from './access.js';
 
 /**
  * Columns every vendor-sourced row carries. Vendor-owned columns are written by syncs only; the natural key is
@@ -39,7 +40,10 @@ export const models = pgTable(
     // Governance-owned: written only by src/governance, never by a sync.
     riskTier: text('risk_tier'),
     businessUnit: text('business_unit'),
+    /** The accountable owner as the text given (a name or an email); kept for display and for owners who are not people here. */
     accountableOwner: text('accountable_owner'),
+    /** The accountable owner as a person (resolved by email where the text is one): who may not validate the model. */
+    accountableOwnerPersonId: uuid('accountable_owner_person_id').references((): AnyPgColumn => persons.id),
   },
   (t) => [
     uniqueIndex('models_natural_uq').on(t.sourceId, t.externalId),

@@ -25,7 +25,7 @@ export class PrincipalType {
   @Field({ description: 'The person’s display name.' })
   displayName!: string;
 
-  @Field(() => [Role], { description: 'Roles the request holds: the credential’s roles that the person also holds.' })
+  @Field(() => [Role], { description: 'Roles the request holds: the credential’s roles that the person also holds. ADMIN administers; it stands in for no other role.' })
   roles!: RoleName[];
 
   @Field(() => CredentialKind, { description: 'How the request was authenticated.' })

@@ -1,10 +1,11 @@
 import { InputError } from '../../errors.js';
-import type { ChangeRequestRow, AuditEventRow } from '../../db/schema/index.js';
+import type { ChangeRequestRow, AuditEventRow, ControlRequestRow } from '../../db/schema/index.js';
 import type { Page as GovernancePage } from '../../governance/change-request.repository.js';
 import { ConnectionType, toConnection, toPageRequest, type ConnectionResult } from '../relay/connection.js';
 import type { ConnectionArgs } from '../relay/connection.args.js';
 import { AuditEvent } from './audit-event.type.js';
 import { ChangeRequest } from './change-request.type.js';
+import { ControlRequest } from './control-request.type.js';
 
 export const ChangeRequestConnection = ConnectionType(ChangeRequest, 'ChangeRequest', 'change request');
 export const AuditEventConnection = ConnectionType(AuditEvent, 'AuditEvent', 'audit event');
@@ -55,5 +56,29 @@ export function auditEventsConnection(page: GovernancePage<AuditEventRow>, hasPr
       totalCount: async () => page.totalCount,
     },
     AUDIT_EVENTS_SCOPE,
+  );
+}
+
+export const ControlRequestConnection = ConnectionType(ControlRequest, 'ControlRequest', 'control request');
+const CONTROL_REQUESTS_SCOPE = 'controlRequests:CREATED:DESC';
+
+/** Page size and decoded boundary of `controlRequests(first, after)`. */
+export function controlRequestsPage(args: ForwardArgs, maxPageSize: number): { first: number; after: { createdAt: Date; id: string } | null } {
+  const request = toPageRequest(args as ConnectionArgs, CONTROL_REQUESTS_SCOPE, maxPageSize);
+  if (!request.boundary) return { first: request.size, after: null };
+  const createdAt = new Date(request.boundary.keys[0] ?? '');
+  if (Number.isNaN(createdAt.getTime())) throw new InputError('Invalid cursor: malformed');
+  return { first: request.size, after: { createdAt, id: request.boundary.id } };
+}
+
+export function controlRequestsConnection(page: GovernancePage<ControlRequestRow>, hasPrevious: boolean): ConnectionResult<ControlRequestRow> {
+  return toConnection(
+    {
+      items: page.items.map((record) => ({ record, position: { keys: [record.createdAt.toISOString()], id: record.id } })),
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: hasPrevious,
+      totalCount: async () => page.totalCount,
+    },
+    CONTROL_REQUESTS_SCOPE,
   );
 }
