@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, lte } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { controlRequests, models, policies, type ControlRequestRow } from '../db/schema/index.js';
 import { displayNameOf, hasAnyRole, systemPrincipal, type Principal } from '../auth/principal.js';
@@ -167,6 +167,28 @@ export class ControlRequestService {
       await this.deps.audit.record(tx, { actor, action: 'control_request.cancelled', entityKind: 'control_request', entityId: id, before: { status: 'PENDING' }, after: { status: 'CANCELLED' }, requestId: ctx.requestId });
       return cancelled;
     });
+  }
+
+  /** Closes every PENDING control request past its expiry as EXPIRED, in the caller's transaction. Returns how many. */
+  async expireDue(tx: Tx, now: Date): Promise<number> {
+    const reason = 'The request was not decided before it expired.';
+    const expired = await tx
+      .update(controlRequests)
+      .set({ status: 'EXPIRED', decidedAt: now, statusReason: reason })
+      .where(and(eq(controlRequests.status, 'PENDING'), lte(controlRequests.expiresAt, now)))
+      .returning({ id: controlRequests.id });
+    await this.deps.audit.record(
+      tx,
+      expired.map(({ id }) => ({
+        actor: systemPrincipal('governance'),
+        action: 'control_request.expired',
+        entityKind: 'control_request',
+        entityId: id,
+        before: { status: 'PENDING' },
+        after: { status: 'EXPIRED', reason },
+      })),
+    );
+    return expired.length;
   }
 
   async list(filter: ControlRequestFilter, page: { first: number; after?: ChangeRequestKey | null }): Promise<Page<ControlRequestRow>> {

@@ -291,11 +291,11 @@ export class GovernanceService {
     });
   }
 
-  /** Closes every PENDING request past its expiry as EXPIRED (the scheduler calls it). Returns how many. */
+  /** Closes every PENDING change and control request past its expiry as EXPIRED (the scheduler calls it). Returns how many. */
   async expireDueRequests(): Promise<number> {
     const now = this.now();
-    const count = await this.deps.db.transaction((tx) =>
-      this.expireWhere(tx, and(eq(changeRequests.status, 'PENDING'), lte(changeRequests.expiresAt, now))!, now, {}),
+    const count = await this.deps.db.transaction(
+      async (tx) => (await this.expireWhere(tx, and(eq(changeRequests.status, 'PENDING'), lte(changeRequests.expiresAt, now))!, now, {})) + (await this.controls.expireDue(tx, now)),
     );
     if (count > 0) this.deps.logger.info({ count }, 'change requests expired');
     return count;

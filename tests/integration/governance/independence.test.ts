@@ -11,7 +11,7 @@ import { approvals, auditEvents, changeRequests, models, policies } from '../../
 import type { GovernanceService } from '../../../src/governance/governance.service.js';
 import { seedDefaultPolicies } from '../../../src/governance/policy.repository.js';
 import { pgError } from '../../../src/db/sql.js';
-import { governanceFor, person, seedModel, seedSource, seedVersion, versionState } from './governance-fixtures.js';
+import { governanceFor, person, seedModel, seedSource, seedVersion, versionState, type TestClock } from './governance-fixtures.js';
 
 async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string; problems?: Array<{ path: string; message: string }> }> {
   try {
@@ -38,12 +38,13 @@ describe('Independence', () => {
   let tdb: TestDatabase;
   let db: Db;
   let service: GovernanceService;
+  let clock: TestClock;
   let sourceId: string;
 
   beforeAll(async () => {
     tdb = await createPostgresTestDatabase();
     db = tdb.handle.db;
-    ({ service } = await governanceFor(db));
+    ({ service, clock } = await governanceFor(db));
     sourceId = await seedSource(db);
   });
   afterAll(async () => {
@@ -252,6 +253,16 @@ describe('Independence', () => {
       expect(comment.message).toContain('2000');
       expect(await codeOf(service.controls.requestRiskTierChange((await versionIn('DEVELOPMENT', { riskTier: 'HIGH' })).modelId, 'LOW', 'j'.repeat(4001), risk))).toBe('BAD_USER_INPUT');
     });
+  });
+
+  it('should expire an undecided control request with the lifecycle sweep', async () => {
+    const { modelId } = await versionIn('DEVELOPMENT', { riskTier: 'HIGH' });
+    const request = await service.controls.requestRiskTierChange(modelId, 'MEDIUM', 'Nobody will get to it.', risk);
+    clock.advance(15 * 86_400_000);
+    expect(await service.expireDueRequests()).toBeGreaterThanOrEqual(1);
+    expect((await service.controls.byIds([request.id]))[0]).toMatchObject({ status: 'EXPIRED' });
+    expect(await codeOf(service.controls.decideControlRequest(request.id, 'APPROVE', null, risk2))).toBe('REQUEST_NOT_PENDING');
+    expect(await tierOf(modelId)).toBe('HIGH');
   });
 
   it('should keep the audit chain valid after every story above', async () => {
