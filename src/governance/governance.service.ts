@@ -1,4 +1,4 @@
-import { and, eq, lte, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, lte, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { approvals, changeRequests, models, type ApprovalRow, type ChangeRequestRow, type ModelRow, type PolicyRow } from '../db/schema/index.js';
 import { displayNameOf, hasAnyRole, systemPrincipal, type Principal, type Role } from '../auth/principal.js';
@@ -334,7 +334,17 @@ export class GovernanceService {
     return byVersion;
   }
 
-  // ── Internals ────────────────────────────────────────────────────────────────────────────────────────────────
+  /** Accountable owners as person ids, per model id (for DataLoader); models without one are absent. */
+  async accountableOwnerPersonIds(modelIds: readonly string[]): Promise<Map<string, string>> {
+    if (modelIds.length === 0) return new Map();
+    const rows = await this.deps.db
+      .select({ id: models.id, personId: models.accountableOwnerPersonId })
+      .from(models)
+      .where(inArray(models.id, [...modelIds]));
+    return new Map(rows.filter((r) => r.personId !== null).map((r) => [r.id, r.personId!]));
+  }
+
+    // ── Internals ────────────────────────────────────────────────────────────────────────────────────────────────
 
   private async decide(id: string, decision: 'APPROVE' | 'REJECT', comment: string | null, actor: Principal, ctx: CallContext): Promise<ChangeRequestRow> {
     const now = this.now();

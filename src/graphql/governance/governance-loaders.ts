@@ -7,6 +7,8 @@ export interface GovernanceLoaders {
   changeRequest: DataLoader<string, ChangeRequestRow | null>;
   approvalsByRequest: DataLoader<string, ApprovalRow[]>;
   requestsByVersion: DataLoader<string, ChangeRequestRow[]>;
+  /** A model's accountable owner as a person id (null when none, or only a text owner). */
+  ownerPersonOfModel: DataLoader<string, string | null>;
 }
 
 const perRequest = new WeakMap<GraphQLContext, GovernanceLoaders>();
@@ -24,6 +26,10 @@ export function governanceLoaders(ctx: GraphQLContext): GovernanceLoaders {
       requestsByVersion: new DataLoader(async (ids) => {
         const byVersion = await governance.changeRequestsOfVersions(ids);
         return ids.map((id) => byVersion.get(id) ?? []);
+      }),
+      ownerPersonOfModel: new DataLoader(async (ids) => {
+        const byModel = await governance.accountableOwnerPersonIds(ids);
+        return ids.map((id) => byModel.get(id) ?? null);
       }),
     };
     perRequest.set(ctx, loaders);

@@ -17,6 +17,13 @@ import { pgError } from '../../../src/db/sql.js';
 import { createLogger } from '../../../src/logger.js';
 import type { GovernanceService } from '../../../src/governance/governance.service.js';
 import { governanceFor, seedModel, seedSource, seedVersion, versionState } from './governance-fixtures.js';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildHubSchema } from '../../../src/graphql/build-schema.js';
+import { createGraphQLHttpHandler } from '../../../src/graphql/http-handler.js';
+import { toGlobalId } from '../../../src/global-id.js';
+import { AuditService } from '../../../src/audit/audit.service.js';
+import { TEST_LIMITS, testServices } from '../../helpers/graphql.js';
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -234,5 +241,45 @@ describe('Independence between people', () => {
     expect(await codeOf(governance.controls.decideControlRequest(grant.id, 'APPROVE', null, abe))).toBe('REQUEST_NOT_PENDING');
     const events = await db.select().from(auditEvents).where(eq(auditEvents.entityId, vic.id));
     expect(events.filter((e) => e.action === 'person.role_granted')).toHaveLength(1);
+  });
+
+  it('should show the people behind a request, its decisions and the model owner to ADMIN and RISK_OFFICER only', async () => {
+    const services = { ...testServices(db), governance, people, apiKeys, audit: new AuditService({ db }) };
+    const schema = await buildHubSchema(services);
+    const authenticate = async (req: IncomingMessage) => (typeof req.headers.authorization === 'string' ? apiKeys.verify(req.headers.authorization.slice(7)) : null);
+    const handler = createGraphQLHttpHandler({ schema, services, authenticate, logger: createLogger('silent'), limits: TEST_LIMITS });
+    const server = createServer((req, res) => void handler.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    try {
+      const olivia = await personWith('Olivia Owner', ['VALIDATOR'], testEmail('olivia'));
+      const dana = await personWith('Dana Scientist', ['DATA_SCIENTIST']);
+      const vic = await personWith('Vic Validator', ['VALIDATOR']);
+      const { key: riskKey } = await apiKeys.createApiKey({ name: 'rita', roles: ['RISK_OFFICER'], personId: (await personWith('Rita Risk', ['RISK_OFFICER'])).id, createdBy: systemPrincipal('test') });
+      const { key: viewerKey } = await apiKeys.createApiKey({ name: 'val', roles: ['VIEWER'], personId: (await personWith('Val Viewer', ['VIEWER'])).id, createdBy: systemPrincipal('test') });
+      const { modelId, versionId } = await versionIn('DEVELOPMENT', { riskTier: 'LOW', accountableOwner: olivia.email });
+      await db.update(models).set({ accountableOwnerPersonId: olivia.id }).where(eq(models.id, modelId));
+      const request = await open(versionId, 'VALIDATION', await keyOf(dana, ['DATA_SCIENTIST'], 'notebook'));
+      await governance.approveChangeRequest(request.id, 'ok', await keyOf(vic, ['VALIDATOR'], 'vic'));
+
+      const QUERY = `query($id: ID!, $model: ID!) {
+        changeRequest(id: $id) { requesterId requester { displayName } approvals { approverId approver { displayName email } } }
+        node(id: $model) { ... on Model { accountableOwner accountableOwnerPerson { displayName } } }
+      }`;
+      const ask = async (key: string) => {
+        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query: QUERY, variables: { id: toGlobalId('ChangeRequest', request.id), model: toGlobalId('Model', modelId) } }) });
+        return (await response.json()) as { data?: any; errors?: Array<{ extensions: { code: string } }> };
+      };
+      const asRisk = await ask(riskKey);
+      expect(asRisk.errors).toBeUndefined();
+      expect(asRisk.data.changeRequest).toMatchObject({ requester: { displayName: 'Dana Scientist' }, approvals: [{ approver: { displayName: 'Vic Validator', email: vic.email } }] });
+      expect(asRisk.data.node).toEqual({ accountableOwner: olivia.email, accountableOwnerPerson: { displayName: 'Olivia Owner' } });
+      const asViewer = await ask(viewerKey);
+      expect(asViewer.errors?.map((e) => e.extensions.code)).toContain('FORBIDDEN');
+      expect(asViewer.data?.changeRequest?.requester ?? null).toBeNull();
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await handler.stop();
+    }
   });
 });
