@@ -23,6 +23,7 @@ CREATE TABLE "control_requests" (
 	"decided_at" timestamp with time zone,
 	CONSTRAINT "control_requests_not_self_ck" CHECK ("control_requests"."decider_id" is null or "control_requests"."decider_id" <> "control_requests"."requester_id"),
 	CONSTRAINT "control_requests_not_self_person_ck" CHECK ("control_requests"."decider_person_id" is null or "control_requests"."requester_person_id" is null or "control_requests"."decider_person_id" <> "control_requests"."requester_person_id"),
+	CONSTRAINT "control_requests_not_own_grant_ck" CHECK ("control_requests"."kind" <> 'ROLE_GRANT' or "control_requests"."decider_person_id" is null or ("control_requests"."proposed" ->> 'personId') <> "control_requests"."decider_person_id"::text),
 	CONSTRAINT "control_requests_decider_role_ck" CHECK ("control_requests"."status" not in ('APPLIED', 'REJECTED') or ("control_requests"."decider_id" is not null and "control_requests"."approver_role" = any("control_requests"."decider_roles")))
 );
 --> statement-breakpoint

@@ -128,6 +128,9 @@ export class ControlRequestService {
       if (!request) throw new NotFoundError(`Control request ${id} does not exist.`);
       if (request.status !== 'PENDING') throw new ConflictError(`The control request is ${request.status}, no longer open for decisions.`, 'REQUEST_NOT_PENDING', { status: request.status });
       if (partyOf(actor) === requestParty(request)) throw new NotAllowedError('You opened this request; someone else must decide on it.', 'SELF_APPROVAL');
+      if (request.kind === 'ROLE_GRANT' && (request.proposed as { personId: string }).personId === actor.personId) {
+        throw new NotAllowedError('This grant is for you; an ADMIN other than you and the requester must decide on it.', 'SELF_GRANT');
+      }
       if (!actor.roles.includes(request.approverRole as never)) {
         throw new NotAllowedError(`A ${request.kind} request is decided by a ${request.approverRole} other than its requester.`, 'ROLE_REQUIRED', { requiredRole: request.approverRole });
       }

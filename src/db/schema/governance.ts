@@ -200,6 +200,8 @@ export const controlRequests = pgTable(
       'control_requests_not_self_person_ck',
       sql`${t.deciderPersonId} is null or ${t.requesterPersonId} is null or ${t.deciderPersonId} <> ${t.requesterPersonId}`,
     ),
+    // Nobody decides on a grant of a role to themselves.
+    check('control_requests_not_own_grant_ck', sql`${t.kind} <> 'ROLE_GRANT' or ${t.deciderPersonId} is null or (${t.proposed} ->> 'personId') <> ${t.deciderPersonId}::text`),
     check(
       'control_requests_decider_role_ck',
       sql`${t.status} not in ('APPLIED', 'REJECTED') or (${t.deciderId} is not null and ${t.approverRole} = any(${t.deciderRoles}))`,

@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { testEmail } from '../../helpers/people.js';
 import type { Db } from '../../../src/db/client.js';
-import { approvals, auditEvents, models, persons, type PersonRow } from '../../../src/db/schema/index.js';
+import { approvals, auditEvents, controlRequests, models, persons, type PersonRow } from '../../../src/db/schema/index.js';
 import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import { ApiKeyService } from '../../../src/auth/api-key.service.js';
 import { systemPrincipal, type Principal, type Role } from '../../../src/auth/principal.js';
@@ -129,6 +129,15 @@ describe('Independence between people', () => {
     const grant = await governance.controls.requestRoleGrant(puppet.id, 'VALIDATOR', 'Needs to validate.', adaKey);
     const adaSecondKey = await keyOf(ada, ['ADMIN'], 'ada laptop', adaKey);
     expect(await codeOf(governance.controls.decideControlRequest(grant.id, 'APPROVE', null, adaSecondKey))).toBe('SELF_APPROVAL');
+    // Nor may an accomplice ADMIN ask for her, so that she approves her own grant.
+    const bea = await keyOf(await personWith('Bea Admin', ['ADMIN']), ['ADMIN'], 'bea');
+    const forAda = await governance.controls.requestRoleGrant(ada.id, 'VALIDATOR', 'Ada helps validating.', bea);
+    expect(await codeOf(governance.controls.decideControlRequest(forAda.id, 'APPROVE', null, adaKey))).toBe('SELF_GRANT');
+    const aroundTheService = db
+      .update(controlRequests)
+      .set({ status: 'APPLIED', deciderId: adaKey.id, deciderPersonId: ada.id, deciderRoles: ['ADMIN'] })
+      .where(eq(controlRequests.id, forAda.id));
+    expect(await aroundTheService.then(() => null, (e: unknown) => pgError(e))).toMatchObject({ code: '23514', constraint: 'control_requests_not_own_grant_ck' });
     // And ADMIN itself fills no slot.
     const { versionId } = await versionIn('DEVELOPMENT', { riskTier: 'CRITICAL' });
     const request = await open(versionId, 'VALIDATION', adaKey);
