@@ -316,7 +316,8 @@ export class GovernanceService {
         throw new NotAllowedError(choice.reason, choice.code);
       }
       await this.insertDecision(tx, { request, decision, slot: choice.slot, actor, comment, now });
-      const slotFacts = { decision, slotRole: choice.slot.role, slotIndex: choice.slot.index, comment };
+      // approverId: the person the approval row names, recorded so the state replay can check the row against it.
+      const slotFacts = { decision, slotRole: choice.slot.role, slotIndex: choice.slot.index, approverId: actor.id, comment };
       if (decision === 'REJECT') {
         const [rejected] = await tx
           .update(changeRequests)

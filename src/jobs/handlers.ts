@@ -63,10 +63,16 @@ export interface MaintenanceTasks {
   expireDueRequests(): Promise<unknown>;
 }
 
+/** The scheduled replay of the audit trail against the governed state (STATE_DIVERGES_FROM_AUDIT findings). */
+export interface StateReplaySchedule {
+  reconcileIfDue(): Promise<void>;
+}
+
 export function createJobHandlers(deps: {
   sync: Pick<SyncService, 'runJob' | 'sweep'>;
   writeBacks: WriteBackDeliverer;
   governance: MaintenanceTasks;
+  stateReplay?: StateReplaySchedule;
   enqueueWriteBack: (changeRequestId: string) => Promise<void>;
   logger: Logger;
 }): JobHandlers {
@@ -92,6 +98,7 @@ export function createJobHandlers(deps: {
       await deps.governance.expireDueRequests();
       // Re-enqueue write-backs that are due (e.g. their job was lost with a Redis restart); jobs are deduplicated by id.
       for (const id of await deps.writeBacks.pendingDue(500)) await deps.enqueueWriteBack(id);
+      await deps.stateReplay?.reconcileIfDue();
     },
   };
 }

@@ -25,6 +25,8 @@ import { OperationsService } from '../observability/operations.service.js';
 import { registerStateGauges } from '../observability/state-gauges.js';
 import { SourceService } from '../sources/source.service.js';
 import { FindingsReconciler } from '../sync/findings.js';
+import { StateDivergenceFindings } from '../sync/state-divergence-findings.js';
+import { StateReplayService } from '../audit/state-replay.service.js';
 import { DEFAULT_SYNC_OPTIONS, SyncService, type SyncServiceOptions } from '../sync/sync.service.js';
 import { openStoredSecrets } from './stored-secrets.js';
 
@@ -74,7 +76,7 @@ export async function createHub(config: Readonly<HubConfig>, logger: Logger, ove
 }
 
 async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, logger: Logger, overrides: HubOverrides): Promise<Hub> {
-  await migrate(database, logger);
+  await migrate(database, logger, config.databaseOwner);
   const { db } = database;
   const metrics = overrides.metrics ?? new HubMetrics();
   const audit = new AuditRecorder();
@@ -136,9 +138,10 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
   });
   const queueDepths = () => dispatcher.queueDepths();
   const operations = new OperationsService({ db, queueDepths, nextRuns: () => dispatcher.nextRuns() });
-  const services: HubServices = { inventory: new InventoryReadService(db), sources, apiKeys, governance, audit: new AuditService({ db }), sync, operations };
+  const services: HubServices = { inventory: new InventoryReadService(db), sources, apiKeys, governance, audit: new AuditService({ db }), stateReplay: new StateReplayService({ db }), sync, operations };
   registerStateGauges(metrics, db, queueDepths);
-  const handlers = createJobHandlers({ sync, writeBacks, governance, enqueueWriteBack, logger });
+  const stateReplay = new StateDivergenceFindings({ db, replay: services.stateReplay, findings: new FindingsReconciler(audit), logger, everyMs: config.stateReplay?.everyMs ?? null });
+  const handlers = createJobHandlers({ sync, writeBacks, governance, stateReplay, enqueueWriteBack, logger });
 
   return {
     config,

@@ -79,8 +79,8 @@ async function runMigrate(_args: string[], config: Readonly<HubConfig>, logger: 
   const [{ openDatabase }, { migrate }] = await Promise.all([import('../db/client.js'), import('../db/migrate.js')]);
   const database = await openDatabase(config.database, logger);
   try {
-    await migrate(database, logger);
-    logger.info({ database: database.kind }, 'migrations applied');
+    await migrate(database, logger, config.databaseOwner);
+    logger.info({ database: database.kind, leastPrivilege: config.databaseOwner !== null }, 'migrations applied');
     return 0;
   } finally {
     await database.close();
