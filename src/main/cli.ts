@@ -39,6 +39,7 @@ const COMMANDS: Record<string, { summary: string; run: Command }> = {
   migrate: { summary: 'apply database migrations and exit', run: onHub(runMigrate) },
   sync: { summary: 'sync <source-name>: run one sync in the foreground and print its summary', run: onHub(runSync) },
   keys: { summary: 'keys create --role R --name N | keys list: manage API keys', run: onHub(runKeys) },
+  audit: { summary: 'audit replay [--json]: replay the audit trail and report state that diverges from it', run: onHub(runAudit) },
   sources: { summary: 'sources apply -f sources.yaml [--dry-run]: declarative source configuration (via HUB_URL, HUB_API_KEY)', run: runSources },
   status: { summary: 'one-screen summary for IT ops, from the GraphQL API (HUB_URL, HUB_API_KEY)', run: runStatus },
   demo: { summary: 'the hub on the embedded default with four simulated vendors, seeded and synced', run: onHub(runDemo) },
@@ -82,6 +83,25 @@ async function runMigrate(_args: string[], config: Readonly<HubConfig>, logger: 
     await migrate(database, logger, config.databaseOwner);
     logger.info({ database: database.kind, leastPrivilege: config.databaseOwner !== null }, 'migrations applied');
     return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+async function runAudit(args: string[], config: Readonly<HubConfig>, logger: Logger): Promise<number> {
+  const [{ auditReplayCommand, AUDIT_USAGE }, { openDatabase }, { StateReplayService }] = await Promise.all([
+    import('./commands/audit-replay.js'),
+    import('../db/client.js'),
+    import('../audit/state-replay.service.js'),
+  ]);
+  if (args[0] !== 'replay') {
+    process.stderr.write(`${AUDIT_USAGE}\n`);
+    return 2;
+  }
+  // Reads only: no migration, no workers; the runtime role suffices.
+  const database = await openDatabase(config.database, logger);
+  try {
+    return await auditReplayCommand(args.slice(1), { replay: new StateReplayService({ db: database.db }), out: process.stdout, err: process.stderr });
   } finally {
     await database.close();
   }
