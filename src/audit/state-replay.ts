@@ -1,5 +1,5 @@
 /**
- * The governed state as the audit trail tells it: a fold of the audit events, in seq order, into each version's
+ * The governed state as the audit trail tells it: a fold of the audit events (each entity's in seq order) into each version's
  * lifecycle state, each change request's status and decisions, each policy, each model's governance attributes and
  * each API key's roles. Pure: no I/O, no clock. The service (state-replay.service.ts) feeds it the events and compares
  * the result with the tables (state-replay-diff.ts).
