@@ -119,4 +119,22 @@ describe('parseConfig', () => {
       expect(problems({ ...OIDC, OIDC_CLIENT_ID: 'c', OIDC_SCOPES: 'openid "groups"' })[0]).toMatch(/^OIDC_SCOPES:/);
     });
   });
+
+  describe('least privilege', () => {
+    it('should migrate on the owner URL and name the runtime role only when DATABASE_MIGRATION_URL is set', () => {
+      expect(parseConfig({ DATABASE_URL: 'postgres://hub@db/hub' }, '/srv/hub').databaseOwner).toBeNull();
+      const config = parseConfig({ DATABASE_URL: 'postgres://rt@db/hub', DATABASE_MIGRATION_URL: 'postgres://owner@db/hub', HUB_DB_RUNTIME_PASSWORD: 'pw' }, '/srv/hub');
+      expect(config.databaseOwner).toEqual({ migrationUrl: 'postgres://owner@db/hub', runtimeRole: { name: 'modelops_hub_runtime', password: 'pw' } });
+    });
+
+    it('should refuse a migration URL without DATABASE_URL and a role name PostgreSQL would need quoting for', () => {
+      expect(problems({ DATABASE_MIGRATION_URL: 'postgres://owner@db/hub' })).toEqual([expect.stringMatching(/^DATABASE_URL: required when DATABASE_MIGRATION_URL is set/)]);
+      expect(problems({ DATABASE_URL: 'postgres://rt@db/hub', HUB_DB_RUNTIME_ROLE: 'Robert"; drop' })[0]).toMatch(/^HUB_DB_RUNTIME_ROLE:/);
+    });
+
+    it('should schedule the state replay hourly by default and not at all at 0', () => {
+      expect(parseConfig({}, '/srv/hub').stateReplay).toEqual({ everyMs: 3_600_000 });
+      expect(parseConfig({ HUB_STATE_REPLAY_EVERY_MINUTES: '0' }, '/srv/hub').stateReplay).toBeNull();
+    });
+  });
 });
