@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
+import { createPgliteTestDatabase, createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import type { Db } from '../../../src/db/client.js';
 import { findings } from '../../../src/db/schema/index.js';
 import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
@@ -138,6 +138,25 @@ describe('StateReplayService', () => {
       await schedule.reconcileIfDue();
       await schedule.reconcileIfDue();
       expect(runs).toBe(1);
+    });
+  });
+
+  describe('on the embedded default (PGlite)', () => {
+    it('should replay through its cursor and report a direct state edit, one row a batch', async () => {
+      const embedded = await createPgliteTestDatabase();
+      try {
+        const edb = embedded.handle.db;
+        const src = await seedSource(edb);
+        const versionId = await seedVersion(edb, { sourceId: src, modelId: await seedModel(edb, src) });
+        await seedVersion(edb, { sourceId: src, modelId: await seedModel(edb, src) });
+        const embeddedReplay = new StateReplayService({ db: edb });
+        expect((await embeddedReplay.verify({ batchSize: 1 })).consistent).toBe(true);
+        await edb.execute(sql`update model_versions set lifecycle_state = 'PRODUCTION' where id = ${versionId}`);
+        const result = await embeddedReplay.verify({ batchSize: 1 });
+        expect(result.divergences).toEqual([expect.objectContaining({ entityId: versionId, field: 'lifecycleState', actual: 'PRODUCTION' })]);
+      } finally {
+        await embedded.drop();
+      }
     });
   });
 });
