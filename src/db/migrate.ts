@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import { queryRows } from './sql.js';
+import { pgError, queryRows } from './sql.js';
 import type { DatabaseHandle } from './client.js';
 import type { Logger } from '../logger.js';
 import { grantRuntimeRole, type RuntimeRoleSettings } from './runtime-role.js';
@@ -36,7 +36,13 @@ export async function migrate(handle: DatabaseHandle, logger?: Logger, owner?: O
   const pending = expectedMigrationCount() - (await appliedMigrationCount(handle));
   if (pending <= 0) return;
   logger?.info({ pending }, 'applying database migrations');
-  await runMigrations(handle);
+  await runMigrations(handle).catch((error: unknown) => {
+    // A runtime role (least privilege) owns nothing: say what to run instead of PostgreSQL's bare "permission denied".
+    if ((error as { code?: string }).code === '42501' || pgError(error)?.code === '42501') {
+      throw new Error(`${pending} database migrations are pending and this role may not apply them: run \`hub migrate\` with DATABASE_MIGRATION_URL (the owner's URL) first.`, { cause: error });
+    }
+    throw error;
+  });
   logger?.info({ applied: pending }, 'database migrations applied');
 }
 
