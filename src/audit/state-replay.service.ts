@@ -62,6 +62,10 @@ export class StateReplayService {
     const max = options.maxDivergences ?? 1_000;
     return this.deps.db.transaction(async (tx) => {
       await tx.execute(sql`set transaction isolation level repeatable read, read only`);
+      // Grouping a kind's events sorts them: in memory rather than in temporary files, and without JIT-compiling
+      // statements that run once (compiling cost seconds on a large trail).
+      await tx.execute(sql`set local work_mem = '64MB'`);
+      await tx.execute(sql`set local jit = off`);
       const divergences: StateDivergence[] = [];
       let count = 0;
       const report = (found: Iterable<StateDivergence>) => {
