@@ -1,5 +1,5 @@
 import { DEPLOYMENT_ENVIRONMENTS, OBSERVED_STAGES, type NormalisedRecordBase, type RecordError } from '../../connectors/contract.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../canonical-json.js';
 import { hashCanonical } from './content-hash.js';
 import type { ColumnSpec, EntitySpec } from './entity-specs.js';
 

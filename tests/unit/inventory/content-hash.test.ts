@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../../src/inventory/canonical-json.js';
+import { canonicalJson } from '../../../src/canonical-json.js';
 import type { NormalisedVersion } from '../../../connectors/contract.js';
 import { contentHash } from '../../../src/inventory/content-hash.js';
 import { VERSION_SPEC } from '../../../src/inventory/entity-specs.js';
