@@ -2,6 +2,8 @@ import { hostname } from 'node:os';
 import type { ConnectorDeps } from '../../connectors/contract.js';
 import { AuditRecorder } from '../audit/audit-recorder.js';
 import { AuditService } from '../audit/audit.service.js';
+import { FileCheckpointSink, LogCheckpointSink, WebhookCheckpointSink } from '../audit/checkpoint-sinks.js';
+import { AuditCheckpointer } from '../audit/checkpointer.js';
 import { ApiKeyService } from '../auth/api-key.service.js';
 import { createAuthenticator } from '../auth/authenticate.js';
 import type { HubConfig } from '../config.js';
@@ -26,6 +28,7 @@ import { registerStateGauges } from '../observability/state-gauges.js';
 import { SourceService } from '../sources/source.service.js';
 import { FindingsReconciler } from '../sync/findings.js';
 import { DEFAULT_SYNC_OPTIONS, SyncService, type SyncServiceOptions } from '../sync/sync.service.js';
+import { loadAuditSigner } from './audit-signing-key.js';
 import { openStoredSecrets } from './stored-secrets.js';
 
 /**
@@ -78,6 +81,7 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
   const { db } = database;
   const metrics = overrides.metrics ?? new HubMetrics();
   const audit = new AuditRecorder();
+  const checkpoints = createCheckpointer(db, config, logger);
   const secrets = await openStoredSecrets(db, config.secrets, audit, logger);
   await seedDefaultPolicies(db);
 
@@ -103,7 +107,7 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
   });
   const apiKeys = new ApiKeyService({ db, audit, logger });
   const enqueueWriteBack = (changeRequestId: string) => dispatcher.enqueueWriteBack(changeRequestId);
-  const governance = new GovernanceService({ db, audit, enqueueWriteBack, logger, changeRequestTtlDays: config.governance.changeRequestTtlDays });
+  const governance = new GovernanceService({ db, audit, anchor: checkpoints ?? undefined, enqueueWriteBack, logger, changeRequestTtlDays: config.governance.changeRequestTtlDays });
   const writer = new InventoryWriter(db, { defaultMaxDeleteShare: config.sync.maxDeleteShare });
   const sync = new SyncService({
     db,
@@ -136,9 +140,9 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
   });
   const queueDepths = () => dispatcher.queueDepths();
   const operations = new OperationsService({ db, queueDepths, nextRuns: () => dispatcher.nextRuns() });
-  const services: HubServices = { inventory: new InventoryReadService(db), sources, apiKeys, governance, audit: new AuditService({ db }), sync, operations };
+  const services: HubServices = { inventory: new InventoryReadService(db), sources, apiKeys, governance, audit: new AuditService({ db, publicKeys: checkpoints ? [checkpoints.publicKeyPem] : [], checkpointDirs: [config.audit.checkpointDir] }), sync, operations };
   registerStateGauges(metrics, db, queueDepths);
-  const handlers = createJobHandlers({ sync, writeBacks, governance, enqueueWriteBack, logger });
+  const handlers = createJobHandlers({ sync, writeBacks, governance, auditCheckpoints: checkpoints ?? undefined, enqueueWriteBack, logger });
 
   return {
     config,
@@ -156,8 +160,34 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
     pingQueue: () => jobs.ping(),
     async close() {
       await jobs.close();
+      await checkpoints?.flush();
       listingThreads.close();
       await database.close();
     },
   };
+}
+
+/**
+ * Signed audit checkpoints, written to the database, the file sink, the log and the webhook when configured. Null
+ * (with a warning) on PostgreSQL without HUB_AUDIT_SIGNING_KEY: the chain then detects edits but not truncation.
+ */
+function createCheckpointer(db: DatabaseHandle['db'], config: Readonly<HubConfig>, logger: Logger): AuditCheckpointer | null {
+  const signer = loadAuditSigner(config);
+  if (!signer) {
+    logger.warn('HUB_AUDIT_SIGNING_KEY is not set: no signed audit checkpoints, so truncating or re-hashing the audit chain would go unnoticed');
+    return null;
+  }
+  const { checkpointDir, webhookUrl, checkpointEveryEvents, checkpointEveryMinutes } = config.audit;
+  return new AuditCheckpointer({
+    db,
+    signer,
+    sinks: [
+      { sink: new FileCheckpointSink(checkpointDir, logger) },
+      { sink: new LogCheckpointSink(logger) },
+      ...(webhookUrl ? [{ sink: new WebhookCheckpointSink(webhookUrl, logger), background: true }] : []),
+    ],
+    logger,
+    everyEvents: checkpointEveryEvents,
+    everyMinutes: checkpointEveryMinutes,
+  });
 }

@@ -39,6 +39,7 @@ const COMMANDS: Record<string, { summary: string; run: Command }> = {
   migrate: { summary: 'apply database migrations and exit', run: onHub(runMigrate) },
   sync: { summary: 'sync <source-name>: run one sync in the foreground and print its summary', run: onHub(runSync) },
   keys: { summary: 'keys create --role R --name N | keys list: manage API keys', run: onHub(runKeys) },
+  audit: { summary: 'audit verify [--checkpoints DIR] [--public-key FILE] | audit public-key: check the audit chain', run: onHub(runAudit) },
   sources: { summary: 'sources apply -f sources.yaml [--dry-run]: declarative source configuration (via HUB_URL, HUB_API_KEY)', run: runSources },
   status: { summary: 'one-screen summary for IT ops, from the GraphQL API (HUB_URL, HUB_API_KEY)', run: runStatus },
   demo: { summary: 'the hub on the embedded default with four simulated vendors, seeded and synced', run: onHub(runDemo) },
@@ -143,6 +144,24 @@ async function runKeys(args: string[], config: Readonly<HubConfig>, logger: Logg
     return await keysCommand(args, { apiKeys: hub.services.apiKeys, out: process.stdout });
   } finally {
     await hub.close();
+  }
+}
+
+/** Opens the database only for `verify`, and never migrates it: it may be a restored dump under examination. */
+async function runAudit(args: string[], config: Readonly<HubConfig>, logger: Logger): Promise<number> {
+  const [{ auditCommand }, { openDatabase }] = await Promise.all([import('./commands/audit.js'), import('../db/client.js')]);
+  let database: Awaited<ReturnType<typeof openDatabase>> | null = null;
+  try {
+    return await auditCommand(args, {
+      config,
+      out: process.stdout,
+      db: async () => {
+        database = await openDatabase(config.database, logger);
+        return database.db;
+      },
+    });
+  } finally {
+    await (database as Awaited<ReturnType<typeof openDatabase>> | null)?.close();
   }
 }
 
