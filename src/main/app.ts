@@ -42,6 +42,8 @@ export interface Hub {
   jobs: JobDispatcher;
   metrics: HubMetrics;
   logger: Logger;
+  /** Signs audit checkpoints; null on PostgreSQL without HUB_AUDIT_SIGNING_KEY. */
+  auditCheckpoints: AuditCheckpointer | null;
   authenticate: ReturnType<typeof createAuthenticator>;
   /**
    * Starts the listing threads, then consumes jobs (BullMQ workers, or the in-process runner's timers) and registers
@@ -151,6 +153,7 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
     jobs: dispatcher,
     metrics,
     logger,
+    auditCheckpoints: checkpoints,
     authenticate: createAuthenticator({ apiKeys, oidc: config.auth.oidc }),
     async startWorkers() {
       // Threads first: a worker is ready once it can list, and its first sync pays no thread start.
