@@ -28,6 +28,7 @@ const BENCHES: readonly BenchSpec[] = [
   { name: 'sync', script: 'sync.ts', quick: { args: ['--models', '1000', '--compare-models', '100'], env: {} } },
   // The GraphQL bench seeds a fixed 100 000-version estate; only its load duration shrinks.
   { name: 'graphql', script: 'graphql.ts', quick: { args: [], env: { BENCH_DURATION_S: '3' } } },
+  { name: 'audit', script: 'audit.ts', quick: { args: [], env: { AUDIT_BENCH_EVENTS: '100000' } } },
   { name: 'load', script: 'load.ts', quick: { args: ['--seconds', '20', '--models', '500', '--requests', '20', '--clients', '5'], env: {} } },
 ];
 

@@ -56,11 +56,14 @@ export async function verifyAuditChain(db: Executor, options: VerifyAuditChainOp
   let next = 0;
   /** The open REHASHED problem: consecutive mismatching checkpoints extend it rather than add one each. */
   let rehashed: AuditChainProblem | null = null;
-  let cursor = 0;
+  const batchAfter = (seq: number) => db.select().from(auditEvents).where(gt(auditEvents.seq, seq)).orderBy(asc(auditEvents.seq)).limit(batchSize);
+  // The next batch is read while this one is hashed: at most two batches in memory, the database and the CPU both busy.
+  let pending = batchAfter(0);
 
   for (;;) {
-    const rows = await db.select().from(auditEvents).where(gt(auditEvents.seq, cursor)).orderBy(asc(auditEvents.seq)).limit(batchSize);
+    const rows = await pending;
     if (rows.length === 0) break;
+    pending = batchAfter(rows[rows.length - 1].seq);
     for (const row of rows) {
       eventsRead++;
       if (row.seq > expectedSeq) {
@@ -100,7 +103,6 @@ export async function verifyAuditChain(db: Executor, options: VerifyAuditChainOp
       prevHash = row.hash;
       expectedSeq = row.seq + 1;
     }
-    cursor = rows[rows.length - 1].seq;
   }
 
   const headSeq = eventsRead > 0 ? expectedSeq - 1 : null;
