@@ -5,6 +5,7 @@ import { CheckpointSigner, publicKeyId } from '../../audit/checkpoint-signature.
 import { gatherCheckpoints, verifyAuditChain } from '../../audit/chain-verification.js';
 import type { HubConfig } from '../../config.js';
 import type { Executor } from '../../db/client.js';
+import { pgError } from '../../db/sql.js';
 import { AUDIT_PUBLIC_KEY_FILE, readPemOrPath } from '../audit-signing-key.js';
 
 const USAGE = `Usage:
@@ -78,8 +79,16 @@ export async function auditCommand(args: string[], deps: { db: () => Promise<Exe
   const publicKeys = options.publicKeyFiles.length ? options.publicKeyFiles.map((file) => readFileSync(file, 'utf8')) : configuredPublicKeys(deps.config);
   const dirs = options.dirs.length ? options.dirs : [deps.config.audit.checkpointDir];
   const db = await deps.db();
-  const { checkpoints, unreadable } = await gatherCheckpoints(db, dirs);
-  const report = await verifyAuditChain(db, { checkpoints, unreadable, publicKeys });
+  let report: AuditChainReport;
+  try {
+    const { checkpoints, unreadable } = await gatherCheckpoints(db, dirs);
+    report = await verifyAuditChain(db, { checkpoints, unreadable, publicKeys });
+  } catch (error) {
+    // undefined_table: pointed at a database that is not (or not yet) a hub's.
+    if (pgError(error)?.code !== '42P01') throw error;
+    print(`hub audit verify: the database has no audit tables (${pgError(error)!.message}); is DATABASE_URL a hub database with every migration applied?`);
+    return 2;
+  }
   if (options.json) print(JSON.stringify(report, null, 2));
   else print(describeReport(report, publicKeys));
   return report.valid ? 0 : 1;
