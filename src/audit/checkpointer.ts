@@ -39,11 +39,8 @@ export class AuditCheckpointer implements AuditAnchor {
 
   async checkpoint(reason: string): Promise<SignedCheckpoint | null> {
     try {
-      const head = await chainHead(this.deps.db);
-      if (!head) return null;
-      const latest = await latestCheckpoint(this.deps.db);
-      if (latest && latest.seq >= head.seq) return null;
-      return await this.write(head);
+      const uncovered = await this.uncoveredHead();
+      return uncovered ? await this.write(uncovered.head) : null;
     } catch (error) {
       this.deps.logger.error({ err: error, reason }, 'audit checkpoint failed');
       return null;
@@ -53,17 +50,16 @@ export class AuditCheckpointer implements AuditAnchor {
   /** A checkpoint when one is due (see everyEvents, everyMinutes); null when none is. */
   async checkpointIfDue(): Promise<SignedCheckpoint | null> {
     try {
-      const head = await chainHead(this.deps.db);
-      if (!head) return null;
-      const latest = await latestCheckpoint(this.deps.db);
-      if (latest && latest.seq >= head.seq) return null;
+      const uncovered = await this.uncoveredHead();
+      if (!uncovered) return null;
+      const { head, latest } = uncovered;
       const now = (this.deps.now ?? (() => new Date()))();
       const eventsSince = head.seq - (latest?.seq ?? 0);
       const minutesSince = latest ? (now.getTime() - Date.parse(latest.signedAt)) / 60_000 : Infinity;
       if (eventsSince < this.deps.everyEvents && minutesSince < this.deps.everyMinutes) return null;
       return await this.write(head);
     } catch (error) {
-      this.deps.logger.error({ err: error }, 'audit checkpoint failed');
+      this.deps.logger.error({ err: error, reason: 'periodic' }, 'audit checkpoint failed');
       return null;
     }
   }
@@ -71,6 +67,14 @@ export class AuditCheckpointer implements AuditAnchor {
   /** Waits for background deliveries (webhook retries) still running: on shutdown, and in tests. */
   async flush(): Promise<void> {
     await Promise.all([...this.background]);
+  }
+
+  /** The chain's head when no checkpoint covers it yet, with the newest checkpoint; null when there is nothing new. */
+  private async uncoveredHead(): Promise<{ head: { seq: number; hash: string }; latest: SignedCheckpoint | null } | null> {
+    const head = await chainHead(this.deps.db);
+    if (!head) return null;
+    const latest = await latestCheckpoint(this.deps.db);
+    return latest && latest.seq >= head.seq ? null : { head, latest };
   }
 
   private async write(head: { seq: number; hash: string }): Promise<SignedCheckpoint | null> {

@@ -1,4 +1,4 @@
-import { asc, desc, gte, lte } from 'drizzle-orm';
+import { asc, desc, gte } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { auditCheckpoints, auditEvents, type AuditCheckpointRow } from '../db/schema/index.js';
 import type { SignedCheckpoint } from './checkpoint-signature.js';
@@ -43,10 +43,4 @@ export async function insertCheckpoint(db: Executor, checkpoint: SignedCheckpoin
 export async function chainHead(db: Executor): Promise<{ seq: number; hash: string } | null> {
   const [row] = await db.select({ seq: auditEvents.seq, hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.seq)).limit(1);
   return row ?? null;
-}
-
-/** The event a checkpoint names, if it is still there. */
-export async function eventAt(db: Executor, seq: number): Promise<{ seq: number; hash: string } | null> {
-  const [row] = await db.select({ seq: auditEvents.seq, hash: auditEvents.hash }).from(auditEvents).where(lte(auditEvents.seq, seq)).orderBy(desc(auditEvents.seq)).limit(1);
-  return row && row.seq === seq ? row : null;
 }
