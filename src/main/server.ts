@@ -7,13 +7,18 @@ import { CONSOLE_DIST_DIR, StaticFiles } from '../console/static-files.js';
 import { migrationsApplied } from '../db/migrate.js';
 import { buildHubSchema } from '../graphql/build-schema.js';
 import { createGraphQLHttpHandler } from '../graphql/http-handler.js';
+import { AuditRecorder } from '../audit/audit-recorder.js';
+import { EvidencePackService } from '../reports/evidence-pack.service.js';
+import { auditReportViews } from '../reports/report-view-audit.js';
+import { createReportsRoute } from '../reports/reports.route.js';
 import type { Hub } from './app.js';
 
 /**
  * The HTTP surface: /graphql, /healthz (process up), /readyz (database reachable, migrations applied, Redis reachable
  * when configured) and /metrics. Everything but the probes requires authentication; /metrics too, unless it is served
  * on its own port (METRICS_PORT) or METRICS_PUBLIC is set. Browsers get the console at / (its pages hold no data:
- * everything they show comes through /graphql with the signed-in credential) and GraphiQL at /graphql.
+ * everything they show comes through /graphql with the signed-in credential) and GraphiQL at /graphql. Evidence packs
+ * for auditors are at /reports/... (HTML or JSON, authenticated like the API).
  */
 export interface HttpServer {
   url: string;
@@ -44,6 +49,12 @@ export async function startHttpServer(hub: Hub): Promise<HttpServer> {
   if (!consoleFiles) logger.warn({ dir: CONSOLE_DIST_DIR }, 'the console is not built (npm run build:web); / and GraphiQL say so, the API is unaffected');
   const consoleRoute = createConsoleRoute({ files: consoleFiles, signIn: createConsoleSignIn(config.auth.consoleSignIn, logger) });
   const graphiql = createGraphiQLRoute(consoleFiles);
+  const reports = createReportsRoute({
+    packs: new EvidencePackService({ db: hub.database.db, inventory: hub.services.inventory, findCheckpointCovering: async () => null }),
+    authenticate: hub.authenticate,
+    recordView: auditReportViews(hub.database.db, new AuditRecorder()),
+    logger,
+  });
 
   let migrationsKnownApplied = false;
   /** The last failure logged per check: a probe every few seconds logs a failure once, and again when it changes. */
@@ -94,6 +105,8 @@ export async function startHttpServer(hub: Hub): Promise<HttpServer> {
         return serveMetrics(res);
       }
       if (path === '/graphql') return graphiql.wants(req) ? graphiql.handle(req, res) : graphql.handle(req, res);
+      // Before the console: a browser navigating to a report must get the pack (or its refusal), not the console page.
+      if (await reports.handle(req, res, path)) return;
       if (await consoleRoute.handle(req, res, path)) return;
       return json(res, 404, { error: `no route ${path}; the API is at /graphql` });
     } catch (error) {
