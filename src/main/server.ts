@@ -8,6 +8,7 @@ import { migrationsApplied } from '../db/migrate.js';
 import { buildHubSchema } from '../graphql/build-schema.js';
 import { createGraphQLHttpHandler } from '../graphql/http-handler.js';
 import { AuditRecorder } from '../audit/audit-recorder.js';
+import { findCheckpointCovering } from '../audit/checkpoints.js';
 import { EvidencePackService } from '../reports/evidence-pack.service.js';
 import { auditReportViews } from '../reports/report-view-audit.js';
 import { createReportsRoute } from '../reports/reports.route.js';
@@ -50,7 +51,7 @@ export async function startHttpServer(hub: Hub): Promise<HttpServer> {
   const consoleRoute = createConsoleRoute({ files: consoleFiles, signIn: createConsoleSignIn(config.auth.consoleSignIn, logger) });
   const graphiql = createGraphiQLRoute(consoleFiles);
   const reports = createReportsRoute({
-    packs: new EvidencePackService({ db: hub.database.db, inventory: hub.services.inventory, findCheckpointCovering: async () => null }),
+    packs: new EvidencePackService({ db: hub.database.db, inventory: hub.services.inventory, findCheckpointCovering: (seq) => findCheckpointCovering(hub.database.db, seq) }),
     authenticate: hub.authenticate,
     recordView: auditReportViews(hub.database.db, new AuditRecorder()),
     logger,

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { SignedCheckpoint } from '../audit/checkpoints.js';
 import type { Executor } from '../db/client.js';
 import type { ApprovalRow, ChangeRequestRow } from '../db/schema/index.js';
 import { queryRows } from '../db/sql.js';
@@ -15,7 +16,6 @@ import {
   type ModelSection,
   type ModelVersionEvidencePack,
   type PackActor,
-  type PackCheckpoint,
   type PackFinding,
   type PackLink,
   type PackProof,
@@ -27,9 +27,9 @@ import { EvidencePackRepository, type EvidenceAuditRow, type OutboxReceiptRow } 
 
 /**
  * The signed checkpoint covering an audit sequence number: the earliest one at or after it, or null when the chain
- * has grown past the last checkpoint (the composition root passes anchor's `findCheckpointCovering`).
+ * has grown past the last checkpoint (the composition root passes `findCheckpointCovering` of src/audit/checkpoints).
  */
-export type CheckpointLookup = (seq: number) => Promise<PackCheckpoint | null>;
+export type CheckpointLookup = (seq: number) => Promise<SignedCheckpoint | null>;
 
 /** Who asks for a pack (named in it). */
 export interface PackViewer {

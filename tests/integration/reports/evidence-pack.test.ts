@@ -4,8 +4,11 @@
  * refusals and their codes, the JSON document's content (request, approvals, policy, write-back receipts, findings and
  * their resolution, history, proof), and that the HTML escapes every hostile value and needs no inline script or style.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CheckpointSigner } from '../../../src/audit/checkpoint-signature.js';
+import { chainHead, findCheckpointCovering, insertCheckpoint, verifyCheckpointSignature } from '../../../src/audit/checkpoints.js';
 import { systemPrincipal } from '../../../src/auth/principal.js';
 import { queryRows } from '../../../src/db/sql.js';
 import { toGlobalId } from '../../../src/global-id.js';
@@ -18,9 +21,12 @@ let url: string;
 let viewerKey: string;
 let roleLessKey: string;
 let story: GovernedStory;
+/** The hub's audit signing key, chosen by the test so it can check the pack's signature. */
+const signingKeyPem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const signer = CheckpointSigner.fromPem(signingKeyPem);
 
 beforeAll(async () => {
-  hub = await startTestHub({ http: true, env: { SYNC_LISTING_THREADS: '0' } });
+  hub = await startTestHub({ http: true, env: { SYNC_LISTING_THREADS: '0', HUB_AUDIT_SIGNING_KEY: signingKeyPem } });
   url = hub.http!.url;
   await hub.hub.startWorkers();
   const { source } = await hub.addSimulatorSource('mlflow', { models: 2, versionsPerModel: 2, deployments: 1, seed: 17, enabled: false });
@@ -206,6 +212,31 @@ describe('evidence pack routes', () => {
       const [stored] = await queryRows<{ hash: string }>(hub.hub.database.db, sql`select hash from audit_events where seq = ${last.seq}`);
       expect(stored.hash).toBe(last.hash);
       expect(pack.proof.verification.commands.join('\n')).toContain('hub audit verify --checkpoints DIR --public-key');
+    });
+  });
+
+  describe('proof', () => {
+    it('should show the signed checkpoint covering the last event, whose signature verifies with the hub key', async () => {
+      const { db } = hub.hub.database;
+      const path = `${versionPath()}?format=json`;
+      const first = JSON.parse((await get(path, asViewer())).text) as ModelVersionEvidencePack;
+      const lastSeq = first.proof.lastEvent!.seq;
+      // The hub signs after applied changes; sign the head here too, so a checkpoint covers the record either way.
+      if (!(await findCheckpointCovering(db, lastSeq))) {
+        const head = (await chainHead(db))!;
+        await insertCheckpoint(db, signer.sign(head.seq, head.hash));
+      }
+      const pack = JSON.parse((await get(path, asViewer())).text) as ModelVersionEvidencePack;
+      expect(pack.proof.status).toBe('COVERED');
+      const checkpoint = pack.proof.checkpoint!;
+      expect(checkpoint).toEqual(await findCheckpointCovering(db, lastSeq));
+      expect(checkpoint.seq).toBeGreaterThanOrEqual(lastSeq);
+      expect(checkpoint.keyId).toBe(signer.keyId);
+      expect(verifyCheckpointSignature(checkpoint, signer.publicKeyPem)).toBe(true);
+      const [event] = await queryRows<{ hash: string }>(db, sql`select hash from audit_events where seq = ${checkpoint.seq}`);
+      expect(checkpoint.headHash).toBe(event.hash);
+      const page = (await get(versionPath(), asViewer())).text;
+      for (const value of [checkpoint.signature, checkpoint.headHash, checkpoint.keyId]) expect(page).toContain(value);
     });
   });
 
