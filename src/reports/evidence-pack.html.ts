@@ -52,7 +52,7 @@ export function renderEvidencePack(pack: EvidencePack): string {
     <div><dt>Generated</dt><dd>${time(pack.generatedAt)}</dd></div>
     <div><dt>For</dt><dd>${pack.generatedFor.name} <span class="muted">(${pack.generatedFor.id})</span></dd></div>
     <div><dt>Proof</dt><dd>${proofBadge(pack.proof)}</dd></div>
-    <div><dt>Machine-readable</dt><dd><a href="${jsonHref}">JSON of this pack</a> (schema version ${pack.schemaVersion})</dd></div>
+    <div data-needs-credential><dt>Machine-readable</dt><dd><a href="${jsonHref}">JSON of this pack</a> (schema version ${pack.schemaVersion})</dd></div>
   </dl>
   <p class="no-print muted">Print this page (Ctrl+P / ⌘P) to save it as a PDF.</p>
 </header>
@@ -161,7 +161,7 @@ function changeRequest(request: ChangeRequestEvidence, number: number, level: nu
   ${
     request.approvals.length
       ? html`<table class="approvals"><thead><tr><th scope="col">Approver</th><th scope="col">Slot</th><th scope="col">Decision</th><th scope="col">When</th><th scope="col">Comment</th></tr></thead><tbody>
-      ${request.approvals.map((a) => html`<tr><td>${actor(a.approver)}</td><td>${a.slotRole} #${a.slotIndex + 1}</td><td><strong>${a.decision}</strong></td><td>${time(a.at)}</td><td>${a.comment ?? html`<span class="muted">—</span>`}</td></tr>`)}
+      ${request.approvals.map((a) => html`<tr><td>${actor(a.approver)}</td><td>${a.slotRole} #${a.slotIndex + 1}</td><td><strong>${a.decision}</strong></td><td>${time(a.at)}</td><td class="text">${a.comment ?? html`<span class="muted">—</span>`}</td></tr>`)}
       </tbody></table>`
       : html`<p class="muted">No decision recorded.</p>`
   }
@@ -170,7 +170,7 @@ function changeRequest(request: ChangeRequestEvidence, number: number, level: nu
     request.receipts.length
       ? html`<p>Overall: <strong>${request.writeBack.status ?? '—'}</strong> after ${request.writeBack.attempts} attempt(s)${request.writeBack.at ? html`, last ${time(request.writeBack.at)}` : null}.</p>
       <table class="receipts"><thead><tr><th scope="col">Change</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Vendor's answer</th><th scope="col">Done</th></tr></thead><tbody>
-      ${request.receipts.map((r) => html`<tr><td>${r.fromState} → ${r.toState}${r.modelVersionId !== request.modelVersionId ? html` <span class="muted">(replaced version)</span>` : null}</td><td><strong>${r.status}</strong></td><td>${r.attempts}</td><td>${r.message ?? r.lastError ?? html`<span class="muted">—</span>`}</td><td>${r.doneAt ? time(r.doneAt) : html`<span class="muted">not yet</span>`}</td></tr>`)}
+      ${request.receipts.map((r) => html`<tr><td>${r.fromState} → ${r.toState}${r.modelVersionId !== request.modelVersionId ? html` <span class="muted">(replaced version)</span>` : null}</td><td><strong>${r.status}</strong></td><td>${r.attempts}</td><td class="text">${r.message ?? r.lastError ?? html`<span class="muted">—</span>`}</td><td>${r.doneAt ? time(r.doneAt) : html`<span class="muted">not yet</span>`}</td></tr>`)}
       </tbody></table>`
       : html`<p class="muted">${request.status === 'APPLIED' ? 'No write-back was queued.' : 'Nothing to write back: the request was not applied.'}</p>`
   }
@@ -190,7 +190,7 @@ function findingsTable(findings: PackFinding[]): SafeHtml {
   ${findings.map(
     (f) => html`<tr><td><strong>${f.kind}</strong> <span class="muted">(${f.entityKind})</span><br>${f.message}</td><td>${time(f.openedAt)}</td>
       <td>${f.resolvedAt ? time(f.resolvedAt) : html`<strong>Open</strong>`}</td>
-      <td>${f.resolution ? html`${f.resolution.reason} <span class="muted">(${actor(f.resolution.by)}, audit seq ${f.resolution.seq})</span>` : f.resolvedAt ? 'Resolved (no audit event found)' : '—'}</td></tr>`,
+      <td class="text">${f.resolution ? html`${f.resolution.reason} <span class="muted">(${actor(f.resolution.by)}, audit seq ${f.resolution.seq})</span>` : f.resolvedAt ? 'Resolved (no audit event found)' : '—'}</td></tr>`,
   )}
   </tbody></table>`;
 }

@@ -30,7 +30,9 @@ dd { margin: 0; overflow-wrap: anywhere; }
 dd ul { margin: 0; padding-left: 1.1rem; }
 table { width: 100%; border-collapse: collapse; margin: .4rem 0 1rem; }
 caption { text-align: left; font-weight: 600; padding: .3rem 0; }
-th, td { text-align: left; vertical-align: top; padding: .3rem .5rem; border-bottom: 1px solid var(--rule); overflow-wrap: anywhere; }
+th, td { text-align: left; vertical-align: top; padding: .3rem .5rem; border-bottom: 1px solid var(--rule); overflow-wrap: break-word; }
+/* Free text (vendor answers, reasons) may hold long tokens such as ids: they wrap anywhere, so other columns keep their words. */
+td.text { overflow-wrap: anywhere; }
 thead th { border-bottom: 2px solid var(--ink); font-size: .85rem; }
 .key-values th { width: 35%; font-weight: normal; }
 blockquote.justification { margin: 0 0 .6rem; padding: .5rem .8rem; border-left: 4px solid var(--accent); background: #f6f8fa; white-space: pre-wrap; overflow-wrap: anywhere; }

@@ -3,6 +3,7 @@ import { graphql, type ResultOf } from '../api/graphql.ts';
 import { useMutation, useQuery } from '../api/use-query.ts';
 import { useViewer } from '../auth/viewer.tsx';
 import { ErrorPanel } from '../components/error-panel.tsx';
+import { EvidencePackButtons } from '../components/evidence-pack-button.tsx';
 import { Person } from '../components/person.tsx';
 import { ScreenTitle } from '../components/layout.tsx';
 import { ProblemList } from '../components/problem-list.tsx';
@@ -80,6 +81,10 @@ function VersionDetail({ version, refetch }: { version: Version; refetch: () => 
         <ExternalLink href={version.deepLink}>Open at the vendor</ExternalLink>
       </p>
       {version.description ? <p>{version.description}</p> : null}
+      <section aria-label="Evidence packs for auditors" className="evidence-packs">
+        <EvidencePackButtons path={`/reports/model-versions/${encodeURIComponent(version.id)}`} label="Evidence pack" />
+        {version.model ? <EvidencePackButtons path={`/reports/models/${encodeURIComponent(version.model.id)}`} label="Model evidence pack" /> : null}
+      </section>
 
       <div className="columns">
         <section aria-labelledby="governance-heading" className="card">
