@@ -29,6 +29,8 @@ const BENCHES: readonly BenchSpec[] = [
   // The GraphQL bench seeds a fixed 100 000-version estate; only its load duration shrinks.
   { name: 'graphql', script: 'graphql.ts', quick: { args: [], env: { BENCH_DURATION_S: '3' } } },
   { name: 'audit', script: 'audit.ts', quick: { args: [], env: { AUDIT_BENCH_EVENTS: '100000' } } },
+  // A version with 200 approved requests; the quick run seeds 50 (no target then).
+  { name: 'evidence-pack', script: 'evidence-pack.ts', quick: { args: ['--requests', '50', '--runs', '5'], env: {} } },
   { name: 'load', script: 'load.ts', quick: { args: ['--seconds', '20', '--models', '500', '--requests', '20', '--clients', '5'], env: {} } },
 ];
 
