@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { AuditRecorder } from '../src/audit/audit-recorder.js';
 import type { Principal } from '../src/auth/principal.js';
+import { queryRows } from '../src/db/sql.js';
 import { GovernanceService } from '../src/governance/governance.service.js';
 import { seedDefaultPolicies } from '../src/governance/policy.repository.js';
 import { toGlobalId } from '../src/global-id.js';
@@ -50,13 +51,14 @@ async function main(): Promise<void> {
   try {
     await seedDefaultPolicies(db);
     const governance = new GovernanceService({ db, audit: new AuditRecorder(), enqueueWriteBack: async () => undefined, logger: quiet, changeRequestTtlDays: 14 });
-    const [{ id: sourceId }] = (await db.execute(sql`insert into sources (vendor, name) values ('mlflow', ${`bench-${randomUUID().slice(0, 8)}`}) returning id::text as id`)).rows as Array<{ id: string }>;
-    const [{ id: modelId }] = (await db.execute(sql`insert into models (source_id, external_id, name, content_hash) values (${sourceId}::uuid, 'credit-risk', 'credit-risk', 'h') returning id::text as id`)).rows as Array<{ id: string }>;
-    const [{ id: versionId }] = (
-      await db.execute(sql`insert into model_versions (source_id, model_id, external_id, model_external_id, version, version_number, content_hash, lineage, params)
+    const [{ id: sourceId }] = await queryRows<{ id: string }>(db, sql`insert into sources (vendor, name) values ('mlflow', ${`bench-${randomUUID().slice(0, 8)}`}) returning id::text as id`);
+    const [{ id: modelId }] = await queryRows<{ id: string }>(db, sql`insert into models (source_id, external_id, name, content_hash) values (${sourceId}::uuid, 'credit-risk', 'credit-risk', 'h') returning id::text as id`);
+    const [{ id: versionId }] = await queryRows<{ id: string }>(
+      db,
+      sql`insert into model_versions (source_id, model_id, external_id, model_external_id, version, version_number, content_hash, lineage, params)
         values (${sourceId}::uuid, ${modelId}::uuid, 'credit-risk/1', 'credit-risk', '1', 1, 'h', ${JSON.stringify({ runId: 'run-1', projectName: 'credit' })}::jsonb, '{"max_depth":"6"}'::jsonb)
-        returning id::text as id`)
-    ).rows as Array<{ id: string }>;
+        returning id::text as id`,
+    );
     await governance.setModelGovernance(modelId, { riskTier: 'MEDIUM', accountableOwner: 'olga@example.com' }, risk);
 
     // Validation and back, over and over: each request is opened, approved and applied (with its outbox row).
