@@ -9,6 +9,7 @@ import type { InventoryReadService } from '../inventory/inventory-read.service.j
 import type { DeploymentRecord, FindingRecord, ModelRecord, ModelVersionRecord, SourceRecord } from '../inventory/queries/records.js';
 import {
   EVIDENCE_PACK_SCHEMA_VERSION,
+  VERIFY_INSTRUCTIONS,
   type ChangeRequestEvidence,
   type GovernanceChange,
   type LifecycleChange,
@@ -17,12 +18,12 @@ import {
   type ModelVersionEvidencePack,
   type PackActor,
   type PackFinding,
-  type PackLink,
   type PackProof,
   type PackSource,
   type VersionLineage,
   type VersionSection,
 } from './evidence-pack.js';
+import { link } from './pack-link.js';
 import { EvidencePackRepository, type EvidenceAuditRow, type OutboxReceiptRow } from './evidence-pack.repository.js';
 
 /**
@@ -47,15 +48,6 @@ export interface EvidencePackServiceDeps {
 /** Governance attributes whose history the pack shows (model.governance_updated events). */
 const GOVERNED_FIELDS = ['riskTier', 'businessUnit', 'accountableOwner'] as const;
 
-export const VERIFY_INSTRUCTIONS: PackProof['verification'] = {
-  commands: ['hub audit public-key > audit-signing.pub.pem', 'hub audit verify --checkpoints DIR --public-key audit-signing.pub.pem'],
-  steps: [
-    'Obtain the hub\'s audit public key from its operator (or run "hub audit public-key") and check its SHA-256 against the key id printed here.',
-    'Take the checkpoint files from the write-once store they are shipped to (HUB_AUDIT_CHECKPOINT_DIR), not from the hub\'s database.',
-    'Run "hub audit verify --checkpoints DIR --public-key FILE" against the database (or a restored dump): it recomputes every hash and checks each checkpoint\'s signature.',
-    'Check that the verified checkpoint with the sequence number shown here has the head hash shown here: the events of this pack, up to the last one listed, are then the ones the hub signed.',
-  ],
-};
 
 /**
  * Assembles evidence packs from the read side: the inventory read service (identity, lineage, deployments, findings),
@@ -362,23 +354,6 @@ function sourceLookup(sources: Array<SourceRecord | null>): (id: string) => Pack
     const source = byId.get(id);
     return { id, globalId: toGlobalId('Source', id), name: source?.name ?? id, vendor: source?.vendor ?? 'unknown' };
   };
-}
-
-/**
- * A link only when it is an absolute http(s) URL: vendor and user values are hostile, and a `javascript:` or `data:`
- * "link" must never become something a reader can click.
- */
-export function link(title: string, value: string | null | undefined): PackLink | null {
-  if (value == null || value === '') return null;
-  const given = String(value);
-  let url: string | null = null;
-  try {
-    const parsed = new URL(given);
-    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') url = parsed.href;
-  } catch {
-    url = null;
-  }
-  return { title, url, given };
 }
 
 function iso(value: Date | string): string {

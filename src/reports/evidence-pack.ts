@@ -10,6 +10,17 @@
 /** Bumped when a field changes meaning or goes away (adding fields does not bump it). */
 export const EVIDENCE_PACK_SCHEMA_VERSION = 1;
 
+/** How an auditor checks a pack's proof (the same in every pack). */
+export const VERIFY_INSTRUCTIONS: { commands: string[]; steps: string[] } = {
+  commands: ['hub audit public-key > audit-signing.pub.pem', 'hub audit verify --checkpoints DIR --public-key audit-signing.pub.pem'],
+  steps: [
+    'Obtain the hub\'s audit public key from its operator (or run "hub audit public-key"). The key id printed here is the SHA-256 of its raw 32-byte Ed25519 key; a checkpoint signed by any other key does not verify.',
+    'Take the checkpoint files from the write-once store they are shipped to (HUB_AUDIT_CHECKPOINT_DIR), not from the hub\'s database.',
+    'Run "hub audit verify --checkpoints DIR --public-key FILE" against the database (or a restored dump): it recomputes every hash and checks each checkpoint\'s signature.',
+    'Check that the verified checkpoint with the sequence number shown here has the head hash shown here: the events of this pack, up to the last one listed, are then the ones the hub signed.',
+  ],
+};
+
 /** Who acted, as the audit trail and the governance tables recorded it. */
 export interface PackActor {
   /** Stable identity segregation of duties compares (`key:<id>`, an SSO subject, `system:<component>`). */
