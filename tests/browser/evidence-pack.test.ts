@@ -1,12 +1,12 @@
 /**
  * The evidence pack in real Chromium against a real hub (PostgreSQL, in-process jobs writing back to the MLflow
  * simulator): a VIEWER opens a governed version in the console and its "Evidence pack" opens the pack in a new tab
- * under the console's CSP; the pack shows the request and its approvers, is printed to PDF, and its screenshot is the
- * README's (docs/evidence-pack.png). An auditor's browser sending the key itself gets the same page under the hub's
+ * under the console's CSP; the pack shows the request and its approvers, is printed to PDF and screenshotted (with
+ * UPDATE_README_SCREENSHOTS=1 the screenshot also replaces the README's docs/evidence-pack.png). An auditor's browser sending the key itself gets the same page under the hub's
  * own CSP. No request leaves the machine; no CSP violation; no script error.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -77,9 +77,10 @@ describe('the evidence pack in the browser', () => {
     // The README's picture: the promotion to PRODUCTION, its approvers and the vendor's receipt.
     await pack.setViewportSize({ width: 1100, height: 1250 });
     await pack.getByRole('heading', { name: 'Request 3: APPROVED → PRODUCTION · APPLIED' }).evaluate((el) => (el as { scrollIntoView(options: unknown): void }).scrollIntoView({ block: 'start' }));
-    mkdirSync(DOCS_DIR, { recursive: true });
-    await pack.screenshot({ path: join(DOCS_DIR, 'evidence-pack.png') });
-    mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    mkdirSync(join(ARTIFACTS_DIR, 'screenshots'), { recursive: true });
+    const shot = join(ARTIFACTS_DIR, 'screenshots', 'evidence-pack.png');
+    await pack.screenshot({ path: shot });
+    if (process.env.UPDATE_README_SCREENSHOTS === '1') copyFileSync(shot, join(DOCS_DIR, 'evidence-pack.png'));
     const pdfPath = join(ARTIFACTS_DIR, 'evidence-pack.pdf');
     const pdf = await pack.pdf({ path: pdfPath, format: 'A4', printBackground: true });
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
