@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointSigner } from '../../src/audit/checkpoint-signature.js';
 import { chainHead, findCheckpointCovering, insertCheckpoint } from '../../src/audit/checkpoints.js';
 import { toGlobalId } from '../../src/global-id.js';
-import { ARTIFACTS_DIR, expectCleanSessions, openSession, type Session } from '../helpers/browser.js';
+import { ARTIFACTS_DIR, axeScan, expectCleanSessions, openSession, type Session } from '../helpers/browser.js';
 import { startConsoleWorld, syncedMlflowSource, type ConsoleWorld } from '../helpers/console-world.js';
 import { HOSTILE_JUSTIFICATION, HOSTILE_MODEL_NAME, governedVersionStory, writeBacksSettled, type GovernedStory } from '../helpers/evidence-story.js';
 
@@ -101,6 +101,17 @@ describe('the evidence pack in the browser', () => {
     await expectPackShown(session.page);
     const json = await session.page.getByRole('link', { name: 'JSON of this pack' }).getAttribute('href');
     expect(json).toBe(`/reports/model-versions/${toGlobalId('ModelVersion', story.versionId)}?format=json`);
+  });
+
+  it('should pass axe-core with no serious or critical violation', async () => {
+    // Injecting axe is an inline script: this session bypasses the CSP, as the console's accessibility test does.
+    const session = await openSession(world.browser, world.url, { bypassCSP: true });
+    world.sessions.push(session);
+    await session.context.setExtraHTTPHeaders({ 'x-api-key': world.keys['Vera Viewer'] });
+    await session.page.goto(`/reports/models/${toGlobalId('Model', story.modelId)}`);
+    await session.page.getByRole('heading', { name: 'Proof: the signed audit checkpoint' }).waitFor();
+    const violations = await axeScan(session.page);
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
   });
 
   it('should refuse the pack to a browser without a credential with a coded JSON error', async () => {
