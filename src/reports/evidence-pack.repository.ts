@@ -100,10 +100,11 @@ export class EvidencePackRepository {
       entities.findingIds.length ? sql`(entity_kind = 'finding' and entity_id = any(${texts(entities.findingIds)}))` : null,
     ].filter((part) => part !== null);
     if (parts.length === 0) return [];
+    // Ordered by the bigint column, not the text alias of the select list (which would put "10" before "9").
     const rows = await queryRows<Record<string, unknown>>(
       db,
       sql`select seq::text as seq, at, actor_id, actor_roles, action, entity_kind, entity_id, before, after, hash
-          from audit_events where ${sql.join(parts, sql` or `)} order by seq`,
+          from audit_events where ${sql.join(parts, sql` or `)} order by audit_events.seq`,
     );
     return rows.map((row) => ({
       seq: Number(row.seq),
