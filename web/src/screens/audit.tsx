@@ -56,7 +56,7 @@ export function Audit() {
           {(props) => (
             <select {...props} value={entityKind} onChange={(e) => setSearch({ entityKind: e.target.value || null })}>
               <option value="">Any</option>
-              {['change_request', 'model', 'model_version', 'policy', 'finding', 'source', 'api_key'].map((kind) => (
+              {['change_request', 'model', 'model_version', 'policy', 'finding', 'source', 'api_key', 'evidence_pack'].map((kind) => (
                 <option key={kind} value={kind}>
                   {kind.replace(/_/g, ' ')}
                 </option>
