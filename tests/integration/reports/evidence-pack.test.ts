@@ -110,6 +110,16 @@ describe('evidence pack routes', () => {
       }
     });
 
+    it('should answer 405 to anything but GET and HEAD, and HEAD without a body', async () => {
+      const post = await fetch(`${url}${versionPath()}`, { method: 'POST', headers: asViewer() });
+      expect(post.status).toBe(405);
+      expect(errorCode(await post.text())).toBe('METHOD_NOT_ALLOWED');
+      const head = await fetch(`${url}${versionPath()}`, { method: 'HEAD', headers: asViewer() });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await head.text()).toBe('');
+    });
+
     it('should answer 404 for a report that does not exist and 400 for an unknown format', async () => {
       expect((await get('/reports/sources/x', asViewer())).status).toBe(404);
       const badFormat = await get(`${versionPath()}?format=pdf`, asViewer());
