@@ -1,4 +1,4 @@
-import type { ObservedStage } from '../contract.js';
+import type { DeploymentStatus, ObservedStage, VersionStatus } from '../contract.js';
 import type { RawTag } from './wire.js';
 
 /**
@@ -83,6 +83,51 @@ export function deploymentTagList(raw: Record<string, unknown>): RawTag[] | null
  */
 export function isActiveDeploymentStatus(status: string | null): boolean {
   return status === null || status.toLowerCase() === 'active';
+}
+
+/**
+ * Version `buildStatus`: `complete` is confirmed (Terraform waits for it); the in-progress and failure words are not.
+ * Compared case-insensitively; anything unlisted is UNKNOWN with the raw value kept.
+ */
+export function buildStatusOf(buildStatus: string | null): VersionStatus {
+  if (buildStatus === null) return 'UNKNOWN';
+  switch (buildStatus.toLowerCase()) {
+    case 'complete':
+      return 'READY';
+    case 'inprogress':
+    case 'in_progress':
+    case 'building':
+    case 'pending':
+      return 'PENDING';
+    case 'failed':
+    case 'error':
+      return 'FAILED';
+    default:
+      return 'UNKNOWN';
+  }
+}
+
+/**
+ * Deployment `status`: `active`/`inactive` are confirmed; `launching`, `errored` and `replacingModel` are the
+ * unconfirmed transitional values of the reference. No status at all (older servers, which could not deactivate a
+ * deployment) reads as ACTIVE, as {@link isActiveDeploymentStatus} does; anything unlisted is UNKNOWN.
+ */
+export function deploymentStatusOf(status: string | null): DeploymentStatus {
+  if (status === null) return 'ACTIVE';
+  switch (status.toLowerCase()) {
+    case 'active':
+      return 'ACTIVE';
+    case 'inactive':
+      return 'INACTIVE';
+    case 'launching':
+      return 'PENDING';
+    case 'replacingmodel':
+      return 'UPDATING';
+    case 'errored':
+      return 'FAILED';
+    default:
+      return 'UNKNOWN';
+  }
 }
 
 /**
