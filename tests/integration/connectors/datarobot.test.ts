@@ -82,9 +82,9 @@ describe('DataRobotConnector', () => {
 
       const listing = await collectListing(connectorFor(sim).list(signal()));
       const byId = (id: string) => listing.deployments.find((d) => d.externalId === id);
-      expect(byId(staging.id)).toMatchObject({ status: 'active', environment: 'STAGING', environmentRaw: 'Staging', servingProduction: false });
-      expect(byId(tagged.id)).toMatchObject({ status: 'active', environment: 'DEVELOPMENT', environmentRaw: 'dev', tags: { env: 'dev' }, servingProduction: false });
-      expect(byId(live.id)).toMatchObject({ status: 'active', environment: 'PRODUCTION', environmentRaw: 'Production', servingProduction: true });
+      expect(byId(staging.id)).toMatchObject({ status: 'ACTIVE', statusRaw: 'active', environment: 'STAGING', environmentRaw: 'Staging', servingProduction: false });
+      expect(byId(tagged.id)).toMatchObject({ status: 'ACTIVE', statusRaw: 'active', environment: 'DEVELOPMENT', environmentRaw: 'dev', tags: { env: 'dev' }, servingProduction: false });
+      expect(byId(live.id)).toMatchObject({ status: 'ACTIVE', statusRaw: 'active', environment: 'PRODUCTION', environmentRaw: 'Production', servingProduction: true });
     });
 
     it('should fetch the next page only when the consumer asks for the next batch', async () => {
@@ -265,7 +265,7 @@ describe('DataRobotConnector', () => {
         { operation: 'deployment.status', target: deployment.id, payload: { status: 'inactive' } },
       ]);
       const relisted = await collectListing(connectorFor(sim).list(signal()));
-      expect(relisted.deployments.find((d) => d.externalId === deployment.id)).toMatchObject({ status: 'inactive', servingProduction: false });
+      expect(relisted.deployments.find((d) => d.externalId === deployment.id)).toMatchObject({ status: 'INACTIVE', statusRaw: 'inactive', servingProduction: false });
       expect(relisted.versions.find((v) => v.externalId === versionId)?.observedStage).toBe('NONE');
     });
 
@@ -289,7 +289,7 @@ describe('DataRobotConnector', () => {
         { operation: 'deployment.status', target: staging.id, payload: { status: 'inactive' } },
       ]);
       const relisted = await collectListing(connectorFor(sim).list(signal()));
-      expect(relisted.deployments.find((d) => d.externalId === production.id)).toMatchObject({ status: 'active', servingProduction: true, versionExternalId: versionId });
+      expect(relisted.deployments.find((d) => d.externalId === production.id)).toMatchObject({ status: 'ACTIVE', statusRaw: 'active', servingProduction: true, versionExternalId: versionId });
     });
 
     it('should replace the model of the production deployment when a sibling version is promoted', async () => {

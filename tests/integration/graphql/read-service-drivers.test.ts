@@ -37,7 +37,7 @@ describe.each(DRIVERS)('InventoryReadService on %s', (_driver, createDatabase) =
       const [alpha] = first.items.map((i) => i.record);
       expect(alpha.firstSeenAt).toEqual(seenAt);
       expect(alpha.vendor).toBe('domino');
-      expect(alpha.versions![0].metrics).toEqual({ auc: 0.91 });
+      expect(alpha.versions![0].metrics).toEqual([{ name: 'auc', value: 0.91, step: null, timestamp: null, kind: 'TRAINING' }]);
       expect(alpha.versions![0].firstSeenAt).toBeInstanceOf(Date);
       expect(alpha.versions![0].deployments![0]).toMatchObject({ name: 'alpha-api', trafficShare: 0.5, servingProduction: true, vendor: 'domino' });
       expect(await first.totalCount()).toBe(3);
