@@ -4,13 +4,15 @@ import { createConsoleSignIn } from '../console/console-sign-in.js';
 import { createConsoleRoute } from '../console/console.route.js';
 import { createGraphiQLRoute } from '../console/graphiql.route.js';
 import { CONSOLE_DIST_DIR, StaticFiles } from '../console/static-files.js';
+import { AuditRecorder } from '../audit/audit-recorder.js';
 import { migrationsApplied } from '../db/migrate.js';
+import { createExportRoute } from '../exports/export.route.js';
 import { buildHubSchema } from '../graphql/build-schema.js';
 import { createGraphQLHttpHandler } from '../graphql/http-handler.js';
 import type { Hub } from './app.js';
 
 /**
- * The HTTP surface: /graphql, /healthz (process up), /readyz (database reachable, migrations applied, Redis reachable
+ * The HTTP surface: /graphql, /export/<entity>.<csv|jsonl> (flat exports for BI tools), /healthz (process up), /readyz (database reachable, migrations applied, Redis reachable
  * when configured) and /metrics. Everything but the probes requires authentication; /metrics too, unless it is served
  * on its own port (METRICS_PORT) or METRICS_PUBLIC is set. Browsers get the console at / (its pages hold no data:
  * everything they show comes through /graphql with the signed-in credential) and GraphiQL at /graphql.
@@ -39,6 +41,8 @@ export async function startHttpServer(hub: Hub): Promise<HttpServer> {
       metrics.graphqlLatency.observe({ operation }, durationMs / 1000);
     },
   });
+
+  const exports = createExportRoute({ database: hub.database, authenticate: hub.authenticate, audit: new AuditRecorder(), logger });
 
   const consoleFiles = StaticFiles.load(CONSOLE_DIST_DIR);
   if (!consoleFiles) logger.warn({ dir: CONSOLE_DIST_DIR }, 'the console is not built (npm run build:web); / and GraphiQL say so, the API is unaffected');
@@ -94,6 +98,7 @@ export async function startHttpServer(hub: Hub): Promise<HttpServer> {
         return serveMetrics(res);
       }
       if (path === '/graphql') return graphiql.wants(req) ? graphiql.handle(req, res) : graphql.handle(req, res);
+      if (await exports.handle(req, res, path)) return;
       if (await consoleRoute.handle(req, res, path)) return;
       return json(res, 404, { error: `no route ${path}; the API is at /graphql` });
     } catch (error) {
