@@ -219,7 +219,7 @@ describe.each(DRIVERS)('flat exports on %s', (_driver, createDatabase) => {
     });
 
     it('should refuse an id of the wrong type, naming it', async () => {
-      const body = await (await get(`/export/model-versions.csv?modelIds=${ids.version}`)).json();
+      const body = (await (await get(`/export/model-versions.csv?modelIds=${ids.version}`)).json()) as { error: { message: string } };
       expect(body.error).toMatchObject({ code: 'INVALID_PARAMETER', field: 'modelIds' });
       expect(body.error.message).toContain('expected Model');
     });
@@ -231,10 +231,10 @@ describe.each(DRIVERS)('flat exports on %s', (_driver, createDatabase) => {
       expect((await get('/export/models.xlsx')).status).toBe(404);
       const anonymous = await get('/export/models.csv', {});
       expect(anonymous.status).toBe(401);
-      expect((await anonymous.json()).error.code).toBe('UNAUTHENTICATED');
+      expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
       const roleless = await get('/export/models.csv', { 'x-test-roles': '' });
       expect(roleless.status).toBe(403);
-      expect((await roleless.json()).error.code).toBe('FORBIDDEN');
+      expect(((await roleless.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
     });
   });
 });
