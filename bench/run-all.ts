@@ -28,6 +28,7 @@ const BENCHES: readonly BenchSpec[] = [
   { name: 'sync', script: 'sync.ts', quick: { args: ['--models', '1000', '--compare-models', '100'], env: {} } },
   // The quick GraphQL run stops at 100 000 versions (no 1M seeding) and shortens the load.
   { name: 'graphql', script: 'graphql.ts', quick: { args: [], env: { BENCH_DURATION_S: '3', BENCH_GQL_SMALL: '1' } } },
+  { name: 'export', script: 'export.ts', quick: { args: [], env: { EXPORT_BENCH_ROWS: '100000' } } },
   { name: 'load', script: 'load.ts', quick: { args: ['--seconds', '20', '--models', '500', '--requests', '20', '--clients', '5'], env: {} } },
 ];
 

@@ -35,7 +35,7 @@ afterAll(async () => {
 /** A raw GET (no automatic decompression), answering the response once its headers arrive. */
 function open(path: string, headers: Record<string, string>): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, { headers }, resolve);
+    const req = request(`${url}${path}`, { headers, agent: false }, resolve);
     req.on('error', reject);
     req.end();
   });
@@ -104,7 +104,7 @@ describe('exports on a running hub', () => {
     it('should compress a large GraphQL answer and leave a small one as it is', async () => {
       const post = (query: string, accept: string) =>
         new Promise<IncomingMessage & { body?: Buffer }>((resolve, reject) => {
-          const req = request(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': viewerKey, 'accept-encoding': accept } }, resolve);
+          const req = request(`${url}/graphql`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'x-api-key': viewerKey, 'accept-encoding': accept } }, resolve);
           req.on('error', reject);
           req.end(JSON.stringify({ query }));
         });
