@@ -34,8 +34,8 @@ describe.each(DRIVERS)('flat exports on %s', (_driver, createDatabase) => {
       owner: 'vendor-owner',
       tags: { team: 'fraud' },
     });
-    const version = await seedVersion(db, model, { versionNumber: 3, version: 'v3', lifecycleState: 'PRODUCTION', observedStage: 'PRODUCTION', metrics: { auc: 0.91 } });
-    const deployment = await seedDeployment(db, version, { name: 'fraud-api', environment: 'PRODUCTION', servingProduction: true, trafficShare: 0.5, status: 'Running' });
+    const version = await seedVersion(db, model, { versionNumber: 3, version: 'v3', lifecycleState: 'PRODUCTION', observedStage: 'PRODUCTION', metrics: [{ name: 'auc', value: 0.91, step: null, timestamp: null, kind: 'VALIDATION' }] });
+    const deployment = await seedDeployment(db, version, { name: 'fraud-api', environment: 'PRODUCTION', servingProduction: true, trafficShare: 0.5, status: 'ACTIVE', statusRaw: 'Running' });
     const hostile = await seedModel(db, other, { name: HOSTILE_NAME, description: '-2+3', tags: { team: 'lab' } });
     await seedVersion(db, hostile, { versionNumber: 1 });
     const finding = await seedFinding(db, version, { kind: 'UNGOVERNED_PRODUCTION', message: 'serves production ungoverned' });
@@ -104,7 +104,8 @@ describe.each(DRIVERS)('flat exports on %s', (_driver, createDatabase) => {
         id: ids.deployment,
         name: 'fraud-api',
         environment: 'PRODUCTION',
-        status: 'Running',
+        status: 'ACTIVE',
+        status_raw: 'Running',
         serving_production: 'true',
         traffic_share: '0.5',
         vendor: 'domino',
@@ -129,7 +130,7 @@ describe.each(DRIVERS)('flat exports on %s', (_driver, createDatabase) => {
       const lines = (await (await get(`/export/model-versions.jsonl?modelIds=${ids.model}`)).text()).trim().split('\n');
       expect(lines).toHaveLength(1);
       const row = JSON.parse(lines[0]);
-      expect(row).toMatchObject({ id: ids.version, model_id: ids.model, model_name: 'fraud-scorer', version_number: 3, metrics: { auc: 0.91 }, in_production: true, live_deployments: 1, risk_tier: 'HIGH', vendor_created_at: null });
+      expect(row).toMatchObject({ id: ids.version, model_id: ids.model, model_name: 'fraud-scorer', version_number: 3, metrics: [{ name: 'auc', value: 0.91, step: null, timestamp: null, kind: 'VALIDATION' }], in_production: true, live_deployments: 1, risk_tier: 'HIGH', vendor_created_at: null });
     });
 
     it('should flatten a finding, a change request, a sync run and an export’s audit event', async () => {
