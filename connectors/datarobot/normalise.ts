@@ -13,6 +13,7 @@ import {
   uiRoutes,
   userLabel,
   versionCreator,
+  type ProjectRef,
   versionDescription,
 } from './unconfirmed.js';
 import type { RawDeployment, RawHealth, RawLeaderboardModel, RawModelVersion, RawRegisteredModel } from './wire.js';
@@ -52,12 +53,14 @@ export function normaliseRegisteredModel(raw: RawRegisteredModel, ctx: Normalise
  * A registered model version (= model package). `parentId` is the registered model the listing came from,
  * used when the record does not name its parent itself. `leaderboardModel` is the Leaderboard model it was built from
  * (`GET /projects/{projectId}/models/{modelId}/`), whose scores become the version's metrics; null when unknown.
+ * `project` is that model's AutoML project (the training lineage), when known.
  */
 export function normaliseModelVersion(
   raw: RawModelVersion,
   parentId: string | null,
   ctx: NormaliseContext,
   leaderboardModel: RawLeaderboardModel | null = null,
+  project: ProjectRef | null = null,
 ): NormalisedVersion {
   const id = requireString(raw.id, 'id');
   const modelExternalId = optionalText(raw.registeredModelId) ?? parentId;
@@ -79,7 +82,11 @@ export function normaliseModelVersion(
     createdBy: versionCreator(raw),
     // DataRobot packages are built server-side; there is no artifact location to show.
     artifactUri: null,
-    lineage: { runId: optionalText(raw.modelId), projectId: null },
+    lineage: {
+      runId: optionalText(raw.modelId),
+      projectId: project?.projectId ?? optionalText(leaderboardModel?.projectId),
+      projectName: project?.projectName ?? null,
+    },
     metrics: leaderboardMetrics(leaderboardModel),
     params: {},
     tags: tagsOf(raw.tags),

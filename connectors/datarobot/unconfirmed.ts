@@ -49,6 +49,31 @@ export function versionCreator(raw: { userName?: unknown; createdBy?: unknown })
   return userLabel(raw.userName) ?? userLabel(raw.createdBy);
 }
 
+/** The AutoML project a Leaderboard model belongs to: what `GET /projects/{projectId}/models/{modelId}/` needs. */
+export interface ProjectRef {
+  projectId: string;
+  projectName: string | null;
+}
+
+/**
+ * A version's own project: the reference lists `sourceMeta` and "the project/dataset lineage fields" of a registered
+ * model version as unconfirmed, without their shape; the SDK describes `source_meta` as "meta information from where
+ * the model was generated". Read as `sourceMeta.projectId` / `sourceMeta.projectName`, else top-level
+ * `projectId` / `projectName`, when a server sends them; null otherwise (the deployments then name the project).
+ */
+export function versionProject(raw: Record<string, unknown>): ProjectRef | null {
+  const meta = raw.sourceMeta && typeof raw.sourceMeta === 'object' && !Array.isArray(raw.sourceMeta) ? (raw.sourceMeta as Record<string, unknown>) : {};
+  for (const holder of [meta, raw]) {
+    const projectId = textOf(holder.projectId);
+    if (projectId !== null) return { projectId, projectName: textOf(holder.projectName) };
+  }
+  return null;
+}
+
+function textOf(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
 /** Version `description`: not in the reference at all; read when a server sends it. */
 export function versionDescription(raw: Record<string, unknown>): string | null {
   return typeof raw.description === 'string' && raw.description.trim() !== '' ? raw.description : null;
