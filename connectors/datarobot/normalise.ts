@@ -82,11 +82,10 @@ export function normaliseModelVersion(
     createdBy: versionCreator(raw),
     // DataRobot packages are built server-side; there is no artifact location to show.
     artifactUri: null,
-    lineage: {
-      runId: optionalText(raw.modelId),
-      projectId: project?.projectId ?? optionalText(leaderboardModel?.projectId),
-      projectName: project?.projectName ?? null,
-    },
+    // projectName only where a project is known, so versions without one keep the lineage (and hash) they had.
+    lineage: project
+      ? { runId: optionalText(raw.modelId), projectId: project.projectId, projectName: project.projectName }
+      : { runId: optionalText(raw.modelId), projectId: optionalText(leaderboardModel?.projectId) },
     metrics: leaderboardMetrics(leaderboardModel),
     params: {},
     tags: tagsOf(raw.tags),

@@ -4,19 +4,36 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Vendor } from '../../../connectors/contract.js';
+import { startDataRobotSimulator } from '../../../connectors/datarobot/simulator.js';
+import { leaderboardMetricName, simIds } from '../../../connectors/datarobot/simulator-records.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
+import { toGlobalId } from '../../../src/global-id.js';
 import { startTestHub, type TestHub } from '../../helpers/hub.js';
 
 const ESTATE = { seed: 18, models: 3, versionsPerModel: 2, deployments: 3, productionShare: 1 };
 let test: TestHub;
 const simulators = new Map<Vendor, SimulatorHandle>();
+const sourceIds = new Map<Vendor | 'datarobot-deleted-projects', string>();
 
 async function sync(vendor: Vendor): Promise<void> {
   const { source, simulator } = await test.addSimulatorSource(vendor, ESTATE);
   simulators.set(vendor, simulator);
+  sourceIds.set(vendor, source.id);
   const result = await test.hub.services.sync.runJob({ sourceId: source.id, trigger: 'manual' });
   expect(result.status === 'ran' && result.run.status).toBe('SUCCEEDED');
 }
+
+/** A DataRobot source whose AutoML projects were deleted: every Leaderboard model read answers 404. */
+async function syncDataRobotWithoutProjects(): Promise<void> {
+  const simulator = await startDataRobotSimulator({ ...ESTATE, credential: 'test-credential' });
+  for (const model of simulator.store.estate.models) simulator.deleteProject(model.name);
+  closing.push(() => simulator.close());
+  const source = await test.addSourceFor('datarobot', simulator);
+  sourceIds.set('datarobot-deleted-projects', source.id);
+  const result = await test.hub.services.sync.runJob({ sourceId: source.id, trigger: 'manual' });
+  expect(result.status === 'ran' && result.run.status).toBe('SUCCEEDED');
+}
+const closing: Array<() => Promise<void>> = [];
 
 beforeAll(async () => {
   test = await startTestHub({ http: true });
@@ -27,8 +44,12 @@ beforeAll(async () => {
   mlflow.store.changeVersion(first.name, 1, { metrics: { auc: 0.93, val_auc: 0.89 } });
   await test.hub.services.sync.runJob({ sourceId: (await test.hub.services.sources.listSources()).find((s) => s.vendor === 'mlflow')!.id, trigger: 'manual' });
   for (const vendor of ['sagemaker', 'datarobot', 'domino'] as const) await sync(vendor);
+  await syncDataRobotWithoutProjects();
 }, 120_000);
-afterAll(() => test?.close());
+afterAll(async () => {
+  await Promise.all(closing.map((close) => close()));
+  await test?.close();
+});
 
 interface MetricOut {
   name: string;
@@ -43,25 +64,26 @@ interface VersionOut {
   statusRaw: string | null;
   metrics: MetricOut[];
   vendorAttributes: Record<string, unknown>;
+  lineage: Record<string, unknown>;
   model: { name: string };
   deployments: Array<{ status: string; statusRaw: string | null; metrics: MetricOut[] }>;
 }
 
-async function versionsOf(vendor: Vendor): Promise<VersionOut[]> {
+async function versionsOf(vendor: Vendor, sourceId = sourceIds.get(vendor)!): Promise<VersionOut[]> {
   const response = await fetch(`${test.http!.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${test.env.HUB_BOOTSTRAP_ADMIN_KEY}` },
     body: JSON.stringify({
-      query: `query Versions($vendor: Vendor!) {
-        modelVersions(first: 50, filter: { vendors: [$vendor] }) {
+      query: `query Versions($vendor: Vendor!, $source: ID!) {
+        modelVersions(first: 50, filter: { vendors: [$vendor], sourceIds: [$source] }) {
           nodes {
-            version status statusRaw vendorAttributes model { name }
+            version status statusRaw vendorAttributes lineage model { name }
             metrics { name value step timestamp kind }
             deployments { status statusRaw metrics { name value kind } }
           }
         }
       }`,
-      variables: { vendor: vendor.toUpperCase() },
+      variables: { vendor: vendor.toUpperCase(), source: toGlobalId('Source', sourceId) },
     }),
   });
   const body = (await response.json()) as { data?: { modelVersions: { nodes: VersionOut[] } }; errors?: unknown };
@@ -116,6 +138,35 @@ describe('GraphQL typed metrics and status', () => {
       expect(['active', 'inactive']).toContain(deployment.statusRaw);
       expect(deployment.status).toBe(deployment.statusRaw === 'active' ? 'ACTIVE' : 'INACTIVE');
     }
+  });
+
+  it("should serve a deployed DataRobot version's Leaderboard scores as VALIDATION metrics, and none for the others", async () => {
+    const simulator = simulators.get('datarobot')!;
+    const versions = await versionsOf('datarobot');
+    const deployed = versions.filter((v) => v.deployments.length > 0);
+    expect(deployed.length).toBeGreaterThan(0);
+    for (const version of deployed) {
+      const model = simulator.store.estate.models.find((m) => m.name === version.model.name)!;
+      const scores = model.versions.find((v) => String(v.number) === version.version)!.metrics;
+      expect(version.metrics).toEqual(
+        Object.entries(scores)
+          .map(([key, value]) => ({ name: `${leaderboardMetricName(key)}.validation`, value, step: null, timestamp: null, kind: 'VALIDATION' }))
+          .sort((a, b) => (a.name < b.name ? -1 : 1)),
+      );
+      expect(version.lineage.projectId).toBe(simIds.project(model.name));
+      expect(version.vendorAttributes.leaderboardModel).toMatchObject({ projectId: simIds.project(model.name) });
+    }
+    // Nothing names the project of a version no deployment serves (the simulator sends no sourceMeta).
+    for (const version of versions.filter((v) => v.deployments.length === 0)) expect(version.metrics).toEqual([]);
+  });
+
+  it('should sync a DataRobot source whose Leaderboard models answer 404, keeping its versions without metrics', async () => {
+    const versions = await versionsOf('datarobot', sourceIds.get('datarobot-deleted-projects'));
+    expect(versions.length).toBe(6);
+    expect(versions.some((v) => v.deployments.length > 0)).toBe(true);
+    for (const version of versions) expect(version.metrics).toEqual([]);
+    // The deployments still name the project: lineage keeps it.
+    expect(versions.filter((v) => v.deployments.length > 0).every((v) => typeof v.lineage.projectId === 'string')).toBe(true);
   });
 
   it('should map Domino registered version and Model API statuses beside the raw words', async () => {
