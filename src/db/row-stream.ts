@@ -7,7 +7,7 @@ import { queryRows } from './sql.js';
 
 /**
  * Reads a large result in batches with flat memory, whatever the driver: on PostgreSQL through a server-side cursor
- * (pg-cursor, the engine of pg-query-stream) on a connection of its own, on embedded PGlite (which has no cursor over
+ * (pg-cursor) on a connection of its own, on embedded PGlite (which has no cursor over
  * its single connection) by keyset batches. Consumers see one thing: an async iterator of row batches, each row an
  * array of text values (or null) in select order. Stopping the iteration early (`return()`, as a destroyed stream
  * does) ends the query at the server.
@@ -48,7 +48,7 @@ export function streamRows(database: DatabaseHandle, query: StreamedQuery, optio
   return keysetBatches(database, query, options.batchSize);
 }
 
-/** The slice of pg-cursor used here (it ships no types; it is pg-query-stream's own dependency). */
+/** The slice of pg-cursor used here (it ships no types). */
 interface PgCursor {
   read(rows: number, callback: (error: Error | undefined, rows: unknown[][]) => void): void;
 }
