@@ -37,7 +37,7 @@ export class AuditService {
 
   /** One page, newest first. `afterSeq` is the seq of the last event of the previous page. */
   async list(filter: AuditEventFilter, page: { first: number; afterSeq?: number | null }): Promise<AuditEventPage> {
-    const where = conditions(filter);
+    const where = auditEventConditions(filter);
     const keyset = page.afterSeq != null ? lt(auditEvents.seq, page.afterSeq) : undefined;
     const rows = await this.deps.db
       .select()
@@ -70,7 +70,8 @@ export class AuditService {
   }
 }
 
-function conditions(filter: AuditEventFilter): SQL[] {
+/** The filter as conditions on `audit_events` (unaliased), shared with the audit export. */
+export function auditEventConditions(filter: AuditEventFilter): SQL[] {
   const where: SQL[] = [];
   if (filter.entityKind) where.push(eq(auditEvents.entityKind, filter.entityKind));
   if (filter.entityId) where.push(eq(auditEvents.entityId, filter.entityId));

@@ -4,10 +4,11 @@ import { createConsoleSignIn } from '../console/console-sign-in.js';
 import { createConsoleRoute } from '../console/console.route.js';
 import { createGraphiQLRoute } from '../console/graphiql.route.js';
 import { CONSOLE_DIST_DIR, StaticFiles } from '../console/static-files.js';
+import { AuditRecorder } from '../audit/audit-recorder.js';
 import { migrationsApplied } from '../db/migrate.js';
+import { createExportRoute } from '../exports/export.route.js';
 import { buildHubSchema } from '../graphql/build-schema.js';
 import { createGraphQLHttpHandler } from '../graphql/http-handler.js';
-import { AuditRecorder } from '../audit/audit-recorder.js';
 import { findCheckpointCovering } from '../audit/checkpoints.js';
 import { EvidencePackService } from '../reports/evidence-pack.service.js';
 import { auditReportViews } from '../reports/report-view-audit.js';
@@ -15,7 +16,7 @@ import { createReportsRoute } from '../reports/reports.route.js';
 import type { Hub } from './app.js';
 
 /**
- * The HTTP surface: /graphql, /healthz (process up), /readyz (database reachable, migrations applied, Redis reachable
+ * The HTTP surface: /graphql, /export/<entity>.<csv|jsonl> (flat exports for BI tools), /healthz (process up), /readyz (database reachable, migrations applied, Redis reachable
  * when configured) and /metrics. Everything but the probes requires authentication; /metrics too, unless it is served
  * on its own port (METRICS_PORT) or METRICS_PUBLIC is set. Browsers get the console at / (its pages hold no data:
  * everything they show comes through /graphql with the signed-in credential) and GraphiQL at /graphql. Evidence packs
@@ -45,6 +46,8 @@ export async function startHttpServer(hub: Hub): Promise<HttpServer> {
       metrics.graphqlLatency.observe({ operation }, durationMs / 1000);
     },
   });
+
+  const exports = createExportRoute({ database: hub.database, authenticate: hub.authenticate, audit: new AuditRecorder(), logger });
 
   const consoleFiles = StaticFiles.load(CONSOLE_DIST_DIR);
   if (!consoleFiles) logger.warn({ dir: CONSOLE_DIST_DIR }, 'the console is not built (npm run build:web); / and GraphiQL say so, the API is unaffected');
@@ -108,6 +111,7 @@ export async function startHttpServer(hub: Hub): Promise<HttpServer> {
       if (path === '/graphql') return graphiql.wants(req) ? graphiql.handle(req, res) : graphql.handle(req, res);
       // Before the console: a browser navigating to a report must get the pack (or its refusal), not the console page.
       if (await reports.handle(req, res, path)) return;
+      if (await exports.handle(req, res, path)) return;
       if (await consoleRoute.handle(req, res, path)) return;
       return json(res, 404, { error: `no route ${path}; the API is at /graphql` });
     } catch (error) {

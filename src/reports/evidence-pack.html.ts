@@ -1,6 +1,7 @@
 import type {
   ChangeRequestEvidence,
   EvidencePack,
+  PackMetric,
   GovernanceChange,
   ModelSection,
   PackActor,
@@ -121,7 +122,7 @@ function versionSection(version: VersionSection, level: number, withTitle: boole
     )}
   </dl>
   ${keyValueTable('Parameters', version.lineage.params)}
-  ${keyValueTable('Metrics', version.metrics)}
+  ${metricsTable(version.metrics)}
   ${version.deployments.length ? html`${heading(sub, null, 'Deployments')}${deploymentsTable(version)}` : null}
   ${heading(sub, null, 'Lifecycle history')}
   ${
@@ -201,6 +202,13 @@ function deploymentsTable(version: VersionSection): SafeHtml {
     (d) => html`<tr><td>${d.name}</td><td>${d.environment}</td><td>${d.servingProduction ? 'Yes' : 'No'}</td><td>${d.trafficShare == null ? '—' : `${Math.round(d.trafficShare * 100)} %`}</td><td>${d.status ?? '—'}</td><td>${linkTo(d.deepLink)}</td></tr>`,
   )}
   </tbody></table>`;
+}
+
+function metricsTable(metrics: readonly PackMetric[]): SafeHtml | null {
+  if (metrics.length === 0) return null;
+  return html`<table class="metrics"><caption>Metrics</caption><thead><tr><th scope="col">Metric</th><th scope="col">Value</th><th scope="col">Kind</th><th scope="col">Step</th><th scope="col">Logged</th></tr></thead><tbody>${metrics.map(
+    (m) => html`<tr><th scope="row"><code>${m.name}</code></th><td>${display(m.value)}</td><td>${m.kind}</td><td>${m.step === null ? '' : String(m.step)}</td><td>${m.timestamp ? time(m.timestamp) : ''}</td></tr>`,
+  )}</tbody></table>`;
 }
 
 function keyValueTable(title: string, values: Record<string, unknown>): SafeHtml | null {

@@ -317,7 +317,7 @@ function versionIdentity(version: ModelVersionRecord, source: PackSource): Omit<
     lifecycleState: version.lifecycleState,
     lifecycleChangedAt: isoOrNull(version.lifecycleChangedAt),
     lineage: lineageOf(version),
-    metrics: version.metrics ?? {},
+    metrics: version.metrics ?? [],
   };
 }
 

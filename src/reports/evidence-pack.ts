@@ -22,6 +22,15 @@ export const VERIFY_INSTRUCTIONS: { commands: string[]; steps: string[] } = {
 };
 
 /** Who acted, as the audit trail and the governance tables recorded it. */
+/** One metric as the vendor reported it. */
+export interface PackMetric {
+  name: string;
+  value: number;
+  step: number | null;
+  timestamp: string | null;
+  kind: 'TRAINING' | 'VALIDATION' | 'PRODUCTION';
+}
+
 export interface PackActor {
   /** Stable identity segregation of duties compares (`key:<id>`, an SSO subject, `system:<component>`). */
   id: string;
@@ -176,7 +185,8 @@ export interface VersionSection {
   lifecycleState: string;
   lifecycleChangedAt: string | null;
   lineage: VersionLineage;
-  metrics: Record<string, number>;
+  /** What the vendor reported, typed (see docs/metrics-and-status.md). */
+  metrics: PackMetric[];
   deployments: PackDeployment[];
   lifecycleHistory: LifecycleChange[];
   /** Oldest first. */

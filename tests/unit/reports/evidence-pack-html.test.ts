@@ -51,7 +51,7 @@ function hostilePack(): ModelVersionEvidencePack {
       lifecycleState: HOSTILE,
       lifecycleChangedAt: at,
       lineage: { runId: HOSTILE, experimentId: HOSTILE, experimentName: HOSTILE, commitId: HOSTILE, datasets: [{ name: HOSTILE, digest: HOSTILE, source: HOSTILE }], artifactUri: HOSTILE, params: { [HOSTILE]: HOSTILE } },
-      metrics: { [HOSTILE]: 1 },
+      metrics: [{ name: HOSTILE, value: 1, step: 3, timestamp: at, kind: 'VALIDATION' }],
       deployments: [{ id: HOSTILE, name: HOSTILE, environment: HOSTILE, status: HOSTILE, servingProduction: true, trafficShare: 1, endpoint: link(HOSTILE, 'data:text/html,<script>alert(4)</script>'), deepLink: link(HOSTILE, HOSTILE) }],
       lifecycleHistory: [{ seq: 2, at, actor, from: HOSTILE, to: HOSTILE, changeRequestId: HOSTILE }],
       changeRequests: [
