@@ -121,6 +121,16 @@ const envSchema = z.object({
    * Threads that run vendor listings beside the main thread, which hashes and writes (0: list on the main thread).
    * Default: the cores beyond the first, at most 4.
    */
+  /** The Ed25519 private key that signs audit checkpoints: PEM text, or the path of a PEM file. */
+  HUB_AUDIT_SIGNING_KEY: optionalString,
+  /** A signed checkpoint at least every this many audit events (checked by the maintenance job, every minute). */
+  HUB_AUDIT_CHECKPOINT_EVERY_EVENTS: intInRange(1000, 1, 10_000_000),
+  /** …and at least every this many minutes while new events arrive. */
+  HUB_AUDIT_CHECKPOINT_EVERY_MINUTES: intInRange(15, 1, 24 * 60),
+  /** Where the append-only JSON-lines copy of every checkpoint is written (default: <HUB_DATA_DIR>/audit-checkpoints). */
+  HUB_AUDIT_CHECKPOINT_DIR: optionalString,
+  /** Optional: every checkpoint is also POSTed here as JSON (retried; failures are logged, never fatal). */
+  HUB_AUDIT_CHECKPOINT_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional()),
   SYNC_LISTING_THREADS: intInRange(Math.min(4, Math.max(0, availableParallelism() - 1)), 0, 64),
 });
 
@@ -154,6 +164,11 @@ export interface HubConfig {
     consoleSignIn: { clientId: string; scopes: string; issuer: string | null; endpoints: { authorizationUrl: string; tokenUrl: string } | null } | null;
   };
   governance: { changeRequestTtlDays: number };
+  /**
+   * Signed audit checkpoints. signingKey: PEM text or a path, as given (src/main/audit-signing-key.ts reads it); null:
+   * generated into the data folder on the embedded default, checkpoints off on PostgreSQL.
+   */
+  audit: { signingKey: string | null; checkpointEveryEvents: number; checkpointEveryMinutes: number; checkpointDir: string; webhookUrl: string | null };
   sync: { staleSourceHours: number; maxDeleteShare: number; allowPrivateSourceUrls: boolean; workerConcurrency: number; workerLockMs: number; listingThreads: number };
   dataDir: string;
 }
@@ -207,6 +222,13 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd())
         : null,
     },
     governance: { changeRequestTtlDays: e.CHANGE_REQUEST_TTL_DAYS },
+    audit: {
+      signingKey: e.HUB_AUDIT_SIGNING_KEY ?? null,
+      checkpointEveryEvents: e.HUB_AUDIT_CHECKPOINT_EVERY_EVENTS,
+      checkpointEveryMinutes: e.HUB_AUDIT_CHECKPOINT_EVERY_MINUTES,
+      checkpointDir: e.HUB_AUDIT_CHECKPOINT_DIR ? resolve(cwd, e.HUB_AUDIT_CHECKPOINT_DIR) : resolve(dataDir, 'audit-checkpoints'),
+      webhookUrl: e.HUB_AUDIT_CHECKPOINT_WEBHOOK_URL ?? null,
+    },
     sync: { staleSourceHours: e.STALE_SOURCE_HOURS, maxDeleteShare: e.MAX_DELETE_SHARE, allowPrivateSourceUrls: e.ALLOW_PRIVATE_SOURCE_URLS, workerConcurrency: e.WORKER_CONCURRENCY, workerLockMs: e.WORKER_LOCK_MS, listingThreads: e.SYNC_LISTING_THREADS },
     dataDir,
   });

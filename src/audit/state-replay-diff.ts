@@ -1,4 +1,4 @@
-import { canonicalJson } from './audit-chain.js';
+import { canonicalJson } from '../canonical-json.js';
 import type { GovernedStateFromAudit, ReplayedApiKey, ReplayedModel, ReplayedPolicy, ReplayedRequest, ReplayedVersion } from './state-replay.js';
 
 /**

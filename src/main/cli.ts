@@ -39,7 +39,7 @@ const COMMANDS: Record<string, { summary: string; run: Command }> = {
   migrate: { summary: 'apply database migrations and exit', run: onHub(runMigrate) },
   sync: { summary: 'sync <source-name>: run one sync in the foreground and print its summary', run: onHub(runSync) },
   keys: { summary: 'keys create --role R --name N | keys list: manage API keys', run: onHub(runKeys) },
-  audit: { summary: 'audit replay [--json]: replay the audit trail and report state that diverges from it', run: onHub(runAudit) },
+  audit: { summary: 'audit verify [--checkpoints DIR] [--public-key FILE] | audit public-key | audit replay [--json]: check the audit chain and the state against it', run: onHub(runAudit) },
   sources: { summary: 'sources apply -f sources.yaml [--dry-run]: declarative source configuration (via HUB_URL, HUB_API_KEY)', run: runSources },
   status: { summary: 'one-screen summary for IT ops, from the GraphQL API (HUB_URL, HUB_API_KEY)', run: runStatus },
   demo: { summary: 'the hub on the embedded default with four simulated vendors, seeded and synced', run: onHub(runDemo) },
@@ -88,16 +88,12 @@ async function runMigrate(_args: string[], config: Readonly<HubConfig>, logger: 
   }
 }
 
-async function runAudit(args: string[], config: Readonly<HubConfig>, logger: Logger): Promise<number> {
-  const [{ auditReplayCommand, AUDIT_USAGE }, { openDatabase }, { StateReplayService }] = await Promise.all([
+async function runAuditReplay(args: string[], config: Readonly<HubConfig>, logger: Logger): Promise<number> {
+  const [{ auditReplayCommand }, { openDatabase }, { StateReplayService }] = await Promise.all([
     import('./commands/audit-replay.js'),
     import('../db/client.js'),
     import('../audit/state-replay.service.js'),
   ]);
-  if (args[0] !== 'replay') {
-    process.stderr.write(`${AUDIT_USAGE}\n`);
-    return 2;
-  }
   // Reads only: no migration, no workers; the runtime role suffices.
   const database = await openDatabase(config.database, logger);
   try {
@@ -163,6 +159,25 @@ async function runKeys(args: string[], config: Readonly<HubConfig>, logger: Logg
     return await keysCommand(args, { apiKeys: hub.services.apiKeys, out: process.stdout });
   } finally {
     await hub.close();
+  }
+}
+
+/** Opens the database only for `verify`, and never migrates it: it may be a restored dump under examination. */
+async function runAudit(args: string[], config: Readonly<HubConfig>, logger: Logger): Promise<number> {
+  if (args[0] === 'replay') return runAuditReplay(args, config, logger);
+  const [{ auditCommand }, { openDatabase }] = await Promise.all([import('./commands/audit.js'), import('../db/client.js')]);
+  let database: Awaited<ReturnType<typeof openDatabase>> | null = null;
+  try {
+    return await auditCommand(args, {
+      config,
+      out: process.stdout,
+      db: async () => {
+        database = await openDatabase(config.database, logger);
+        return database.db;
+      },
+    });
+  } finally {
+    await (database as Awaited<ReturnType<typeof openDatabase>> | null)?.close();
   }
 }
 

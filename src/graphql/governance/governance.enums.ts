@@ -1,4 +1,5 @@
 import { registerEnumType } from 'type-graphql';
+import { AUDIT_CHAIN_PROBLEM_KINDS, type AuditChainProblemKind as ProblemKind } from '../../audit/chain-problems.js';
 import { CHANGE_REQUEST_STATUSES, WRITE_BACK_STATUSES } from '../../governance/change-request.js';
 
 const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
@@ -6,6 +7,13 @@ const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(va
 export const ChangeRequestStatus = asEnum(CHANGE_REQUEST_STATUSES);
 export const WriteBackStatus = asEnum(WRITE_BACK_STATUSES);
 export const Decision = asEnum(['APPROVE', 'REJECT'] as const);
+export const AuditChainProblemKind = asEnum(Object.keys(AUDIT_CHAIN_PROBLEM_KINDS) as ProblemKind[]);
+
+registerEnumType(AuditChainProblemKind, {
+  name: 'AuditChainProblemKind',
+  description: 'What audit chain verification found.',
+  valuesConfig: Object.fromEntries(Object.entries(AUDIT_CHAIN_PROBLEM_KINDS).map(([kind, description]) => [kind, { description }])),
+});
 
 registerEnumType(ChangeRequestStatus, {
   name: 'ChangeRequestStatus',

@@ -39,6 +39,16 @@ describe('parseConfig', () => {
       expect(parseConfig({ HUB_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') }).secrets.key).toEqual(Buffer.alloc(32, 7));
     });
 
+    it('should checkpoint the audit chain every 1000 events or 15 minutes into the data folder by default', () => {
+      expect(parseConfig({}, '/srv/hub').audit).toEqual({ signingKey: null, checkpointEveryEvents: 1000, checkpointEveryMinutes: 15, checkpointDir: '/srv/hub/.hub/audit-checkpoints', webhookUrl: null });
+      const set = parseConfig(
+        { HUB_AUDIT_SIGNING_KEY: '/run/secrets/audit.pem', HUB_AUDIT_CHECKPOINT_EVERY_EVENTS: '50', HUB_AUDIT_CHECKPOINT_EVERY_MINUTES: '5', HUB_AUDIT_CHECKPOINT_DIR: 'worm', HUB_AUDIT_CHECKPOINT_WEBHOOK_URL: 'https://siem.example.com/in' },
+        '/srv/hub',
+      );
+      expect(set.audit).toEqual({ signingKey: '/run/secrets/audit.pem', checkpointEveryEvents: 50, checkpointEveryMinutes: 5, checkpointDir: '/srv/hub/worm', webhookUrl: 'https://siem.example.com/in' });
+      expect(problems({ HUB_AUDIT_CHECKPOINT_EVERY_EVENTS: '0', HUB_AUDIT_CHECKPOINT_WEBHOOK_URL: 'ftp://x' }).map((p) => p.split(':')[0]).sort()).toEqual(['HUB_AUDIT_CHECKPOINT_EVERY_EVENTS', 'HUB_AUDIT_CHECKPOINT_WEBHOOK_URL']);
+    });
+
     it('should keep the public URL without its trailing slash', () => {
       expect(parseConfig({ HUB_PUBLIC_URL: 'https://modelops.example.com/hub/' }).publicUrl).toBe('https://modelops.example.com/hub');
     });
