@@ -53,6 +53,15 @@ const publicUrl = z.preprocess(
 const envSchema = z.object({
   DATABASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// or postgresql:// URL' }).optional()),
   DATABASE_POOL_SIZE: intInRange(10, 1, 200),
+  /** The table owner's URL for migrations; when set, `hub migrate` also creates and grants the runtime role. */
+  DATABASE_MIGRATION_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// or postgresql:// URL' }).optional()),
+  /** The role DATABASE_URL connects as: owns nothing, cannot rewrite the audit trail (see src/db/runtime-role.ts). */
+  HUB_DB_RUNTIME_ROLE: z
+    .preprocess(emptyToUndefined, z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL role name (letters, digits, _)').optional())
+    .transform((v) => v ?? 'modelops_hub_runtime'),
+  HUB_DB_RUNTIME_PASSWORD: optionalString,
+  /** How often a worker replays the audit trail against the governed state (0: never on schedule). */
+  HUB_STATE_REPLAY_EVERY_MINUTES: intInRange(60, 0, 7 * 24 * 60),
   HUB_DATA_DIR: z.preprocess(emptyToUndefined, z.string().optional()),
   REDIS_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }).optional()),
   /** Key prefix for BullMQ; hash-tagged so every key of the hub lands in one Redis Cluster slot. */
@@ -120,6 +129,16 @@ const envSchema = z.object({
    * Threads that run vendor listings beside the main thread, which hashes and writes (0: list on the main thread).
    * Default: the cores beyond the first, at most 4.
    */
+  /** The Ed25519 private key that signs audit checkpoints: PEM text, or the path of a PEM file. */
+  HUB_AUDIT_SIGNING_KEY: optionalString,
+  /** A signed checkpoint at least every this many audit events (checked by the maintenance job, every minute). */
+  HUB_AUDIT_CHECKPOINT_EVERY_EVENTS: intInRange(1000, 1, 10_000_000),
+  /** …and at least every this many minutes while new events arrive. */
+  HUB_AUDIT_CHECKPOINT_EVERY_MINUTES: intInRange(15, 1, 24 * 60),
+  /** Where the append-only JSON-lines copy of every checkpoint is written (default: <HUB_DATA_DIR>/audit-checkpoints). */
+  HUB_AUDIT_CHECKPOINT_DIR: optionalString,
+  /** Optional: every checkpoint is also POSTed here as JSON (retried; failures are logged, never fatal). */
+  HUB_AUDIT_CHECKPOINT_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional()),
   SYNC_LISTING_THREADS: intInRange(Math.min(4, Math.max(0, availableParallelism() - 1)), 0, 64),
 });
 
@@ -127,6 +146,13 @@ export type Role = (typeof ROLE_NAMES)[number];
 
 export interface HubConfig {
   database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
+  /**
+   * Least privilege (PostgreSQL only): migrations run on the owner's URL and grant the runtime role DATABASE_URL
+   * connects as. null: migrations run on DATABASE_URL (its role owns the tables; the embedded default always).
+   */
+  databaseOwner: { migrationUrl: string; runtimeRole: { name: string; password: string | null } } | null;
+  /** The scheduled replay of the audit trail against the governed state; null: only on demand. */
+  stateReplay: { everyMs: number } | null;
   /** null: jobs run in-process. */
   redis: { url: string; prefix: string } | null;
   http: { port: number; host: string; maxPageSize: number; maxDepth: number; maxCost: number };
@@ -148,6 +174,11 @@ export interface HubConfig {
     consoleSignIn: { clientId: string; scopes: string; issuer: string | null; endpoints: { authorizationUrl: string; tokenUrl: string } | null } | null;
   };
   governance: { changeRequestTtlDays: number };
+  /**
+   * Signed audit checkpoints. signingKey: PEM text or a path, as given (src/main/audit-signing-key.ts reads it); null:
+   * generated into the data folder on the embedded default, checkpoints off on PostgreSQL.
+   */
+  audit: { signingKey: string | null; checkpointEveryEvents: number; checkpointEveryMinutes: number; checkpointDir: string; webhookUrl: string | null };
   sync: { staleSourceHours: number; maxDeleteShare: number; allowPrivateSourceUrls: boolean; workerConcurrency: number; workerLockMs: number; listingThreads: number };
   dataDir: string;
 }
@@ -172,12 +203,17 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd())
   if (e.OIDC_JWKS_URL && !e.OIDC_ISSUER) problems.push('OIDC_ISSUER: required when OIDC_JWKS_URL is set (identities are issuer + subject)');
   if (e.OIDC_JWKS_URL && !e.OIDC_AUDIENCE) problems.push('OIDC_AUDIENCE: required when OIDC_JWKS_URL is set (tokens issued for other applications must not be accepted)');
   problems.push(...consoleSignInProblems(e));
+  if (e.DATABASE_MIGRATION_URL && !e.DATABASE_URL) problems.push('DATABASE_URL: required when DATABASE_MIGRATION_URL is set (the runtime role\'s URL; the embedded default has one user)');
   if (e.HUB_SECRET_KEY_PREVIOUS && !e.HUB_SECRET_KEY) problems.push('HUB_SECRET_KEY: required when HUB_SECRET_KEY_PREVIOUS is set (the new key to re-encrypt with)');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = resolve(cwd, e.HUB_DATA_DIR ?? '.hub');
   return deepFreeze<HubConfig>({
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : { kind: 'pglite', dataDir: `${dataDir}/pgdata` },
+    databaseOwner: e.DATABASE_MIGRATION_URL
+      ? { migrationUrl: e.DATABASE_MIGRATION_URL, runtimeRole: { name: e.HUB_DB_RUNTIME_ROLE, password: e.HUB_DB_RUNTIME_PASSWORD ?? null } }
+      : null,
+    stateReplay: e.HUB_STATE_REPLAY_EVERY_MINUTES > 0 ? { everyMs: e.HUB_STATE_REPLAY_EVERY_MINUTES * 60_000 } : null,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.HUB_QUEUE_PREFIX } : null,
     http: { port: e.PORT, host: e.HOST, maxPageSize: e.MAX_PAGE_SIZE, maxDepth: e.MAX_QUERY_DEPTH, maxCost: e.MAX_QUERY_COST },
     publicUrl: e.HUB_PUBLIC_URL ?? null,
@@ -200,6 +236,13 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd())
         : null,
     },
     governance: { changeRequestTtlDays: e.CHANGE_REQUEST_TTL_DAYS },
+    audit: {
+      signingKey: e.HUB_AUDIT_SIGNING_KEY ?? null,
+      checkpointEveryEvents: e.HUB_AUDIT_CHECKPOINT_EVERY_EVENTS,
+      checkpointEveryMinutes: e.HUB_AUDIT_CHECKPOINT_EVERY_MINUTES,
+      checkpointDir: e.HUB_AUDIT_CHECKPOINT_DIR ? resolve(cwd, e.HUB_AUDIT_CHECKPOINT_DIR) : resolve(dataDir, 'audit-checkpoints'),
+      webhookUrl: e.HUB_AUDIT_CHECKPOINT_WEBHOOK_URL ?? null,
+    },
     sync: { staleSourceHours: e.STALE_SOURCE_HOURS, maxDeleteShare: e.MAX_DELETE_SHARE, allowPrivateSourceUrls: e.ALLOW_PRIVATE_SOURCE_URLS, workerConcurrency: e.WORKER_CONCURRENCY, workerLockMs: e.WORKER_LOCK_MS, listingThreads: e.SYNC_LISTING_THREADS },
     dataDir,
   });

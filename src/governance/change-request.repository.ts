@@ -133,7 +133,8 @@ export class ChangeRequestRepository {
     return { items: rows.slice(0, page.first).map((r) => r.request), hasNextPage: rows.length > page.first, totalCount: Number(count) };
   }
 
-  private conditions(filter: ChangeRequestFilter, actor: Principal): SQL[] {
+  /** The filter as conditions on `change_requests`, `model_versions`, `models` and `sources` (unaliased), e.g. for exports. */
+  conditions(filter: ChangeRequestFilter, actor: Principal): SQL[] {
     const where: SQL[] = [];
     if (filter.status?.length) where.push(inArray(changeRequests.status, filter.status));
     if (filter.requesterId) where.push(eq(changeRequests.requesterId, filter.requesterId));

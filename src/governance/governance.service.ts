@@ -6,6 +6,7 @@ import { ConflictError, InputError, NotAllowedError, NotFoundError, type FieldPr
 import { pgError } from '../db/sql.js';
 import type { Logger } from '../logger.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';
+import type { AuditAnchor } from '../audit/checkpointer.js';
 import { checkTransition, isLifecycleState, type LifecycleState } from './lifecycle.js';
 import { ANY_TIER, APPROVER_ROLES, isRiskTier, selectPolicy, slotsFor, validatePolicy, describeRequirements, type PolicyDefinition, type PolicySnapshot, type Requirement, type RiskTier } from './policies.js';
 import { PolicyRepository } from './policy.repository.js';
@@ -27,6 +28,8 @@ export interface GovernanceServiceDeps {
   db: Db;
   audit: AuditRecorder;
   enqueueWriteBack: EnqueueWriteBack;
+  /** Signs a checkpoint of the audit chain after every applied change (absent: no signing key configured). */
+  anchor?: AuditAnchor;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** How long a request stays open before it expires (ARCHITECTURE default 14). */
   changeRequestTtlDays: number;
@@ -377,7 +380,8 @@ export class GovernanceService {
         throw new NotAllowedError(choice.reason, choice.code);
       }
       await this.insertDecision(tx, { request, decision, slot: choice.slot, actor, comment, now });
-      const slotFacts = { decision, slotRole: choice.slot.role, slotIndex: choice.slot.index, comment };
+      // approverId: the person the approval row names, recorded so the state replay can check the row against it.
+      const slotFacts = { decision, slotRole: choice.slot.role, slotIndex: choice.slot.index, approverId: actor.id, comment };
       if (decision === 'REJECT') {
         const [rejected] = await tx
           .update(changeRequests)
@@ -397,6 +401,8 @@ export class GovernanceService {
     }
     if (outcome.applied) {
       this.deps.logger.info({ changeRequestId: id, toState: outcome.request.toState }, 'change request applied');
+      // After commit, so the checkpoint covers the applied change's own audit events.
+      await this.deps.anchor?.checkpoint('change_request.applied');
       await this.enqueueWriteBack(id);
     }
     return outcome.request;

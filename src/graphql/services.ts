@@ -3,6 +3,7 @@ import type { SourceService } from '../sources/source.service.js';
 import type { ApiKeyService } from '../auth/api-key.service.js';
 import type { GovernanceService } from '../governance/governance.service.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { StateReplayService } from '../audit/state-replay.service.js';
 import type { SyncService } from '../sync/sync.service.js';
 import type { OperationsService } from '../observability/operations.service.js';
 import type { PeopleService } from '../people/people.service.js';
@@ -17,6 +18,8 @@ export interface HubServices {
   apiKeys: ApiKeyService;
   governance: GovernanceService;
   audit: AuditService;
+  /** Replays the audit trail against the governed state (verifyGovernedState). */
+  stateReplay: StateReplayService;
   sync: SyncService;
   operations: OperationsService;
   people: PeopleService;

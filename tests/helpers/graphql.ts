@@ -25,7 +25,7 @@ export const TEST_LIMITS: GraphQLHttpLimits = { maxPageSize: 500, maxDepth: 12, 
 
 /** Services for tests: the real inventory read service; services owned by other modules are placeholders. */
 export function testServices(db: Db): HubServices {
-  return { inventory: new InventoryReadService(db), sources: {} as never, apiKeys: {} as never, governance: {} as never, audit: {} as never, sync: {} as never, operations: {} as never, people: {} as never };
+  return { inventory: new InventoryReadService(db), sources: {} as never, apiKeys: {} as never, governance: {} as never, audit: {} as never, stateReplay: {} as never, sync: {} as never, operations: {} as never, people: {} as never };
 }
 
 export interface GraphQLTestServer {

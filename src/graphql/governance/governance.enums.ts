@@ -1,4 +1,5 @@
 import { registerEnumType } from 'type-graphql';
+import { AUDIT_CHAIN_PROBLEM_KINDS, type AuditChainProblemKind as ProblemKind } from '../../audit/chain-problems.js';
 import { CHANGE_REQUEST_STATUSES, WRITE_BACK_STATUSES } from '../../governance/change-request.js';
 import { CONTROL_KINDS } from '../../governance/controls.js';
 
@@ -18,6 +19,14 @@ registerEnumType(ControlKind, {
     OWNER_CHANGE: { description: "Moving or clearing a model's accountable owner; approved by another RISK_OFFICER." },
     ROLE_GRANT: { description: 'Granting VALIDATOR, RISK_OFFICER or ADMIN to a person; approved by another ADMIN.' },
   },
+});
+
+export const AuditChainProblemKind = asEnum(Object.keys(AUDIT_CHAIN_PROBLEM_KINDS) as ProblemKind[]);
+
+registerEnumType(AuditChainProblemKind, {
+  name: 'AuditChainProblemKind',
+  description: 'What audit chain verification found.',
+  valuesConfig: Object.fromEntries(Object.entries(AUDIT_CHAIN_PROBLEM_KINDS).map(([kind, description]) => [kind, { description }])),
 });
 
 registerEnumType(ChangeRequestStatus, {

@@ -163,6 +163,14 @@ describe('Governance GraphQL API', () => {
       await db.execute(sql`alter table audit_events enable trigger audit_events_no_update_delete`);
     }
     expect((await call(VIEWER, VERIFY)).data.verifyAuditChain).toEqual({ valid: false, firstBrokenSeq: 4, checked: 3 });
+    const DETAIL = `{ verifyAuditChain { lastVerifiedSeq signaturesChecked checkpointsChecked problemsOmitted problems { kind sequence fromSequence toSequence message } } }`;
+    expect((await call(VIEWER, DETAIL)).data.verifyAuditChain).toEqual({
+      lastVerifiedSeq: 3,
+      signaturesChecked: false,
+      checkpointsChecked: 0,
+      problemsOmitted: 0,
+      problems: [{ kind: 'EDITED', sequence: 4, fromSequence: null, toSequence: null, message: expect.stringMatching(/^event 4 \(.*\) does not match its stored hash: it was edited$/) }],
+    });
     expect(await new AuditRecorder().verify(db)).toMatchObject({ firstBrokenSeq: 4 });
   });
 
