@@ -119,7 +119,6 @@ export class ApiKeyService {
     if (unknown.length) problems.push({ path: 'roles', message: `unknown role(s) ${unknown.join(', ')}; expected ${ROLES.join(', ')}` });
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) problems.push({ path: 'expiresAt', message: 'must be in the future' });
     if (problems.length) throw new InputError('Invalid API key', problems);
-    await this.checkMayMint(input.createdBy, input.personId, input.roles);
 
     // A prefix collision (1 in 2^32 per pair) is retried with a fresh key rather than failing the caller.
     for (let attempt = 0; ; attempt++) {
@@ -139,10 +138,11 @@ export class ApiKeyService {
    * hold themselves. Anyone may mint keys for themselves; only an ADMIN for someone else. The hub itself (CLI, demo)
    * and the break-glass key (which sets up the first people) are bound by the person's roles only.
    */
-  private async checkMayMint(caller: KeyMinter, personId: string, roles: Role[]): Promise<void> {
-    const person = await findPerson(this.deps.db, personId);
+  private async checkMayMint(tx: Executor, caller: KeyMinter, personId: string, roles: Role[]): Promise<void> {
+    // Shared lock: a deactivation (which revokes every key) cannot slip between this check and the insert.
+    const person = UUID.test(personId) ? (await tx.select().from(persons).where(eq(persons.id, personId)).for('share'))[0] : undefined;
     if (!person) throw new NotFoundError(`Person ${personId} not found`);
-    if (!person.active) throw new InputError('Invalid API key', [{ path: 'personId', message: `${person.displayName} is deactivated; reactivate the person first` }]);
+    if (!person.active) throw new InputError('Invalid API key', [{ path: 'personId', message: `${person.displayName} is deactivated` }]);
     if (person.breakGlass) throw new InputError('Invalid API key', [{ path: 'personId', message: 'the break-glass identity holds only the bootstrap admin key' }]);
     const lacking = roles.filter((role) => !person.roles.includes(role));
     if (lacking.length) {
@@ -158,6 +158,7 @@ export class ApiKeyService {
 
   private async insert(values: { name: string; roles: Role[]; personId: string; prefix: string; keyHash: string; createdBy: KeyMinter; expiresAt: Date | null }): Promise<ApiKeyRow> {
     return this.deps.db.transaction(async (tx) => {
+      await this.checkMayMint(tx, values.createdBy, values.personId, values.roles);
       const [row] = await tx
         .insert(apiKeys)
         .values({ name: values.name, roles: values.roles, personId: values.personId, prefix: values.prefix, keyHash: values.keyHash, createdBy: values.createdBy.id, expiresAt: values.expiresAt })
@@ -307,12 +308,6 @@ export class ApiKeyService {
     await this.deps.audit.record(tx, { actor, action: 'person.created', entityKind: 'person', entityId: row.id, after: { email: row.email, displayName: row.displayName, roles: row.roles, breakGlass: true } });
     return row;
   }
-}
-
-async function findPerson(db: Executor, id: string): Promise<PersonRow | null> {
-  if (!UUID.test(id)) return null;
-  const [row] = await db.select().from(persons).where(eq(persons.id, id));
-  return row ?? null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

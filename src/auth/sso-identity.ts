@@ -50,6 +50,7 @@ async function linkByEmail(deps: SsoIdentityDeps, token: VerifiedToken): Promise
   if (!token.email || !token.emailVerified) throw notLinked(token, 'the token carries no verified email');
   const [person] = await deps.db.select().from(persons).where(sql`lower(${persons.email}) = ${token.email.toLowerCase()}`);
   if (!person || person.breakGlass) throw notLinked(token, `no person has the email ${token.email}`);
+  if (!person.active) throw new UnauthenticatedError(`${person.displayName} has been deactivated; this sign-in no longer works`);
   try {
     await deps.db.transaction(async (tx) => {
       const [identity] = await tx.insert(personIdentities).values({ personId: person.id, issuer: token.issuer, subject: token.subject, linkedBy: 'email' }).returning();

@@ -97,7 +97,7 @@ export class PeopleService {
     return this.deps.db.transaction(async (tx) => {
       const current = await this.lockPerson(tx, id);
       if (current.breakGlass) throw new NotAllowedError('The break-glass identity is managed by the hub; set HUB_BOOTSTRAP_ADMIN_KEY to change its key');
-      const next = validatePerson({ email: input.email ?? current.email, displayName: input.displayName ?? current.displayName, roles: input.roles ?? (current.roles as Role[]) });
+      const next = validatePerson({ email: input.email ?? current.email, displayName: input.displayName ?? current.displayName, roles: input.roles ?? (current.roles as Role[]) }, current.email);
       const added = next.roles.filter((role) => !current.roles.includes(role));
       if (added.length && actor.personId === current.id) {
         throw new NotAllowedError(`Nobody grants themselves a role: ask another ADMIN to grant ${added.join(', ')}`, 'SELF_GRANT', { roles: added });
@@ -230,12 +230,13 @@ export class PeopleService {
   }
 }
 
-function validatePerson(input: CreatePersonInput): { email: string; displayName: string; roles: Role[] } {
+/** `keptEmail`: the person's current email, which may stay a placeholder of the upgrade (…@keys.invalid). */
+function validatePerson(input: CreatePersonInput, keptEmail: string | null = null): { email: string; displayName: string; roles: Role[] } {
   const problems = [];
   const email = input.email?.trim() ?? '';
   const displayName = input.displayName?.trim() ?? '';
   if (!EMAIL.test(email) || email.length > MAX_EMAIL) problems.push({ path: 'email', message: `must be an email address of at most ${MAX_EMAIL} characters` });
-  else if (/\.invalid$/i.test(email)) problems.push({ path: 'email', message: 'the .invalid domain is reserved for placeholders the hub makes itself' });
+  else if (/\.invalid$/i.test(email) && email !== keptEmail) problems.push({ path: 'email', message: 'the .invalid domain is reserved for placeholders the hub makes itself' });
   if (displayName.length === 0 || displayName.length > MAX_NAME) problems.push({ path: 'displayName', message: `must be 1 to ${MAX_NAME} characters` });
   const unknown = input.roles.filter((r) => !(ROLES as readonly string[]).includes(r));
   if (unknown.length) problems.push({ path: 'roles', message: `unknown role(s) ${unknown.join(', ')}; expected ${ROLES.join(', ')}` });

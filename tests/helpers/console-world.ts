@@ -28,7 +28,8 @@ export const PEOPLE: Record<string, Role[]> = {
   'Rita Risk': ['RISK_OFFICER'],
   'Olu Operator': ['OPERATOR'],
   'Vera Viewer': ['VIEWER'],
-  'Ada Admin': ['ADMIN'],
+  // Holds VIEWER and OPERATOR too: nobody mints a key with a role they do not hold themselves.
+  'Ada Admin': ['ADMIN', 'VIEWER', 'OPERATOR'],
 };
 
 export async function startConsoleWorld(options: { env?: Record<string, string> } = {}): Promise<ConsoleWorld> {

@@ -7,6 +7,7 @@ import type { HubServices } from '../services.js';
 import { CreateApiKeyInput } from './api-key.input.js';
 import { ApiKey, CreateApiKeyPayload } from './api-key.type.js';
 import { peopleLoaders } from './people-loaders.js';
+import { READ_ROLES } from '../auth-checker.js';
 import { Person } from './person.type.js';
 
 const TYPE = 'ApiKey';
@@ -39,7 +40,7 @@ export class ApiKeyResolver {
     return (await this.services.apiKeys.list()).map(toApiKey);
   }
 
-  @Authorized()
+  @Authorized(...READ_ROLES)
   @Mutation(() => CreateApiKeyPayload, {
     description:
       'Creates an API key for a person and returns it once. Anyone may create keys for themselves; only an ADMIN for someone else. ' +
@@ -51,7 +52,7 @@ export class ApiKeyResolver {
     return { key, apiKey: toApiKey(row) };
   }
 
-  @Authorized()
+  @Authorized(...READ_ROLES)
   @Mutation(() => ApiKey, { description: 'Revokes an API key at once; requests with it are refused from now on. ADMIN, or the person the key belongs to.' })
   async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ApiKey> {
     return toApiKey(await this.services.apiKeys.revokeApiKey(fromGlobalId(id, TYPE).id, ctx.principal as Principal));

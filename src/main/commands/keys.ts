@@ -5,7 +5,7 @@ import { ConflictError, InputError, NotAllowedError } from '../../errors.js';
 
 const USAGE = `Usage:
   hub keys create --person EMAIL [--new-person "DISPLAY NAME"] --name NAME --role ROLE [--role ROLE2 …] [--expires-days DAYS]
-  hub keys list
+  hub keys list                      (prefix, state, roles, person, name, last use)
 A key belongs to a person and carries a subset of that person's roles; --name is only a label.
 --new-person creates the person (with the key's roles) when no person has that email.
 Roles: ${ROLES.join(', ')}`;
@@ -91,9 +91,10 @@ export async function keysCommand(args: string[], deps: { apiKeys: ApiKeyService
   if (sub === 'list' && rest.length === 0) {
     const rows = await deps.apiKeys.list();
     if (rows.length === 0) print('No API keys.');
+    const emails = new Map((await deps.people.findPersonsByIds(rows.map((r) => r.personId))).map((p) => [p.id, p.email]));
     for (const row of rows) {
       const state = row.revokedAt ? 'revoked' : row.expiresAt && row.expiresAt.getTime() <= Date.now() ? 'expired' : 'active';
-      print([row.prefix, state.padEnd(7), row.roles.join(',').padEnd(24), row.name, `last used ${row.lastUsedAt?.toISOString() ?? 'never'}`].join('  '));
+      print([row.prefix, state.padEnd(7), row.roles.join(',').padEnd(24), (emails.get(row.personId) ?? '?').padEnd(32), row.name, `last used ${row.lastUsedAt?.toISOString() ?? 'never'}`].join('  '));
     }
     return 0;
   }

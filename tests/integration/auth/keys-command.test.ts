@@ -64,6 +64,7 @@ describe('keysCommand', () => {
       expect(listed.text).toContain(key.slice(0, 11));
       expect(listed.text).not.toContain(key.slice(12));
       expect(listed.text).toMatch(/active/);
+      expect(listed.text).toMatch(new RegExp(`${key.slice(0, 11)}.*listed@example\\.com.*listed`));
     });
   });
 });

@@ -11,6 +11,8 @@ import { openDatabase } from '../../../src/db/client.js';
 import { MIGRATIONS_FOLDER, migrate } from '../../../src/db/migrate.js';
 import { queryRows } from '../../../src/db/sql.js';
 import { createLogger } from '../../../src/logger.js';
+import { PeopleService } from '../../../src/people/people.service.js';
+import { systemPrincipal } from '../../../src/auth/principal.js';
 
 describe('migration "people" on a database holding API keys', () => {
   it('should give each key its own person with the key’s roles, never one per name or creator', async () => {
@@ -55,6 +57,13 @@ describe('migration "people" on a database holding API keys', () => {
       expect(validator.personId).not.toBe(scientist.personId);
       // No ADMIN person yet: the old first-start key still administers (as break glass).
       expect((await service.verify(keys[2].key)).breakGlass).toBe(true);
+
+      // An ADMIN then renames the placeholder person, and gives it the real email.
+      const people = new PeopleService({ db: handle.db, audit: new AuditRecorder() });
+      const renamed = await people.updatePerson(validator.personId!, { displayName: 'Vic Validator' }, systemPrincipal('test'));
+      expect(renamed).toMatchObject({ displayName: 'Vic Validator', email: `${keys[0].prefix}@keys.invalid` });
+      expect((await people.updatePerson(validator.personId!, { email: 'vic@bank.example' }, systemPrincipal('test'))).email).toBe('vic@bank.example');
+      expect((await service.verify(keys[0].key)).displayName).toBe('Vic Validator');
     } finally {
       await handle.close();
       rmSync(before, { recursive: true, force: true });

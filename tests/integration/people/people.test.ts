@@ -213,6 +213,7 @@ describe('SSO sign-ins', () => {
     expect(await codeOf(token, entities, { r: [] })).toBe('FORBIDDEN');
     expect(await codeOf(token, `{ node(id: "${someId('Model')}") { id } }`)).toBe('FORBIDDEN');
     for (const root of ['{ models { totalCount } }', '{ changeRequests { totalCount } }', '{ sources { totalCount } }']) expect(await codeOf(token, root), root).toBe('FORBIDDEN');
+    expect(await codeOf(token, CREATE_KEY, { input: { personId: vera.id, name: 'x', roles: ['VIEWER'] } })).toBe('FORBIDDEN');
   });
 
   it('should check the entity type’s own roles in _entities, as node does', async () => {

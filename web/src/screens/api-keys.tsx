@@ -106,7 +106,7 @@ function NewKey({ onCreated }: { onCreated: () => Promise<void> }) {
   // A key carries only roles its person (and its creator) holds: offer the caller's own.
   const offered = ROLES.filter((role) => me.data?.me.roles.includes(role));
   const [name, setName] = useState('');
-  const [roles, setRoles] = useState<Role[]>([]);
+  const [roles, setRoles] = useState<Role[]>(['VIEWER']);
   const [expires, setExpires] = useState('');
   const create = useMutation(CreateKey);
   const problems = FieldProblems.of(create.error);
