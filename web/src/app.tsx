@@ -20,7 +20,9 @@ const Sources = lazy(() => import('./screens/sources.tsx').then((m) => ({ defaul
 const SourceScreen = lazy(() => import('./screens/source.tsx').then((m) => ({ default: m.SourceScreen })));
 const Findings = lazy(() => import('./screens/findings.tsx').then((m) => ({ default: m.Findings })));
 const Audit = lazy(() => import('./screens/audit.tsx').then((m) => ({ default: m.Audit })));
-const ApiKeys = lazy(() => import('./screens/api-keys.tsx').then((m) => ({ default: m.ApiKeys })));
+const People = lazy(() => import('./screens/people.tsx').then((m) => ({ default: m.People })));
+const PersonScreen = lazy(() => import('./screens/person.tsx').then((m) => ({ default: m.PersonScreen })));
+const ControlRequestScreen = lazy(() => import('./screens/control-request.tsx').then((m) => ({ default: m.ControlRequestScreen })));
 
 interface Route {
   pattern: string;
@@ -40,7 +42,11 @@ const ROUTES: Route[] = [
   { pattern: '/sources/:id', render: ({ id }) => <SourceScreen id={id} /> },
   { pattern: '/findings', render: () => <Findings /> },
   { pattern: '/audit', render: () => <Audit /> },
-  { pattern: '/admin/keys', render: () => <ApiKeys />, needs: 'manageKeys' },
+  { pattern: '/control-requests/:id', render: ({ id }) => <ControlRequestScreen id={id} /> },
+  { pattern: '/admin/people', render: () => <People />, needs: 'readPeople' },
+  { pattern: '/admin/people/:id', render: ({ id }) => <PersonScreen id={id} />, needs: 'readPeople' },
+  // Keys belong to people now: the old keys screen is the people screen.
+  { pattern: '/admin/keys', render: () => <Redirect to="/admin/people" />, needs: 'readPeople' },
 ];
 
 function useCredential() {

@@ -14,6 +14,10 @@ export const REFUSAL_EXPLANATIONS: Record<string, string> = {
   FOUR_EYES_REQUIRED:
     'The controls are governed too: lowering a risk tier, moving an owner, loosening a policy or granting an approver or admin role needs a second person. Ask for it with the request named in the message; someone else approves it.',
   NO_CHANGE: 'The value asked for is already the current one; there is nothing to change.',
+  SELF_GRANT: 'Nobody grants themselves a role. Another administrator has to grant it.',
+  ROLE_NOT_HELD: 'A key carries only roles that both its person and the one creating it hold. Grant the person the role first, or leave it off the key.',
+  DUPLICATE_EMAIL: 'Another person already has this email. Emails identify people (for SSO linking and model owners), so each belongs to one person.',
+  IDENTITY_LINKED: 'This SSO sign-in (issuer and subject) already belongs to a person. One sign-in signs in as one person only.',
   NO_OPEN_SLOT: 'Every approval slot you could fill on this request is already filled; the remaining slots need a different role.',
   INVALID_TRANSITION: 'The lifecycle does not allow this move from the version’s current state (DEVELOPMENT → VALIDATION → APPROVED → PRODUCTION, or → RETIRED).',
   RISK_TIER_REQUIRED: 'The model has no risk tier yet. A risk officer must classify it before any of its versions can be approved or put into production.',
@@ -25,6 +29,7 @@ export const REFUSAL_EXPLANATIONS: Record<string, string> = {
     'The version changed state or vanished from its vendor, or the model’s risk tier or owner changed, while the request was open, so the request no longer applies. Open a new one.',
   VERSION_DELETED: 'The version no longer exists at its vendor (it was tombstoned by a sync); its state cannot change.',
   NOT_REQUESTER: 'Only the person who opened a request, or an administrator, can cancel it.',
+  SOURCE_NAME_TAKEN: 'Another source already has this name; source names are unique.',
   FORBIDDEN: 'Your roles do not allow this action.',
   UNAUTHENTICATED: 'The hub did not accept your credential (unknown, revoked or expired). Sign in again.',
   NOT_FOUND: 'The hub has no such record (it may have been deleted, or the link is wrong).',

@@ -9,6 +9,7 @@ export const MeQuery = graphql(`
       displayName
       roles
       credential
+      person { id email displayName roles }
     }
   }
 `);

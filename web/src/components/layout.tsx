@@ -14,13 +14,12 @@ export function Layout({ children }: { children: ReactNode }) {
   const { path } = useLocation();
   const items: NavItem[] = [
     { to: '/inventory', label: 'Inventory', visible: true },
-    { to: '/approvals', label: 'Approvals', visible: may('decideOnRequests') },
+    { to: '/approvals', label: 'Approvals', visible: may('decideOnRequests') || may('decideOnControls') },
     { to: '/my-requests', label: 'My requests', visible: may('requestTransition') },
     { to: '/sources', label: 'Sources', visible: true },
     { to: '/findings', label: 'Findings', visible: true },
     { to: '/audit', label: 'Audit', visible: true },
-    // People arrive with issue 16 beside keys, under /admin.
-    { to: '/admin/keys', label: 'API keys', visible: may('manageKeys') },
+    { to: '/admin/people', label: 'People and keys', visible: may('readPeople') },
   ];
   return (
     <>
@@ -49,10 +48,16 @@ export function Layout({ children }: { children: ReactNode }) {
           </ul>
         </nav>
         <div className="identity" aria-label="Signed in">
+          {/* The person behind the credential: independence counts people, so this is who the hub thinks you are. */}
           <span className="identity-name" data-testid="identity-name">
-            {me.displayName}
+            {me.person?.displayName ?? me.displayName}
           </span>
-          <span className="identity-roles" data-testid="identity-roles">
+          {me.person ? (
+            <span className="identity-email" data-testid="identity-email">
+              {me.person.email}
+            </span>
+          ) : null}
+          <span className="identity-roles" data-testid="identity-roles" title="The roles this sign-in holds: the credential’s roles that the person also holds">
             {me.roles.length ? me.roles.join(', ') : 'no roles'}
           </span>
           <button type="button" className="link-button" onClick={() => endSession('You signed out.')}>

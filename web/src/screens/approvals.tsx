@@ -6,6 +6,8 @@ import { Pager, useForwardPaging } from '../components/pager.tsx';
 import { ScreenTitle } from '../components/layout.tsx';
 import { Loading, When, humanize } from '../components/ui.tsx';
 import { Link } from '../routing/router.tsx';
+import { useViewer } from '../auth/viewer.tsx';
+import { ControlsAwaitingMe } from './control-requests.tsx';
 
 const AwaitingMeQuery = graphql(`
   query RequestsAwaitingMe($first: Int, $after: String) {
@@ -22,13 +24,26 @@ const AwaitingMeQuery = graphql(`
   }
 `);
 
-/** "Awaiting me": pending requests with a slot the signed-in person could fill (the server decides eligibility). */
+/**
+ * "Awaiting me": lifecycle requests with a slot the signed-in person could fill (validators and risk officers; the
+ * server decides eligibility), and control requests they may decide (risk officers and administrators).
+ */
 export function Approvals() {
+  const { may } = useViewer();
+  return (
+    <>
+      <ScreenTitle>Approvals awaiting me</ScreenTitle>
+      {may('decideOnRequests') ? <LifecycleAwaitingMe /> : null}
+      {may('decideOnControls') ? <ControlsAwaitingMe /> : null}
+    </>
+  );
+}
+
+function LifecycleAwaitingMe() {
   const paging = useForwardPaging(25, 'awaiting');
   const result = useQuery(AwaitingMeQuery, paging.variables);
   return (
     <>
-      <ScreenTitle>Approvals awaiting me</ScreenTitle>
       <p className="lead">Requests with an approval slot you could fill. Requests you opened never appear here.</p>
       {result.error ? <ErrorPanel error={result.error} /> : null}
       {!result.data ? (

@@ -11,6 +11,7 @@ import { FieldProblems } from '../components/problems.ts';
 import { Badge, ExternalLink, Field, KeyValues, Loading, When, humanize } from '../components/ui.tsx';
 import { Link, navigate } from '../routing/router.tsx';
 import { RISK_TIERS, VENDOR_LABELS, stateTone } from './labels.ts';
+import { awaitingWhom, describeControl } from './control-requests.tsx';
 
 const VersionQuery = graphql(`
   query VersionDetail($id: ID!) {
@@ -47,6 +48,26 @@ const RequestTransition = graphql(`
 const SetGovernance = graphql(`
   mutation SetModelGovernance($modelId: ID!, $input: SetModelGovernanceInput!) {
     setModelGovernance(modelId: $modelId, input: $input) { id riskTier businessUnit accountableOwner }
+  }
+`);
+
+const RequestRiskTierChange = graphql(`
+  mutation RequestRiskTierChange($modelId: ID!, $riskTier: RiskTier, $justification: String!) {
+    requestRiskTierChange(modelId: $modelId, riskTier: $riskTier, justification: $justification) { id status }
+  }
+`);
+
+const RequestOwnerChange = graphql(`
+  mutation RequestOwnerChange($modelId: ID!, $accountableOwner: String, $justification: String!) {
+    requestOwnerChange(modelId: $modelId, accountableOwner: $accountableOwner, justification: $justification) { id status }
+  }
+`);
+
+const ModelControlsQuery = graphql(`
+  query ModelPendingControls($modelId: ID!) {
+    controlRequests(filter: { modelId: $modelId, status: [PENDING] }, first: 20) {
+      nodes { id kind targetKey proposed before approverRole model { name } }
+    }
   }
 `);
 
@@ -280,25 +301,70 @@ function VersionDetail({ version, refetch }: { version: Version; refetch: () => 
   );
 }
 
+type Tier = (typeof RISK_TIERS)[number];
+
+/** Lowering or clearing a tier loosens what the model's versions need (raising, or a first tier, only tightens). */
+function tierLoosens(from: string | null, to: string): boolean {
+  if (from === null || to === from) return false;
+  return to === '' || RISK_TIERS.indexOf(to as Tier) < RISK_TIERS.indexOf(from as Tier);
+}
+
+/**
+ * The model's governance. What only tightens (a raised or first tier, a first owner, the business unit) applies at
+ * once; lowering a tier or moving an owner opens a control request that a second risk officer decides, and the
+ * card says so until it is decided.
+ */
 function ModelGovernance({ model, canEdit, onSaved }: { model: NonNullable<Version['model']>; canEdit: boolean; onSaved: () => Promise<void> }) {
   const [editing, setEditing] = useState(false);
   const [riskTier, setRiskTier] = useState(model.riskTier ?? '');
   const [businessUnit, setBusinessUnit] = useState(model.businessUnit ?? '');
   const [owner, setOwner] = useState(model.accountableOwner ?? '');
+  const [justification, setJustification] = useState('');
   const save = useMutation(SetGovernance);
-  const problems = FieldProblems.of(save.error);
+  const lowerTier = useMutation(RequestRiskTierChange);
+  const moveOwner = useMutation(RequestOwnerChange);
+  const pendingControls = useQuery(ModelControlsQuery, { modelId: model.id });
+  const problems = FieldProblems.of(save.error ?? lowerTier.error ?? moveOwner.error);
+
+  const tierChange = riskTier !== (model.riskTier ?? '');
+  const loosensTier = tierLoosens(model.riskTier ?? null, riskTier);
+  const ownerChange = owner.trim() !== (model.accountableOwner ?? '');
+  const movesOwner = ownerChange && model.accountableOwner !== null;
+  const unitChange = (businessUnit.trim() || null) !== (model.businessUnit ?? null);
+  const needsSecondPerson = loosensTier || movesOwner;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const done = await save.run({
-      modelId: model.id,
-      input: { riskTier: (riskTier || null) as (typeof RISK_TIERS)[number] | null, businessUnit: businessUnit.trim() || null, accountableOwner: owner.trim() || null },
-    });
-    if (done) {
+    save.reset();
+    lowerTier.reset();
+    moveOwner.reset();
+    const direct: { riskTier?: Tier | null; businessUnit?: string | null; accountableOwner?: string | null } = {};
+    if (tierChange && !loosensTier) direct.riskTier = (riskTier || null) as Tier | null;
+    if (unitChange) direct.businessUnit = businessUnit.trim() || null;
+    if (ownerChange && !movesOwner) direct.accountableOwner = owner.trim() || null;
+    let ok = true;
+    if (Object.keys(direct).length) ok = (await save.run({ modelId: model.id, input: direct })) !== null;
+    if (ok && loosensTier) ok = (await lowerTier.run({ modelId: model.id, riskTier: (riskTier || null) as Tier | null, justification: justification.trim() })) !== null;
+    if (ok && movesOwner) ok = (await moveOwner.run({ modelId: model.id, accountableOwner: owner.trim() || null, justification: justification.trim() })) !== null;
+    await pendingControls.refetch();
+    if (ok) {
       setEditing(false);
+      setJustification('');
       await onSaved();
     }
   };
+
+  const pending = pendingControls.data?.controlRequests.nodes ?? [];
+  const awaiting =
+    pending.length > 0 ? (
+      <ul className="notice" aria-label="Awaiting a decision" data-testid="pending-controls">
+        {pending.map((r) => (
+          <li key={r.id}>
+            <Link to={`/control-requests/${encodeURIComponent(r.id)}`}>{describeControl(r, new Map())}</Link>: {awaitingWhom(r.approverRole)}.
+          </li>
+        ))}
+      </ul>
+    ) : null;
 
   if (!editing) {
     return (
@@ -327,6 +393,7 @@ function ModelGovernance({ model, canEdit, onSaved }: { model: NonNullable<Versi
             <dd>{model.owner ?? '—'}</dd>
           </div>
         </dl>
+        {awaiting}
         {canEdit ? (
           <button type="button" onClick={() => setEditing(true)}>
             Classify the model
@@ -337,7 +404,7 @@ function ModelGovernance({ model, canEdit, onSaved }: { model: NonNullable<Versi
   }
   return (
     <form onSubmit={submit} noValidate>
-      <Field label="Risk tier" problem={problems.for('riskTier')}>
+      <Field label="Risk tier" hint="Raising the tier applies at once; lowering or clearing it needs a second risk officer." problem={problems.for('riskTier')}>
         {(props) => (
           <select {...props} value={riskTier} onChange={(e) => setRiskTier(e.target.value)}>
             <option value="">Unclassified</option>
@@ -352,13 +419,26 @@ function ModelGovernance({ model, canEdit, onSaved }: { model: NonNullable<Versi
       <Field label="Business unit" problem={problems.for('businessUnit')}>
         {(props) => <input {...props} value={businessUnit} onChange={(e) => setBusinessUnit(e.target.value)} />}
       </Field>
-      <Field label="Accountable owner" hint="A name or email; the owner cannot validate the model." problem={problems.for('accountableOwner')}>
+      <Field label="Accountable owner" hint="A name or email; the owner cannot validate the model. A first owner applies at once; moving or clearing one needs a second risk officer." problem={problems.for('accountableOwner')}>
         {(props) => <input {...props} value={owner} onChange={(e) => setOwner(e.target.value)} />}
       </Field>
-      <ErrorPanel error={save.error} />
+      {needsSecondPerson ? (
+        <>
+          <p className="notice" role="status">
+            {loosensTier && movesOwner ? 'Lowering the tier and moving the owner loosen' : loosensTier ? 'Lowering the tier loosens' : 'Moving the owner loosens'} the controls: saving opens a
+            request that a second risk officer approves before it applies.
+          </p>
+          <Field label="Why the change is needed" hint="The approving risk officer and the audit trail see this." problem={problems.for('justification')}>
+            {(props) => <textarea {...props} rows={2} value={justification} onChange={(e) => setJustification(e.target.value)} />}
+          </Field>
+        </>
+      ) : null}
+      <ProblemList problems={problems} />
+      <ErrorPanel error={save.error ?? lowerTier.error ?? moveOwner.error} />
+      {awaiting}
       <div className="form-actions">
-        <button type="submit" className="primary" disabled={save.running}>
-          Save classification
+        <button type="submit" className="primary" disabled={save.running || lowerTier.running || moveOwner.running}>
+          {needsSecondPerson ? 'Save and request approval' : 'Save classification'}
         </button>
         <button type="button" onClick={() => setEditing(false)}>
           Cancel
