@@ -10,11 +10,14 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS_DIR, axeScan, openSession, screenshot, signInWithKey, type AxeViolation, type Session } from '../helpers/browser.js';
 import { approvedVersion, listVersions, startConsoleWorld, syncedMlflowSource, type ConsoleWorld } from '../helpers/console-world.js';
+import { graphqlRequest } from '../helpers/processes.js';
 
 let world: ConsoleWorld;
 let versionId = '';
 let requestId = '';
 let sourceId = '';
+let personId = '';
+let controlRequestId = '';
 
 beforeAll(async () => {
   world = await startConsoleWorld();
@@ -28,6 +31,16 @@ beforeAll(async () => {
     { id: 'key:someone-else', displayName: 'someone else', roles: ['DATA_SCIENTIST'], personId: null, kind: 'api-key' },
   );
   requestId = Buffer.from(`ChangeRequest:${request.id}`).toString('base64url');
+  // A person with a key and an SSO sign-in, and a role grant for her that a second ADMIN opened (Ada decides it).
+  const { key: adam } = await world.addPerson('Adam Second Admin', ['ADMIN']);
+  const created = await graphqlRequest<{ createPerson: { id: string } }>(world.url, adam, 'mutation($input: CreatePersonInput!) { createPerson(input: $input) { id } }', {
+    input: { email: 'nora.a11y@example.com', displayName: 'Nora New', roles: ['VIEWER', 'DATA_SCIENTIST'] },
+  });
+  personId = created.body.data!.createPerson.id;
+  await graphqlRequest(world.url, adam, 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }', { input: { personId, name: 'Notebook automation', roles: ['VIEWER'] } });
+  await graphqlRequest(world.url, adam, 'mutation($input: LinkIdentityInput!) { linkIdentity(input: $input) { id } }', { input: { personId, issuer: 'https://login.example.com', subject: 'nora-5e1f' } });
+  const grant = await graphqlRequest<{ requestRoleGrant: { id: string } }>(world.url, adam, 'mutation($p: ID!) { requestRoleGrant(personId: $p, role: VALIDATOR, justification: "Joins the validation team.") { id } }', { p: personId });
+  controlRequestId = grant.body.data!.requestRoleGrant.id;
 }, 300_000);
 
 afterAll(async () => {
@@ -47,7 +60,8 @@ function screens(): Array<{ name: string; path: string; ready: (page: Page) => P
     { name: 'inventory-versions', path: '/inventory?view=versions&prod=yes', ready: h1('Inventory') },
     { name: 'version', path: `/versions/${encodeURIComponent(versionId)}`, ready: (page) => page.getByRole('heading', { name: 'Governance history' }).waitFor() },
     { name: 'approvals', path: '/approvals', ready: (page) => page.getByRole('table').waitFor() },
-    { name: 'change-request', path: `/change-requests/${requestId}`, ready: (page) => page.getByRole('heading', { name: 'Your decision' }).waitFor() },
+    // The scans sign in as an ADMIN, who approves no lifecycle request: the decision form is reached by a validator in the keyboard walk.
+    { name: 'change-request', path: `/change-requests/${requestId}`, ready: (page) => page.getByRole('heading', { name: 'Policy and approvals' }).waitFor() },
     { name: 'my-requests', path: '/my-requests', ready: h1('My requests') },
     { name: 'sources', path: '/sources', ready: (page) => page.getByRole('table').waitFor() },
     { name: 'source', path: `/sources/${encodeURIComponent(Buffer.from(`Source:${sourceId}`).toString('base64url'))}`, ready: (page) => page.getByRole('heading', { name: 'Run history' }).waitFor() },
@@ -60,7 +74,9 @@ function screens(): Array<{ name: string; path: string; ready: (page: Page) => P
         await page.getByRole('button', { name: 'Verify the chain' }).click();
         await page.getByTestId('chain-verdict').waitFor();
       } },
-    { name: 'api-keys', path: '/admin/keys', ready: (page) => page.getByRole('table').waitFor() },
+    { name: 'people', path: '/admin/people', ready: (page) => page.getByRole('row', { name: /Nora New/ }).waitFor() },
+    { name: 'person', path: `/admin/people/${encodeURIComponent(personId)}`, ready: (page) => page.getByRole('row', { name: /nora-5e1f/ }).waitFor() },
+    { name: 'control-request', path: `/control-requests/${encodeURIComponent(controlRequestId)}`, ready: (page) => page.getByRole('heading', { level: 1, name: /Grant VALIDATOR to Nora New/ }).waitFor() },
     { name: 'not-found', path: '/no-such-screen', ready: h1('Page not found') },
   ];
 }

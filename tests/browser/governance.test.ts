@@ -43,6 +43,8 @@ describe('the approval story in the console', () => {
     const { page } = dana;
     expect(await page.getByTestId('identity-name').textContent()).toBe('Dana Scientist');
     expect(await page.getByTestId('identity-roles').textContent()).toBe('DATA_SCIENTIST, VALIDATOR');
+    // The person behind the key: independence counts people, whichever key they use.
+    expect(await page.getByTestId('identity-email').textContent()).toMatch(/^dana\.scientist\.[0-9a-f]+@example\.com$/);
 
     await page.goto(`/versions/${encodeURIComponent(target.id)}`);
     await page.getByRole('heading', { level: 1, name: `${target.modelName} · version ${target.version}` }).waitFor();
@@ -106,6 +108,19 @@ describe('the approval story in the console', () => {
     await eventually(() => page.getByRole('row', { name: new RegExp(target.modelName) }).innerText()).toContain('Applied');
   });
 
+  it('should offer an ADMIN no decision on a lifecycle request: administrators approve nothing', async () => {
+    const ada = await world.signIn('Ada Admin', requestPath);
+    const { page } = ada;
+    await page.getByRole('heading', { level: 1, name: `Change request: ${target.modelName} to Production` }).waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    await page.goto('/approvals');
+    await page.getByRole('heading', { level: 1, name: 'Approvals awaiting me' }).waitFor();
+    // Only the controls an ADMIN decides (role grants) are listed for her.
+    await page.getByText('No control request is waiting for your decision.').waitFor();
+    expect(await page.getByText('Requests with an approval slot you could fill.').count()).toBe(0);
+  });
+
   it('should let the requester cancel a pending request from her requests', async () => {
     const { page } = dana;
     await page.goto(`/versions/${encodeURIComponent(spare.id)}`);
@@ -137,6 +152,28 @@ describe('the approval story in the console', () => {
     await victor.page.getByRole('button', { name: 'Reject' }).click();
     await eventually(() => victor.page.locator('.summary-line .badge').first().textContent()).toBe('Rejected');
     expect(await victor.page.getByText('No holdout evaluation attached.').count()).toBeGreaterThan(0);
+  });
+
+  it('should turn a risk officer’s lowering of the tier into a request awaiting a second risk officer', async () => {
+    const rita = await world.signIn('Rita Risk', `/versions/${encodeURIComponent(target.id)}`);
+    const { page } = rita;
+    await page.getByRole('button', { name: 'Classify the model' }).click();
+    await page.getByLabel('Risk tier').selectOption('LOW');
+    await page.getByText('Lowering the tier loosens the controls', { exact: false }).waitFor();
+    await page.getByLabel('Why the change is needed').fill('Exposure fell below the MEDIUM threshold.');
+    await page.getByRole('button', { name: 'Save and request approval' }).click();
+    const pending = page.getByTestId('pending-controls');
+    await eventually(() => pending.innerText()).toContain('risk tier Medium → Low: awaiting a second risk officer.');
+    // Nothing applied yet: the tier stays until another risk officer approves.
+    expect(await page.getByRole('region', { name: 'Governance', exact: true }).innerText()).toContain('Medium');
+    await screenshot(page, 'version-tier-request');
+    // Her own approval is refused: four eyes means someone else.
+    await pending.getByRole('link').click();
+    await page.getByRole('heading', { level: 1, name: /^Risk tier change:/ }).waitFor();
+    await page.getByRole('button', { name: 'Approve' }).click();
+    const refusal = page.getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toContain('SELF_APPROVAL');
   });
 
   it('should show a VIEWER the same records without a single control that changes anything', async () => {

@@ -18,6 +18,8 @@ export interface ConsoleWorld {
   keys: Record<string, string>;
   /** Opens a browser tab as one of `keys` (separate contexts: separate sessionStorage, like separate people). */
   signIn(person: string, path?: string, options?: { bypassCSP?: boolean }): Promise<Session>;
+  /** Another person with a key of the same roles, signed in like the others from then on (e.g. a second ADMIN). */
+  addPerson(name: string, roles: Role[]): Promise<{ key: string; personId: string }>;
   sessions: Session[];
   close(): Promise<void>;
 }
@@ -55,6 +57,11 @@ export async function startConsoleWorld(options: { env?: Record<string, string> 
       sessions.push(session);
       await signInWithKey(session, keys[person], path);
       return session;
+    },
+    async addPerson(name, roles) {
+      const { key, person } = await createPersonWithKey(hub.hub.services, { name, roles });
+      keys[name] = key;
+      return { key, personId: person.id };
     },
     async close() {
       await browser.close().catch(() => undefined);

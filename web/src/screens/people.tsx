@@ -140,7 +140,7 @@ export function RoleChoice({ legend, offered, chosen, onChange, problem }: { leg
   return (
     <fieldset>
       <legend>{legend}</legend>
-      {offered.length === 0 ? <p className="muted">No role can be offered here.</p> : null}
+      {offered.length === 0 ? <p className="muted">None to offer.</p> : null}
       {offered.map((role) => (
         <label key={role} className="checkbox-inline">
           <input type="checkbox" checked={chosen.includes(role)} onChange={(e) => onChange(e.target.checked ? [...chosen, role] : chosen.filter((r) => r !== role))} /> {role}

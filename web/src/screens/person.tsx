@@ -299,6 +299,12 @@ function NewKey({ person, onCreated }: { person: PersonRecord; onCreated: () => 
           {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} />}
         </Field>
         <RoleChoice legend="Roles the key carries" offered={offered} chosen={roles} onChange={setRoles} problem={problems.for('roles')} />
+        {offered.length < person.roles.length ? (
+          <p className="field-hint">
+            A key carries only roles that both {person.displayName} and you hold; {person.roles.filter((r) => !offered.includes(r)).join(', ')} {person.roles.length - offered.length === 1 ? 'is' : 'are'} not
+            yours to give. {person.displayName} can create such keys for themselves, or an administrator holding the role can.
+          </p>
+        ) : null}
         <Field label="Expires on (optional)" problem={problems.for('expiresAt')}>
           {(props) => <input {...props} type="date" value={expires} onChange={(e) => setExpires(e.target.value)} />}
         </Field>
