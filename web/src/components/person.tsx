@@ -1,8 +1,8 @@
 import { useViewer } from '../auth/viewer.tsx';
 
 /**
- * A principal id as decisions record it (`key:<id>` or an SSO subject). The signed-in person is named; others are
- * shown by id until the API names people (issue 16 adds Person).
+ * A principal id as decisions record it (`key:<id>` or an SSO subject). The signed-in credential is named; others
+ * are shown by id, since lifecycle decisions expose principal ids, not persons.
  */
 export function Person({ id }: { id: string }) {
   const { me } = useViewer();
