@@ -5,6 +5,7 @@ import type { GovernanceService } from '../governance/governance.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { SyncService } from '../sync/sync.service.js';
 import type { OperationsService } from '../observability/operations.service.js';
+import type { WriteBackStatusReader } from '../governance/write-back-status.js';
 
 /**
  * Everything resolvers may call. Built once by the composition root (src/main/server.ts) and handed to each resolver
@@ -18,4 +19,6 @@ export interface HubServices {
   audit: AuditService;
   sync: SyncService;
   operations: OperationsService;
+  /** Change requests' write-back status, derived from their outbox rows. */
+  writeBackStatus: WriteBackStatusReader;
 }

@@ -10,6 +10,7 @@ import { migrate } from '../db/migrate.js';
 import { GovernanceService } from '../governance/governance.service.js';
 import { seedDefaultPolicies } from '../governance/policy.repository.js';
 import { WriteBackService } from '../governance/write-back.service.js';
+import { WriteBackStatusReader } from '../governance/write-back-status.js';
 import type { HubServices } from '../graphql/services.js';
 import { InventoryReadService } from '../inventory/inventory-read.service.js';
 import { InventoryWriter } from '../inventory/writer.js';
@@ -102,7 +103,7 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
     urlPolicy: { allowPrivate: config.sync.allowPrivateSourceUrls },
   });
   const apiKeys = new ApiKeyService({ db, audit, logger });
-  const enqueueWriteBack = (changeRequestId: string) => dispatcher.enqueueWriteBack(changeRequestId);
+  const enqueueWriteBack = (changeRequestId: string, notBefore?: Date) => dispatcher.enqueueWriteBack(changeRequestId, notBefore);
   const governance = new GovernanceService({ db, audit, enqueueWriteBack, logger, changeRequestTtlDays: config.governance.changeRequestTtlDays });
   const writer = new InventoryWriter(db, { defaultMaxDeleteShare: config.sync.maxDeleteShare });
   const sync = new SyncService({
@@ -136,7 +137,7 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
   });
   const queueDepths = () => dispatcher.queueDepths();
   const operations = new OperationsService({ db, queueDepths, nextRuns: () => dispatcher.nextRuns() });
-  const services: HubServices = { inventory: new InventoryReadService(db), sources, apiKeys, governance, audit: new AuditService({ db }), sync, operations };
+  const services: HubServices = { inventory: new InventoryReadService(db), sources, apiKeys, governance, audit: new AuditService({ db }), sync, operations, writeBackStatus: new WriteBackStatusReader(db) };
   registerStateGauges(metrics, db, queueDepths);
   const handlers = createJobHandlers({ sync, writeBacks, governance, enqueueWriteBack, logger });
 
