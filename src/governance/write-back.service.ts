@@ -7,6 +7,7 @@ import { writeBackOutbox, type WriteBackOutboxRow } from '../db/schema/index.js'
 import { displayNameOf, systemPrincipal } from '../auth/principal.js';
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { backoffDelay } from '../../connectors/shared/backoff.js';
 import { ConnectorError, RateLimitError, type Connector, type LifecycleState, type LifecycleWriteBack } from '../../connectors/contract.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';
 import { ChangeRequestRepository } from './change-request.repository.js';
@@ -64,7 +65,7 @@ export interface WriteBackServiceDeps {
 /** A vendor's Retry-After is honoured up to this (a misconfigured vendor must not park a write-back for days). */
 const MAX_RETRY_AFTER_MS = 3_600_000;
 
-const defaultBackoff = (attempts: number) => Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+const defaultBackoff = (attempts: number) => backoffDelay(attempts, { baseDelayMs: 30_000, maxDelayMs: 3_600_000, jitter: 'none' });
 
 /**
  * Delivers applied lifecycle changes to vendors through the transactional outbox (write_back_outbox), one row per

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthenticationError, RateLimitError } from '../../connectors/contract.js';
+import { findCause } from '../../connectors/shared/error-causes.js';
 import type { Logger } from '../logger.js';
 import type { SyncService } from '../sync/sync.service.js';
 import type { SyncJobData, WriteBackJobData } from './queues.js';
@@ -49,12 +50,7 @@ export function classifyFailure(error: unknown): FailureClass {
 
 /** The ids a failed job's error carries (see {@link JobFailure}), also when a runner wrapped it in an error of its own. */
 export function failureLogFields(error: unknown): JobLogFields {
-  let current = error;
-  for (let depth = 0; current instanceof Error && depth < 4; depth++) {
-    if (current instanceof JobFailure) return current.logFields;
-    current = current.cause;
-  }
-  return {};
+  return findCause(error, (link): link is JobFailure => link instanceof JobFailure)?.logFields ?? {};
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Vendor } from '../../connectors/contract.js';
+import { backoffDelay } from '../../connectors/shared/backoff.js';
 import type { Logger } from '../logger.js';
 import type { QueueDepth } from '../observability/operations.service.js';
 import type { SourceSchedule } from '../sources/source-schedule.js';
@@ -152,7 +153,7 @@ export class InProcessJobRunner implements JobDispatcher {
         const last = attempt + 1 >= attempts || failure.kind === 'unrecoverable' || this.closed;
         this.logger.warn({ ...failureLogFields(error), queue, attempt, err: (error as Error).message, willRetry: !last }, 'job failed');
         if (!last) {
-          const delay = failure.kind === 'rate-limited' ? failure.retryAfterMs : (this.options.retryBaseMs ?? backoffMs) * 2 ** attempt;
+          const delay = failure.kind === 'rate-limited' ? failure.retryAfterMs : backoffDelay(attempt + 1, { baseDelayMs: this.options.retryBaseMs ?? backoffMs, maxDelayMs: Infinity, jitter: 'none' });
           const timer = setTimeout(() => {
             this.retryTimers.delete(timer);
             this.spawn(queue, attempts, task, backoffMs, attempt + 1);
