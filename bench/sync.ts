@@ -32,6 +32,7 @@ import { rssSampler, startChildSimulator } from './lib/child-simulator.js';
 import { floorTables } from './lib/floor.js';
 import { emitBenchResult, printFigures, timed } from './lib/report.js';
 import { benchDatabase } from './lib/scratch-database.js';
+import type { SyncTrigger } from '../src/sync/sync-trigger.js';
 
 const VENDORS: Vendor[] = ['mlflow', 'sagemaker'];
 const VERSIONS_PER_MODEL = 10;
@@ -81,7 +82,7 @@ async function changesLogged(hub: Hub): Promise<number> {
 }
 
 /** Both sources synced at once, as a worker with concurrency ≥ 2 runs them. */
-async function syncAll(hub: Hub, sourceIds: string[], trigger: 'schedule' | 'manual') {
+async function syncAll(hub: Hub, sourceIds: string[], trigger: Exclude<SyncTrigger, 'retry'>) {
   const results = await Promise.all(sourceIds.map((sourceId) => hub.services.sync.runJob({ sourceId, trigger, jobId: null })));
   return results.map((result) => {
     if (result.status !== 'ran') throw new Error('a bench sync was skipped: the source already had a run');

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { HubMetrics } from '../observability/metrics.js';
 import type { QueueDepth } from '../observability/operations.service.js';
 import type { SourceSchedule } from '../sources/source-schedule.js';
-import type { SyncTrigger } from '../sync/run-repository.js';
+import type { SyncTrigger } from '../sync/sync-trigger.js';
 import { classifyFailure, failureLogFields, type JobHandlers } from './handlers.js';
 import {
   ALL_QUEUES,

@@ -3,7 +3,7 @@ import { backoffDelay } from '../../connectors/shared/backoff.js';
 import type { Logger } from '../logger.js';
 import type { QueueDepth } from '../observability/operations.service.js';
 import type { SourceSchedule } from '../sources/source-schedule.js';
-import type { SyncTrigger } from '../sync/run-repository.js';
+import type { SyncTrigger } from '../sync/sync-trigger.js';
 import { classifyFailure, failureLogFields, type JobHandlers } from './handlers.js';
 import { MAINTENANCE_EVERY_MS, SYNC_JOB_ATTEMPTS, SYNC_JOB_BACKOFF_MS, syncQueueName, writeBackJobId } from './queues.js';
 import type { JobDispatcher } from './types.js';

@@ -1,5 +1,5 @@
 import { VENDORS, type Vendor } from '../../connectors/contract.js';
-import type { SyncTrigger } from '../sync/run-repository.js';
+import type { SyncTrigger } from '../sync/sync-trigger.js';
 
 /**
  * Queue and scheduler names (STYLE §5). One sync queue per vendor, because a BullMQ worker's rate limiter covers its

@@ -1,7 +1,7 @@
 import type { Vendor } from '../../connectors/contract.js';
 import type { QueueDepth } from '../observability/operations.service.js';
 import type { SourceSchedule } from '../sources/source-schedule.js';
-import type { SyncTrigger } from '../sync/run-repository.js';
+import type { SyncTrigger } from '../sync/sync-trigger.js';
 
 /** The sources table as schedule reconciliation reads it (SourceService): fresh on every call. */
 export interface ScheduleReader {

@@ -12,7 +12,8 @@ import type { BatchResult, TombstoneResult, WriteContext } from '../inventory/ty
 import type { Logger } from '../logger.js';
 import type { HubMetrics } from '../observability/metrics.js';
 import type { FindingsReconciler } from './findings.js';
-import { RunAbandonedError, SyncRunRepository, type RunCounts, type SyncTrigger } from './run-repository.js';
+import { RunAbandonedError, SyncRunRepository, type RunCounts } from './run-repository.js';
+import type { SyncTrigger } from './sync-trigger.js';
 
 export interface SyncServiceOptions {
   /** Default deletion guard share for sources without their own. */
