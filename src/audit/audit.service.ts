@@ -2,6 +2,7 @@ import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { auditEvents, type AuditEventRow } from '../db/schema/index.js';
 import { queryRows } from '../db/sql.js';
+import type { ForwardPage } from '../page.js';
 import { AuditRecorder } from './audit-recorder.js';
 
 /** Filters of `auditEvents(filter, first, after)`. Every field narrows; absent fields do not. */
@@ -15,11 +16,7 @@ export interface AuditEventFilter {
 }
 
 /** One page of events, newest first. */
-export interface AuditEventPage {
-  items: AuditEventRow[];
-  hasNextPage: boolean;
-  totalCount: number;
-}
+export type AuditEventPage = ForwardPage<AuditEventRow>;
 
 export interface AuditChainVerification {
   valid: boolean;
