@@ -26,8 +26,13 @@ const BENCHES: readonly BenchSpec[] = [
   { name: 'ingest', script: 'ingest.ts', quick: { args: [], env: { BENCH_MODELS: '1000' } } },
   { name: 'connectors', script: 'connectors.ts', quick: { args: ['--small', '200', '--large', '1000'], env: {} } },
   { name: 'sync', script: 'sync.ts', quick: { args: ['--models', '1000', '--compare-models', '100'], env: {} } },
-  // The GraphQL bench seeds a fixed 100 000-version estate; only its load duration shrinks.
-  { name: 'graphql', script: 'graphql.ts', quick: { args: [], env: { BENCH_DURATION_S: '3' } } },
+  // The quick GraphQL run stops at 100 000 versions (no 1M seeding) and shortens the load.
+  { name: 'graphql', script: 'graphql.ts', quick: { args: [], env: { BENCH_DURATION_S: '3', BENCH_GQL_SMALL: '1' } } },
+  { name: 'export', script: 'export.ts', quick: { args: [], env: { EXPORT_BENCH_ROWS: '100000' } } },
+  { name: 'audit', script: 'audit.ts', quick: { args: [], env: { AUDIT_BENCH_EVENTS: '100000' } } },
+  // A version with 200 approved requests; the quick run seeds 50 (no target then).
+  { name: 'evidence-pack', script: 'evidence-pack.ts', quick: { args: ['--requests', '50', '--runs', '5'], env: {} } },
+  { name: 'audit-replay', script: 'audit-replay.ts', quick: { args: ['--events', '100000'], env: {} } },
   { name: 'load', script: 'load.ts', quick: { args: ['--seconds', '20', '--models', '500', '--requests', '20', '--clients', '5'], env: {} } },
 ];
 

@@ -29,6 +29,52 @@ export type ObservedStage = (typeof OBSERVED_STAGES)[number];
 export const DEPLOYMENT_ENVIRONMENTS = ['PRODUCTION', 'STAGING', 'DEVELOPMENT', 'UNKNOWN'] as const;
 export type DeploymentEnvironment = (typeof DEPLOYMENT_ENVIRONMENTS)[number];
 
+/**
+ * What a metric measures, by the data it was computed on:
+ * - TRAINING: on training data, or the vendor does not say (an MLflow run metric whose key names no held-out split);
+ * - VALIDATION: on held-out data (validation, cross-validation, holdout, test split; an MLflow key such as `val_auc`);
+ * - PRODUCTION: on live traffic after deployment (a deployment's service or accuracy figures).
+ */
+export const METRIC_KINDS = ['TRAINING', 'VALIDATION', 'PRODUCTION'] as const;
+export type MetricKind = (typeof METRIC_KINDS)[number];
+
+/** One numeric figure the vendor reports for a version or a deployment. The vendor's raw form stays in vendorAttributes. */
+export interface Metric {
+  /** The vendor's metric name: the MLflow key as logged; for DataRobot `<metric>.<partition>` such as `AUC.holdout`. */
+  name: string;
+  /** A finite number. */
+  value: number;
+  /** Training step / epoch where the vendor records one (MLflow `step`); null otherwise. */
+  step: number | null;
+  /** When the vendor recorded the value (vendor clock); null when it does not say. */
+  timestamp: Date | null;
+  kind: MetricKind;
+}
+
+/**
+ * The status of a version object at the vendor, mapped onto one vocabulary (the raw value stays in `statusRaw`):
+ * - READY: registered and usable (SageMaker `Completed`, MLflow `READY`, DataRobot build `complete`);
+ * - PENDING: still being registered or built;
+ * - FAILED: registration or build failed;
+ * - DELETING: being deleted at the vendor;
+ * - UNKNOWN: the vendor says nothing, or something the connector cannot map.
+ */
+export const VERSION_STATUSES = ['READY', 'PENDING', 'FAILED', 'DELETING', 'UNKNOWN'] as const;
+export type VersionStatus = (typeof VERSION_STATUSES)[number];
+
+/**
+ * The status of a deployment at the vendor, mapped onto one vocabulary (the raw value stays in `statusRaw`):
+ * - ACTIVE: up and serving (SageMaker `InService`, DataRobot `active`, Domino `Running`, an MLflow alias);
+ * - PENDING: being created or started;
+ * - UPDATING: serving while it is changed (SageMaker `Updating`, `SystemUpdating`, `RollingBack`);
+ * - INACTIVE: exists but does not serve (SageMaker `OutOfService`, DataRobot `inactive`, Domino `Stopped`, archived);
+ * - FAILED: creation or an update failed;
+ * - DELETING: being deleted at the vendor;
+ * - UNKNOWN: the vendor says nothing, or something the connector cannot map.
+ */
+export const DEPLOYMENT_STATUSES = ['ACTIVE', 'PENDING', 'UPDATING', 'INACTIVE', 'FAILED', 'DELETING', 'UNKNOWN'] as const;
+export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
+
 /** Governed lifecycle states; the hub's governance owns them. Declared here so write-backs can name them. */
 export const LIFECYCLE_STATES = ['DEVELOPMENT', 'VALIDATION', 'APPROVED', 'PRODUCTION', 'RETIRED'] as const;
 export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
@@ -99,15 +145,17 @@ export interface NormalisedVersion extends NormalisedRecordBase {
   observedStage: ObservedStage;
   /** The vendor's raw stage / approval value (e.g. `PendingManualApproval`, `Staging`), for display and BI. */
   observedStageRaw: string | null;
-  /** The vendor's own status of the version object (e.g. SageMaker `Completed`, MLflow `READY`). */
-  status: string | null;
+  /** The vendor's status of the version object, mapped by the connector; see {@link VersionStatus}. */
+  status: VersionStatus;
+  /** The vendor's own status value before mapping (e.g. SageMaker `Completed`, MLflow `READY`), for display and BI. */
+  statusRaw: string | null;
   /** Who created the version at the vendor. Segregation of duties uses it: the creator cannot validate. */
   createdBy: string | null;
   /** Where the model artifact lives (S3 URI, MLflow `source`, image). */
   artifactUri: string | null;
   lineage: Lineage;
-  /** Numeric metrics the vendor exposes inline (MLflow run metrics). Empty when it exposes none. */
-  metrics: Record<string, number>;
+  /** Numeric metrics the vendor exposes for the version (MLflow run metrics, DataRobot scores). Empty when none. */
+  metrics: Metric[];
   /** Parameters of the training run (MLflow run params) as name → value. Empty when the vendor exposes none. */
   params: Record<string, string>;
   tags: Record<string, string>;
@@ -131,8 +179,12 @@ export interface NormalisedDeployment extends NormalisedRecordBase {
   environmentRaw: string | null;
   /** The deployment's tags / labels as key → value (empty where the vendor has none). */
   tags: Record<string, string>;
+  /** The vendor's status, mapped by the connector; see {@link DeploymentStatus}. */
+  status: DeploymentStatus;
   /** The vendor's raw status (`InService`, `active`, `Running`, …). */
-  status: string | null;
+  statusRaw: string | null;
+  /** Figures the vendor reports for the deployment itself (kind PRODUCTION). Empty when it reports none inline. */
+  metrics: Metric[];
   /**
    * Live at the vendor (an InService SageMaker endpoint, an active DataRobot deployment, a Running Domino Model API,
    * an MLflow alias or Production stage) AND in the PRODUCTION environment. Findings compare it with the governed

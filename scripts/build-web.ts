@@ -1,52 +1,24 @@
 /**
  * Builds the console and GraphiQL (web/ → dist/web) with their GraphQL documents checked against
  * schema/schema.graphql, then prints what a browser downloads. Skips everything when nothing it reads has changed
- * since the last build (a fingerprint of web/, the schema and the lockfile), so starts after the first are free.
+ * since the last build (scripts/web-fingerprint.mjs), so starts after the first are free.
  *
  *   build-web.ts              build when stale
  *   build-web.ts --force      build anyway
  *   build-web.ts --check      check the documents against the schema and web/'s types (no bundle)
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { CONSOLE_INITIAL_JS_BUDGET_BYTES, formatKiB, pageWeights } from './web-bundle-sizes.js';
+import { FINGERPRINT_FILE, WEB_DIST, filesUnder, isWebBuildCurrent, sourceFingerprint } from './web-fingerprint.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WEB = join(ROOT, 'web');
-export const WEB_DIST = join(ROOT, 'dist', 'web');
-const FINGERPRINT_FILE = join(WEB_DIST, '.build-fingerprint');
-const GENERATED_TYPES = join(WEB, 'src', 'graphql-env.d.ts');
 const TSCONFIG = join(WEB, 'tsconfig.json');
 const COMPRESSIBLE = /\.(js|css|html|svg|json|txt)$/;
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    return entry.isDirectory() ? filesUnder(path) : [path];
-  });
-}
-
-/** What the bundle depends on: web/ (but the types generated from the schema), the schema, the lockfile, this script. */
-export function sourceFingerprint(): string {
-  const hash = createHash('sha256');
-  const inputs = [
-    ...filesUnder(WEB).filter((path) => path !== GENERATED_TYPES),
-    join(ROOT, 'schema', 'schema.graphql'),
-    join(ROOT, 'package-lock.json'),
-    fileURLToPath(import.meta.url),
-    fileURLToPath(new URL('./web-bundle-sizes.ts', import.meta.url)),
-  ].sort();
-  for (const path of inputs) hash.update(relative(ROOT, path)).update('\0').update(readFileSync(path)).update('\0');
-  return hash.digest('hex');
-}
-
-export function isWebBuildCurrent(): boolean {
-  return existsSync(FINGERPRINT_FILE) && readFileSync(FINGERPRINT_FILE, 'utf8') === sourceFingerprint();
-}
 
 function run(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {

@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isWebBuildCurrent } from './web-fingerprint.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'dist');
@@ -28,8 +29,9 @@ const STEPS = [
   { name: 'web', run: buildWeb },
 ];
 
-/** The console and GraphiQL: scripts/build-web.ts skips by itself when nothing it reads changed, and prints sizes. */
+/** The console and GraphiQL: built by scripts/build-web.ts (which prints sizes) only when an input changed. */
 function buildWeb() {
+  if (isWebBuildCurrent()) return null;
   const result = spawnSync(process.execPath, ['--import', '@swc-node/register/esm-register', 'scripts/build-web.ts'], { cwd: ROOT, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
   return null;

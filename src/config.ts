@@ -53,6 +53,15 @@ const publicUrl = z.preprocess(
 const envSchema = z.object({
   DATABASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// or postgresql:// URL' }).optional()),
   DATABASE_POOL_SIZE: intInRange(10, 1, 200),
+  /** The table owner's URL for migrations; when set, `hub migrate` also creates and grants the runtime role. */
+  DATABASE_MIGRATION_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// or postgresql:// URL' }).optional()),
+  /** The role DATABASE_URL connects as: owns nothing, cannot rewrite the audit trail (see src/db/runtime-role.ts). */
+  HUB_DB_RUNTIME_ROLE: z
+    .preprocess(emptyToUndefined, z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL role name (letters, digits, _)').optional())
+    .transform((v) => v ?? 'modelops_hub_runtime'),
+  HUB_DB_RUNTIME_PASSWORD: optionalString,
+  /** How often a worker replays the audit trail against the governed state (0: never on schedule). */
+  HUB_STATE_REPLAY_EVERY_MINUTES: intInRange(60, 0, 7 * 24 * 60),
   HUB_DATA_DIR: z.preprocess(emptyToUndefined, z.string().optional()),
   REDIS_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }).optional()),
   /** Key prefix for BullMQ; hash-tagged so every key of the hub lands in one Redis Cluster slot. */
@@ -68,22 +77,30 @@ const envSchema = z.object({
   /** The previous key during rotation: decrypts, never encrypts. */
   HUB_SECRET_KEY_PREVIOUS: secretKey,
   HUB_BOOTSTRAP_ADMIN_KEY: z.preprocess(emptyToUndefined, z.string().min(24, 'at least 24 characters').optional()),
+  /** Emergency only: the bootstrap admin key works although an active ADMIN person exists (every use is audited). */
+  HUB_BREAK_GLASS: booleanFlag(false),
   OIDC_JWKS_URL: z.preprocess(emptyToUndefined, z.url().optional()),
   OIDC_ISSUER: optionalString,
   OIDC_AUDIENCE: optionalString,
   OIDC_ROLES_CLAIM: z.preprocess(emptyToUndefined, z.string().optional()).transform((v) => v ?? 'groups'),
-  /** JSON map from an IdP group / claim value to hub roles, e.g. {"ml-validators":["VALIDATOR"]}. */
+  /**
+   * JSON map from an IdP group / claim value to hub roles, e.g. {"risk-team":"RISK_OFFICER","ml-validators":["VALIDATOR"]}.
+   * Without it, only group names spelled exactly as a hub role grant that role.
+   */
   OIDC_ROLE_MAP: z
     .preprocess(emptyToUndefined, z.string().optional())
     .transform((v, ctx) => {
       if (v === undefined) return null;
       try {
-        return z.record(z.string(), z.array(z.enum(ROLE_NAMES))).parse(JSON.parse(v));
+        const parsed = z.record(z.string().min(1), z.union([z.enum(ROLE_NAMES), z.array(z.enum(ROLE_NAMES)).min(1)])).parse(JSON.parse(v));
+        return Object.fromEntries(Object.entries(parsed).map(([group, roles]) => [group, typeof roles === 'string' ? [roles] : roles]));
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'expected JSON like {"group-name": ["VALIDATOR"]} with roles ' + ROLE_NAMES.join(', ') });
+        ctx.addIssue({ code: 'custom', message: 'expected JSON like {"risk-team": "RISK_OFFICER", "ml-validators": ["VALIDATOR"]} with roles ' + ROLE_NAMES.join(', ') });
         return z.NEVER;
       }
     }),
+  /** Link a first SSO login to the person with the token's email, when the IdP says it verified it (email_verified). */
+  OIDC_LINK_BY_EMAIL: booleanFlag(false),
   OIDC_CLOCK_SKEW_SECONDS: intInRange(60, 0, 600),
   /** The console's OAuth client at the IdP (a public client: authorization code with PKCE, no secret). */
   OIDC_CLIENT_ID: optionalString,
@@ -112,6 +129,16 @@ const envSchema = z.object({
    * Threads that run vendor listings beside the main thread, which hashes and writes (0: list on the main thread).
    * Default: the cores beyond the first, at most 4.
    */
+  /** The Ed25519 private key that signs audit checkpoints: PEM text, or the path of a PEM file. */
+  HUB_AUDIT_SIGNING_KEY: optionalString,
+  /** A signed checkpoint at least every this many audit events (checked by the maintenance job, every minute). */
+  HUB_AUDIT_CHECKPOINT_EVERY_EVENTS: intInRange(1000, 1, 10_000_000),
+  /** …and at least every this many minutes while new events arrive. */
+  HUB_AUDIT_CHECKPOINT_EVERY_MINUTES: intInRange(15, 1, 24 * 60),
+  /** Where the append-only JSON-lines copy of every checkpoint is written (default: <HUB_DATA_DIR>/audit-checkpoints). */
+  HUB_AUDIT_CHECKPOINT_DIR: optionalString,
+  /** Optional: every checkpoint is also POSTed here as JSON (retried; failures are logged, never fatal). */
+  HUB_AUDIT_CHECKPOINT_WEBHOOK_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional()),
   SYNC_LISTING_THREADS: intInRange(Math.min(4, Math.max(0, availableParallelism() - 1)), 0, 64),
 });
 
@@ -119,6 +146,13 @@ export type Role = (typeof ROLE_NAMES)[number];
 
 export interface HubConfig {
   database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
+  /**
+   * Least privilege (PostgreSQL only): migrations run on the owner's URL and grant the runtime role DATABASE_URL
+   * connects as. null: migrations run on DATABASE_URL (its role owns the tables; the embedded default always).
+   */
+  databaseOwner: { migrationUrl: string; runtimeRole: { name: string; password: string | null } } | null;
+  /** The scheduled replay of the audit trail against the governed state; null: only on demand. */
+  stateReplay: { everyMs: number } | null;
   /** null: jobs run in-process. */
   redis: { url: string; prefix: string } | null;
   http: { port: number; host: string; maxPageSize: number; maxDepth: number; maxCost: number };
@@ -130,7 +164,9 @@ export interface HubConfig {
   secrets: { key: Buffer | null; previousKey: Buffer | null };
   auth: {
     bootstrapAdminKey: string | null;
-    oidc: { jwksUrl: string; issuer: string | null; audience: string | null; rolesClaim: string; roleMap: Record<string, Role[]> | null; clockSkewSeconds: number } | null;
+    /** HUB_BREAK_GLASS: the bootstrap key works even while an active ADMIN person exists. */
+    breakGlass: boolean;
+    oidc: { jwksUrl: string; issuer: string; audience: string; rolesClaim: string; roleMap: Record<string, Role[]> | null; clockSkewSeconds: number; linkByEmail: boolean } | null;
     /**
      * Sign-in to the console through the IdP (authorization code flow with PKCE); null: API keys only. `endpoints`
      * null means they are discovered from the issuer's /.well-known/openid-configuration.
@@ -138,6 +174,11 @@ export interface HubConfig {
     consoleSignIn: { clientId: string; scopes: string; issuer: string | null; endpoints: { authorizationUrl: string; tokenUrl: string } | null } | null;
   };
   governance: { changeRequestTtlDays: number };
+  /**
+   * Signed audit checkpoints. signingKey: PEM text or a path, as given (src/main/audit-signing-key.ts reads it); null:
+   * generated into the data folder on the embedded default, checkpoints off on PostgreSQL.
+   */
+  audit: { signingKey: string | null; checkpointEveryEvents: number; checkpointEveryMinutes: number; checkpointDir: string; webhookUrl: string | null };
   sync: { staleSourceHours: number; maxDeleteShare: number; allowPrivateSourceUrls: boolean; workerConcurrency: number; workerLockMs: number; listingThreads: number };
   dataDir: string;
 }
@@ -158,13 +199,21 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd())
   const e = parsed.data;
   const problems: string[] = [];
   if (e.OIDC_ISSUER && !e.OIDC_JWKS_URL) problems.push('OIDC_JWKS_URL: required when OIDC_ISSUER is set');
+  // An identity is the pair (issuer, subject), and a token for another application must not open this hub.
+  if (e.OIDC_JWKS_URL && !e.OIDC_ISSUER) problems.push('OIDC_ISSUER: required when OIDC_JWKS_URL is set (identities are issuer + subject)');
+  if (e.OIDC_JWKS_URL && !e.OIDC_AUDIENCE) problems.push('OIDC_AUDIENCE: required when OIDC_JWKS_URL is set (tokens issued for other applications must not be accepted)');
   problems.push(...consoleSignInProblems(e));
+  if (e.DATABASE_MIGRATION_URL && !e.DATABASE_URL) problems.push('DATABASE_URL: required when DATABASE_MIGRATION_URL is set (the runtime role\'s URL; the embedded default has one user)');
   if (e.HUB_SECRET_KEY_PREVIOUS && !e.HUB_SECRET_KEY) problems.push('HUB_SECRET_KEY: required when HUB_SECRET_KEY_PREVIOUS is set (the new key to re-encrypt with)');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir = resolve(cwd, e.HUB_DATA_DIR ?? '.hub');
   return deepFreeze<HubConfig>({
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : { kind: 'pglite', dataDir: `${dataDir}/pgdata` },
+    databaseOwner: e.DATABASE_MIGRATION_URL
+      ? { migrationUrl: e.DATABASE_MIGRATION_URL, runtimeRole: { name: e.HUB_DB_RUNTIME_ROLE, password: e.HUB_DB_RUNTIME_PASSWORD ?? null } }
+      : null,
+    stateReplay: e.HUB_STATE_REPLAY_EVERY_MINUTES > 0 ? { everyMs: e.HUB_STATE_REPLAY_EVERY_MINUTES * 60_000 } : null,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.HUB_QUEUE_PREFIX } : null,
     http: { port: e.PORT, host: e.HOST, maxPageSize: e.MAX_PAGE_SIZE, maxDepth: e.MAX_QUERY_DEPTH, maxCost: e.MAX_QUERY_COST },
     publicUrl: e.HUB_PUBLIC_URL ?? null,
@@ -173,8 +222,9 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd())
     secrets: { key: e.HUB_SECRET_KEY ? decodeKey(e.HUB_SECRET_KEY) : null, previousKey: e.HUB_SECRET_KEY_PREVIOUS ? decodeKey(e.HUB_SECRET_KEY_PREVIOUS) : null },
     auth: {
       bootstrapAdminKey: e.HUB_BOOTSTRAP_ADMIN_KEY ?? null,
+      breakGlass: e.HUB_BREAK_GLASS,
       oidc: e.OIDC_JWKS_URL
-        ? { jwksUrl: e.OIDC_JWKS_URL, issuer: e.OIDC_ISSUER ?? null, audience: e.OIDC_AUDIENCE ?? null, rolesClaim: e.OIDC_ROLES_CLAIM, roleMap: e.OIDC_ROLE_MAP, clockSkewSeconds: e.OIDC_CLOCK_SKEW_SECONDS }
+        ? { jwksUrl: e.OIDC_JWKS_URL, issuer: e.OIDC_ISSUER!, audience: e.OIDC_AUDIENCE!, rolesClaim: e.OIDC_ROLES_CLAIM, roleMap: e.OIDC_ROLE_MAP, clockSkewSeconds: e.OIDC_CLOCK_SKEW_SECONDS, linkByEmail: e.OIDC_LINK_BY_EMAIL }
         : null,
       consoleSignIn: e.OIDC_CLIENT_ID
         ? {
@@ -186,6 +236,13 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd())
         : null,
     },
     governance: { changeRequestTtlDays: e.CHANGE_REQUEST_TTL_DAYS },
+    audit: {
+      signingKey: e.HUB_AUDIT_SIGNING_KEY ?? null,
+      checkpointEveryEvents: e.HUB_AUDIT_CHECKPOINT_EVERY_EVENTS,
+      checkpointEveryMinutes: e.HUB_AUDIT_CHECKPOINT_EVERY_MINUTES,
+      checkpointDir: e.HUB_AUDIT_CHECKPOINT_DIR ? resolve(cwd, e.HUB_AUDIT_CHECKPOINT_DIR) : resolve(dataDir, 'audit-checkpoints'),
+      webhookUrl: e.HUB_AUDIT_CHECKPOINT_WEBHOOK_URL ?? null,
+    },
     sync: { staleSourceHours: e.STALE_SOURCE_HOURS, maxDeleteShare: e.MAX_DELETE_SHARE, allowPrivateSourceUrls: e.ALLOW_PRIVATE_SOURCE_URLS, workerConcurrency: e.WORKER_CONCURRENCY, workerLockMs: e.WORKER_LOCK_MS, listingThreads: e.SYNC_LISTING_THREADS },
     dataDir,
   });

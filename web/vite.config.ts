@@ -34,6 +34,6 @@ export default defineConfig({
   },
   server: {
     // `npm run web:dev`: the console with hot reload in front of a hub on :4000.
-    proxy: { '/graphql': 'http://127.0.0.1:4000', '/console-config.json': 'http://127.0.0.1:4000' },
+    proxy: { '/graphql': 'http://127.0.0.1:4000', '/console-config.json': 'http://127.0.0.1:4000', '/reports': 'http://127.0.0.1:4000' },
   },
 });

@@ -3,7 +3,7 @@ import { VendorHttpClient, sleep, type RequestOptions } from '../shared/http-cli
 import { backoffDelay } from '../shared/backoff.js';
 import { DATAROBOT_MAX_PAGE_SIZE, dataRobotAuthHeaders, type DataRobotSecret, type DataRobotSettings } from './config.js';
 import { LEGACY_PACKAGE_FILTER_PARAM, asyncStateOf } from './unconfirmed.js';
-import type { DataRobotPage, RawAsyncStatus, RawModelVersion } from './wire.js';
+import type { DataRobotPage, RawAsyncStatus, RawLeaderboardModel, RawModelVersion } from './wire.js';
 
 /** Upper bound on status polls of one asynchronous write (each poll backs off up to the retry ceiling). */
 const MAX_STATUS_POLLS = 40;
@@ -115,6 +115,16 @@ export class DataRobotClient {
     });
     const match = Array.isArray(page?.data) ? page.data.find((pkg) => pkg?.modelId === modelId && typeof pkg.id === 'string') : undefined;
     return match?.id ?? null;
+  }
+
+  /** A Leaderboard model with its scores (`GET /projects/{projectId}/models/{modelId}/`, recorded in getModel.json). */
+  async leaderboardModel(projectId: string, modelId: string, signal: AbortSignal): Promise<RawLeaderboardModel> {
+    const path = `projects/${encodeURIComponent(projectId)}/models/${encodeURIComponent(modelId)}/`;
+    const body = await this.getJson<RawLeaderboardModel>(path, 'projects/models/get', signal);
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      throw new MalformedResponseError(`${this.label}: projects/models/get did not return a JSON object`, 'datarobot', 200);
+    }
+    return body;
   }
 
   private async waitForStatus(location: string, operation: string, signal: AbortSignal): Promise<void> {

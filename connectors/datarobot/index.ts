@@ -14,6 +14,7 @@ import {
 } from '../contract.js';
 import { DataRobotClient } from './client.js';
 import { dataRobotSecretSchema, dataRobotSettingsSchema, uiBaseFromEndpoint, type DataRobotSecret, type DataRobotSettingsInput } from './config.js';
+import { LeaderboardReader } from './leaderboard.js';
 import { applyDataRobotLifecycle } from './lifecycle.js';
 import { compileEnvironmentRule } from '../shared/environment.js';
 import {
@@ -34,7 +35,8 @@ const LEGACY_LINK_CACHE_LIMIT = 1_000;
 
 /**
  * A connector for one DataRobot source. It lists registered models (page by page, each followed by its
- * versions) and then deployments; pages are fetched only as the consumer pulls batches.
+ * versions, with their Leaderboard scores where the project is known: see {@link LeaderboardReader}) and then
+ * deployments; pages are fetched only as the consumer pulls batches.
  */
 export function createDataRobotConnector(settings: DataRobotSettingsInput, secret: DataRobotSecret, deps: ConnectorDeps = {}): Connector {
   const parsedSettings = dataRobotSettingsSchema.parse(settings);
@@ -47,11 +49,15 @@ export function createDataRobotConnector(settings: DataRobotSettingsInput, secre
   const ctx: NormaliseContext = { uiBase: uiBaseFromEndpoint(parsedSettings.endpoint), classifyEnvironment: compileEnvironmentRule(parsedSettings.environmentRule) };
   const endpoint = parsedSettings.endpoint;
 
-  async function* versionsOf(registeredModelId: string, signal: AbortSignal): AsyncGenerator<NormalisedBatch> {
+  async function* versionsOf(registeredModelId: string, leaderboard: LeaderboardReader, signal: AbortSignal): AsyncGenerator<NormalisedBatch> {
     try {
       const path = `registeredModels/${encodeURIComponent(registeredModelId)}/versions/`;
       for await (const page of client.pages<RawModelVersion>(path, 'registered-models/versions', signal)) {
-        const versions = normaliseEach(page, 'version', (raw) => normaliseModelVersion(raw, registeredModelId, ctx));
+        const linkOf = await leaderboard.linksFor(page, signal);
+        const versions = normaliseEach(page, 'version', (raw) => {
+          const link = linkOf(raw);
+          return normaliseModelVersion(raw, registeredModelId, ctx, link.model, link.project);
+        });
         if (versions.records.length + versions.errors.length > 0) yield { ...emptyBatch(), versions: versions.records, errors: versions.errors };
       }
     } catch (error) {
@@ -80,10 +86,11 @@ export function createDataRobotConnector(settings: DataRobotSettingsInput, secre
     vendor: 'datarobot',
 
     async *list(signal: AbortSignal): AsyncIterable<NormalisedBatch> {
+      const leaderboard = new LeaderboardReader(client, deps.logger);
       for await (const page of client.pages<RawRegisteredModel>('registeredModels/', 'registered-models/list', signal)) {
         const models = normaliseEach(page, 'model', (raw) => normaliseRegisteredModel(raw, ctx));
         yield { ...emptyBatch(), models: models.records, errors: models.errors };
-        for (const model of models.records) yield* versionsOf(model.externalId, signal);
+        for (const model of models.records) yield* versionsOf(model.externalId, leaderboard, signal);
       }
       const legacyLinks = new Map<string, string | null>();
       for await (const page of client.pages<RawDeployment>('deployments/', 'deployments/list', signal)) {

@@ -1,7 +1,10 @@
-import type { NormalisedDeployment, NormalisedModel, NormalisedVersion, RecordError } from '../contract.js';
+import type { Metric, NormalisedDeployment, NormalisedModel, NormalisedVersion, RecordError } from '../contract.js';
+import { finiteNumber, sortMetrics } from '../shared/metric-kind.js';
 import type { DeploymentEvidence, EnvironmentClassifier } from '../shared/environment.js';
 import {
+  buildStatusOf,
   deploymentCreatedAt,
+  deploymentStatusOf,
   deploymentEnvironment,
   deploymentTagList,
   isActiveDeploymentStatus,
@@ -10,9 +13,10 @@ import {
   uiRoutes,
   userLabel,
   versionCreator,
+  type ProjectRef,
   versionDescription,
 } from './unconfirmed.js';
-import type { RawDeployment, RawHealth, RawModelVersion, RawRegisteredModel } from './wire.js';
+import type { RawDeployment, RawHealth, RawLeaderboardModel, RawModelVersion, RawRegisteredModel } from './wire.js';
 
 /**
  * DataRobot records → the hub's vocabulary. Pure: no I/O, no clock, no randomness. A record that cannot be
@@ -47,9 +51,17 @@ export function normaliseRegisteredModel(raw: RawRegisteredModel, ctx: Normalise
 
 /**
  * A registered model version (= model package). `parentId` is the registered model the listing came from,
- * used when the record does not name its parent itself.
+ * used when the record does not name its parent itself. `leaderboardModel` is the Leaderboard model it was built from
+ * (`GET /projects/{projectId}/models/{modelId}/`), whose scores become the version's metrics; null when unknown.
+ * `project` is that model's AutoML project (the training lineage), when known.
  */
-export function normaliseModelVersion(raw: RawModelVersion, parentId: string | null, ctx: NormaliseContext): NormalisedVersion {
+export function normaliseModelVersion(
+  raw: RawModelVersion,
+  parentId: string | null,
+  ctx: NormaliseContext,
+  leaderboardModel: RawLeaderboardModel | null = null,
+  project: ProjectRef | null = null,
+): NormalisedVersion {
   const id = requireString(raw.id, 'id');
   const modelExternalId = optionalText(raw.registeredModelId) ?? parentId;
   const number = raw.registeredModelVersion;
@@ -65,20 +77,52 @@ export function normaliseModelVersion(raw: RawModelVersion, parentId: string | n
     description: versionDescription(raw),
     observedStage: observedStageOf(stageRaw, raw.isArchived),
     observedStageRaw: stageRaw,
-    status: optionalText(raw.buildStatus),
+    status: buildStatusOf(optionalText(raw.buildStatus)),
+    statusRaw: optionalText(raw.buildStatus),
     createdBy: versionCreator(raw),
     // DataRobot packages are built server-side; there is no artifact location to show.
     artifactUri: null,
-    lineage: { runId: optionalText(raw.modelId), projectId: null },
-    metrics: {},
+    // projectName only where a project is known, so versions without one keep the lineage (and hash) they had.
+    lineage: project
+      ? { runId: optionalText(raw.modelId), projectId: project.projectId, projectName: project.projectName }
+      : { runId: optionalText(raw.modelId), projectId: optionalText(leaderboardModel?.projectId) },
+    metrics: leaderboardMetrics(leaderboardModel),
     params: {},
     tags: tagsOf(raw.tags),
     deepLink: modelExternalId ? ctx.uiBase + uiRoutes.registeredModelVersion(modelExternalId, id) : null,
     createdAt: parseTimestamp(raw.createdAt, 'createdAt'),
     // Packages carry no last-modified field (reference §3.8).
     updatedAt: null,
-    vendorAttributes: { ...raw },
+    // The Leaderboard model is kept beside the package, for its raw scores (`leaderboardModel.metrics`).
+    vendorAttributes: leaderboardModel ? { ...raw, leaderboardModel } : { ...raw },
   };
+}
+
+/**
+ * The Leaderboard model's partitions, as DataRobot names them in each metric's scores. Every one is held-out data
+ * (DataRobot scores models only on data they were not fitted on), so each is a VALIDATION metric; the partition is
+ * appended to the metric's name (`AUC.validation`, `AUC.crossValidation`, `AUC.holdout`, `AUC.backtesting`), since one
+ * version has a score per partition.
+ */
+const LEADERBOARD_PARTITIONS = ['validation', 'crossValidation', 'holdout', 'backtesting'] as const;
+
+/**
+ * A Leaderboard model's `metrics` object (`{"AUC": {"validation": 0.99988, "holdout": null, …}, …}`, recorded in
+ * getModel.json) → metrics. Null scores (a partition not computed or not unlocked) are left out; `backtestingScores`
+ * (one score per backtest) is not a single figure and stays in vendorAttributes.
+ */
+export function leaderboardMetrics(model: RawLeaderboardModel | null): Metric[] {
+  const metrics: Metric[] = [];
+  const scores = model?.metrics;
+  if (!scores || typeof scores !== 'object' || Array.isArray(scores)) return metrics;
+  for (const [name, partitions] of Object.entries(scores)) {
+    if (name === '' || !partitions || typeof partitions !== 'object') continue;
+    for (const partition of LEADERBOARD_PARTITIONS) {
+      const value = finiteNumber((partitions as Record<string, unknown>)[partition]);
+      if (value !== null) metrics.push({ name: `${name}.${partition}`, value, step: null, timestamp: null, kind: 'VALIDATION' });
+    }
+  }
+  return sortMetrics(metrics);
 }
 
 /**
@@ -96,7 +140,11 @@ export function normaliseDeployment(raw: RawDeployment, ctx: NormaliseContext, l
     environment,
     environmentRaw,
     tags: { ...evidence.tags },
-    status: optionalText(raw.status),
+    status: deploymentStatusOf(optionalText(raw.status)),
+    statusRaw: optionalText(raw.status),
+    // NOTE: the deployment record carries service, drift and accuracy health only as words (`passing`, `failing`, …);
+    // they stay in vendorAttributes. The numeric service figures are a separate, rolling-window route (not read).
+    metrics: [],
     servingProduction,
     endpointUrl: predictionUrl(optionalText(raw.defaultPredictionServer?.url) ?? undefined, id),
     // One deployment serves one champion package; DataRobot does not split traffic across versions.

@@ -84,6 +84,46 @@ export function renderVersion(model: SimModel, version: SimVersion): Record<stri
   };
 }
 
+/** The estate's metric keys as DataRobot names them on the Leaderboard; any other key keeps its own name. */
+const LEADERBOARD_METRIC_NAMES: Record<string, string> = { auc: 'AUC', accuracy: 'Accuracy', f1: 'F1', logloss: 'LogLoss', rmse: 'RMSE' };
+
+/** The DataRobot name of an estate metric key, as the Leaderboard route reports it. */
+export function leaderboardMetricName(key: string): string {
+  return LEADERBOARD_METRIC_NAMES[key] ?? key;
+}
+
+/**
+ * A Leaderboard model in the shape of the recorded `getModel.json` (`GET /projects/{pid}/models/{mid}/`), same keys in
+ * the same order. Each estate metric is the model's validation score; the other partitions were not computed (null), as
+ * in the recording, where only validation is unlocked.
+ */
+export function renderLeaderboardModel(model: SimModel, version: SimVersion): Record<string, unknown> {
+  const metrics: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(version.metrics)) {
+    metrics[leaderboardMetricName(key)] = { backtesting: null, holdout: null, backtestingScores: null, crossValidation: null, validation: value };
+  }
+  return {
+    featurelistId: stableId('featurelist', model.name),
+    processes: ['Ordinal encoding of categorical variables', 'Missing Values Imputed', algorithm(version)],
+    featurelistName: 'Informative Features',
+    trainingDuration: null,
+    modelCategory: 'model',
+    projectId: simIds.project(model.name),
+    samplePct: 64.0,
+    modelType: algorithm(version),
+    trainingStartDate: null,
+    metrics,
+    trainingRowCount: 50_752,
+    isFrozen: false,
+    isStarred: false,
+    predictionThreshold: 0.5,
+    predictionThresholdReadOnly: true,
+    blueprintId: stableId('blueprint', algorithm(version)),
+    trainingEndDate: null,
+    id: simIds.leaderboardModel(model.name, version.number),
+  };
+}
+
 const PERMISSIONS = [
   'CAN_SHARE_DEPLOYMENT_OWNERSHIP', 'CAN_EDIT_DEPLOYMENT', 'CAN_SHARE', 'CAN_MAKE_PREDICTIONS', 'CAN_APPROVE_REPLACEMENT_MODEL',
   'CAN_UPDATE_DEPLOYMENT_THRESHOLDS', 'CAN_DELETE_DEPLOYMENT', 'CAN_REPLACE_MODEL', 'CAN_VIEW', 'CAN_SUBMIT_ACTUALS',

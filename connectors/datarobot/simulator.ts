@@ -19,15 +19,24 @@ import {
   servesProduction,
 } from '../shared/simulator-kit.js';
 import { DATAROBOT_MAX_PAGE_SIZE } from './config.js';
-import { renderDeployment, renderRegisteredModel, renderVersion, simIds } from './simulator-records.js';
+import { renderDeployment, renderLeaderboardModel, renderRegisteredModel, renderVersion, simIds } from './simulator-records.js';
 
 /**
- * DataRobot public API v2 on loopback: `/api/v2/…` routes with trailing slashes, `Authorization: Bearer`
+ * DataRobot public API v2 on loopback: `/api/v2/…` routes with trailing slashes (registered models and versions,
+ * deployments, legacy model packages, Leaderboard models under `/projects/{pid}/models/{mid}/`), `Authorization: Bearer`
  * (legacy `Token` too), offset/limit pages in `{count,totalCount,next,previous,data}` with absolute links built
  * from the request's Host, `{"message": …}` errors, asynchronous PATCHes (202 + `Location: …/api/v2/status/<id>/`)
  * whose status resource reports `RUNNING` once and then redirects (303) to the finished resource.
  */
-export async function startDataRobotSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
+export interface DataRobotSimulatorHandle extends SimulatorHandle {
+  /**
+   * Deletes the AutoML project a registered model's versions were trained in: its Leaderboard models then answer 404,
+   * while the registered versions and deployments stay (DataRobot keeps packages apart from their project).
+   */
+  deleteProject(modelName: string): void;
+}
+
+export async function startDataRobotSimulator(options: SimulatorOptions = {}): Promise<DataRobotSimulatorHandle> {
   const seed = options.seed ?? 1;
   const store = new EstateStore(
     generateEstate({
@@ -62,7 +71,7 @@ export async function startDataRobotSimulator(options: SimulatorOptions = {}): P
     }
   }
 
-  return { url: server.url, store, faults, close: () => server.close() };
+  return { url: server.url, store, faults, close: () => server.close(), deleteProject: (modelName) => api.deletedProjects.add(simIds.project(modelName)) };
 }
 
 const REPLACEMENT_REASONS = new Set(['ACCURACY', 'DATA_DRIFT', 'ERRORS', 'SCHEDULED_REFRESH', 'SCORING_SPEED', 'OTHER']);
@@ -72,6 +81,8 @@ class DataRobotApi {
   private statusTasks = new Map<string, { polls: number; resource: string }>();
   private statusCounter = 0;
   private modelIndex: { models: SimModel[]; length: number; byId: Map<string, SimModel> } | null = null;
+  /** Project ids deleted through {@link DataRobotSimulatorHandle.deleteProject}. */
+  readonly deletedProjects = new Set<string>();
 
   constructor(
     private readonly store: EstateStore,
@@ -123,7 +134,19 @@ class DataRobotApi {
       return this.page(request, packages, ({ model, version }) => renderVersion(model, version));
     }
     if (head === 'status' && parts.length === 2 && method === 'GET') return this.taskStatus(request, id);
+    if (head === 'projects' && sub === 'models' && parts.length === 4) return method === 'GET' ? this.leaderboardModel(id, subId) : methodNotAllowed();
     return notFound();
+  }
+
+  /**
+   * `GET /projects/{projectId}/models/{modelId}/`: each registered model's versions were trained in one project (the
+   * one its deployments name as `model.projectId`), one Leaderboard model per version.
+   */
+  private leaderboardModel(projectId: string, modelId: string): SimResponse {
+    const model = this.deletedProjects.has(projectId) ? undefined : this.store.estate.models.find((m) => simIds.project(m.name) === projectId);
+    if (!model) return notFound('Project not found.');
+    const version = model.versions.find((v) => simIds.leaderboardModel(model.name, v.number) === modelId);
+    return version ? { status: 200, json: renderLeaderboardModel(model, version) } : notFound('Model not found.');
   }
 
   private authenticate(request: SimRequest): SimResponse | null {

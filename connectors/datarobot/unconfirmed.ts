@@ -1,4 +1,4 @@
-import type { ObservedStage } from '../contract.js';
+import type { DeploymentStatus, ObservedStage, VersionStatus } from '../contract.js';
 import type { RawTag } from './wire.js';
 
 /**
@@ -49,6 +49,31 @@ export function versionCreator(raw: { userName?: unknown; createdBy?: unknown })
   return userLabel(raw.userName) ?? userLabel(raw.createdBy);
 }
 
+/** The AutoML project a Leaderboard model belongs to: what `GET /projects/{projectId}/models/{modelId}/` needs. */
+export interface ProjectRef {
+  projectId: string;
+  projectName: string | null;
+}
+
+/**
+ * A version's own project: the reference lists `sourceMeta` and "the project/dataset lineage fields" of a registered
+ * model version as unconfirmed, without their shape; the SDK describes `source_meta` as "meta information from where
+ * the model was generated". Read as `sourceMeta.projectId` / `sourceMeta.projectName`, else top-level
+ * `projectId` / `projectName`, when a server sends them; null otherwise (the deployments then name the project).
+ */
+export function versionProject(raw: Record<string, unknown>): ProjectRef | null {
+  const meta = raw.sourceMeta && typeof raw.sourceMeta === 'object' && !Array.isArray(raw.sourceMeta) ? (raw.sourceMeta as Record<string, unknown>) : {};
+  for (const holder of [meta, raw]) {
+    const projectId = textOf(holder.projectId);
+    if (projectId !== null) return { projectId, projectName: textOf(holder.projectName) };
+  }
+  return null;
+}
+
+function textOf(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
 /** Version `description`: not in the reference at all; read when a server sends it. */
 export function versionDescription(raw: Record<string, unknown>): string | null {
   return typeof raw.description === 'string' && raw.description.trim() !== '' ? raw.description : null;
@@ -83,6 +108,51 @@ export function deploymentTagList(raw: Record<string, unknown>): RawTag[] | null
  */
 export function isActiveDeploymentStatus(status: string | null): boolean {
   return status === null || status.toLowerCase() === 'active';
+}
+
+/**
+ * Version `buildStatus`: `complete` is confirmed (Terraform waits for it); the in-progress and failure words are not.
+ * Compared case-insensitively; anything unlisted is UNKNOWN with the raw value kept.
+ */
+export function buildStatusOf(buildStatus: string | null): VersionStatus {
+  if (buildStatus === null) return 'UNKNOWN';
+  switch (buildStatus.toLowerCase()) {
+    case 'complete':
+      return 'READY';
+    case 'inprogress':
+    case 'in_progress':
+    case 'building':
+    case 'pending':
+      return 'PENDING';
+    case 'failed':
+    case 'error':
+      return 'FAILED';
+    default:
+      return 'UNKNOWN';
+  }
+}
+
+/**
+ * Deployment `status`: `active`/`inactive` are confirmed; `launching`, `errored` and `replacingModel` are the
+ * unconfirmed transitional values of the reference. No status at all (older servers, which could not deactivate a
+ * deployment) reads as ACTIVE, as {@link isActiveDeploymentStatus} does; anything unlisted is UNKNOWN.
+ */
+export function deploymentStatusOf(status: string | null): DeploymentStatus {
+  if (status === null) return 'ACTIVE';
+  switch (status.toLowerCase()) {
+    case 'active':
+      return 'ACTIVE';
+    case 'inactive':
+      return 'INACTIVE';
+    case 'launching':
+      return 'PENDING';
+    case 'replacingmodel':
+      return 'UPDATING';
+    case 'errored':
+      return 'FAILED';
+    default:
+      return 'UNKNOWN';
+  }
 }
 
 /**

@@ -51,6 +51,16 @@ export interface RawModelVersion {
   [key: string]: unknown;
 }
 
+/** A Leaderboard model (`GET /projects/{projectId}/models/{modelId}/`, recorded in getModel.json), as far as read. */
+export interface RawLeaderboardModel {
+  id?: string;
+  projectId?: string;
+  modelType?: string;
+  /** Metric name → score per partition; a partition not computed is null. */
+  metrics?: Record<string, { validation?: number | null; crossValidation?: number | null; holdout?: number | null; backtesting?: number | null; [key: string]: unknown } | null>;
+  [key: string]: unknown;
+}
+
 export interface RawHealth {
   status?: string | null;
   message?: string | null;

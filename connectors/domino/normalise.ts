@@ -1,12 +1,15 @@
-import type { NormalisedDeployment, NormalisedModel, NormalisedVersion, ObservedStage, RecordError } from '../contract.js';
+import type { DeploymentStatus, Metric, NormalisedDeployment, NormalisedModel, NormalisedVersion, ObservedStage, RecordError, VersionStatus } from '../contract.js';
+import { finiteNumber, metricKindFromName, sortMetrics } from '../shared/metric-kind.js';
 import type { EnvironmentClassifier } from '../shared/environment.js';
 import {
   MODEL_API_FIELDS,
+  MODEL_API_STATUS_MAP,
   MODEL_API_VERSION_FIELDS,
   REGISTERED_MODEL_FIELDS,
   REGISTERED_VERSION_FIELDS,
   REGISTRY_SOURCE_TYPE,
   STAGE_MAP,
+  VERSION_STATUS_MAP,
   modelApiLink,
   registeredModelLink,
   registeredVersionLink,
@@ -75,7 +78,8 @@ export function normaliseRegisteredVersion(raw: unknown, modelName: string, ctx:
       description: asString(pick(raw, REGISTERED_VERSION_FIELDS.description)),
       observedStage: observedStage(stageRaw),
       observedStageRaw: stageRaw,
-      status: asString(pick(raw, REGISTERED_VERSION_FIELDS.status)),
+      status: versionStatus(asString(pick(raw, REGISTERED_VERSION_FIELDS.status))),
+      statusRaw: asString(pick(raw, REGISTERED_VERSION_FIELDS.status)),
       createdBy: asString(pick(raw, REGISTERED_VERSION_FIELDS.createdBy)),
       artifactUri: asString(pick(raw, REGISTERED_VERSION_FIELDS.artifactUri)),
       lineage: {
@@ -158,7 +162,10 @@ export function normaliseModelApi(api: unknown, activeVersion: Raw | null, ctx: 
       environment,
       environmentRaw,
       tags,
-      status: archived ? 'Archived' : liveStatus,
+      status: archived ? 'INACTIVE' : modelApiStatus(liveStatus),
+      statusRaw: archived ? 'Archived' : liveStatus,
+      // Domino's monitoring figures (custom metrics API) are not read: the reference names the route only.
+      metrics: [],
       servingProduction,
       endpointUrl: asString(api.url),
       // A Model API serves one active version; Domino splits no traffic between versions.
@@ -256,14 +263,32 @@ function asTags(value: unknown): Record<string, string> {
   return tags;
 }
 
-/** A `{name: number}` map, or an array of `{key|name, value}`; non-numeric values are left out. */
-function asMetrics(value: unknown): Record<string, number> {
-  const metrics: Record<string, number> = {};
-  const entries = Array.isArray(value)
-    ? value.filter(isRecord).map((item) => [asString(item.key ?? item.name), item.value] as const)
+/** A registered version's `status` (unconfirmed.ts) → the hub's vocabulary; absent or unlisted → UNKNOWN. */
+export function versionStatus(status: string | null): VersionStatus {
+  return (status && VERSION_STATUS_MAP[status.toLowerCase()]) || 'UNKNOWN';
+}
+
+/** A Model API's `status` (unconfirmed.ts) → the hub's vocabulary; absent or unlisted → UNKNOWN. */
+export function modelApiStatus(status: string | null): DeploymentStatus {
+  return (status && MODEL_API_STATUS_MAP[status.toLowerCase()]) || 'UNKNOWN';
+}
+
+/**
+ * A `{name: number}` map, or an array of `{key|name, value, step?, timestamp?}` (MLflow's metric shape, which Domino's
+ * MLflow-backed registry is assumed to pass on); non-numeric values are left out. Kinds follow the shared name rule.
+ */
+function asMetrics(value: unknown): Metric[] {
+  const items: Array<{ name: string | null; value: unknown; step?: unknown; timestamp?: unknown }> = Array.isArray(value)
+    ? value.filter(isRecord).map((item) => ({ name: asString(item.key ?? item.name), value: item.value, step: item.step, timestamp: item.timestamp }))
     : isRecord(value)
-      ? Object.entries(value)
+      ? Object.entries(value).map(([name, metric]) => ({ name, value: metric }))
       : [];
-  for (const [key, metric] of entries) if (key && typeof metric === 'number' && Number.isFinite(metric)) metrics[key] = metric;
-  return metrics;
+  const byName = new Map<string, Metric>();
+  for (const item of items) {
+    const number = finiteNumber(item.value);
+    if (!item.name || number === null) continue;
+    const step = Number.isSafeInteger(item.step) ? (item.step as number) : null;
+    byName.set(item.name, { name: item.name, value: number, step, timestamp: asTimestamp(item.timestamp), kind: metricKindFromName(item.name) });
+  }
+  return sortMetrics([...byName.values()]);
 }

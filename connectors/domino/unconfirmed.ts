@@ -1,4 +1,4 @@
-import type { ObservedStage } from '../contract.js';
+import type { DeploymentStatus, ObservedStage, VersionStatus } from '../contract.js';
 
 /**
  * Every assumption about Domino's REST API that the reference (`source-apis.md` §4) marks `unconfirmed`, in one
@@ -128,6 +128,33 @@ export const STAGE_MAP: Record<string, ObservedStage> = {
   staging: 'STAGING',
   production: 'PRODUCTION',
   archived: 'ARCHIVED',
+};
+
+/**
+ * `unconfirmed`: a registered version's `status`. The registry is MLflow-backed, so MLflow's values are assumed
+ * (`READY | PENDING_REGISTRATION | FAILED_REGISTRATION`, compared case-insensitively); anything else is UNKNOWN with the
+ * raw value kept.
+ */
+export const VERSION_STATUS_MAP: Record<string, VersionStatus> = {
+  ready: 'READY',
+  pending_registration: 'PENDING',
+  failed_registration: 'FAILED',
+};
+
+/**
+ * A Model API's `status`. `Running` and `Failed` are documented (poll until `Running` or `Failed`); the rest are
+ * `unconfirmed` guesses at Domino's lifecycle words, compared case-insensitively. An archived API is INACTIVE whatever
+ * its status (normalise.ts); an unlisted value is UNKNOWN with the raw value kept.
+ */
+export const MODEL_API_STATUS_MAP: Record<string, DeploymentStatus> = {
+  running: 'ACTIVE',
+  failed: 'FAILED',
+  pending: 'PENDING',
+  building: 'PENDING',
+  starting: 'PENDING',
+  preparing: 'PENDING',
+  stopping: 'INACTIVE',
+  stopped: 'INACTIVE',
 };
 
 // ---------------------------------------------------------------------------------------------------------------

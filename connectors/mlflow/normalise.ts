@@ -1,4 +1,5 @@
-import type { DatasetRef, NormalisedDeployment, NormalisedModel, NormalisedVersion, ObservedStage, RecordError } from '../contract.js';
+import type { DatasetRef, DeploymentStatus, Metric, NormalisedDeployment, NormalisedModel, NormalisedVersion, ObservedStage, RecordError, VersionStatus } from '../contract.js';
+import { finiteNumber, metricKindFromName, sortMetrics } from '../shared/metric-kind.js';
 import type { EnvironmentClassifier } from '../shared/environment.js';
 import { modelMetricsOf } from './unconfirmed.js';
 import type { MlflowKeyValue, MlflowModelVersion, MlflowRegisteredModel, MlflowRun } from './wire.js';
@@ -84,7 +85,8 @@ export function normaliseVersion(
     description: nonEmpty(raw.description),
     observedStage: productionAlias ? 'PRODUCTION' : stage,
     observedStageRaw: productionAlias ? `${raw.current_stage ?? 'None'} @${productionAlias}` : (nonEmpty(raw.current_stage) ?? null),
-    status: nonEmpty(raw.status),
+    status: versionStatus(raw.status),
+    statusRaw: nonEmpty(raw.status),
     createdBy: nonEmpty(raw.user_id) ?? nonEmpty(runTags['mlflow.user']) ?? nonEmpty(run?.info?.user_id),
     artifactUri: nonEmpty(raw.source),
     lineage: {
@@ -94,7 +96,7 @@ export function normaliseVersion(
       commitId: nonEmpty(runTags['mlflow.source.git.commit']),
       datasets: datasetsOf(run),
     },
-    metrics: { ...modelMetricsOf(raw), ...runMetricsOf(run) },
+    metrics: versionMetrics(raw, run),
     params: tagMap(run?.data?.params),
     tags: tagMap(raw.tags),
     deepLink: versionDeepLink(context.trackingUri, name, version),
@@ -139,7 +141,10 @@ export function normaliseDeployments(
       // An alias is live as long as it exists; its name is MLflow's only word for where it serves.
       ...context.classifyEnvironment({ name: alias, tags: {}, vendorEnvironment: alias, vendorDefault: isProductionAlias(alias, context) ? 'PRODUCTION' : 'UNKNOWN', active: true }),
       tags: {},
-      status: null,
+      // An alias has no status of its own: it serves for as long as it exists.
+      status: 'ACTIVE',
+      statusRaw: null,
+      metrics: [],
       endpointUrl: null,
       trafficShare: null,
       deepLink: versionDeepLink(context.trackingUri, name, version),
@@ -158,7 +163,10 @@ export function normaliseDeployments(
       name: 'Production',
       ...context.classifyEnvironment({ name: 'Production', tags: {}, vendorEnvironment: 'Production', vendorDefault: 'PRODUCTION', active: true }),
       tags: {},
-      status: nonEmpty(version.status),
+      // The stage has no status of its own: the version's registration status says whether it can serve.
+      status: stageDeploymentStatus(version.status),
+      statusRaw: nonEmpty(version.status),
+      metrics: [],
       endpointUrl: null,
       trafficShare: null,
       deepLink: versionDeepLink(context.trackingUri, name, label),
@@ -217,12 +225,42 @@ function versionLabel(value: unknown): string {
   return requireString(value, 'model version has no version');
 }
 
-function runMetricsOf(run: MlflowRun | null): Record<string, number> {
-  const metrics: Record<string, number> = {};
-  for (const metric of run?.data?.metrics ?? []) {
-    if (typeof metric?.key === 'string' && typeof metric.value === 'number' && Number.isFinite(metric.value)) metrics[metric.key] = metric.value;
+/** Model version `status` (`PENDING_REGISTRATION | FAILED_REGISTRATION | READY`, reference §2.4) → the hub's vocabulary. */
+export function versionStatus(status: string | undefined | null): VersionStatus {
+  switch (status) {
+    case 'READY':
+      return 'READY';
+    case 'PENDING_REGISTRATION':
+      return 'PENDING';
+    case 'FAILED_REGISTRATION':
+      return 'FAILED';
+    default:
+      return 'UNKNOWN';
   }
-  return metrics;
+}
+
+function stageDeploymentStatus(status: string | undefined | null): DeploymentStatus {
+  // A registry that omits `status` (proto default) still serves the stage.
+  if (status === undefined || status === null || status === '') return 'ACTIVE';
+  const mapped = versionStatus(status);
+  return mapped === 'READY' ? 'ACTIVE' : mapped === 'UNKNOWN' ? 'UNKNOWN' : mapped;
+}
+
+/**
+ * The version's metrics: the run's `data.metrics` (the latest value per key, with its step and time) and, for keys the
+ * run does not have, MLflow 3's `model_metrics` (unconfirmed.ts). Each key's kind follows the shared name rule
+ * (shared/metric-kind.ts): `val_auc` is VALIDATION, `auc` TRAINING.
+ */
+export function versionMetrics(version: MlflowModelVersion, run: MlflowRun | null): Metric[] {
+  const byName = new Map<string, Metric>();
+  for (const metric of [...modelMetricsOf(version), ...(run?.data?.metrics ?? [])]) {
+    const value = finiteNumber(metric?.value);
+    if (typeof metric?.key !== 'string' || metric.key === '' || value === null) continue;
+    const step = Number.isSafeInteger(metric.step) ? (metric.step as number) : null;
+    const timestamp = finiteNumber(metric.timestamp) === null ? null : new Date(metric.timestamp as number);
+    byName.set(metric.key, { name: metric.key, value, step, timestamp: timestamp && !Number.isNaN(timestamp.getTime()) ? timestamp : null, kind: metricKindFromName(metric.key) });
+  }
+  return sortMetrics([...byName.values()]);
 }
 
 function datasetsOf(run: MlflowRun | null): DatasetRef[] {

@@ -3,7 +3,7 @@
  * in one place so it can be checked against a real server and changed without hunting through the code.
  * Each item says what we assume and how the code stays safe if the assumption is wrong.
  */
-import type { MlflowModelVersion } from './wire.js';
+import type { MlflowMetric, MlflowModelVersion } from './wire.js';
 
 /**
  * Quoting a registered-model name inside a search `filter`.
@@ -21,16 +21,13 @@ export function nameEqualsFilter(name: string): string | null {
 
 /**
  * MLflow 3 `model_metrics` on a model version: the item shape is unconfirmed. We assume a logged-model metric
- * (`{key, value, …}`) and read only items with a string `key` and a finite numeric `value`; anything else is ignored.
- * Run metrics (`runs/get`, confirmed) win over these when both exist.
+ * (`{key, value, timestamp, step, …}`) and return the items that are objects; the normaliser keeps only those with a
+ * string `key` and a finite numeric `value`. Run metrics (`runs/get`, confirmed) win over these when both exist.
  */
-export function modelMetricsOf(version: MlflowModelVersion): Record<string, number> {
-  const metrics: Record<string, number> = {};
-  for (const item of Array.isArray(version.model_metrics) ? version.model_metrics : []) {
-    const { key, value } = (item ?? {}) as { key?: unknown; value?: unknown };
-    if (typeof key === 'string' && typeof value === 'number' && Number.isFinite(value)) metrics[key] = value;
-  }
-  return metrics;
+export function modelMetricsOf(version: MlflowModelVersion): MlflowMetric[] {
+  return (Array.isArray(version.model_metrics) ? version.model_metrics : []).filter(
+    (item): item is MlflowMetric => typeof item === 'object' && item !== null && !Array.isArray(item),
+  );
 }
 
 /**

@@ -9,7 +9,7 @@ import type {
   Tag,
   UserContext,
 } from '@aws-sdk/client-sagemaker';
-import type { NormalisedDeployment, NormalisedModel, NormalisedVersion, ObservedStage } from '../contract.js';
+import type { DeploymentStatus, NormalisedDeployment, NormalisedModel, NormalisedVersion, ObservedStage, VersionStatus } from '../contract.js';
 import type { EnvironmentClassifier } from '../shared/environment.js';
 import { endpointConsoleUrl, endpointInvocationUrl, modelPackageGroupConsoleUrl } from './unconfirmed.js';
 
@@ -68,7 +68,8 @@ export function normaliseVersion(pkg: DescribeModelPackageOutput, modelExternalI
     description: pkg.ModelPackageDescription ?? null,
     observedStage: stage,
     observedStageRaw: raw,
-    status: pkg.ModelPackageStatus ?? null,
+    status: packageStatus(pkg.ModelPackageStatus),
+    statusRaw: pkg.ModelPackageStatus ?? null,
     createdBy: userName(pkg.CreatedBy),
     artifactUri: container?.ModelDataUrl ?? container?.ModelDataSource?.S3DataSource?.S3Uri ?? container?.Image ?? null,
     lineage: {
@@ -76,8 +77,10 @@ export function normaliseVersion(pkg: DescribeModelPackageOutput, modelExternalI
       projectId: metadata?.ProjectId ?? null,
       commitId: metadata?.CommitId ?? null,
     },
-    // Metric values live in S3 documents (ModelMetrics.*.S3Uri); the pointers stay in vendorAttributes.
-    metrics: {},
+    // NOTE: ModelMetrics holds no values inline: each report (ModelQuality/ModelDataQuality Statistics and Constraints,
+    // Bias, Explainability) is a pointer to a JSON document in S3 ({ContentType, ContentDigest, S3Uri}), which the hub
+    // does not fetch. The pointers stay in vendorAttributes.ModelMetrics.
+    metrics: [],
     // Hyperparameters belong to the training job, which a package does not embed.
     params: {},
     // Versioned packages have no tags; CustomerMetadataProperties is their key/value store.
@@ -118,6 +121,50 @@ export function observedStage(pkg: Pick<DescribeModelPackageOutput, 'ModelLifeCy
       return { stage: 'NONE', raw: approval };
     default:
       return { stage: 'UNKNOWN', raw: approval };
+  }
+}
+
+/** `ModelPackageStatus` (`Pending | InProgress | Completed | Failed | Deleting`, reference §1.4) → the hub's vocabulary. */
+export function packageStatus(status: string | undefined): VersionStatus {
+  switch (status) {
+    case 'Completed':
+      return 'READY';
+    case 'Pending':
+    case 'InProgress':
+      return 'PENDING';
+    case 'Failed':
+      return 'FAILED';
+    case 'Deleting':
+      return 'DELETING';
+    default:
+      return 'UNKNOWN';
+  }
+}
+
+/**
+ * `EndpointStatus` (`OutOfService | Creating | Updating | SystemUpdating | RollingBack | InService | Deleting | Failed |
+ * UpdateRollbackFailed`, reference §1.4) → the hub's vocabulary. An endpoint that is being updated or rolled back keeps
+ * serving on its old configuration, hence UPDATING rather than PENDING; a failed rollback leaves it FAILED.
+ */
+export function endpointStatus(status: string | undefined): DeploymentStatus {
+  switch (status) {
+    case 'InService':
+      return 'ACTIVE';
+    case 'Creating':
+      return 'PENDING';
+    case 'Updating':
+    case 'SystemUpdating':
+    case 'RollingBack':
+      return 'UPDATING';
+    case 'OutOfService':
+      return 'INACTIVE';
+    case 'Failed':
+    case 'UpdateRollbackFailed':
+      return 'FAILED';
+    case 'Deleting':
+      return 'DELETING';
+    default:
+      return 'UNKNOWN';
   }
 }
 
@@ -211,7 +258,10 @@ export function normaliseEndpoint(resolved: ResolvedEndpoint, context: SageMaker
     environment,
     environmentRaw,
     tags,
-    status: endpoint.EndpointStatus ?? null,
+    status: endpointStatus(endpoint.EndpointStatus),
+    statusRaw: endpoint.EndpointStatus ?? null,
+    // Endpoint figures (invocations, latency) live in CloudWatch, not in the SageMaker API.
+    metrics: [],
     servingProduction,
     endpointUrl: endpointInvocationUrl(context.region, name),
     deepLink: endpointConsoleUrl(context.region, name),

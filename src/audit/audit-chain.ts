@@ -1,22 +1,14 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../canonical-json.js';
 import type { AuditEventRow } from '../db/schema/index.js';
 
 /**
  * The hash chain of the audit log: each event carries sha256(previous hash + canonical event), so an edited,
- * inserted or removed event breaks every hash after it.
+ * inserted or removed event breaks every hash after it. The event is rendered in RFC 8785 canonical JSON; for every
+ * value an event can hold (jsonb round-tripped, see AuditRecorder) that is byte-for-byte the sorted-keys JSON the
+ * chain was hashed with before, so stored hashes keep verifying (tests/unit/audit/canonical-json.test.ts proves it).
  */
 export const GENESIS_HASH = '0'.repeat(64);
-
-/** JSON with sorted keys at every level, so the hash does not depend on key order. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
 
 export type HashedFields = Pick<AuditEventRow, 'seq' | 'at' | 'actorId' | 'actorRoles' | 'action' | 'entityKind' | 'entityId' | 'before' | 'after' | 'requestId'>;
 

@@ -1,9 +1,10 @@
-import { and, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { auditEvents, type AuditEventRow } from '../db/schema/index.js';
 import { queryRows } from '../db/sql.js';
 import type { ForwardPage } from '../page.js';
 import { AuditRecorder } from './audit-recorder.js';
+import { gatherCheckpoints, verifyAuditChain, type AuditChainReport } from './chain-verification.js';
 
 /** Filters of `auditEvents(filter, first, after)`. Every field narrows; absent fields do not. */
 export interface AuditEventFilter {
@@ -13,28 +14,30 @@ export interface AuditEventFilter {
   /** Exact actions (`change_request.applied`) or prefixes ending in `.` (`change_request.`). */
   actions?: string[];
   since?: Date;
+  /** Entity kinds the caller may not see (audit events about people and keys are for ADMIN only). */
+  hiddenEntityKinds?: string[];
 }
 
 /** One page of events, newest first. */
 export type AuditEventPage = ForwardPage<AuditEventRow>;
 
-export interface AuditChainVerification {
-  valid: boolean;
-  /** The first event whose hash or link does not match; null when the chain verifies. */
-  firstBrokenSeq: number | null;
-  /** Events checked before the break (all of them when valid). */
-  checked: number;
+export type AuditChainVerification = AuditChainReport;
+
+export interface AuditServiceDeps {
+  db: Db;
+  /** The public keys that signed checkpoints (the hub's own); empty: the chain is checked against itself only. */
+  publicKeys?: readonly string[];
+  /** Copies of the checkpoints outside the database (the file sink's directory), read when verifying. */
+  checkpointDirs?: readonly string[];
 }
 
 /** Reads the audit log (newest first, keyset on seq) and verifies its hash chain. Writing is AuditRecorder's job. */
 export class AuditService {
-  private readonly recorder = new AuditRecorder();
-
-  constructor(private readonly deps: { db: Db }) {}
+  constructor(private readonly deps: AuditServiceDeps) {}
 
   /** One page, newest first. `afterSeq` is the seq of the last event of the previous page. */
   async list(filter: AuditEventFilter, page: { first: number; afterSeq?: number | null }): Promise<AuditEventPage> {
-    const where = conditions(filter);
+    const where = auditEventConditions(filter);
     const keyset = page.afterSeq != null ? lt(auditEvents.seq, page.afterSeq) : undefined;
     const rows = await this.deps.db
       .select()
@@ -57,18 +60,24 @@ export class AuditService {
     return seqs.map((seq) => bySeq.get(seq) ?? null);
   }
 
-  /** Recomputes every hash from the first event; reports the first edited, inserted or removed one. */
+  /**
+   * Recomputes every hash from the first event, streaming, and checks the chain against every signed checkpoint in
+   * the database and in the checkpoint directories: edited, missing, truncated and re-hashed events, bad signatures.
+   */
   async verify(): Promise<AuditChainVerification> {
-    return this.recorder.verify(this.deps.db);
+    const { checkpoints, unreadable } = await gatherCheckpoints(this.deps.db, this.deps.checkpointDirs ?? []);
+    return verifyAuditChain(this.deps.db, { checkpoints, unreadable, publicKeys: [...(this.deps.publicKeys ?? [])] });
   }
 }
 
-function conditions(filter: AuditEventFilter): SQL[] {
+/** The filter as conditions on `audit_events` (unaliased), shared with the audit export. */
+export function auditEventConditions(filter: AuditEventFilter): SQL[] {
   const where: SQL[] = [];
   if (filter.entityKind) where.push(eq(auditEvents.entityKind, filter.entityKind));
   if (filter.entityId) where.push(eq(auditEvents.entityId, filter.entityId));
   if (filter.actorId) where.push(eq(auditEvents.actorId, filter.actorId));
   if (filter.since) where.push(gte(auditEvents.at, filter.since));
+  if (filter.hiddenEntityKinds?.length) where.push(notInArray(auditEvents.entityKind, filter.hiddenEntityKinds));
   if (filter.actions?.length) {
     const exact = filter.actions.filter((a) => !a.endsWith('.'));
     const prefixes = filter.actions.filter((a) => a.endsWith('.'));

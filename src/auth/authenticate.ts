@@ -3,6 +3,7 @@ import { UnauthenticatedError } from '../errors.js';
 import type { ApiKeyService } from './api-key.service.js';
 import { createJwtVerifier, type JwtVerifier, type OidcConfig } from './jwt.js';
 import type { Principal } from './principal.js';
+import type { SsoResolver } from './sso-identity.js';
 
 export interface AuthenticatorOptions {
   apiKeys: Pick<ApiKeyService, 'verify'>;
@@ -10,6 +11,8 @@ export interface AuthenticatorOptions {
   oidc: OidcConfig | null;
   /** Replaces the verifier built from `oidc` (tests). */
   jwtVerifier?: JwtVerifier;
+  /** Turns a verified token into its person's principal (required with `oidc`). */
+  sso?: SsoResolver;
 }
 
 /** Resolves a request's principal: null without any credential; throws UnauthenticatedError for a bad one. */
@@ -40,8 +43,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     if (!match) throw new UnauthenticatedError('Authorization must be "Bearer <token>"');
     const credential = match[1];
     if (JWT_SHAPE.test(credential)) {
-      if (!verifyJwt) throw new UnauthenticatedError('Bearer JWTs are not enabled on this hub (OIDC is not configured)');
-      return verifyJwt(credential);
+      if (!verifyJwt || !options.sso) throw new UnauthenticatedError('Bearer JWTs are not enabled on this hub (OIDC is not configured)');
+      return options.sso(await verifyJwt(credential));
     }
     return options.apiKeys.verify(credential);
   };

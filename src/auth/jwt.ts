@@ -1,24 +1,39 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { ServiceUnavailableError, UnauthenticatedError } from '../errors.js';
-import { ROLES, type Principal, type Role } from './principal.js';
+import { ROLES, type Role } from './principal.js';
 
 /** OIDC settings, as `config.auth.oidc` gives them. */
 export interface OidcConfig {
   /** The IdP's JWKS (e.g. `https://idp.example.com/.well-known/jwks.json`). */
   jwksUrl: string;
-  /** Expected `iss`; null accepts any issuer (not recommended). */
-  issuer: string | null;
-  /** Expected `aud`; null accepts any audience (not recommended). */
-  audience: string | null;
+  /** Expected `iss` (required: the identity is the pair issuer + subject). */
+  issuer: string;
+  /** Expected `aud` (required: a token minted for another application must not open this hub). */
+  audience: string;
   /** Claim holding roles or groups: a string or an array of strings. A dotted path reaches nested claims (`realm_access.roles`). */
   rolesClaim: string;
   /**
    * IdP value → hub roles (e.g. `{"ml-validators": ["VALIDATOR"]}`). When set, only mapped values grant roles; when null,
-   * claim values that are hub role names (any case) grant those roles. Unknown values are ignored either way.
+   * only claim values spelled exactly as a hub role (case-sensitive: `VALIDATOR`, not `validator`) grant it. Unknown
+   * values are ignored either way. A token never holds more than its person's granted roles.
    */
   roleMap: Record<string, Role[]> | null;
   /** Allowed clock difference for `exp`/`nbf`/`iat`, in seconds. */
   clockSkewSeconds: number;
+  /** OIDC_LINK_BY_EMAIL: a first login links to the person with the token's verified email. */
+  linkByEmail?: boolean;
+}
+
+/** What a verified token says: who issued it about whom, and the roles its groups map to (before the person's). */
+export interface VerifiedToken {
+  issuer: string;
+  subject: string;
+  /** The `email` claim, and whether the IdP says it verified it (`email_verified: true`). */
+  email: string | null;
+  emailVerified: boolean;
+  /** The token's own name for the subject (name, preferred_username, email), for messages only. */
+  name: string;
+  roles: Role[];
 }
 
 /** Signature algorithms accepted: asymmetric only, so neither `none` nor an HMAC keyed with a public key can pass. */
@@ -40,9 +55,9 @@ export function rolesFromClaims(payload: JWTPayload, rolesClaim: string, roleMap
   for (const value of values) {
     if (roleMap) {
       for (const role of roleMap[value] ?? []) if ((ROLES as readonly string[]).includes(role)) roles.add(role);
-    } else {
-      const upper = value.toUpperCase();
-      if ((ROLES as readonly string[]).includes(upper)) roles.add(upper as Role);
+    } else if ((ROLES as readonly string[]).includes(value)) {
+      // Exact names only: `admin` or `Admin` in some unrelated IdP group must not grant ADMIN.
+      roles.add(value as Role);
     }
   }
   return ROLES.filter((role) => roles.has(role));
@@ -63,7 +78,7 @@ function unauthenticated(error: unknown): Error {
   return new UnauthenticatedError('Token is not valid');
 }
 
-export type JwtVerifier = (token: string) => Promise<Principal>;
+export type JwtVerifier = (token: string) => Promise<VerifiedToken>;
 
 /**
  * A verifier for bearer JWTs. The JWKS is fetched lazily, cached, and refetched by jose when a token names an
@@ -75,18 +90,24 @@ export function createJwtVerifier(config: OidcConfig, keys?: JWTVerifyGetKey): J
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, getKey, {
-        issuer: config.issuer ?? undefined,
-        audience: config.audience ?? undefined,
+        issuer: config.issuer,
+        audience: config.audience,
         clockTolerance: config.clockSkewSeconds,
         algorithms: ACCEPTED_ALGORITHMS,
-        requiredClaims: ['sub', 'exp'],
+        requiredClaims: ['sub', 'exp', 'iss'],
       }));
     } catch (error) {
       throw unauthenticated(error);
     }
     const subject = payload.sub!;
+    if (typeof subject !== 'string' || subject.trim() === '') throw new UnauthenticatedError('Token claim "sub" is empty: the token does not say who it is about');
     if (RESERVED_SUBJECT.test(subject)) throw new UnauthenticatedError('Token subject uses a reserved prefix');
-    const displayName = [payload.name, payload.preferred_username, payload.email].find((v): v is string => typeof v === 'string' && v.length > 0) ?? subject;
-    return { id: subject, displayName, roles: rolesFromClaims(payload, config.rolesClaim, config.roleMap), kind: 'jwt' };
+    // jose checks iat only against a maximum age; a token "issued" in the future is forged or from a broken clock.
+    if (typeof payload.iat === 'number' && payload.iat > Math.floor(Date.now() / 1000) + config.clockSkewSeconds) {
+      throw new UnauthenticatedError('Token claim "iat" is in the future, beyond the allowed clock skew');
+    }
+    const email = typeof payload.email === 'string' && payload.email.trim() ? payload.email.trim() : null;
+    const name = [payload.name, payload.preferred_username, email].find((v): v is string => typeof v === 'string' && v.length > 0) ?? subject;
+    return { issuer: payload.iss!, subject, email, emailVerified: payload.email_verified === true, name, roles: rolesFromClaims(payload, config.rolesClaim, config.roleMap) };
   };
 }

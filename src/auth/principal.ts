@@ -4,12 +4,25 @@ export type Role = (typeof ROLES)[number];
 
 /** Who is making a request: resolved once per request by src/auth, carried in the GraphQL context and into audit. */
 export interface Principal {
-  /** Stable identity: `key:<api key id>`, the JWT subject, or `system:<component>`. SoD compares these. */
+  /** The identity the request came in as: `key:<api key id>`, the JWT subject, or `system:<component>`. */
   id: string;
-  /** Human-readable name (API key name, JWT name/email claim). */
+  /**
+   * The person behind the identity (persons.id): what independence compares, since one person may hold several keys
+   * and an SSO login. Null only for the hub's own `system:` principals.
+   */
+  personId: string | null;
+  /** The person's display name (for system principals, the component). */
   displayName: string;
+  /** Effective roles: the credential's roles ∩ the person's granted roles. */
   roles: Role[];
   kind: 'api-key' | 'jwt' | 'system';
+  /** True for the bootstrap admin key (break glass): usable only while no active ADMIN person exists, or HUB_BREAK_GLASS. */
+  breakGlass?: boolean;
+}
+
+/** The roles both lists hold, in the hub's order (a credential never holds more than its person). */
+export function intersectRoles(credentialRoles: readonly string[], personRoles: readonly string[]): Role[] {
+  return ROLES.filter((role) => credentialRoles.includes(role) && personRoles.includes(role));
 }
 
 /**
@@ -24,12 +37,15 @@ export function displayNameOf(who: { id: string; displayName?: string | null }):
 
 /** The hub itself (syncs, schedulers, write-back worker) when it acts without a human. */
 export function systemPrincipal(component: string): Principal {
-  return { id: `system:${component}`, displayName: component, roles: ['ADMIN'], kind: 'system' };
+  return { id: `system:${component}`, personId: null, displayName: component, roles: ['ADMIN'], kind: 'system' };
 }
 
-/** ADMIN holds every role. */
+/**
+ * Whether the principal holds exactly this role. ADMIN is not a superset: it administers (people, keys, sources,
+ * policies) and never stands in for an approver, so every place that lets ADMIN in lists it explicitly.
+ */
 export function hasRole(principal: Pick<Principal, 'roles'>, role: Role): boolean {
-  return principal.roles.includes(role) || principal.roles.includes('ADMIN');
+  return principal.roles.includes(role);
 }
 
 export function hasAnyRole(principal: Pick<Principal, 'roles'>, roles: readonly Role[]): boolean {

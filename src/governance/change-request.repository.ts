@@ -37,6 +37,9 @@ export interface VersionContext {
   createdBy: string | null;
   riskTier: string | null;
   accountableOwner: string | null;
+  accountableOwnerPersonId: string | null;
+  /** The vendor's owner of the model (vendor-owned text). */
+  modelOwner: string | null;
 }
 
 /** Queries of change requests and their approvals. Writes stay in the service, inside its transactions. */
@@ -89,6 +92,8 @@ export class ChangeRequestRepository {
         createdBy: modelVersions.createdBy,
         riskTier: models.riskTier,
         accountableOwner: models.accountableOwner,
+        accountableOwnerPersonId: models.accountableOwnerPersonId,
+        modelOwner: models.owner,
       })
       .from(modelVersions)
       .leftJoin(models, eq(models.id, modelVersions.modelId))
@@ -124,7 +129,8 @@ export class ChangeRequestRepository {
     return { items: rows.slice(0, page.first).map((r) => r.request), hasNextPage: rows.length > page.first, totalCount: Number(count) };
   }
 
-  private conditions(filter: ChangeRequestFilter, actor: Principal): SQL[] {
+  /** The filter as conditions on `change_requests`, `model_versions`, `models` and `sources` (unaliased), e.g. for exports. */
+  conditions(filter: ChangeRequestFilter, actor: Principal): SQL[] {
     const where: SQL[] = [];
     if (filter.status?.length) where.push(inArray(changeRequests.status, filter.status));
     if (filter.requesterId) where.push(eq(changeRequests.requesterId, filter.requesterId));
@@ -139,23 +145,33 @@ export class ChangeRequestRepository {
 
   /**
    * Mirrors segregation.ts's chooseSlot in SQL: pending, not the caller's own, not yet decided by them, and with a
-   * requirement of a role they hold that still has room (VALIDATOR excluded when they own or created the version).
+   * requirement of a role they hold exactly that still has room (VALIDATOR excluded when they own or created the
+   * version, now or when the request was opened).
    */
   private eligibleFor(actor: Principal): SQL {
-    const isAdmin = actor.roles.includes('ADMIN');
+    // Names compared to owner texts (the SQL twin of parties.ts actorOf; the person's email is matched by person id).
     const identities = [actor.id, actor.displayName].filter((v) => v && v.trim() !== '').map((v) => v.trim().toLowerCase());
     const roles = sql.param([...actor.roles]);
     const ids = sql.param(identities);
+    const party = actor.personId ?? actor.id;
+    const person = actor.personId ?? '';
+    const owners = changeRequests.ownersAtRequest;
     return sql`(${changeRequests.status} = 'PENDING'
-      and ${changeRequests.requesterId} <> ${actor.id}
-      and not exists (select 1 from ${approvals} a where a.change_request_id = ${changeRequests.id} and a.approver_id = ${actor.id})
+      and coalesce(${changeRequests.requesterPersonId}::text, ${changeRequests.requesterId}) <> ${party}
+      and not exists (select 1 from ${approvals} a where a.change_request_id = ${changeRequests.id} and coalesce(a.approver_person_id::text, a.approver_id) = ${party})
       and exists (
         select 1 from jsonb_array_elements(${changeRequests.policySnapshot} -> 'requirements') r
-        where ((r ->> 'role') = any(${roles}::text[]) or ${isAdmin})
-          and (r ->> 'count')::int > (select count(*) from ${approvals} a2 where a2.change_request_id = ${changeRequests.id} and a2.slot_role = r ->> 'role')
+        where (r ->> 'role') = any(${roles}::text[])
+          and (r ->> 'count')::int > (select count(*) from ${approvals} a2 where a2.change_request_id = ${changeRequests.id} and a2.slot_role = r ->> 'role' and a2.slot_index is not null)
           and not ((r ->> 'role') = 'VALIDATOR' and (
-            lower(trim(coalesce(${models.accountableOwner}, ''))) = any(${ids}::text[])
-            or lower(trim(coalesce(${modelVersions.createdBy}, ''))) = any(${ids}::text[])))
+            (${person} <> '' and ${person} in (coalesce(${models.accountableOwnerPersonId}::text, ''), coalesce(${owners} ->> 'accountableOwnerPersonId', ''),
+                          coalesce(${owners} ->> 'vendorOwnerPersonId', ''), coalesce(${owners} ->> 'versionCreatorPersonId', '')))
+            or lower(trim(coalesce(${models.accountableOwner}, ''))) = any(${ids}::text[])
+            or lower(trim(coalesce(${models.owner}, ''))) = any(${ids}::text[])
+            or lower(trim(coalesce(${modelVersions.createdBy}, ''))) = any(${ids}::text[])
+            or lower(trim(coalesce(${owners} ->> 'accountableOwner', ''))) = any(${ids}::text[])
+            or lower(trim(coalesce(${owners} ->> 'versionCreatedBy', ''))) = any(${ids}::text[])))
       ))`;
   }
+
 }

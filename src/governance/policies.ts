@@ -13,8 +13,12 @@ export type RiskTier = (typeof RISK_TIERS)[number];
 export type PolicyTier = RiskTier | '*';
 export const ANY_TIER = '*';
 
-/** Roles that may be asked to fill an approval slot. */
-export const APPROVER_ROLES = ['VALIDATOR', 'RISK_OFFICER', 'OPERATOR', 'ADMIN'] as const satisfies readonly Role[];
+/**
+ * Roles that may be asked to fill an approval slot. ADMIN administers and OPERATOR runs sources: neither approves,
+ * so a policy naming them is refused, and stored ones are rewritten at start (policy.repository.ts,
+ * retireNonApproverRequirements).
+ */
+export const APPROVER_ROLES = ['VALIDATOR', 'RISK_OFFICER'] as const satisfies readonly Role[];
 export type ApproverRole = (typeof APPROVER_ROLES)[number];
 
 /** States a model may only enter once its risk tier is set. */
@@ -113,7 +117,10 @@ export function validatePolicy(input: { toState: string; riskTier: string; requi
   const seen = new Set<string>();
   input.requirements.forEach((req, i) => {
     if (!(APPROVER_ROLES as readonly string[]).includes(req.role)) {
-      problems.push({ path: `requirements.${i}.role`, message: `Approvers must be one of ${APPROVER_ROLES.join(', ')}.` });
+      problems.push({
+        path: `requirements.${i}.role`,
+        message: `${req.role} cannot approve: a policy may name only ${APPROVER_ROLES.join(' or ')} (ADMIN administers and OPERATOR runs sources; neither approves).`,
+      });
     }
     if (seen.has(req.role)) problems.push({ path: `requirements.${i}.role`, message: `${req.role} is listed twice; give one count.` });
     seen.add(req.role);

@@ -1,9 +1,9 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { policies, type PolicyRow } from '../db/schema/index.js';
+import { changeRequests, policies, type PolicyRow } from '../db/schema/index.js';
 import { systemPrincipal } from '../auth/principal.js';
-import { AuditRecorder } from '../audit/audit-recorder.js';
-import { DEFAULT_POLICIES, type PolicyDefinition } from './policies.js';
+import { AuditRecorder, type AuditEntry } from '../audit/audit-recorder.js';
+import { APPROVER_ROLES, DEFAULT_POLICIES, MAX_APPROVERS_PER_ROLE, type PolicyDefinition, type Requirement } from './policies.js';
 
 /** Storage of approval policies. One row per (target state, tier); `revision` counts ADMIN edits. */
 export class PolicyRepository {
@@ -52,7 +52,8 @@ export class PolicyRepository {
 /**
  * Seeds DEFAULT_POLICIES idempotently (the composition root calls it at start; safe from several processes at once).
  * Returns the rows it inserted, each audited as `policy.seeded`: none on every start after the first, and an ADMIN's
- * edits are kept.
+ * edits are kept. Then brings stored policies in line with "only approver roles approve" (see
+ * retireNonApproverRequirements).
  */
 export async function seedDefaultPolicies(db: Executor): Promise<PolicyRow[]> {
   const actor = systemPrincipal('policy-seed');
@@ -68,6 +69,59 @@ export async function seedDefaultPolicies(db: Executor): Promise<PolicyRow[]> {
         after: { toState: row.toState, riskTier: row.riskTier, requirements: row.requirements, revision: row.revision },
       })),
     );
+    await retireNonApproverRequirements(tx, actor);
     return inserted;
   });
+}
+
+/**
+ * Policies stored before ADMIN and OPERATOR stopped approving may still name them. Each such requirement becomes a
+ * RISK_OFFICER requirement of the same count (merged with an existing one, capped at MAX_APPROVERS_PER_ROLE): the
+ * control function is the nearest independent approver, and the policy never needs fewer approvers than before.
+ * Every rewrite is audited as `policy.updated`; pending requests opened under a snapshot naming ADMIN or OPERATOR are
+ * superseded (nobody could fill those slots any more). Idempotent: a second start finds nothing to do.
+ */
+export async function retireNonApproverRequirements(tx: Executor, actor = systemPrincipal('policy-seed')): Promise<number> {
+  const approver = (role: string) => (APPROVER_ROLES as readonly string[]).includes(role);
+  const audits: AuditEntry[] = [];
+  const rows = await tx.select().from(policies).for('update');
+  for (const row of rows) {
+    const old = row.requirements as Requirement[];
+    if (old.every((r) => approver(r.role))) continue;
+    const counts = new Map<string, number>();
+    for (const r of old) {
+      const role = approver(r.role) ? r.role : 'RISK_OFFICER';
+      counts.set(role, Math.min(MAX_APPROVERS_PER_ROLE, (counts.get(role) ?? 0) + r.count));
+    }
+    const requirements = [...counts].map(([role, count]) => ({ role, count }));
+    const [saved] = await tx
+      .update(policies)
+      .set({ requirements, revision: sql`${policies.revision} + 1`, updatedBy: actor.id, updatedAt: new Date() })
+      .where(eq(policies.id, row.id))
+      .returning();
+    audits.push({
+      actor,
+      action: 'policy.updated',
+      entityKind: 'policy',
+      entityId: row.id,
+      before: { requirements: old, revision: row.revision },
+      after: { requirements, revision: saved.revision, reason: 'ADMIN and OPERATOR no longer approve; their slots went to RISK_OFFICER.' },
+    });
+  }
+  const reason = 'The policy this request was opened under names ADMIN or OPERATOR, who no longer approve; open it again under the current policy.';
+  const superseded = await tx
+    .update(changeRequests)
+    .set({ status: 'SUPERSEDED', decidedAt: new Date(), statusReason: reason })
+    .where(
+      and(
+        eq(changeRequests.status, 'PENDING'),
+        sql`exists (select 1 from jsonb_array_elements(${changeRequests.policySnapshot} -> 'requirements') r where r ->> 'role' in ('ADMIN', 'OPERATOR'))`,
+      ),
+    )
+    .returning({ id: changeRequests.id });
+  for (const { id } of superseded) {
+    audits.push({ actor, action: 'change_request.superseded', entityKind: 'change_request', entityId: id, before: { status: 'PENDING' }, after: { status: 'SUPERSEDED', reason } });
+  }
+  await new AuditRecorder().record(tx, audits);
+  return audits.length;
 }

@@ -10,7 +10,7 @@ export const READ_ROLES: readonly Role[] = ['VIEWER', 'DATA_SCIENTIST', 'OPERATO
  * The one auth checker behind every `@Authorized(...roles)`.
  * - no principal: UNAUTHENTICATED;
  * - `@Authorized()` without roles: any authenticated principal;
- * - otherwise the principal must hold one of the roles (ADMIN holds them all), else FORBIDDEN naming the roles required.
+ * - otherwise the principal must hold one of the roles (ADMIN only where listed), else FORBIDDEN naming the roles required.
  * It throws instead of returning false so the error carries the hub's codes rather than type-graphql's generic ones.
  */
 export const authChecker: AuthCheckerFn<GraphQLContext, Role> = ({ context }, roles) => {

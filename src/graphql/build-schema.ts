@@ -4,7 +4,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLObjectType, parse, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type ContainerType } from 'type-graphql';
 import { InputError } from '../errors.js';
-import { authChecker } from './auth-checker.js';
+import { READ_ROLES, authChecker } from './auth-checker.js';
 import type { GraphQLContext } from './context.js';
 import { prefetchedRelationResolvers } from './inventory/prefetched-relations.js';
 import { fromGlobalId, toGlobalId } from '../global-id.js';
@@ -69,14 +69,32 @@ export async function buildHubSchema(services: HubServices, options: BuildHubSch
       resolverMap[typeName].__resolveReference = async (reference: { id: string }, ctx: GraphQLContext) => {
         const registration = nodeRegistration(typeName);
         if (!registration) return null;
+        // The same roles as node(id) and the root fields: _entities must not be a side door.
+        authChecker({ context: ctx } as never, [...(registration.roles ?? READ_ROLES)]);
         const [record] = await registration.resolve([fromGlobalId(reference.id, typeName).id], ctx);
         return record;
       };
     }
   }
   const subgraph = buildSubgraphSchema({ typeDefs, resolvers: resolverMap as never });
+  requireHubRoleForFederation(subgraph);
   guardEntityRepresentations(subgraph, new Set(Object.keys(resolverMap).filter((name) => resolverMap[name].__resolveReference)));
   return subgraph;
+}
+
+/**
+ * `_entities` comes from @apollo/subgraph, not from a resolver with `@Authorized`: a caller without any hub role (e.g.
+ * an SSO token whose groups map to none) gets FORBIDDEN there as everywhere else, and each entity type's own roles
+ * are checked again in its __resolveReference. (`_service` returns the SDL only, what introspection shows.)
+ */
+function requireHubRoleForFederation(schema: GraphQLSchema): void {
+  const field = schema.getQueryType()?.getFields()._entities;
+  const resolve = field?.resolve;
+  if (!field || !resolve) return;
+  field.resolve = (source, args, context: GraphQLContext, info) => {
+    authChecker({ context } as never, [...READ_ROLES]);
+    return resolve(source, args, context, info);
+  };
 }
 
 /**

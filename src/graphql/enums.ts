@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { DEPLOYMENT_ENVIRONMENTS, LIFECYCLE_STATES, OBSERVED_STAGES, VENDORS } from '../../connectors/contract.js';
+import { DEPLOYMENT_ENVIRONMENTS, DEPLOYMENT_STATUSES, LIFECYCLE_STATES, METRIC_KINDS, OBSERVED_STAGES, VENDORS, VERSION_STATUSES } from '../../connectors/contract.js';
 import { RISK_TIERS, SYNC_RUN_STATUSES } from '../inventory/queries/records.js';
 import { STATS_DIMENSIONS } from '../inventory/queries/stats.js';
 
@@ -14,6 +14,9 @@ export const Vendor = Object.fromEntries(VENDORS.map((v) => [v.toUpperCase(), v]
 export const LifecycleState = asEnum(LIFECYCLE_STATES);
 export const ObservedStage = asEnum(OBSERVED_STAGES);
 export const DeploymentEnvironment = asEnum(DEPLOYMENT_ENVIRONMENTS);
+export const MetricKind = asEnum(METRIC_KINDS);
+export const VersionStatus = asEnum(VERSION_STATUSES);
+export const DeploymentStatus = asEnum(DEPLOYMENT_STATUSES);
 export const RiskTier = asEnum(RISK_TIERS);
 export const SortDirection = asEnum(['ASC', 'DESC'] as const);
 export const StatsDimension = asEnum(STATS_DIMENSIONS);
@@ -61,6 +64,46 @@ registerEnumType(DeploymentEnvironment, {
     STAGING: { description: 'Pre-production: staging, UAT, QA.' },
     DEVELOPMENT: { description: 'Development, test or sandbox.' },
     UNKNOWN: { description: 'The rule could not place it (e.g. an environment tag whose value the rule does not list).' },
+  },
+});
+registerEnumType(MetricKind, {
+  name: 'MetricKind',
+  description: 'The data a metric was computed on.',
+  valuesConfig: {
+    TRAINING: {
+      description:
+        'Training data, or not said: an MLflow run metric whose key names no held-out split (see the README for the name rule).',
+    },
+    VALIDATION: {
+      description: 'Held-out data: validation, cross-validation, holdout or test (DataRobot Leaderboard scores; MLflow keys such as `val_auc`).',
+    },
+    PRODUCTION: { description: 'Live traffic after deployment (figures a vendor reports for a deployment).' },
+  },
+});
+registerEnumType(VersionStatus, {
+  name: 'VersionStatus',
+  description:
+    "The vendor's status of a version object, mapped onto one vocabulary across vendors (the vendor's own word is `statusRaw`). " +
+    'Not the governed lifecycle state: a version can be READY at the vendor and still in DEVELOPMENT for governance.',
+  valuesConfig: {
+    READY: { description: 'Registered and usable (SageMaker `Completed`, MLflow `READY`, DataRobot `complete`).' },
+    PENDING: { description: 'Still being registered or built (SageMaker `Pending`/`InProgress`, MLflow `PENDING_REGISTRATION`).' },
+    FAILED: { description: 'Registration or build failed (SageMaker `Failed`, MLflow `FAILED_REGISTRATION`).' },
+    DELETING: { description: 'Being deleted at the vendor (SageMaker `Deleting`).' },
+    UNKNOWN: { description: 'The vendor says nothing, or a value the hub cannot map; see `statusRaw`.' },
+  },
+});
+registerEnumType(DeploymentStatus, {
+  name: 'DeploymentStatus',
+  description: "The vendor's status of a deployment, mapped onto one vocabulary across vendors (the vendor's own word is `statusRaw`).",
+  valuesConfig: {
+    ACTIVE: { description: 'Up and serving (SageMaker `InService`, DataRobot `active`, Domino `Running`, an MLflow alias or Production stage).' },
+    PENDING: { description: 'Being created or started (SageMaker `Creating`).' },
+    UPDATING: { description: 'Serving while being changed (SageMaker `Updating`, `SystemUpdating`, `RollingBack`).' },
+    INACTIVE: { description: 'Exists but does not serve (SageMaker `OutOfService`, DataRobot `inactive`, Domino `Stopped` or archived).' },
+    FAILED: { description: 'Creation or an update failed (SageMaker `Failed`, `UpdateRollbackFailed`).' },
+    DELETING: { description: 'Being deleted at the vendor (SageMaker `Deleting`).' },
+    UNKNOWN: { description: 'The vendor says nothing, or a value the hub cannot map; see `statusRaw`.' },
   },
 });
 registerEnumType(RiskTier, {

@@ -4,6 +4,7 @@ import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { Principal } from '../auth/principal.js';
+import { endCompressed } from '../http/compression.js';
 import { UnauthenticatedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { createContext, type GraphQLContext } from './context.js';
@@ -208,7 +209,7 @@ export function createGraphQLHttpHandler(options: GraphQLHttpHandlerOptions): Gr
         for (const [key, value] of response.headers) res.setHeader(key, value);
         res.setHeader('x-request-id', requestId);
         if (response.body.kind === 'complete') {
-          res.end(response.body.string);
+          await endCompressed(req, res, response.body.string);
         } else {
           for await (const chunk of response.body.asyncIterator) res.write(chunk);
           res.end();

@@ -3,9 +3,11 @@ import type { SourceService } from '../sources/source.service.js';
 import type { ApiKeyService } from '../auth/api-key.service.js';
 import type { GovernanceService } from '../governance/governance.service.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { StateReplayService } from '../audit/state-replay.service.js';
 import type { SyncService } from '../sync/sync.service.js';
 import type { OperationsService } from '../observability/operations.service.js';
 import type { WriteBackStatusReader } from '../governance/write-back-status.js';
+import type { PeopleService } from '../people/people.service.js';
 
 /**
  * Everything resolvers may call. Built once by the composition root (src/main/server.ts) and handed to each resolver
@@ -17,8 +19,11 @@ export interface HubServices {
   apiKeys: ApiKeyService;
   governance: GovernanceService;
   audit: AuditService;
+  /** Replays the audit trail against the governed state (verifyGovernedState). */
+  stateReplay: StateReplayService;
   sync: SyncService;
   operations: OperationsService;
   /** Change requests' write-back status, derived from their outbox rows. */
   writeBackStatus: WriteBackStatusReader;
+  people: PeopleService;
 }

@@ -15,6 +15,8 @@ export interface ColumnSpec<R> {
   type: ColumnType;
   /** The column is NOT NULL and, for text, must not be blank: a record without it is rejected. */
   required?: true;
+  /** A jsonb column holding a JSON array (metrics) rather than an object. */
+  jsonArray?: true;
   read(record: R): unknown;
 }
 
@@ -31,7 +33,7 @@ export interface ParentLink {
 
 /**
  * How one kind of record maps onto its table. Only vendor-owned columns are listed: the writer never names the
- * governance-owned ones (risk_tier, business_unit, accountable_owner, lifecycle_state, lifecycle_changed_at), so a
+ * governance-owned ones (risk_tier, business_unit, accountable_owner, accountable_owner_person_id, lifecycle_state, lifecycle_changed_at), so a
  * sync cannot overwrite them.
  */
 export interface EntitySpec<R> {
@@ -74,11 +76,12 @@ export const VERSION_SPEC: EntitySpec<NormalisedVersion> = {
     { column: 'description', field: 'description', type: 'text', read: (r) => r.description },
     { column: 'observed_stage', field: 'observedStage', type: 'text', required: true, read: (r) => r.observedStage },
     { column: 'observed_stage_raw', field: 'observedStageRaw', type: 'text', read: (r) => r.observedStageRaw },
-    { column: 'status', field: 'status', type: 'text', read: (r) => r.status },
+    { column: 'status', field: 'status', type: 'text', required: true, read: (r) => r.status },
+    { column: 'status_raw', field: 'statusRaw', type: 'text', read: (r) => r.statusRaw },
     { column: 'created_by', field: 'createdBy', type: 'text', read: (r) => r.createdBy },
     { column: 'artifact_uri', field: 'artifactUri', type: 'text', read: (r) => r.artifactUri },
     { column: 'lineage', field: 'lineage', type: 'jsonb', required: true, read: (r) => r.lineage },
-    { column: 'metrics', field: 'metrics', type: 'jsonb', required: true, read: (r) => r.metrics },
+    { column: 'metrics', field: 'metrics', type: 'jsonb', jsonArray: true, required: true, read: (r) => r.metrics },
     { column: 'params', field: 'params', type: 'jsonb', required: true, read: (r) => r.params },
     { column: 'tags', field: 'tags', type: 'jsonb', required: true, read: (r) => r.tags },
     { column: 'deep_link', field: 'deepLink', type: 'text', read: (r) => r.deepLink },
@@ -96,7 +99,9 @@ export const DEPLOYMENT_SPEC: EntitySpec<NormalisedDeployment> = {
     { column: 'environment', field: 'environment', type: 'text', required: true, read: (r) => r.environment },
     { column: 'environment_raw', field: 'environmentRaw', type: 'text', read: (r) => r.environmentRaw },
     { column: 'tags', field: 'tags', type: 'jsonb', required: true, read: (r) => r.tags },
-    { column: 'status', field: 'status', type: 'text', read: (r) => r.status },
+    { column: 'status', field: 'status', type: 'text', required: true, read: (r) => r.status },
+    { column: 'status_raw', field: 'statusRaw', type: 'text', read: (r) => r.statusRaw },
+    { column: 'metrics', field: 'metrics', type: 'jsonb', jsonArray: true, required: true, read: (r) => r.metrics },
     { column: 'serving_production', field: 'servingProduction', type: 'boolean', required: true, read: (r) => r.servingProduction },
     { column: 'endpoint_url', field: 'endpointUrl', type: 'text', read: (r) => r.endpointUrl },
     { column: 'traffic_share', field: 'trafficShare', type: 'real', read: (r) => r.trafficShare },

@@ -14,7 +14,7 @@ import {
   type Column,
   type ColumnSet,
 } from './queries/columns.js';
-import { deploymentConditions, likePattern, modelConditions, versionConditions, type InventoryFilter } from './queries/filters.js';
+import { deploymentConditions, findingConditions, likePattern, modelConditions, syncRunConditions, versionConditions, type InventoryFilter } from './queries/filters.js';
 import { keysetPage, whereClause } from './queries/keyset.js';
 import {
   CHANGE_ORDER,
@@ -249,11 +249,7 @@ export class InventoryReadService {
   }
 
   async listSyncRuns(filter: SyncRunFilter, order: Ordering<SyncRunOrderField>, page: PageRequest): Promise<Page<SyncRunRecord>> {
-    const where: SQL[] = [];
-    if (given(filter.sourceIds)) where.push(sql`r.source_id = any(${uuids(filter.sourceIds)})`);
-    if (given(filter.statuses)) where.push(sql`r.status = any(${texts(filter.statuses)})`);
-    if (filter.startedSince) where.push(sql`r.started_at >= ${filter.startedSince.toISOString()}::timestamptz`);
-    if (filter.startedBefore) where.push(sql`r.started_at < ${filter.startedBefore.toISOString()}::timestamptz`);
+    const where = syncRunConditions(filter);
     return keysetPage(this.db, {
       select: syncRuns.select,
       from: sql`sync_runs r`,
@@ -288,12 +284,7 @@ export class InventoryReadService {
   }
 
   async listFindings(filter: FindingFilter, order: Ordering<FindingOrderField>, page: PageRequest): Promise<Page<FindingRecord>> {
-    const where: SQL[] = [];
-    if (given(filter.kinds)) where.push(sql`f.kind = any(${texts(filter.kinds)})`);
-    if (given(filter.sourceIds)) where.push(sql`f.source_id = any(${uuids(filter.sourceIds)})`);
-    if (given(filter.entityIds)) where.push(sql`f.entity_id = any(${uuids(filter.entityIds)})`);
-    if (filter.open != null) where.push(filter.open ? sql`f.resolved_at is null` : sql`f.resolved_at is not null`);
-    if (filter.openedSince) where.push(sql`f.opened_at >= ${filter.openedSince.toISOString()}::timestamptz`);
+    const where = findingConditions(filter);
     return keysetPage(this.db, {
       select: findings.select,
       from: sql`findings f`,

@@ -1,5 +1,13 @@
-import { DEPLOYMENT_ENVIRONMENTS, OBSERVED_STAGES, type NormalisedRecordBase, type RecordError } from '../../connectors/contract.js';
-import { canonicalJson } from './canonical-json.js';
+import {
+  DEPLOYMENT_ENVIRONMENTS,
+  DEPLOYMENT_STATUSES,
+  METRIC_KINDS,
+  OBSERVED_STAGES,
+  VERSION_STATUSES,
+  type NormalisedRecordBase,
+  type RecordError,
+} from '../../connectors/contract.js';
+import { canonicalJson } from '../canonical-json.js';
 import { hashCanonical } from './content-hash.js';
 import type { ColumnSpec, EntitySpec } from './entity-specs.js';
 
@@ -11,6 +19,9 @@ const INT4_MAX = 2_147_483_647;
 const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
 const OBSERVED_STAGE_SET: ReadonlySet<string> = new Set(OBSERVED_STAGES);
 const ENVIRONMENT_SET: ReadonlySet<string> = new Set(DEPLOYMENT_ENVIRONMENTS);
+const VERSION_STATUS_SET: ReadonlySet<string> = new Set(VERSION_STATUSES);
+const DEPLOYMENT_STATUS_SET: ReadonlySet<string> = new Set(DEPLOYMENT_STATUSES);
+const METRIC_KIND_SET: ReadonlySet<string> = new Set(METRIC_KINDS);
 
 /** A record that passed validation, with its content hash. */
 export interface PreparedRecord<R> {
@@ -114,6 +125,7 @@ function valueProblem<R>(column: ColumnSpec<R>, value: unknown): string | null {
       if (typeof value !== 'string') return `must be text, got ${typeof value}`;
       return column.required && value.trim() === '' ? 'is blank' : null;
     case 'jsonb':
+      if (column.jsonArray) return Array.isArray(value) ? null : 'must be an array';
       return typeof value === 'object' && !Array.isArray(value) ? null : 'must be an object';
     case 'timestamptz':
       return value instanceof Date && !Number.isNaN(value.getTime()) ? null : 'must be a valid date';
@@ -131,14 +143,31 @@ function kindProblem<R>(spec: EntitySpec<R>, record: R): string | null {
   const fields = record as Record<string, unknown>;
   if (spec.kind === 'version') {
     if (!OBSERVED_STAGE_SET.has(fields.observedStage as string)) return `observedStage must be one of ${OBSERVED_STAGES.join(', ')}`;
-    for (const [name, value] of Object.entries(fields.metrics as Record<string, unknown>)) {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return `metric "${name}" must be a finite number`;
+    if (!VERSION_STATUS_SET.has(fields.status as string)) return `status must be one of ${VERSION_STATUSES.join(', ')}`;
+  }
+  if (spec.kind === 'version' || spec.kind === 'deployment') {
+    for (const metric of fields.metrics as unknown[]) {
+      const problem = metricProblem(metric);
+      if (problem) return problem;
     }
   }
   if (spec.kind === 'deployment') {
+    if (!DEPLOYMENT_STATUS_SET.has(fields.status as string)) return `status must be one of ${DEPLOYMENT_STATUSES.join(', ')}`;
     if (!ENVIRONMENT_SET.has(fields.environment as string)) return `environment must be one of ${DEPLOYMENT_ENVIRONMENTS.join(', ')}`;
     const share = fields.trafficShare as number | null;
     if (share !== null && (share < 0 || share > 1)) return 'trafficShare must be between 0 and 1';
   }
+  return null;
+}
+
+/** One entry of a `metrics` array: a named finite value, an integer step or none, a valid date or none, a known kind. */
+function metricProblem(metric: unknown): string | null {
+  if (typeof metric !== 'object' || metric === null || Array.isArray(metric)) return 'each metric must be an object';
+  const { name, value, step, timestamp, kind } = metric as Record<string, unknown>;
+  if (typeof name !== 'string' || name.trim() === '') return 'each metric must have a name';
+  if (typeof value !== 'number' || !Number.isFinite(value)) return `metric "${name}" must be a finite number`;
+  if (step !== null && step !== undefined && !Number.isSafeInteger(step)) return `metric "${name}" step must be an integer`;
+  if (timestamp !== null && timestamp !== undefined && !(timestamp instanceof Date && !Number.isNaN(timestamp.getTime()))) return `metric "${name}" timestamp must be a valid date`;
+  if (!METRIC_KIND_SET.has(kind as string)) return `metric "${name}" kind must be one of ${METRIC_KINDS.join(', ')}`;
   return null;
 }

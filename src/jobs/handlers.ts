@@ -74,10 +74,23 @@ export interface MaintenanceTasks {
   expireDueRequests(): Promise<unknown>;
 }
 
+/** The scheduled replay of the audit trail against the governed state (STATE_DIVERGES_FROM_AUDIT findings). */
+export interface StateReplaySchedule {
+  reconcileIfDue(): Promise<void>;
+}
+
+/** Signs a checkpoint of the audit chain when enough events or minutes have passed (AuditCheckpointer). */
+export interface PeriodicCheckpoints {
+  checkpointIfDue(): Promise<unknown>;
+}
+
 export function createJobHandlers(deps: {
   sync: Pick<SyncService, 'runJob' | 'sweep'>;
   writeBacks: WriteBackDeliverer;
   governance: MaintenanceTasks;
+  stateReplay?: StateReplaySchedule;
+  /** Absent when no audit signing key is configured. */
+  auditCheckpoints?: PeriodicCheckpoints;
   enqueueWriteBack: EnqueueWriteBackJob;
   logger: Logger;
 }): JobHandlers {
@@ -115,6 +128,9 @@ export function createJobHandlers(deps: {
       // Re-enqueue write-backs that are due, so a lost job (Redis restart, failed job) is never a lost write-back;
       // a request's job for "due now" is deduplicated by id.
       for (const id of await deps.writeBacks.pendingDue(500)) await deps.enqueueWriteBack(id);
+      await deps.stateReplay?.reconcileIfDue();
+      // Every minute: "at least every N events or M minutes" is kept to within a minute. Never throws (logged).
+      await deps.auditCheckpoints?.checkpointIfDue();
     },
   };
 }

@@ -2,8 +2,12 @@ import { hostname } from 'node:os';
 import type { ConnectorDeps } from '../../connectors/contract.js';
 import { AuditRecorder } from '../audit/audit-recorder.js';
 import { AuditService } from '../audit/audit.service.js';
+import { FileCheckpointSink, LogCheckpointSink, WebhookCheckpointSink } from '../audit/checkpoint-sinks.js';
+import { AuditCheckpointer } from '../audit/checkpointer.js';
 import { ApiKeyService } from '../auth/api-key.service.js';
+import { PeopleService } from '../people/people.service.js';
 import { createAuthenticator } from '../auth/authenticate.js';
+import { createSsoResolver } from '../auth/sso-identity.js';
 import type { HubConfig } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
@@ -26,7 +30,10 @@ import { OperationsService } from '../observability/operations.service.js';
 import { registerStateGauges } from '../observability/state-gauges.js';
 import { SourceService } from '../sources/source.service.js';
 import { FindingsReconciler } from '../sync/findings.js';
+import { StateDivergenceFindings } from '../sync/state-divergence-findings.js';
+import { StateReplayService } from '../audit/state-replay.service.js';
 import { DEFAULT_SYNC_OPTIONS, SyncService, type SyncServiceOptions } from '../sync/sync.service.js';
+import { loadAuditSigner } from './audit-signing-key.js';
 import { openStoredSecrets } from './stored-secrets.js';
 
 /**
@@ -40,6 +47,8 @@ export interface Hub {
   jobs: JobDispatcher;
   metrics: HubMetrics;
   logger: Logger;
+  /** Signs audit checkpoints; null on PostgreSQL without HUB_AUDIT_SIGNING_KEY. */
+  auditCheckpoints: AuditCheckpointer | null;
   authenticate: ReturnType<typeof createAuthenticator>;
   /**
    * Starts the listing threads, then consumes jobs (BullMQ workers, or the in-process runner's timers) and registers
@@ -75,10 +84,11 @@ export async function createHub(config: Readonly<HubConfig>, logger: Logger, ove
 }
 
 async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, logger: Logger, overrides: HubOverrides): Promise<Hub> {
-  await migrate(database, logger);
+  await migrate(database, logger, config.databaseOwner);
   const { db } = database;
   const metrics = overrides.metrics ?? new HubMetrics();
   const audit = new AuditRecorder();
+  const checkpoints = createCheckpointer(db, config, logger);
   const secrets = await openStoredSecrets(db, config.secrets, audit, logger);
   await seedDefaultPolicies(db);
 
@@ -102,9 +112,9 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
     logger,
     urlPolicy: { allowPrivate: config.sync.allowPrivateSourceUrls },
   });
-  const apiKeys = new ApiKeyService({ db, audit, logger });
+  const apiKeys = new ApiKeyService({ db, audit, logger, breakGlass: config.auth.breakGlass });
   const enqueueWriteBack = (changeRequestId: string, notBefore?: Date) => dispatcher.enqueueWriteBack(changeRequestId, notBefore);
-  const governance = new GovernanceService({ db, audit, enqueueWriteBack, logger, changeRequestTtlDays: config.governance.changeRequestTtlDays });
+  const governance = new GovernanceService({ db, audit, anchor: checkpoints ?? undefined, enqueueWriteBack, logger, changeRequestTtlDays: config.governance.changeRequestTtlDays });
   const writer = new InventoryWriter(db, { defaultMaxDeleteShare: config.sync.maxDeleteShare });
   const sync = new SyncService({
     db,
@@ -137,9 +147,22 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
   });
   const queueDepths = () => dispatcher.queueDepths();
   const operations = new OperationsService({ db, queueDepths, nextRuns: () => dispatcher.nextRuns() });
-  const services: HubServices = { inventory: new InventoryReadService(db), sources, apiKeys, governance, audit: new AuditService({ db }), sync, operations, writeBackStatus: new WriteBackStatusReader(db) };
+  const people = new PeopleService({ db, audit });
+  const services: HubServices = {
+    inventory: new InventoryReadService(db),
+    sources,
+    apiKeys,
+    governance,
+    audit: new AuditService({ db, publicKeys: checkpoints ? [checkpoints.publicKeyPem] : [], checkpointDirs: [config.audit.checkpointDir] }),
+    stateReplay: new StateReplayService({ db }),
+    sync,
+    operations,
+    people,
+    writeBackStatus: new WriteBackStatusReader(db),
+  };
   registerStateGauges(metrics, db, queueDepths);
-  const handlers = createJobHandlers({ sync, writeBacks, governance, enqueueWriteBack, logger });
+  const stateReplay = new StateDivergenceFindings({ db, replay: services.stateReplay, findings: new FindingsReconciler(audit), logger, everyMs: config.stateReplay?.everyMs ?? null });
+  const handlers = createJobHandlers({ sync, writeBacks, governance, stateReplay, auditCheckpoints: checkpoints ?? undefined, enqueueWriteBack, logger });
 
   return {
     config,
@@ -148,7 +171,8 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
     jobs: dispatcher,
     metrics,
     logger,
-    authenticate: createAuthenticator({ apiKeys, oidc: config.auth.oidc }),
+    auditCheckpoints: checkpoints,
+    authenticate: createAuthenticator({ apiKeys, oidc: config.auth.oidc, sso: createSsoResolver({ db, audit, linkByEmail: config.auth.oidc?.linkByEmail ?? false }) }),
     async startWorkers() {
       // Threads first: a worker is ready once it can list, and its first sync pays no thread start.
       await listingThreads.start();
@@ -157,8 +181,34 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
     pingQueue: () => jobs.ping(),
     async close() {
       await jobs.close();
+      await checkpoints?.flush();
       listingThreads.close();
       await database.close();
     },
   };
+}
+
+/**
+ * Signed audit checkpoints, written to the database, the file sink, the log and the webhook when configured. Null
+ * (with a warning) on PostgreSQL without HUB_AUDIT_SIGNING_KEY: the chain then detects edits but not truncation.
+ */
+function createCheckpointer(db: DatabaseHandle['db'], config: Readonly<HubConfig>, logger: Logger): AuditCheckpointer | null {
+  const signer = loadAuditSigner(config);
+  if (!signer) {
+    logger.warn('HUB_AUDIT_SIGNING_KEY is not set: no signed audit checkpoints, so truncating or re-hashing the audit chain would go unnoticed');
+    return null;
+  }
+  const { checkpointDir, webhookUrl, checkpointEveryEvents, checkpointEveryMinutes } = config.audit;
+  return new AuditCheckpointer({
+    db,
+    signer,
+    sinks: [
+      { sink: new FileCheckpointSink(checkpointDir, logger) },
+      { sink: new LogCheckpointSink(logger) },
+      ...(webhookUrl ? [{ sink: new WebhookCheckpointSink(webhookUrl, logger), background: true }] : []),
+    ],
+    logger,
+    everyEvents: checkpointEveryEvents,
+    everyMinutes: checkpointEveryMinutes,
+  });
 }

@@ -39,6 +39,7 @@ const COMMANDS: Record<string, { summary: string; run: Command }> = {
   migrate: { summary: 'apply database migrations and exit', run: onHub(runMigrate) },
   sync: { summary: 'sync <source-name>: run one sync in the foreground and print its summary', run: onHub(runSync) },
   keys: { summary: 'keys create --role R --name N | keys list: manage API keys', run: onHub(runKeys) },
+  audit: { summary: 'audit verify [--checkpoints DIR] [--public-key FILE] | audit public-key | audit replay [--json]: check the audit chain and the state against it', run: onHub(runAudit) },
   sources: { summary: 'sources apply -f sources.yaml [--dry-run]: declarative source configuration (via HUB_URL, HUB_API_KEY)', run: runSources },
   status: { summary: 'one-screen summary for IT ops, from the GraphQL API (HUB_URL, HUB_API_KEY)', run: runStatus },
   demo: { summary: 'the hub on the embedded default with four simulated vendors, seeded and synced', run: onHub(runDemo) },
@@ -79,9 +80,24 @@ async function runMigrate(_args: string[], config: Readonly<HubConfig>, logger: 
   const [{ openDatabase }, { migrate }] = await Promise.all([import('../db/client.js'), import('../db/migrate.js')]);
   const database = await openDatabase(config.database, logger);
   try {
-    await migrate(database, logger);
-    logger.info({ database: database.kind }, 'migrations applied');
+    await migrate(database, logger, config.databaseOwner);
+    logger.info({ database: database.kind, leastPrivilege: config.databaseOwner !== null }, 'migrations applied');
     return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+async function runAuditReplay(args: string[], config: Readonly<HubConfig>, logger: Logger): Promise<number> {
+  const [{ auditReplayCommand }, { openDatabase }, { StateReplayService }] = await Promise.all([
+    import('./commands/audit-replay.js'),
+    import('../db/client.js'),
+    import('../audit/state-replay.service.js'),
+  ]);
+  // Reads only: no migration, no workers; the runtime role suffices.
+  const database = await openDatabase(config.database, logger);
+  try {
+    return await auditReplayCommand(args.slice(1), { replay: new StateReplayService({ db: database.db }), out: process.stdout, err: process.stderr });
   } finally {
     await database.close();
   }
@@ -140,9 +156,28 @@ async function runKeys(args: string[], config: Readonly<HubConfig>, logger: Logg
   const [{ keysCommand }, { createHub }] = await Promise.all([import('./commands/keys.js'), import('./app.js')]);
   const hub = await createHub(config, logger);
   try {
-    return await keysCommand(args, { apiKeys: hub.services.apiKeys, out: process.stdout });
+    return await keysCommand(args, { apiKeys: hub.services.apiKeys, people: hub.services.people, out: process.stdout });
   } finally {
     await hub.close();
+  }
+}
+
+/** Opens the database only for `verify`, and never migrates it: it may be a restored dump under examination. */
+async function runAudit(args: string[], config: Readonly<HubConfig>, logger: Logger): Promise<number> {
+  if (args[0] === 'replay') return runAuditReplay(args, config, logger);
+  const [{ auditCommand }, { openDatabase }] = await Promise.all([import('./commands/audit.js'), import('../db/client.js')]);
+  let database: Awaited<ReturnType<typeof openDatabase>> | null = null;
+  try {
+    return await auditCommand(args, {
+      config,
+      out: process.stdout,
+      db: async () => {
+        database = await openDatabase(config.database, logger);
+        return database.db;
+      },
+    });
+  } finally {
+    await (database as Awaited<ReturnType<typeof openDatabase>> | null)?.close();
   }
 }
 

@@ -131,7 +131,11 @@ async function demoKeys(hub: Hub, dataDir: string): Promise<Record<Role, string>
   }
   const keys = {} as Record<Role, string>;
   for (const role of ROLES) {
-    const { key } = await hub.services.apiKeys.createApiKey({ name: `demo-${role.toLowerCase()}`, roles: [role], createdBy: systemPrincipal('demo') });
+    // One demo person per role, so the demo's approvals are between different people.
+    const email = `demo-${role.toLowerCase()}@demo.example`;
+    const actor = systemPrincipal('demo');
+    const person = (await hub.services.people.findPersonByEmail(email)) ?? (await hub.services.people.createPerson({ email, displayName: `Demo ${role.toLowerCase().replace('_', ' ')}`, roles: [role] }, actor));
+    const { key } = await hub.services.apiKeys.createApiKey({ name: `demo-${role.toLowerCase()}`, roles: [role], personId: person.id, createdBy: actor });
     keys[role] = key;
   }
   mkdirSync(dataDir, { recursive: true });

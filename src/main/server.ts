@@ -4,16 +4,23 @@ import { createConsoleSignIn } from '../console/console-sign-in.js';
 import { createConsoleRoute } from '../console/console.route.js';
 import { createGraphiQLRoute } from '../console/graphiql.route.js';
 import { CONSOLE_DIST_DIR, StaticFiles } from '../console/static-files.js';
+import { AuditRecorder } from '../audit/audit-recorder.js';
 import { migrationsApplied } from '../db/migrate.js';
+import { createExportRoute } from '../exports/export.route.js';
 import { buildHubSchema } from '../graphql/build-schema.js';
 import { createGraphQLHttpHandler } from '../graphql/http-handler.js';
+import { findCheckpointCovering } from '../audit/checkpoints.js';
+import { EvidencePackService } from '../reports/evidence-pack.service.js';
+import { auditReportViews } from '../reports/report-view-audit.js';
+import { createReportsRoute } from '../reports/reports.route.js';
 import type { Hub } from './app.js';
 
 /**
- * The HTTP surface: /graphql, /healthz (process up), /readyz (database reachable, migrations applied, Redis reachable
+ * The HTTP surface: /graphql, /export/<entity>.<csv|jsonl> (flat exports for BI tools), /healthz (process up), /readyz (database reachable, migrations applied, Redis reachable
  * when configured) and /metrics. Everything but the probes requires authentication; /metrics too, unless it is served
  * on its own port (METRICS_PORT) or METRICS_PUBLIC is set. Browsers get the console at / (its pages hold no data:
- * everything they show comes through /graphql with the signed-in credential) and GraphiQL at /graphql.
+ * everything they show comes through /graphql with the signed-in credential) and GraphiQL at /graphql. Evidence packs
+ * for auditors are at /reports/... (HTML or JSON, authenticated like the API).
  */
 export interface HttpServer {
   url: string;
@@ -40,10 +47,18 @@ export async function startHttpServer(hub: Hub): Promise<HttpServer> {
     },
   });
 
+  const exports = createExportRoute({ database: hub.database, authenticate: hub.authenticate, audit: new AuditRecorder(), logger });
+
   const consoleFiles = StaticFiles.load(CONSOLE_DIST_DIR);
   if (!consoleFiles) logger.warn({ dir: CONSOLE_DIST_DIR }, 'the console is not built (npm run build:web); / and GraphiQL say so, the API is unaffected');
   const consoleRoute = createConsoleRoute({ files: consoleFiles, signIn: createConsoleSignIn(config.auth.consoleSignIn, logger) });
   const graphiql = createGraphiQLRoute(consoleFiles);
+  const reports = createReportsRoute({
+    packs: new EvidencePackService({ db: hub.database.db, inventory: hub.services.inventory, findCheckpointCovering: (seq) => findCheckpointCovering(hub.database.db, seq) }),
+    authenticate: hub.authenticate,
+    recordView: auditReportViews(hub.database.db, new AuditRecorder()),
+    logger,
+  });
 
   let migrationsKnownApplied = false;
   /** The last failure logged per check: a probe every few seconds logs a failure once, and again when it changes. */
@@ -94,6 +109,9 @@ export async function startHttpServer(hub: Hub): Promise<HttpServer> {
         return serveMetrics(res);
       }
       if (path === '/graphql') return graphiql.wants(req) ? graphiql.handle(req, res) : graphql.handle(req, res);
+      // Before the console: a browser navigating to a report must get the pack (or its refusal), not the console page.
+      if (await reports.handle(req, res, path)) return;
+      if (await exports.handle(req, res, path)) return;
       if (await consoleRoute.handle(req, res, path)) return;
       return json(res, 404, { error: `no route ${path}; the API is at /graphql` });
     } catch (error) {

@@ -1,4 +1,4 @@
-import { canonicalJson } from '../audit/audit-chain.js';
+import { canonicalJson } from '../canonical-json.js';
 import type { DeclaredSource } from './sources-file.js';
 
 /** A source as the hub's API shows it (no secret). */

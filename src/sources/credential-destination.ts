@@ -1,6 +1,6 @@
 import type { VendorModule } from '../../connectors/registry/index.js';
 import type { FieldProblem } from '../errors.js';
-import { canonicalJson } from '../audit/audit-chain.js';
+import { canonicalJson } from '../canonical-json.js';
 
 /**
  * Where a source's credential is sent is decided by some of its settings (the vendor module's `credentialSettings`:

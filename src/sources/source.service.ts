@@ -8,7 +8,7 @@ import type { Db, Tx } from '../db/client.js';
 import { sources, type SourceRow } from '../db/schema/index.js';
 import { isUniqueViolation, queryRows } from '../db/sql.js';
 import { ConflictError, InputError, NotFoundError, type FieldProblem } from '../errors.js';
-import { canonicalJson } from '../audit/audit-chain.js';
+import { canonicalJson } from '../canonical-json.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';
 import type { Logger } from '../logger.js';
 import { checkMaxDeleteShare, checkName, credentialProblems, checkSchedule, checkSecret, checkSettings, checkVendor, zodProblems } from './source-validation.js';

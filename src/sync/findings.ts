@@ -3,13 +3,14 @@ import type { Executor } from '../db/client.js';
 import { queryRows } from '../db/sql.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';
 import { systemPrincipal } from '../auth/principal.js';
+import type { StateDivergence } from '../audit/state-replay-diff.js';
 
 /**
  * Governance findings derived from observed state. Each kind is a set-based query of the entities that violate a
  * rule right now; reconciling opens what is new (at most once: the partial unique index on open findings) and
  * resolves what no longer holds. Opened and resolved findings are audited; nothing is silently dropped.
  */
-export const FINDING_KINDS = ['UNGOVERNED_PRODUCTION', 'MISSING_OWNER', 'STALE_SOURCE', 'ORPHAN_DEPLOYMENT'] as const;
+export const FINDING_KINDS = ['UNGOVERNED_PRODUCTION', 'MISSING_OWNER', 'STALE_SOURCE', 'ORPHAN_DEPLOYMENT', 'STATE_DIVERGES_FROM_AUDIT'] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
 interface Violation {
@@ -26,7 +27,7 @@ interface Violation {
 const OBSERVED_IN_PRODUCTION = sql`(v.observed_stage = 'PRODUCTION' or exists (
   select 1 from deployments d where d.version_id = v.id and d.deleted_at is null and d.serving_production))`;
 
-const RULES: Record<Exclude<FindingKind, 'STALE_SOURCE'>, (sourceId: string) => SQL> = {
+const RULES: Record<Exclude<FindingKind, 'STALE_SOURCE' | 'STATE_DIVERGES_FROM_AUDIT'>, (sourceId: string) => SQL> = {
   UNGOVERNED_PRODUCTION: (sourceId) => sql`
     select 'version' as entity_kind, v.id as entity_id,
       'Version ' || v.version || ' of ' || coalesce(m.name, v.model_external_id, '?') || ' serves production at the vendor but its governed state is ' || v.lifecycle_state as message
@@ -81,6 +82,27 @@ export class FindingsReconciler {
       where s.deleted_at is null and s.enabled
         and coalesce(s.last_success_at, s.created_at) < now() - make_interval(hours => ${staleHours}::int)`;
     return this.reconcile(tx, 'STALE_SOURCE', sql`true`, null, violations, requestId);
+  }
+
+  /**
+   * Opens STATE_DIVERGES_FROM_AUDIT for each entity whose row disagrees with the audit trail (one finding per entity,
+   * its divergences in the message) and resolves those that agree again. `complete: false` (the report was capped)
+   * opens only: an entity missing from a capped list has not been shown to agree.
+   */
+  async reconcileStateDivergences(tx: Executor, divergences: readonly StateDivergence[], complete: boolean, requestId: string | null): Promise<ReconcileResult> {
+    const byEntity = new Map<string, { kind: string; id: string; sourceId: string | null; messages: string[] }>();
+    for (const d of divergences) {
+      const entry = byEntity.get(d.entityId) ?? { kind: d.entityKind === 'model_version' ? 'version' : d.entityKind, id: d.entityId, sourceId: d.sourceId, messages: [] };
+      entry.messages.push(d.message);
+      byEntity.set(d.entityId, entry);
+    }
+    const entries = [...byEntity.values()];
+    const violations = sql`
+      select v.entity_kind, v.entity_id, v.source_id, v.message
+      from unnest(${sql.param(entries.map((e) => e.kind))}::text[], ${sql.param(entries.map((e) => e.id))}::uuid[],
+                  ${sql.param(entries.map((e) => e.sourceId))}::uuid[], ${sql.param(entries.map((e) => e.messages.join(' ')))}::text[])
+        as v(entity_kind, entity_id, source_id, message)`;
+    return this.reconcile(tx, 'STATE_DIVERGES_FROM_AUDIT', complete ? sql`true` : sql`false`, null, violations, requestId);
   }
 
   private async reconcile(tx: Executor, kind: FindingKind, scope: SQL, sourceId: string | null, violations: SQL, requestId: string | null): Promise<ReconcileResult> {

@@ -25,7 +25,7 @@ beforeAll(async () => {
   // A request awaiting decisions, opened by someone else than the people who look at it.
   const request = await world.hub.hub.services.governance.requestLifecycleTransition(
     { modelVersionId: Buffer.from(versions[0].id, 'base64url').toString().split(':')[1], toState: 'PRODUCTION', justification: 'Quarterly champion refresh.', evidence: [{ title: 'Validation report', url: 'https://wiki.example.com/v' }], replacesVersionId: null },
-    { id: 'key:someone-else', displayName: 'someone else', roles: ['DATA_SCIENTIST'], kind: 'api-key' },
+    { id: 'key:someone-else', displayName: 'someone else', roles: ['DATA_SCIENTIST'], personId: null, kind: 'api-key' },
   );
   requestId = Buffer.from(`ChangeRequest:${request.id}`).toString('base64url');
 }, 300_000);

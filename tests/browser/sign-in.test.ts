@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, expectCleanSessions, openSession, screenshot, signInWithKey } from '../helpers/browser.js';
 import { startConsoleWorld, type ConsoleWorld } from '../helpers/console-world.js';
 import { startOidcProvider, type TestOidcProvider } from '../helpers/oidc-provider.js';
+import { systemPrincipal } from '../../src/auth/principal.js';
 
 let provider: TestOidcProvider;
 let world: ConsoleWorld;
@@ -26,6 +27,9 @@ beforeAll(async () => {
       OIDC_ROLE_MAP: JSON.stringify({ 'ml-risk': ['RISK_OFFICER'] }),
     },
   });
+  // An ADMIN linked Rita's sign-in to her person beforehand.
+  const rita = await world.hub.hub.services.people.createPerson({ email: 'rita@example.com', displayName: 'Rita Risk', roles: ['RISK_OFFICER'] }, systemPrincipal('test'));
+  await world.hub.hub.services.people.linkIdentity(rita.id, { issuer: provider.issuer, subject: 'rita-7d1e' }, systemPrincipal('test'));
 }, 300_000);
 
 afterAll(async () => {

@@ -22,6 +22,7 @@ const WALKTHROUGH = fileURLToPath(new URL('../../docs/approver-walkthrough.md', 
 
 // Setup and inventory operations: what an ADMIN or OPERATOR does, not part of the approver walkthrough.
 const CREATE_API_KEY = `mutation CreateApiKey($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { id } } }`;
+const CREATE_PERSON = `mutation CreatePerson($input: CreatePersonInput!) { createPerson(input: $input) { id } }`;
 const TRIGGER_SYNC = `mutation TriggerSync($id: ID!) { triggerSync(id: $id) { alreadyRunning run { id } } }`;
 const SYNC_RUN = `query SyncRun($id: ID!) { node(id: $id) { ... on SyncRun { status finishedAt failed } } }`;
 const VERSIONS = `query Versions($filter: InventoryFilter) {
@@ -50,8 +51,8 @@ describe('Governance story over HTTP', () => {
   let url: string;
   let sagemaker: { sourceId: string; simulator: SimulatorHandle };
   let mlflow: { sourceId: string; simulator: SimulatorHandle };
-  /** API keys per person: distinct principals, which segregation of duties compares. */
-  const keys: Record<'admin' | 'otto' | 'dana' | 'vic' | 'sam' | 'rita' | 'olga' | 'val', string> = {} as never;
+  /** API keys, by who holds them and what for: segregation of duties compares the persons behind them. */
+  const keys: Record<'admin' | 'otto' | 'dana' | 'danaReview' | 'vic' | 'sam' | 'samRisk' | 'rita' | 'olga' | 'val', string> = {} as never;
 
   async function call(key: string, query: string, variables: Record<string, unknown> = {}): Promise<{ data?: any; errors?: Errors }> {
     const { status, body } = await graphqlRequest(url, key, query, variables);
@@ -124,19 +125,27 @@ describe('Governance story over HTTP', () => {
     // Write-backs are delivered by the hub's own job runner, asynchronously after the approving call returns.
     await test.hub.startWorkers();
     keys.admin = test.env.HUB_BOOTSTRAP_ADMIN_KEY;
-    const people: Array<[keyof typeof keys, string, string[]]> = [
-      ['otto', 'otto (IT operations)', ['OPERATOR']],
-      ['dana', 'dana (data science)', ['DATA_SCIENTIST']],
-      ['vic', 'vic (model validation)', ['VALIDATOR']],
-      ['sam', 'sam (validation and risk)', ['VALIDATOR', 'RISK_OFFICER']],
-      ['rita', 'rita (model risk)', ['RISK_OFFICER']],
-      // Named like the model's accountable owner: segregation compares key names too.
-      ['olga', 'olga@example.com', ['VALIDATOR']],
-      ['val', 'val (audit, read-only)', ['VIEWER']],
-    ];
-    for (const [who, name, roles] of people) {
-      keys[who] = (await run(keys.admin, CREATE_API_KEY, { input: { name, roles } })).createApiKey.key;
-    }
+    // First start: the bootstrap key sets up the people (no ADMIN person exists yet). Some hold several keys: the
+    // hub must still see one person.
+    const createPerson = async (displayName: string, roles: string[], email: string): Promise<string> =>
+      (await run(keys.admin, CREATE_PERSON, { input: { email, displayName, roles } })).createPerson.id;
+    const createKey = async (personId: string, name: string, roles: string[]): Promise<string> =>
+      (await run(keys.admin, CREATE_API_KEY, { input: { personId, name, roles } })).createApiKey.key;
+    keys.otto = await createKey(await createPerson('otto (IT operations)', ['OPERATOR'], 'otto@bank.example'), 'otto', ['OPERATOR']);
+    // Dana requests with her notebook key and also holds VALIDATOR, with a key of its own.
+    const dana = await createPerson('dana (data science)', ['DATA_SCIENTIST', 'VALIDATOR'], 'dana@bank.example');
+    keys.dana = await createKey(dana, 'notebook', ['DATA_SCIENTIST']);
+    keys.danaReview = await createKey(dana, 'review bot', ['VALIDATOR']);
+    keys.vic = await createKey(await createPerson('vic (model validation)', ['VALIDATOR'], 'vic@bank.example'), 'vic', ['VALIDATOR']);
+    // Sam holds both approver roles, one key for each: he still fills at most one slot of a request.
+    const sam = await createPerson('sam (validation and risk)', ['VALIDATOR', 'RISK_OFFICER'], 'sam@bank.example');
+    keys.sam = await createKey(sam, 'sam validation', ['VALIDATOR']);
+    keys.samRisk = await createKey(sam, 'sam risk', ['RISK_OFFICER']);
+    keys.rita = await createKey(await createPerson('rita (model risk)', ['RISK_OFFICER'], 'rita@bank.example'), 'rita', ['RISK_OFFICER']);
+    // The model's owner at the vendor and, once classified, its accountable owner: known to the hub by her email,
+    // signing in with a key labelled with her full name.
+    keys.olga = await createKey(await createPerson('Olga Owner', ['VALIDATOR'], 'olga@example.com'), 'Olga Owner', ['VALIDATOR']);
+    keys.val = await createKey(await createPerson('val (audit, read-only)', ['VIEWER'], 'val@bank.example'), 'val', ['VIEWER']);
 
     // Sources are disabled so no schedule races the syncs this test triggers; a manual sync still runs.
     const sm = await test.addSimulatorSource('sagemaker', { models: 0, deployments: 0, enabled: false });
@@ -190,9 +199,14 @@ describe('Governance story over HTTP', () => {
 
       const approve = (key: string) => refusal(key, 'ApproveChangeRequest', { id: request.id, comment: 'looks fine' });
       expect(await approve(keys.dana)).toBe('SELF_APPROVAL');
+      // Dana's other key is still Dana.
+      expect(await approve(keys.danaReview)).toBe('SELF_APPROVAL');
+      expect(await waiting(keys.danaReview)).toEqual([]);
       expect(await approve(keys.olga)).toBe('OWNER_CANNOT_VALIDATE');
       expect(await approve(keys.rita)).toBe('ROLE_REQUIRED');
       expect(await approve(keys.val)).toBe('ROLE_REQUIRED');
+      // ADMIN administers and approves nothing.
+      expect(await approve(keys.admin)).toBe('ROLE_REQUIRED');
 
       const detail = (await run(keys.vic, 'ChangeRequestDetail', { id: request.id })).changeRequest;
       expect(detail).toMatchObject({
@@ -218,8 +232,8 @@ describe('Governance story over HTTP', () => {
       expect(request.slots.map((s) => s.role)).toEqual(['VALIDATOR', 'RISK_OFFICER']);
       const first = (await run(keys.sam, 'ApproveChangeRequest', { id: request.id, comment: 'validated' })).approveChangeRequest;
       expect(first.status).toBe('PENDING');
-      // sam holds both roles but fills at most one slot.
-      expect(await refusal(keys.sam, 'ApproveChangeRequest', { id: request.id, comment: 'and as risk officer' })).toBe('DUPLICATE_APPROVER');
+      // sam holds both roles but fills at most one slot, whichever of his keys he uses.
+      expect(await refusal(keys.samRisk, 'ApproveChangeRequest', { id: request.id, comment: 'and as risk officer' })).toBe('DUPLICATE_APPROVER');
       expect((await run(keys.rita, 'ApproveChangeRequest', { id: request.id, comment: 'risk accepted' })).approveChangeRequest.status).toBe('APPLIED');
       expect(await writeBackSettled(request.id)).toMatchObject({ writeBackStatus: 'DONE' });
     });
@@ -294,6 +308,24 @@ describe('Governance story over HTTP', () => {
       expect((await run(keys.dana, 'CancelChangeRequest', { id: request.id })).cancelChangeRequest).toMatchObject({ status: 'CANCELLED', statusReason: expect.stringContaining('dana') });
       expect(await refusal(keys.vic, 'ApproveChangeRequest', { id: request.id })).toBe('REQUEST_NOT_PENDING');
       expect(await refusal(keys.dana, 'CancelChangeRequest', { id: request.id })).toBe('REQUEST_NOT_PENDING');
+    });
+
+    it('should lower the risk tier only when a second RISK_OFFICER approves it', async () => {
+      const model = v1.model.id;
+      const tierOf = async () => (await run(keys.val, `query($id: ID!) { node(id: $id) { ... on Model { riskTier } } }`, { id: model })).node.riskTier;
+      expect(await refusal(keys.rita, 'SetModelGovernance', { modelId: model, input: { riskTier: 'MEDIUM' } })).toBe('FOUR_EYES_REQUIRED');
+      const asked = (await run(keys.rita, 'RequestRiskTierChange', { modelId: model, riskTier: 'MEDIUM', justification: 'Scope reduced to internal decisions.' })).requestRiskTierChange;
+      expect(asked).toMatchObject({ kind: 'RISK_TIER_CHANGE', status: 'PENDING', approverRole: 'RISK_OFFICER', before: { riskTier: 'HIGH' }, proposed: { riskTier: 'MEDIUM' } });
+      const pending = (await run(keys.val, 'PendingControlRequests')).controlRequests;
+      expect(pending.nodes).toEqual([expect.objectContaining({ id: asked.id, requesterName: 'rita (model risk)', model: { name: 'credit-scorer' } })]);
+      const decide = (key: string) => refusal(key, 'DecideControlRequest', { id: asked.id, decision: 'APPROVE', comment: 'ok' });
+      expect(await decide(keys.rita)).toBe('SELF_APPROVAL');
+      expect(await decide(keys.vic)).toBe('ROLE_REQUIRED');
+      expect(await decide(keys.admin)).toBe('ROLE_REQUIRED');
+      expect(await tierOf()).toBe('HIGH');
+      const decided = (await run(keys.samRisk, 'DecideControlRequest', { id: asked.id, decision: 'APPROVE', comment: 'Agreed with the business owner.' })).decideControlRequest;
+      expect(decided).toMatchObject({ status: 'APPLIED', deciderName: 'sam (validation and risk)' });
+      expect(await tierOf()).toBe('MEDIUM');
     });
 
     it('should close a rejected request with the comment and leave the version where it was', async () => {

@@ -239,7 +239,8 @@ async function runShell(command: string): Promise<void> {
 let operator: string | null = null;
 async function operatorKey(): Promise<string> {
   if (!operator) {
-    const { body } = await gql('mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }', { input: { name: 'readme-operator', roles: ['OPERATOR'] } });
+    const person = await gql('mutation ($input: CreatePersonInput!) { createPerson(input: $input) { id } }', { input: { email: 'readme-operator@example.com', displayName: 'README operator', roles: ['OPERATOR'] } });
+    const { body } = await gql('mutation ($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }', { input: { personId: person.body.data!.createPerson.id, name: 'readme-operator', roles: ['OPERATOR'] } });
     operator = body.data!.createApiKey.key as string;
   }
   return operator;

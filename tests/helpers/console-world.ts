@@ -5,6 +5,7 @@ import { launchChromium, openSession, signInWithKey, type Session } from './brow
 import { ensureConsoleBuilt } from './console-build.js';
 import { startTestHub, type TestHub } from './hub.js';
 import { graphqlRequest } from './processes.js';
+import { createPersonWithKey } from './people.js';
 
 /**
  * What every browser test starts from: the built console, a real hub (real PostgreSQL, in-process jobs, workers
@@ -27,7 +28,8 @@ export const PEOPLE: Record<string, Role[]> = {
   'Rita Risk': ['RISK_OFFICER'],
   'Olu Operator': ['OPERATOR'],
   'Vera Viewer': ['VIEWER'],
-  'Ada Admin': ['ADMIN'],
+  // Holds VIEWER and OPERATOR too: nobody mints a key with a role they do not hold themselves.
+  'Ada Admin': ['ADMIN', 'VIEWER', 'OPERATOR'],
 };
 
 export async function startConsoleWorld(options: { env?: Record<string, string> } = {}): Promise<ConsoleWorld> {
@@ -37,7 +39,7 @@ export async function startConsoleWorld(options: { env?: Record<string, string> 
   await hub.hub.startWorkers();
   const keys: Record<string, string> = {};
   for (const [name, roles] of Object.entries(PEOPLE)) {
-    keys[name] = (await hub.hub.services.apiKeys.createApiKey({ name, roles, createdBy: systemPrincipal('test') })).key;
+    keys[name] = (await createPersonWithKey(hub.hub.services, { name, roles })).key;
   }
   const browser = await launchChromium();
   const url = hub.http!.url;
@@ -71,9 +73,9 @@ export async function syncedMlflowSource(world: ConsoleWorld, estate: { models: 
 
 /** People who prepared the data before the story starts (not the ones the test signs in as). */
 const SEED_PEOPLE: Record<string, Principal> = {
-  scientist: { id: 'key:seed-scientist', displayName: 'seed scientist', roles: ['DATA_SCIENTIST'], kind: 'api-key' },
-  validator: { id: 'key:seed-validator', displayName: 'seed validator', roles: ['VALIDATOR'], kind: 'api-key' },
-  risk: { id: 'key:seed-risk', displayName: 'seed risk officer', roles: ['RISK_OFFICER'], kind: 'api-key' },
+  scientist: { id: 'key:seed-scientist', displayName: 'seed scientist', roles: ['DATA_SCIENTIST'], personId: null, kind: 'api-key' },
+  validator: { id: 'key:seed-validator', displayName: 'seed validator', roles: ['VALIDATOR'], personId: null, kind: 'api-key' },
+  risk: { id: 'key:seed-risk', displayName: 'seed risk officer', roles: ['RISK_OFFICER'], personId: null, kind: 'api-key' },
 };
 
 /**

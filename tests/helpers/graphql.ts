@@ -19,14 +19,14 @@ export async function testAuthenticate(req: IncomingMessage): Promise<Principal 
   const header = req.headers[TEST_ROLES_HEADER];
   if (typeof header !== 'string') return null;
   const roles = header.split(',').map((r) => r.trim()).filter((r): r is Role => (ROLES as readonly string[]).includes(r));
-  return { id: `test:${roles.join('+') || 'none'}`, displayName: 'test caller', roles, kind: 'api-key' };
+  return { id: `test:${roles.join('+') || 'none'}`, displayName: 'test caller', roles, personId: null, kind: 'api-key' };
 }
 
 export const TEST_LIMITS: GraphQLHttpLimits = { maxPageSize: 500, maxDepth: 12, maxCost: 100_000, maxBodyBytes: 64 * 1024 };
 
 /** Services for tests: the real inventory and write-back status reads; services owned by other modules are placeholders. */
 export function testServices(db: Db): HubServices {
-  return { inventory: new InventoryReadService(db), sources: {} as never, apiKeys: {} as never, governance: {} as never, audit: {} as never, sync: {} as never, operations: {} as never, writeBackStatus: new WriteBackStatusReader(db) };
+  return { inventory: new InventoryReadService(db), sources: {} as never, apiKeys: {} as never, governance: {} as never, audit: {} as never, stateReplay: {} as never, sync: {} as never, operations: {} as never, people: {} as never, writeBackStatus: new WriteBackStatusReader(db) };
 }
 
 export interface GraphQLTestServer {

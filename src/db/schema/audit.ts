@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, check, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, check, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { tz } from './_columns.js';
 
 /**
@@ -31,3 +31,22 @@ export const auditEvents = pgTable(
 
 export type AuditEventRow = typeof auditEvents.$inferSelect;
 export type NewAuditEventRow = typeof auditEvents.$inferInsert;
+
+/**
+ * Signed checkpoints of the audit chain: "event `seq` had hash `head_hash`", signed with an Ed25519 key the database
+ * never holds. A copy of each also goes outside the database (file sink, log, webhook), so an insider who truncates
+ * or re-hashes the chain (and these rows) is caught against the copies. Never updated.
+ */
+export const auditCheckpoints = pgTable('audit_checkpoints', {
+  /** The last audit event the checkpoint covers. */
+  seq: bigint('seq', { mode: 'number' }).primaryKey(),
+  /** That event's hash. */
+  headHash: text('head_hash').notNull(),
+  signedAt: tz('signed_at').notNull(),
+  /** sha256 (hex) of the raw 32-byte Ed25519 public key: which key signed, without trusting the row for the key itself. */
+  keyId: text('key_id').notNull(),
+  /** base64 Ed25519 signature over the canonical JSON of { seq, headHash, signedAt, keyId }. */
+  signature: text('signature').notNull(),
+});
+
+export type AuditCheckpointRow = typeof auditCheckpoints.$inferSelect;

@@ -1,7 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, real, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, real, text, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { tz } from './_columns.js';
 import { sources } from './sources.js';
+import { persons } from './access.js';
+
+/** A metric as stored in jsonb: the contract's `Metric` with its timestamp as ISO 8601 text. */
+export interface StoredMetric {
+  name: string;
+  value: number;
+  step: number | null;
+  timestamp: string | null;
+  kind: 'TRAINING' | 'VALIDATION' | 'PRODUCTION';
+}
 
 /**
  * Columns every vendor-sourced row carries. Vendor-owned columns are written by syncs only; the natural key is
@@ -39,7 +49,10 @@ export const models = pgTable(
     // Governance-owned: written only by src/governance, never by a sync.
     riskTier: text('risk_tier'),
     businessUnit: text('business_unit'),
+    /** The accountable owner as the text given (a name or an email); kept for display and for owners who are not people here. */
     accountableOwner: text('accountable_owner'),
+    /** The accountable owner as a person (resolved by email where the text is one): who may not validate the model. */
+    accountableOwnerPersonId: uuid('accountable_owner_person_id').references((): AnyPgColumn => persons.id),
   },
   (t) => [
     uniqueIndex('models_natural_uq').on(t.sourceId, t.externalId),
@@ -65,11 +78,15 @@ export const modelVersions = pgTable(
     description: text('description'),
     observedStage: text('observed_stage').notNull().default('NONE'),
     observedStageRaw: text('observed_stage_raw'),
-    status: text('status'),
+    /** READY | PENDING | FAILED | DELETING | UNKNOWN, mapped by the connector from `status_raw`. */
+    status: text('status').notNull().default('UNKNOWN'),
+    /** The vendor's own status value (`Completed`, `READY`, `complete`). */
+    statusRaw: text('status_raw'),
     createdBy: text('created_by'),
     artifactUri: text('artifact_uri'),
     lineage: jsonb('lineage').$type<Record<string, unknown>>().notNull().default({}),
-    metrics: jsonb('metrics').$type<Record<string, number>>().notNull().default({}),
+    /** Typed metrics: [{name, value, step, timestamp, kind}] (contract `Metric`, timestamp as ISO text). */
+    metrics: jsonb('metrics').$type<StoredMetric[]>().notNull().default([]),
     /** Parameters of the training run (MLflow run params). */
     params: jsonb('params').$type<Record<string, string>>().notNull().default({}),
     tags: jsonb('tags').$type<Record<string, string>>().notNull().default({}),
@@ -103,7 +120,12 @@ export const deployments = pgTable(
     /** The environment as the vendor words it (environment tag value, prediction environment, alias). */
     environmentRaw: text('environment_raw'),
     tags: jsonb('tags').$type<Record<string, string>>().notNull().default({}),
-    status: text('status'),
+    /** ACTIVE | PENDING | UPDATING | INACTIVE | FAILED | DELETING | UNKNOWN, mapped by the connector from `status_raw`. */
+    status: text('status').notNull().default('UNKNOWN'),
+    /** The vendor's own status value (`InService`, `active`, `Running`). */
+    statusRaw: text('status_raw'),
+    /** Figures the vendor reports for the deployment itself, shaped as model_versions.metrics. */
+    metrics: jsonb('metrics').$type<StoredMetric[]>().notNull().default([]),
     /** Active at the vendor and in PRODUCTION. */
     servingProduction: boolean('serving_production').notNull().default(false),
     endpointUrl: text('endpoint_url'),

@@ -52,9 +52,10 @@ export const findings = pgTable(
   'findings',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    /** UNGOVERNED_PRODUCTION | MISSING_OWNER | STALE_SOURCE | ORPHAN_DEPLOYMENT */
+    /** UNGOVERNED_PRODUCTION | MISSING_OWNER | STALE_SOURCE | ORPHAN_DEPLOYMENT | STATE_DIVERGES_FROM_AUDIT */
     kind: text('kind').notNull(),
-    sourceId: uuid('source_id').notNull(),
+    /** The source the entity belongs to; null for hub-wide entities (a policy, an API key) that no source owns. */
+    sourceId: uuid('source_id'),
     /** model | version | deployment | source */
     entityKind: text('entity_kind').notNull(),
     entityId: uuid('entity_id').notNull(),

@@ -1,14 +1,17 @@
-import { Field, InputType } from 'type-graphql';
+import { Field, ID, InputType } from 'type-graphql';
 import type { Role as RoleName } from '../../auth/principal.js';
 import { DateTime } from '../scalars.js';
 import { Role } from './role.enum.js';
 
 @InputType({ description: 'A new API key.' })
 export class CreateApiKeyInput {
-  @Field({ description: 'What the key is for (e.g. "Power BI finance workspace").' })
+  @Field(() => ID, { description: 'The person the key acts for (a Person id). The key carries a subset of their roles.' })
+  personId!: string;
+
+  @Field({ description: 'A label: what the key is for (e.g. "Power BI finance workspace"). Who acts is the person.' })
   name!: string;
 
-  @Field(() => [Role], { description: 'Roles the key grants (at least one).' })
+  @Field(() => [Role], { description: 'Roles the key carries (at least one): roles both the person and you hold.' })
   roles!: RoleName[];
 
   @Field(() => DateTime, { nullable: true, description: 'When the key stops working; none by default.' })

@@ -1,11 +1,14 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Principal } from '../../auth/principal.js';
-import type { ApiKeyRow } from '../../db/schema/index.js';
+import type { ApiKeyRow, PersonRow } from '../../db/schema/index.js';
 import type { GraphQLContext } from '../context.js';
 import { fromGlobalId, toGlobalId } from '../../global-id.js';
 import type { HubServices } from '../services.js';
 import { CreateApiKeyInput } from './api-key.input.js';
 import { ApiKey, CreateApiKeyPayload } from './api-key.type.js';
+import { peopleLoaders } from './people-loaders.js';
+import { READ_ROLES } from '../auth-checker.js';
+import { Person } from './person.type.js';
 
 const TYPE = 'ApiKey';
 
@@ -22,10 +25,11 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
     expiresAt: row.expiresAt,
     revokedAt: row.revokedAt,
     active: row.revokedAt === null && (row.expiresAt === null || row.expiresAt.getTime() > Date.now()),
+    personId: row.personId,
   };
 }
 
-/** API key administration (ADMIN only). */
+/** API keys: an ADMIN lists them all; a person mints and revokes their own (an ADMIN anyone's). */
 @Resolver()
 export class ApiKeyResolver {
   constructor(private readonly services: HubServices) {}
@@ -36,16 +40,30 @@ export class ApiKeyResolver {
     return (await this.services.apiKeys.list()).map(toApiKey);
   }
 
-  @Authorized('ADMIN')
-  @Mutation(() => CreateApiKeyPayload, { description: 'Creates an API key and returns it once.' })
+  @Authorized(...READ_ROLES)
+  @Mutation(() => CreateApiKeyPayload, {
+    description:
+      'Creates an API key for a person and returns it once. Anyone may create keys for themselves; only an ADMIN for someone else. ' +
+      'The key carries roles both the person and the caller hold (ROLE_NOT_HELD otherwise).',
+  })
   async createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: GraphQLContext): Promise<CreateApiKeyPayload> {
-    const { key, row } = await this.services.apiKeys.createApiKey({ name: input.name, roles: input.roles, expiresAt: input.expiresAt ?? null, createdBy: ctx.principal as Principal });
+    const personId = fromGlobalId(input.personId, 'Person').id;
+    const { key, row } = await this.services.apiKeys.createApiKey({ name: input.name, roles: input.roles, personId, expiresAt: input.expiresAt ?? null, createdBy: ctx.principal as Principal });
     return { key, apiKey: toApiKey(row) };
   }
 
-  @Authorized('ADMIN')
-  @Mutation(() => ApiKey, { description: 'Revokes an API key at once; requests with it are refused from now on.' })
+  @Authorized(...READ_ROLES)
+  @Mutation(() => ApiKey, { description: 'Revokes an API key at once; requests with it are refused from now on. ADMIN, or the person the key belongs to.' })
   async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ApiKey> {
     return toApiKey(await this.services.apiKeys.revokeApiKey(fromGlobalId(id, TYPE).id, ctx.principal as Principal));
+  }
+}
+
+/** Who a key acts for. Whoever may see the key (an ADMIN, or the person) may see its person. */
+@Resolver(() => ApiKey)
+export class ApiKeyPersonResolver {
+  @FieldResolver(() => Person, { description: 'The person the key acts for; its name is only a label.' })
+  async person(@Root() key: ApiKey, @Ctx() ctx: GraphQLContext): Promise<PersonRow> {
+    return (await peopleLoaders(ctx).person.load(key.personId))!;
   }
 }

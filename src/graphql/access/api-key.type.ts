@@ -35,6 +35,9 @@ export class ApiKey {
 
   @Field({ description: 'Neither revoked nor expired.' })
   active!: boolean;
+
+  /** The person the key acts for (resolved by ApiKeyPersonResolver). */
+  personId!: string;
 }
 
 @ObjectType({ description: 'The result of createApiKey.' })

@@ -1,5 +1,6 @@
-import { ApiKeyResolver } from './api-key.resolver.js';
+import { ApiKeyPersonResolver, ApiKeyResolver } from './api-key.resolver.js';
 import { MeResolver } from './me.resolver.js';
+import { PersonResolver } from './person.resolver.js';
 
 /** Resolver classes of access administration. */
-export const accessResolvers = [ApiKeyResolver, MeResolver] as const;
+export const accessResolvers = [ApiKeyResolver, ApiKeyPersonResolver, MeResolver, PersonResolver] as const;

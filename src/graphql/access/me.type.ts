@@ -1,5 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import type { Role as RoleName } from '../../auth/principal.js';
+import type { PersonRow } from '../../db/schema/index.js';
+import { Person } from './person.type.js';
 import { Role } from './role.enum.js';
 
 export const CredentialKind = { API_KEY: 'API_KEY', SSO: 'SSO' } as const;
@@ -20,12 +22,15 @@ export class PrincipalType {
   @Field(() => ID, { description: 'The identity decisions are recorded under (`requesterId`, `approverId`, `actorId` hold this value).' })
   id!: string;
 
-  @Field({ description: 'Human-readable name (the API key name, or the token’s name or email).' })
+  @Field({ description: 'The person’s display name.' })
   displayName!: string;
 
-  @Field(() => [Role], { description: 'Roles the request holds. ADMIN holds every role.' })
+  @Field(() => [Role], { description: 'Roles the request holds: the credential’s roles that the person also holds. ADMIN administers; it stands in for no other role.' })
   roles!: RoleName[];
 
   @Field(() => CredentialKind, { description: 'How the request was authenticated.' })
   credential!: CredentialKind;
+
+  @Field(() => Person, { nullable: true, description: 'The person behind the credential: who independence counts (null only for the hub’s own system identities).' })
+  person!: PersonRow | null;
 }

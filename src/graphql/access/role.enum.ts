@@ -6,13 +6,13 @@ export const Role = Object.fromEntries(ROLES.map((r) => [r, r])) as { [K in Role
 
 registerEnumType(Role, {
   name: 'Role',
-  description: 'What a principal may do. ADMIN holds every role.',
+  description: 'What a principal may do. ADMIN administers (people, keys, sources, policies) and never approves.',
   valuesConfig: {
     VIEWER: { description: 'Reads the inventory.' },
     DATA_SCIENTIST: { description: 'Requests lifecycle transitions.' },
     OPERATOR: { description: 'Manages sources and syncs.' },
     VALIDATOR: { description: 'Approves as independent validator where policy requires.' },
     RISK_OFFICER: { description: 'Approves as risk officer where policy requires.' },
-    ADMIN: { description: 'Everything, including API keys and policies.' },
+    ADMIN: { description: 'Administers people, API keys, sources and policies; never fills an approval slot.' },
   },
 });

@@ -28,8 +28,8 @@ export class Approval {
   @Field(() => Role, { description: 'The role of the slot filled.' })
   slotRole!: RoleName;
 
-  @Field(() => Int, { description: 'Which slot of that role (0-based).' })
-  slotIndex!: number;
+  @Field(() => Int, { nullable: true, description: 'Which slot of that role (0-based); null on a rejection made after every slot of that role was filled.' })
+  slotIndex!: number | null;
 
   @Field({ description: 'Who decided (principal id).' })
   approverId!: string;

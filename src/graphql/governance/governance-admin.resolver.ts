@@ -15,6 +15,9 @@ import { AuditEventsArgs } from './governance.args.js';
 import { SetModelGovernanceInput, UpdatePolicyInput } from './governance.input.js';
 import { Policy } from './policy.type.js';
 
+/** Audit events about these entity kinds are visible to ADMIN only. */
+const ADMIN_ONLY_AUDIT_KINDS = ['person', 'api_key'] as const;
+
 /**
  * Audit rows name entities by database id, while API clients only hold opaque global ids: accept either, so an
  * approver can read a request's trail with the id the API gave them. Anything that is not a global id is taken as-is.
@@ -90,6 +93,8 @@ export class GovernanceAdminResolver {
         actorId: filter.actorId ?? undefined,
         actions: filter.actions ?? undefined,
         since: filter.since ?? undefined,
+        // Who holds which key or role, and every break-glass use, is ADMIN business.
+        hiddenEntityKinds: ctx.principal?.roles.includes('ADMIN') ? [] : [...ADMIN_ONLY_AUDIT_KINDS],
       },
       page,
     );

@@ -1,10 +1,11 @@
 import { InputError } from '../../errors.js';
-import type { ChangeRequestRow, AuditEventRow } from '../../db/schema/index.js';
+import type { ChangeRequestRow, AuditEventRow, ControlRequestRow } from '../../db/schema/index.js';
 import { keysetPageOf, type ForwardPage } from '../../page.js';
 import { ConnectionType, toConnection, toPageRequest, type ConnectionResult } from '../relay/connection.js';
 import type { ConnectionArgs } from '../relay/connection.args.js';
 import { AuditEvent } from './audit-event.type.js';
 import { ChangeRequest } from './change-request.type.js';
+import { ControlRequest } from './control-request.type.js';
 
 export const ChangeRequestConnection = ConnectionType(ChangeRequest, 'ChangeRequest', 'change request');
 export const AuditEventConnection = ConnectionType(AuditEvent, 'AuditEvent', 'audit event');
@@ -40,4 +41,20 @@ export function auditEventsPage(args: ForwardArgs, maxPageSize: number): { first
 
 export function auditEventsConnection(page: ForwardPage<AuditEventRow>, hasPrevious: boolean): ConnectionResult<AuditEventRow> {
   return toConnection(keysetPageOf(page, hasPrevious, (record) => ({ keys: [String(record.seq)], id: NO_UUID })), AUDIT_EVENTS_SCOPE);
+}
+
+export const ControlRequestConnection = ConnectionType(ControlRequest, 'ControlRequest', 'control request');
+const CONTROL_REQUESTS_SCOPE = 'controlRequests:CREATED:DESC';
+
+/** Page size and decoded boundary of `controlRequests(first, after)`. */
+export function controlRequestsPage(args: ForwardArgs, maxPageSize: number): { first: number; after: { createdAt: Date; id: string } | null } {
+  const request = toPageRequest(args as ConnectionArgs, CONTROL_REQUESTS_SCOPE, maxPageSize);
+  if (!request.boundary) return { first: request.size, after: null };
+  const createdAt = new Date(request.boundary.keys[0] ?? '');
+  if (Number.isNaN(createdAt.getTime())) throw new InputError('Invalid cursor: malformed');
+  return { first: request.size, after: { createdAt, id: request.boundary.id } };
+}
+
+export function controlRequestsConnection(page: ForwardPage<ControlRequestRow>, hasPrevious: boolean): ConnectionResult<ControlRequestRow> {
+  return toConnection(keysetPageOf(page, hasPrevious, (record) => ({ keys: [record.createdAt.toISOString()], id: record.id })), CONTROL_REQUESTS_SCOPE);
 }

@@ -10,6 +10,8 @@ export interface GovernanceLoaders {
   requestsByVersion: DataLoader<string, ChangeRequestRow[]>;
   /** A request's write-back fields, derived from its outbox rows: one statement for every request of a response. */
   writeBackByRequest: DataLoader<string, WriteBackSummary>;
+  /** A model's accountable owner as a person id (null when none, or only a text owner). */
+  ownerPersonOfModel: DataLoader<string, string | null>;
 }
 
 const perRequest = new WeakMap<GraphQLContext, GovernanceLoaders>();
@@ -29,6 +31,10 @@ export function governanceLoaders(ctx: GraphQLContext): GovernanceLoaders {
         return ids.map((id) => byVersion.get(id) ?? []);
       }),
       writeBackByRequest: new DataLoader((ids) => ctx.services.writeBackStatus.summariesOf(ids)),
+      ownerPersonOfModel: new DataLoader(async (ids) => {
+        const byModel = await governance.accountableOwnerPersonIds(ids);
+        return ids.map((id) => byModel.get(id) ?? null);
+      }),
     };
     perRequest.set(ctx, loaders);
   }

@@ -1,6 +1,6 @@
 import { ArgsType, Field, Int } from 'type-graphql';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../relay/connection.args.js';
-import { AuditEventFilterInput, ChangeRequestFilterInput } from './governance.input.js';
+import { AuditEventFilterInput, ChangeRequestFilterInput, ControlRequestFilterInput } from './governance.input.js';
 
 /** Forward-only Relay arguments: governance lists are newest first, and clients page from the top. */
 @ArgsType()
@@ -22,4 +22,10 @@ export class ChangeRequestsArgs extends ForwardPageArgs {
 export class AuditEventsArgs extends ForwardPageArgs {
   @Field(() => AuditEventFilterInput, { nullable: true, description: 'Which events.' })
   filter?: AuditEventFilterInput | null;
+}
+
+@ArgsType()
+export class ControlRequestsArgs extends ForwardPageArgs {
+  @Field(() => ControlRequestFilterInput, { nullable: true, description: 'Which control requests.' })
+  filter?: ControlRequestFilterInput | null;
 }

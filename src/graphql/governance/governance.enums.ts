@@ -1,11 +1,33 @@
 import { registerEnumType } from 'type-graphql';
+import { AUDIT_CHAIN_PROBLEM_KINDS, type AuditChainProblemKind as ProblemKind } from '../../audit/chain-problems.js';
 import { CHANGE_REQUEST_STATUSES, WRITE_BACK_STATUSES } from '../../governance/change-request.js';
+import { CONTROL_KINDS } from '../../governance/controls.js';
 
 const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 
 export const ChangeRequestStatus = asEnum(CHANGE_REQUEST_STATUSES);
 export const WriteBackStatus = asEnum(WRITE_BACK_STATUSES);
 export const Decision = asEnum(['APPROVE', 'REJECT'] as const);
+export const ControlKind = asEnum(CONTROL_KINDS);
+
+registerEnumType(ControlKind, {
+  name: 'ControlKind',
+  description: 'A change to the controls themselves, approved by a second person before it applies.',
+  valuesConfig: {
+    POLICY_CHANGE: { description: 'An approval policy that does not only tighten; approved by a RISK_OFFICER other than the requester.' },
+    RISK_TIER_CHANGE: { description: "Lowering or clearing a model's risk tier; approved by another RISK_OFFICER." },
+    OWNER_CHANGE: { description: "Moving or clearing a model's accountable owner; approved by another RISK_OFFICER." },
+    ROLE_GRANT: { description: 'Granting VALIDATOR, RISK_OFFICER or ADMIN to a person; approved by another ADMIN.' },
+  },
+});
+
+export const AuditChainProblemKind = asEnum(Object.keys(AUDIT_CHAIN_PROBLEM_KINDS) as ProblemKind[]);
+
+registerEnumType(AuditChainProblemKind, {
+  name: 'AuditChainProblemKind',
+  description: 'What audit chain verification found.',
+  valuesConfig: Object.fromEntries(Object.entries(AUDIT_CHAIN_PROBLEM_KINDS).map(([kind, description]) => [kind, { description }])),
+});
 
 registerEnumType(ChangeRequestStatus, {
   name: 'ChangeRequestStatus',
@@ -16,7 +38,10 @@ registerEnumType(ChangeRequestStatus, {
     REJECTED: { description: 'An eligible approver rejected it, with a comment.' },
     CANCELLED: { description: 'Withdrawn by its requester or an ADMIN.' },
     EXPIRED: { description: 'Not decided before its expiry.' },
-    SUPERSEDED: { description: 'The version changed state or was tombstoned meanwhile; never applied.' },
+    SUPERSEDED: {
+      description:
+        "Never applied: the version changed state or was tombstoned meanwhile, the model's risk tier or accountable owner changed (the request's snapshot no longer holds), or (a control request) the controlled value moved.",
+    },
   },
 });
 registerEnumType(WriteBackStatus, {

@@ -6,7 +6,8 @@ import type { RiskTier as RiskTierValue } from '../../governance/policies.js';
 import { Role } from '../access/role.enum.js';
 import { LifecycleState, RiskTier, Vendor } from '../enums.js';
 import { DateTime } from '../scalars.js';
-import { ChangeRequestStatus } from './governance.enums.js';
+import type { ControlKind as ControlKindValue } from '../../governance/controls.js';
+import { ChangeRequestStatus, ControlKind } from './governance.enums.js';
 
 @InputType('EvidenceInput', { description: 'A link supporting a change request.' })
 export class EvidenceInput {
@@ -25,17 +26,20 @@ export class RequestLifecycleTransitionInput {
   @Field(() => LifecycleState, { description: 'The state asked for.' })
   toState!: LifecycleStateValue;
 
-  @Field({ description: 'Why the change is needed.' })
+  @Field({ description: 'Why the change is needed (at most 4000 characters).' })
   justification!: string;
 
-  @Field(() => [EvidenceInput], { defaultValue: [], description: 'Supporting links (at most 20).' })
+  @Field(() => [EvidenceInput], { defaultValue: [], description: 'Supporting links (at most 20; titles up to 200 characters, URLs up to 2048).' })
   evidence!: EvidenceInput[];
 
   @Field(() => ID, { nullable: true, description: 'PRODUCTION only: the current PRODUCTION version of the same model, retired in the same change.' })
   replacesVersionId?: string | null;
 }
 
-@InputType('SetModelGovernanceInput', { description: 'Governance attributes of a model. Omitted fields stay as they are; null clears one.' })
+@InputType('SetModelGovernanceInput', {
+  description:
+    'Governance attributes of a model. Omitted fields stay as they are; null clears one. Only what tightens applies here (business unit, raised or first tier, first owner); lowering or clearing a tier and moving or clearing an owner answer FOUR_EYES_REQUIRED: use requestRiskTierChange / requestOwnerChange.',
+})
 export class SetModelGovernanceInput {
   @Field(() => RiskTier, { nullable: true, description: 'Risk classification; APPROVED and PRODUCTION need one.' })
   riskTier?: RiskTierValue | null;
@@ -49,7 +53,7 @@ export class SetModelGovernanceInput {
 
 @InputType('PolicyRequirementInput', { description: 'How many approvers of one role.' })
 export class PolicyRequirementInput {
-  @Field(() => Role, { description: 'VALIDATOR, RISK_OFFICER, OPERATOR or ADMIN.' })
+  @Field(() => Role, { description: 'VALIDATOR or RISK_OFFICER: only approver roles approve (ADMIN and OPERATOR are refused).' })
   role!: RoleName;
 
   @Field(() => Int, { description: '1 to 5.' })
@@ -114,4 +118,31 @@ export class AuditEventFilterInput {
 
   @Field(() => DateTime, { nullable: true, description: 'At or after this time.' })
   since?: Date | null;
+}
+
+@InputType('RequestPolicyChangeInput', { description: 'Asks for an approval policy change that a RISK_OFFICER other than you approves.' })
+export class RequestPolicyChangeInput {
+  @Field(() => LifecycleState, { description: 'The state a version moves into.' })
+  toState!: LifecycleStateValue;
+
+  @Field(() => RiskTier, { nullable: true, description: 'The tier it governs; null: every tier without its own policy.' })
+  riskTier?: RiskTierValue | null;
+
+  @Field(() => [PolicyRequirementInput], { description: 'Every approval required (at least one; VALIDATOR or RISK_OFFICER).' })
+  requirements!: PolicyRequirementInput[];
+
+  @Field({ description: 'Why the policy should change (at most 4000 characters).' })
+  justification!: string;
+}
+
+@InputType('ControlRequestFilter', { description: 'Narrows `controlRequests`; every field given must match.' })
+export class ControlRequestFilterInput {
+  @Field(() => [ChangeRequestStatus], { nullable: true, description: 'Any of these statuses.' })
+  status?: StatusValue[] | null;
+
+  @Field(() => [ControlKind], { nullable: true, description: 'Any of these kinds.' })
+  kind?: ControlKindValue[] | null;
+
+  @Field(() => ID, { nullable: true, description: 'Tier and owner changes of this Model.' })
+  modelId?: string | null;
 }

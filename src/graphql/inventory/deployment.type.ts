@@ -1,7 +1,9 @@
 import { Directive, Field, Float, ObjectType } from 'type-graphql';
 import { JSONObject } from '../scalars.js';
-import type { DeploymentEnvironment as DeploymentEnvironmentValue } from '../../../connectors/contract.js';
-import { DeploymentEnvironment } from '../enums.js';
+import type { DeploymentEnvironment as DeploymentEnvironmentValue, DeploymentStatus as DeploymentStatusValue } from '../../../connectors/contract.js';
+import type { StoredMetric } from '../../inventory/queries/records.js';
+import { DeploymentEnvironment, DeploymentStatus } from '../enums.js';
+import { Metric } from './metric.type.js';
 import { Node } from '../relay/node.type.js';
 import { VendorRecord } from './vendor-record.type.js';
 
@@ -28,8 +30,20 @@ export class Deployment extends VendorRecord {
   @Field(() => JSONObject, { description: 'Vendor tags / labels of the deployment as key → value.' })
   tags!: Record<string, string>;
 
-  @Field(() => String, { nullable: true, description: 'Vendor status (InService, active, …).' })
-  status!: string | null;
+  @Field(() => DeploymentStatus, {
+    description:
+      "The deployment's status at the vendor, mapped to one vocabulary so that one filter or chart works across vendors " +
+      "(as `environment` is). The vendor's own word, which earlier releases returned here, is `statusRaw`.",
+  })
+  status!: DeploymentStatusValue;
+
+  @Field(() => String, { nullable: true, description: "The vendor's status value before mapping (`InService`, `active`, `Running`)." })
+  statusRaw!: string | null;
+
+  @Field(() => [Metric], {
+    description: 'Figures the vendor reports inline for the deployment itself (kind PRODUCTION); empty where it reports none (see the README table).',
+  })
+  metrics!: StoredMetric[];
 
   @Field({ description: 'Live at the vendor and in the PRODUCTION environment: serves production traffic.' })
   servingProduction!: boolean;

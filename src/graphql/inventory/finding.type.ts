@@ -9,10 +9,10 @@ import { DateTime, JSONObject } from '../scalars.js';
   description: 'A governance violation detected from observed state (e.g. a version serving production without governed PRODUCTION state).',
 })
 export class Finding extends Node {
-  @Field({ description: 'UNGOVERNED_PRODUCTION, MISSING_OWNER, STALE_SOURCE, ORPHAN_DEPLOYMENT, …' })
+  @Field({ description: 'UNGOVERNED_PRODUCTION, MISSING_OWNER, STALE_SOURCE, ORPHAN_DEPLOYMENT, STATE_DIVERGES_FROM_AUDIT' })
   kind!: string;
 
-  @Field({ description: 'model, version, deployment or source: what the finding is about.' })
+  @Field({ description: 'model, version, deployment or source (and change_request, approval, policy or api_key for STATE_DIVERGES_FROM_AUDIT): what the finding is about.' })
   entityKind!: string;
 
   @Field({ description: 'Why, in words.' })

@@ -1,6 +1,8 @@
 import { Directive, Field, Int, ObjectType } from 'type-graphql';
-import type { LifecycleState as LifecycleStateValue, ObservedStage as ObservedStageValue } from '../../../connectors/contract.js';
-import { LifecycleState, ObservedStage } from '../enums.js';
+import type { LifecycleState as LifecycleStateValue, ObservedStage as ObservedStageValue, VersionStatus as VersionStatusValue } from '../../../connectors/contract.js';
+import type { StoredMetric } from '../../inventory/queries/records.js';
+import { LifecycleState, ObservedStage, VersionStatus } from '../enums.js';
+import { Metric } from './metric.type.js';
 import { Node } from '../relay/node.type.js';
 import { DateTime, JSONObject } from '../scalars.js';
 import { VendorRecord } from './vendor-record.type.js';
@@ -27,8 +29,15 @@ export class ModelVersion extends VendorRecord {
   @Field(() => String, { nullable: true, description: "The vendor's stage value before mapping." })
   observedStageRaw!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Vendor status of the version (e.g. READY, Completed).' })
-  status!: string | null;
+  @Field(() => VersionStatus, {
+    description:
+      "The version's status at the vendor, mapped to one vocabulary so that one filter or chart works across vendors " +
+      "(as `observedStage` is). The vendor's own word, which earlier releases returned here, is `statusRaw`.",
+  })
+  status!: VersionStatusValue;
+
+  @Field(() => String, { nullable: true, description: "The vendor's status value before mapping (SageMaker `Completed`, MLflow `READY`, DataRobot `complete`)." })
+  statusRaw!: string | null;
 
   @Field(() => String, { nullable: true, description: 'Who created the version at the vendor.' })
   createdBy!: string | null;
@@ -41,8 +50,12 @@ export class ModelVersion extends VendorRecord {
   })
   lineage!: Record<string, unknown>;
 
-  @Field(() => JSONObject, { description: 'Evaluation metrics as name → number.' })
-  metrics!: Record<string, number>;
+  @Field(() => [Metric], {
+    description:
+      'Metrics the vendor reports for this version (MLflow run metrics, DataRobot Leaderboard scores), each with its kind; ' +
+      'empty where the vendor exposes none inline (SageMaker keeps its reports in S3).',
+  })
+  metrics!: StoredMetric[];
 
   @Field(() => JSONObject, { description: 'Parameters of the training run (MLflow run params) as name → value; empty where the vendor exposes none.' })
   params!: Record<string, string>;

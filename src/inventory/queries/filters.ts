@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DeploymentEnvironment, LifecycleState, ObservedStage, Vendor } from '../../../connectors/contract.js';
+import type { FindingFilter, SyncRunFilter } from '../inventory-read.service.js';
 import type { RiskTier } from './records.js';
 
 /**
@@ -165,5 +166,26 @@ export function deploymentConditions(filter: InventoryFilter): SQL[] {
   c.push(...changedConditions(sql`d.last_changed_at`, filter));
   if (filter.search) c.push(sql`(${ilike(sql`d.name`, filter.search)} or ${ilike(sql`m.name`, filter.search)})`);
   c.push(...tagConditions(sql`d.tags`, filter.tags));
+  return c;
+}
+
+/** Sync runs: `r`. */
+export function syncRunConditions(filter: SyncRunFilter): SQL[] {
+  const c: SQL[] = [];
+  if (given(filter.sourceIds)) c.push(sql`r.source_id = any(${uuids(filter.sourceIds)})`);
+  if (given(filter.statuses)) c.push(sql`r.status = any(${texts(filter.statuses)})`);
+  if (filter.startedSince) c.push(sql`r.started_at >= ${filter.startedSince.toISOString()}::timestamptz`);
+  if (filter.startedBefore) c.push(sql`r.started_at < ${filter.startedBefore.toISOString()}::timestamptz`);
+  return c;
+}
+
+/** Findings: `f`. */
+export function findingConditions(filter: FindingFilter): SQL[] {
+  const c: SQL[] = [];
+  if (given(filter.kinds)) c.push(sql`f.kind = any(${texts(filter.kinds)})`);
+  if (given(filter.sourceIds)) c.push(sql`f.source_id = any(${uuids(filter.sourceIds)})`);
+  if (given(filter.entityIds)) c.push(sql`f.entity_id = any(${uuids(filter.entityIds)})`);
+  if (filter.open != null) c.push(filter.open ? sql`f.resolved_at is null` : sql`f.resolved_at is not null`);
+  if (filter.openedSince) c.push(sql`f.opened_at >= ${filter.openedSince.toISOString()}::timestamptz`);
   return c;
 }

@@ -1,4 +1,5 @@
-import type { DeploymentEnvironment, LifecycleState, ObservedStage, Vendor } from '../../../connectors/contract.js';
+import type { DeploymentEnvironment, DeploymentStatus, LifecycleState, ObservedStage, Vendor, VersionStatus } from '../../../connectors/contract.js';
+import type { StoredMetric } from '../../db/schema/inventory.js';
 import type { SyncRunStatus } from '../../db/schema/sync.js';
 
 /**
@@ -7,6 +8,7 @@ import type { SyncRunStatus } from '../../db/schema/sync.js';
  */
 export const RISK_TIERS = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type RiskTier = (typeof RISK_TIERS)[number];
+export type { StoredMetric } from '../../db/schema/inventory.js';
 export { SYNC_RUN_STATUSES, type SyncRunStatus } from '../../db/schema/sync.js';
 
 export interface SourceRecord {
@@ -63,11 +65,13 @@ export interface ModelVersionRecord extends VendorRecordFields {
   description: string | null;
   observedStage: ObservedStage;
   observedStageRaw: string | null;
-  status: string | null;
+  status: VersionStatus;
+  statusRaw: string | null;
   createdBy: string | null;
   artifactUri: string | null;
   lineage: Record<string, unknown>;
-  metrics: Record<string, number>;
+  /** Timestamps as ISO text, as stored. */
+  metrics: StoredMetric[];
   params: Record<string, string>;
   tags: Record<string, string>;
   deepLink: string | null;
@@ -84,7 +88,10 @@ export interface DeploymentRecord extends VendorRecordFields {
   environment: DeploymentEnvironment;
   environmentRaw: string | null;
   tags: Record<string, string>;
-  status: string | null;
+  status: DeploymentStatus;
+  statusRaw: string | null;
+  /** Timestamps as ISO text, as stored. */
+  metrics: StoredMetric[];
   servingProduction: boolean;
   endpointUrl: string | null;
   trafficShare: number | null;

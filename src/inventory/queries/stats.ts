@@ -46,10 +46,12 @@ export async function inventoryStats(db: Executor, groupBy: readonly StatsDimens
   const findingsJoin = groupBy.includes('FINDING_KIND')
     ? sql`left join findings fk on fk.resolved_at is null and (fk.entity_id = v.id or fk.entity_id = v.model_id)`
     : sql``;
+  // Without the findings join every row is one version, so a plain count does (and skips a sort per group).
+  const versionCount = groupBy.includes('FINDING_KIND') ? sql`count(distinct v.id)::int` : sql`count(*)::int`;
   const grouping = dimensions.length ? sql.raw(`group by ${dimensions.map((_, i) => i + 1).join(', ')} order by ${dimensions.map((_, i) => i + 1).join(', ')}`) : sql``;
   const rows = await queryRows<Record<string, unknown>>(
     db,
-    sql`select ${sql.join([...selected, sql`count(distinct v.id)::int as "versionCount"`, sql`count(distinct v.model_id)::int as "modelCount"`], sql`, `)}
+    sql`select ${sql.join([...selected, sql`${versionCount} as "versionCount"`, sql`count(distinct v.model_id)::int as "modelCount"`], sql`, `)}
         from model_versions v
         join sources vs on vs.id = v.source_id
         left join models m on m.id = v.model_id

@@ -31,5 +31,17 @@ describe('AuditRecorder', () => {
       expect(row).toEqual({ n: 6_000, first: 'f-0', last: 'f-5999' });
       expect(await recorder.verify(db)).toEqual({ valid: true, firstBrokenSeq: null, checked: 6_000 });
     });
+
+    it('should hash what the database stores when a value is one RFC 8785 refuses (lone surrogate, NaN)', async () => {
+      const recorder = new AuditRecorder();
+      const { db } = database.handle;
+      // PostgreSQL's UTF-8 text keeps a lone surrogate as U+FFFD, JSON a NaN as null: the hash must be of those.
+      await db.transaction((tx) =>
+        recorder.record(tx, { actor: { id: 'person:\ud800x', roles: [] }, action: 'model.renamed', entityKind: 'model', entityId: 'm-\udc00', after: { score: Number.NaN } }),
+      );
+      const [row] = await queryRows<{ actor_id: string; entity_id: string; after: unknown }>(db, sql`select actor_id, entity_id, after from audit_events order by seq desc limit 1`);
+      expect(row).toEqual({ actor_id: 'person:\ufffdx', entity_id: 'm-\ufffd', after: { score: null } });
+      expect(await recorder.verify(db)).toMatchObject({ valid: true, firstBrokenSeq: null });
+    });
   });
 });

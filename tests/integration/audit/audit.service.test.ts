@@ -54,7 +54,7 @@ describe('AuditService', () => {
 
   describe('verify', () => {
     it('should point at the event edited behind the trigger', async () => {
-      expect(await service.verify()).toEqual({ valid: true, firstBrokenSeq: null, checked: 5 });
+      expect(await service.verify()).toMatchObject({ valid: true, firstBrokenSeq: null, checked: 5, lastVerifiedSeq: 5, problems: [] });
       await expect(db.execute(sql`update audit_events set action = 'x' where seq = 3`)).rejects.toThrow();
       await db.execute(sql`alter table audit_events disable trigger audit_events_no_update_delete`);
       try {
@@ -62,7 +62,7 @@ describe('AuditService', () => {
       } finally {
         await db.execute(sql`alter table audit_events enable trigger audit_events_no_update_delete`);
       }
-      expect(await service.verify()).toEqual({ valid: false, firstBrokenSeq: 3, checked: 2 });
+      expect(await service.verify()).toMatchObject({ valid: false, firstBrokenSeq: 3, checked: 2, problems: [{ kind: 'EDITED', sequence: 3 }] });
     });
   });
 });

@@ -2,8 +2,10 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyService } from '../../../src/auth/api-key.service.js';
 import { createAuthenticator } from '../../../src/auth/authenticate.js';
-import { systemPrincipal } from '../../../src/auth/principal.js';
-import { apiKeys, auditEvents } from '../../../src/db/schema/index.js';
+import { systemPrincipal, type Role } from '../../../src/auth/principal.js';
+import { PeopleService } from '../../../src/people/people.service.js';
+import { testEmail } from '../../helpers/people.js';
+import { apiKeys, auditEvents, type PersonRow } from '../../../src/db/schema/index.js';
 import { InputError, UnauthenticatedError } from '../../../src/errors.js';
 import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import { createLogger } from '../../../src/logger.js';
@@ -11,8 +13,13 @@ import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.
 
 const admin = systemPrincipal('test');
 
+/** A person holding `roles`, for keys to belong to. */
+async function personWith(roles: Role[], db = database.handle.db): Promise<PersonRow> {
+  return new PeopleService({ db, audit: new AuditRecorder() }).createPerson({ email: testEmail('key holder'), displayName: 'Key Holder', roles }, admin);
+}
+let database: TestDatabase;
+
 describe('ApiKeyService', () => {
-  let database: TestDatabase;
   let service: ApiKeyService;
 
   beforeAll(async () => {
@@ -23,7 +30,7 @@ describe('ApiKeyService', () => {
 
   describe('createApiKey', () => {
     it('should return a prefixed key once and store only its hash', async () => {
-      const { key, row } = await service.createApiKey({ name: 'powerbi', roles: ['VIEWER'], createdBy: admin });
+      const { key, row } = await service.createApiKey({ name: 'powerbi', roles: ['VIEWER'], personId: (await personWith(['VIEWER'])).id, createdBy: admin });
       expect(key).toMatch(/^mh_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$/);
       expect(row.prefix).toBe(key.slice(0, 11));
       const [stored] = await database.handle.db.select().from(apiKeys).where(eq(apiKeys.id, row.id));
@@ -34,7 +41,7 @@ describe('ApiKeyService', () => {
     });
 
     it('should name every invalid field', async () => {
-      const error = await service.createApiKey({ name: ' ', roles: ['NOPE' as never], createdBy: admin, expiresAt: new Date(Date.now() - 1000) }).catch((e) => e);
+      const error = await service.createApiKey({ name: ' ', roles: ['NOPE' as never], personId: (await personWith([])).id, createdBy: admin, expiresAt: new Date(Date.now() - 1000) }).catch((e) => e);
       expect(error).toBeInstanceOf(InputError);
       expect((error as InputError).problems.map((p) => p.path).sort()).toEqual(['expiresAt', 'name', 'roles']);
     });
@@ -42,14 +49,14 @@ describe('ApiKeyService', () => {
 
   describe('verify', () => {
     it('should authenticate a valid key as its principal and record its use', async () => {
-      const { key, row } = await service.createApiKey({ name: 'tableau', roles: ['VIEWER', 'OPERATOR'], createdBy: admin });
-      expect(await service.verify(key)).toEqual({ id: `key:${row.id}`, displayName: 'tableau', roles: ['VIEWER', 'OPERATOR'], kind: 'api-key' });
+      const { key, row } = await service.createApiKey({ name: 'tableau', roles: ['VIEWER', 'OPERATOR'], personId: (await personWith(['VIEWER', 'OPERATOR'])).id, createdBy: admin });
+      expect(await service.verify(key)).toEqual({ id: `key:${row.id}`, personId: row.personId, displayName: 'Key Holder', roles: ['VIEWER', 'OPERATOR'], kind: 'api-key' });
       const [after] = await database.handle.db.select().from(apiKeys).where(eq(apiKeys.id, row.id));
       expect(after.lastUsedAt).toBeInstanceOf(Date);
     });
 
     it('should refuse a wrong key with a known prefix, and an unknown key', async () => {
-      const { key } = await service.createApiKey({ name: 'wrong', roles: ['VIEWER'], createdBy: admin });
+      const { key } = await service.createApiKey({ name: 'wrong', roles: ['VIEWER'], personId: (await personWith(['VIEWER'])).id, createdBy: admin });
       const tampered = key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A');
       await expect(service.verify(tampered)).rejects.toThrow(new UnauthenticatedError('Invalid API key'));
       await expect(service.verify('mh_00000000_' + 'x'.repeat(43))).rejects.toThrow(/Invalid API key/);
@@ -57,14 +64,14 @@ describe('ApiKeyService', () => {
     });
 
     it('should refuse a revoked key when it is replayed', async () => {
-      const { key, row } = await service.createApiKey({ name: 'revoked', roles: ['ADMIN'], createdBy: admin });
+      const { key, row } = await service.createApiKey({ name: 'revoked', roles: ['VIEWER'], personId: (await personWith(['VIEWER'])).id, createdBy: admin });
       await service.verify(key);
       await service.revokeApiKey(row.id, admin);
       await expect(service.verify(key)).rejects.toThrow(/revoked/);
     });
 
     it('should refuse an expired key', async () => {
-      const { key, row } = await service.createApiKey({ name: 'expiring', roles: ['VIEWER'], createdBy: admin, expiresAt: new Date(Date.now() + 60_000) });
+      const { key, row } = await service.createApiKey({ name: 'expiring', roles: ['VIEWER'], personId: (await personWith(['VIEWER'])).id, createdBy: admin, expiresAt: new Date(Date.now() + 60_000) });
       await database.handle.db.update(apiKeys).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiKeys.id, row.id));
       await expect(service.verify(key)).rejects.toThrow(/expired/);
     });
@@ -99,14 +106,13 @@ describe('ApiKeyService', () => {
 });
 
 describe('createAuthenticator', () => {
-  let database: TestDatabase;
   let service: ApiKeyService;
   let key: string;
 
   beforeAll(async () => {
     database = await createPostgresTestDatabase();
     service = new ApiKeyService({ db: database.handle.db, audit: new AuditRecorder(), logger: createLogger('silent') });
-    ({ key } = await service.createApiKey({ name: 'bi', roles: ['VIEWER'], createdBy: admin }));
+    ({ key } = await service.createApiKey({ name: 'bi', roles: ['VIEWER'], personId: (await personWith(['VIEWER'])).id, createdBy: admin }));
   });
   afterAll(() => database.drop());
 
@@ -118,8 +124,8 @@ describe('createAuthenticator', () => {
 
   it('should accept an API key as a bearer token or in X-API-Key', async () => {
     const authenticate = createAuthenticator({ apiKeys: service, oidc: null });
-    expect((await authenticate(request({ authorization: `Bearer ${key}` })))?.displayName).toBe('bi');
-    expect((await authenticate(request({ 'x-api-key': key })))?.displayName).toBe('bi');
+    expect((await authenticate(request({ authorization: `Bearer ${key}` })))?.displayName).toBe('Key Holder');
+    expect((await authenticate(request({ 'x-api-key': key })))?.displayName).toBe('Key Holder');
   });
 
   it('should refuse a JWT when OIDC is not configured, and both headers at once', async () => {

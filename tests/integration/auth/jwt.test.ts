@@ -55,9 +55,28 @@ describe('createJwtVerifier', () => {
     throw new Error('expected the token to be refused');
   }
 
-  it('should accept a valid token with the subject as identity and mapped roles', async () => {
-    const principal = await createJwtVerifier(config)(await token());
-    expect(principal).toEqual({ id: 'user-123', displayName: 'Vera Validator', roles: ['VALIDATOR'], kind: 'jwt' });
+  it('should accept a valid token as issuer + subject with mapped roles', async () => {
+    const verified = await createJwtVerifier(config)(await token({ email: 'vera@bank.example', email_verified: true }));
+    expect(verified).toEqual({ issuer: ISSUER, subject: 'user-123', email: 'vera@bank.example', emailVerified: true, name: 'Vera Validator', roles: ['VALIDATOR'] });
+  });
+
+  it('should not take an email as verified unless the IdP says so with email_verified: true', async () => {
+    expect((await createJwtVerifier(config)(await token({ email: 'vera@bank.example' }))).emailVerified).toBe(false);
+    expect((await createJwtVerifier(config)(await token({ email: 'vera@bank.example', email_verified: 'true' }))).emailVerified).toBe(false);
+  });
+
+  it('should refuse a token with an empty subject', async () => {
+    const jwt = await new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('').setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('5m').sign(signingKey);
+    const error = await rejection(jwt);
+    expect(error).toBeInstanceOf(UnauthenticatedError);
+    expect(error.message).toMatch(/"sub" is empty/);
+  });
+
+  it('should refuse a token issued in the future beyond the clock skew, and accept one within it', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const issuedAt = (iat: number) => new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('user-123').setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt(iat).setExpirationTime(now + 3600).sign(signingKey);
+    expect((await rejection(await issuedAt(now + 600))).message).toMatch(/"iat" is in the future/);
+    expect((await createJwtVerifier(config)(await issuedAt(now + 10))).subject).toBe('user-123');
   });
 
   it('should refuse an expired token, beyond the clock tolerance', async () => {
@@ -68,7 +87,7 @@ describe('createJwtVerifier', () => {
 
   it('should accept a token expired less than the clock tolerance ago', async () => {
     const principal = await createJwtVerifier(config)(await token({}, { exp: Math.floor(Date.now() / 1000) - 10 }));
-    expect(principal.id).toBe('user-123');
+    expect(principal.subject).toBe('user-123');
   });
 
   it('should refuse a token from another issuer', async () => {

@@ -6,8 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthenticationError, ConnectorError, type ConnectorDeps, type LifecycleWriteBack, type NormalisedBatch } from '../../../connectors/contract.js';
 import { createDataRobotConnector } from '../../../connectors/datarobot/index.js';
-import { startDataRobotSimulator } from '../../../connectors/datarobot/simulator.js';
-import { simIds } from '../../../connectors/datarobot/simulator-records.js';
+import { startDataRobotSimulator, type DataRobotSimulatorHandle } from '../../../connectors/datarobot/simulator.js';
+import { leaderboardMetricName, simIds } from '../../../connectors/datarobot/simulator-records.js';
 import { servesProduction, type FaultKnobs, type SimulatorHandle, type SimulatorOptions } from '../../../connectors/shared/simulator-kit.js';
 import { collectListing } from '../../helpers/listing.js';
 
@@ -18,7 +18,7 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((sim) => sim.close()));
 });
 
-async function simulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
+async function simulator(options: SimulatorOptions = {}): Promise<DataRobotSimulatorHandle> {
   const sim = await startDataRobotSimulator(options);
   running.push(sim);
   return sim;
@@ -82,19 +82,22 @@ describe('DataRobotConnector', () => {
 
       const listing = await collectListing(connectorFor(sim).list(signal()));
       const byId = (id: string) => listing.deployments.find((d) => d.externalId === id);
-      expect(byId(staging.id)).toMatchObject({ status: 'active', environment: 'STAGING', environmentRaw: 'Staging', servingProduction: false });
-      expect(byId(tagged.id)).toMatchObject({ status: 'active', environment: 'DEVELOPMENT', environmentRaw: 'dev', tags: { env: 'dev' }, servingProduction: false });
-      expect(byId(live.id)).toMatchObject({ status: 'active', environment: 'PRODUCTION', environmentRaw: 'Production', servingProduction: true });
+      expect(byId(staging.id)).toMatchObject({ status: 'ACTIVE', statusRaw: 'active', environment: 'STAGING', environmentRaw: 'Staging', servingProduction: false });
+      expect(byId(tagged.id)).toMatchObject({ status: 'ACTIVE', statusRaw: 'active', environment: 'DEVELOPMENT', environmentRaw: 'dev', tags: { env: 'dev' }, servingProduction: false });
+      expect(byId(live.id)).toMatchObject({ status: 'ACTIVE', statusRaw: 'active', environment: 'PRODUCTION', environmentRaw: 'Production', servingProduction: true });
     });
 
     it('should fetch the next page only when the consumer asks for the next batch', async () => {
-      const sim = await simulator({ models: 12, versionsPerModel: 2, deployments: 2 });
+      const sim = await simulator({ models: 12, versionsPerModel: 2, deployments: 0 });
       const iterator = connectorFor(sim, { pageSize: 5 }).list(signal())[Symbol.asyncIterator]();
       const first = await iterator.next();
       expect(first.value?.models).toHaveLength(5);
       expect((await simState(sim)).requests).toBe(1);
+      // The first page of versions also reads the deployments once, for the projects of their Leaderboard models.
       await iterator.next();
-      expect((await simState(sim)).requests).toBe(2);
+      expect((await simState(sim)).requests).toBe(3);
+      await iterator.next();
+      expect((await simState(sim)).requests).toBe(4);
       await iterator.return?.();
     });
 
@@ -119,11 +122,13 @@ describe('DataRobotConnector', () => {
       it('should yield exactly the clean listing', async () => {
         const sim = await simulator({ models: 10, versionsPerModel: 2, deployments: 6 });
         const clean = await collectListing(connectorFor(sim, { pageSize: 4 }).list(signal()));
+        const cleanRequests = sim.faults.requestCount;
         sim.faults.set(knobs);
         const faulty = await collectListing(connectorFor(sim, { pageSize: 4 }).list(signal()));
         expect(faulty).toEqual(clean);
-        if (retries) expect(sim.faults.requestCount).toBeGreaterThan(clean.batches);
-        else expect(sim.faults.requestCount).toBe(clean.batches);
+        expect(faulty.versions.some((v) => v.metrics.length > 0)).toBe(true);
+        if (retries) expect(sim.faults.requestCount).toBeGreaterThan(cleanRequests);
+        else expect(sim.faults.requestCount).toBe(cleanRequests);
       });
     });
 
@@ -204,6 +209,124 @@ describe('DataRobotConnector', () => {
     });
   });
 
+  describe('Leaderboard scores', () => {
+    /** A fetch that counts the Leaderboard model reads, by path. */
+    function countingFetch(counts: Map<string, number>, inner: typeof fetch = fetch): typeof fetch {
+      return (input, init) => {
+        const path = new URL(String(input)).pathname;
+        if (/\/projects\/[^/]+\/models\/[^/]+\/$/.test(path)) counts.set(path, (counts.get(path) ?? 0) + 1);
+        return inner(input, init);
+      };
+    }
+
+    function capturingLogger() {
+      const warnings: Array<{ obj: object; msg?: string }> = [];
+      const ignore = () => undefined;
+      return { warnings, logger: { debug: ignore, info: ignore, error: ignore, warn: (obj: object, msg?: string) => void warnings.push({ obj, msg }) } };
+    }
+
+    it("should give a deployed version its Leaderboard model's scores as VALIDATION metrics, and its project as lineage", async () => {
+      const sim = await simulator({ models: 3, versionsPerModel: 2, deployments: 0 });
+      const [first, second] = sim.store.estate.models;
+      sim.store.deploy(first.name, 2, { environment: 'production' });
+      const listing = await collectListing(connectorFor(sim).list(signal()));
+      const byId = (id: string) => listing.versions.find((v) => v.externalId === id)!;
+
+      const deployed = byId(simIds.version(first.name, 2));
+      const scores = first.versions.find((v) => v.number === 2)!.metrics;
+      expect(Object.keys(scores).length).toBeGreaterThan(0);
+      expect(deployed.metrics).toEqual(
+        Object.entries(scores)
+          .map(([key, value]) => ({ name: `${leaderboardMetricName(key)}.validation`, value, step: null, timestamp: null, kind: 'VALIDATION' }))
+          .sort((a, b) => (a.name < b.name ? -1 : 1)),
+      );
+      const dataset = first.versions.find((v) => v.number === 2)!.dataset;
+      expect(deployed.lineage).toEqual({ runId: simIds.leaderboardModel(first.name, 2), projectId: simIds.project(first.name), projectName: `${dataset}.csv` });
+      // The raw scores stay beside the package, as the Leaderboard route sent them.
+      expect(deployed.vendorAttributes.leaderboardModel).toMatchObject({ id: simIds.leaderboardModel(first.name, 2), projectId: simIds.project(first.name) });
+
+      // No deployment names the project of the others, and their packages do not: no scores, no project.
+      for (const id of [simIds.version(first.name, 1), simIds.version(second.name, 1)]) {
+        expect(byId(id).metrics).toEqual([]);
+        expect(byId(id).lineage.projectId).toBeNull();
+        expect(byId(id).vendorAttributes.leaderboardModel).toBeUndefined();
+      }
+    });
+
+    it('should read each (project, Leaderboard model) once per listing, however many versions and deployments share it', async () => {
+      const sim = await simulator({ models: 4, versionsPerModel: 2, deployments: 0 });
+      const [first, second] = sim.store.estate.models;
+      sim.store.deploy(first.name, 1, { environment: 'production' });
+      sim.store.deploy(first.name, 1, { environment: 'staging' });
+      sim.store.deploy(second.name, 2, { environment: 'production' });
+      // Version 2 of the first model was registered again from the same Leaderboard model as version 1.
+      const shared = simIds.leaderboardModel(first.name, 1);
+      const sharing = rewritingFetch(
+        (url) => url.includes(`/registeredModels/${simIds.registeredModel(first.name)}/versions/`),
+        (body) => ({ ...body, data: (body.data as Array<Record<string, unknown>>).map((v) => ({ ...v, modelId: shared })) }),
+      );
+      const counts = new Map<string, number>();
+      const listing = await collectListing(connectorFor(sim, { pageSize: 1, fetch: countingFetch(counts, sharing) }).list(signal()));
+
+      expect(Object.fromEntries(counts)).toEqual({
+        [`/api/v2/projects/${simIds.project(first.name)}/models/${shared}/`]: 1,
+        [`/api/v2/projects/${simIds.project(second.name)}/models/${simIds.leaderboardModel(second.name, 2)}/`]: 1,
+      });
+      const metricsOf = (id: string) => listing.versions.find((v) => v.externalId === id)!.metrics;
+      expect(metricsOf(simIds.version(first.name, 1)).length).toBeGreaterThan(0);
+      expect(metricsOf(simIds.version(first.name, 2))).toEqual(metricsOf(simIds.version(first.name, 1)));
+      expect(metricsOf(simIds.version(second.name, 2)).length).toBeGreaterThan(0);
+    });
+
+    it("should read the project from a version's own sourceMeta, where a server sends it, without a deployment", async () => {
+      const sim = await simulator({ models: 2, versionsPerModel: 1, deployments: 0 });
+      const [first] = sim.store.estate.models;
+      const withSourceMeta = rewritingFetch(
+        (url) => url.includes(`/registeredModels/${simIds.registeredModel(first.name)}/versions/`),
+        (body) => ({ ...body, data: (body.data as Array<Record<string, unknown>>).map((v) => ({ ...v, sourceMeta: { projectId: simIds.project(first.name), projectName: 'train.csv' } })) }),
+      );
+      const listing = await collectListing(connectorFor(sim, { fetch: withSourceMeta }).list(signal()));
+      const [withProject, without] = listing.versions;
+      expect(withProject.lineage).toMatchObject({ projectId: simIds.project(first.name), projectName: 'train.csv' });
+      expect(withProject.metrics.map((m) => m.kind)).toContain('VALIDATION');
+      expect(without.metrics).toEqual([]);
+    });
+
+    it("should keep listing when the Leaderboard model answers 404 (project deleted): no metrics, one warning without the token", async () => {
+      const sim = await simulator({ models: 3, versionsPerModel: 2, deployments: 0 });
+      const [first, second] = sim.store.estate.models;
+      sim.store.deploy(first.name, 1, { environment: 'production' });
+      sim.store.deploy(second.name, 1, { environment: 'production' });
+      sim.deleteProject(first.name);
+      const { warnings, logger } = capturingLogger();
+      const listing = await collectListing(connectorFor(sim, { logger }).list(signal()));
+
+      expect(listing.errors).toEqual([]);
+      expect(listing.versions).toHaveLength(6);
+      expect(listing.deployments).toHaveLength(2);
+      const gone = listing.versions.find((v) => v.externalId === simIds.version(first.name, 1))!;
+      expect(gone.metrics).toEqual([]);
+      // The deployment still names the project: the lineage keeps it.
+      expect(gone.lineage.projectId).toBe(simIds.project(first.name));
+      expect(listing.versions.find((v) => v.externalId === simIds.version(second.name, 1))!.metrics.length).toBeGreaterThan(0);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0].obj).toMatchObject({ vendor: 'datarobot', projectId: simIds.project(first.name), modelId: simIds.leaderboardModel(first.name, 1), status: 404 });
+      expect(JSON.stringify(warnings)).not.toContain('sim-credential');
+    });
+
+    it('should keep listing when the Leaderboard route keeps failing (5xx after retries)', async () => {
+      const sim = await simulator({ models: 2, versionsPerModel: 1, deployments: 0 });
+      sim.store.deploy(sim.store.estate.models[0].name, 1, { environment: 'production' });
+      const failing: typeof fetch = (input, init) =>
+        /\/projects\//.test(String(input)) ? Promise.resolve(new Response(JSON.stringify({ message: 'Internal server error' }), { status: 500, headers: { 'content-type': 'application/json' } })) : fetch(input, init);
+      const { warnings, logger } = capturingLogger();
+      const listing = await collectListing(connectorFor(sim, { logger, fetch: failing, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2 } }).list(signal()));
+      expect(listing.versions.every((v) => v.metrics.length === 0)).toBe(true);
+      expect(listing.deployments).toHaveLength(1);
+      expect(warnings.map((w) => (w.obj as { status: unknown }).status)).toEqual([500]);
+    });
+  });
+
   describe('check', () => {
     it('should report a working connection with the registry size', async () => {
       const sim = await simulator({ models: 7 });
@@ -265,7 +388,7 @@ describe('DataRobotConnector', () => {
         { operation: 'deployment.status', target: deployment.id, payload: { status: 'inactive' } },
       ]);
       const relisted = await collectListing(connectorFor(sim).list(signal()));
-      expect(relisted.deployments.find((d) => d.externalId === deployment.id)).toMatchObject({ status: 'inactive', servingProduction: false });
+      expect(relisted.deployments.find((d) => d.externalId === deployment.id)).toMatchObject({ status: 'INACTIVE', statusRaw: 'inactive', servingProduction: false });
       expect(relisted.versions.find((v) => v.externalId === versionId)?.observedStage).toBe('NONE');
     });
 
@@ -289,7 +412,7 @@ describe('DataRobotConnector', () => {
         { operation: 'deployment.status', target: staging.id, payload: { status: 'inactive' } },
       ]);
       const relisted = await collectListing(connectorFor(sim).list(signal()));
-      expect(relisted.deployments.find((d) => d.externalId === production.id)).toMatchObject({ status: 'active', servingProduction: true, versionExternalId: versionId });
+      expect(relisted.deployments.find((d) => d.externalId === production.id)).toMatchObject({ status: 'ACTIVE', statusRaw: 'active', servingProduction: true, versionExternalId: versionId });
     });
 
     it('should replace the model of the production deployment when a sibling version is promoted', async () => {

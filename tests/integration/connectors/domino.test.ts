@@ -143,7 +143,8 @@ describe('DominoConnector', () => {
       const deployment = sim.store.estate.deployments[0];
       expect(listing.deployments.find((d) => d.externalId === deployment.id)).toMatchObject({
         name: deployment.name,
-        status: 'Running',
+        status: 'ACTIVE',
+        statusRaw: 'Running',
         servingProduction: true,
         endpointUrl: `${sim.url}/models/${deployment.id}/latest/model`,
       });
@@ -155,9 +156,10 @@ describe('DominoConnector', () => {
       const staging = sim.store.deploy(a, 2, { environment: 'staging' });
       const live = sim.store.deploy(b, 2, { environment: 'production', tags: { team: 'risk' } });
       const listing = await list(connector(sim));
-      expect(listing.deployments.find((d) => d.externalId === staging.id)).toMatchObject({ status: 'Running', environment: 'STAGING', environmentRaw: 'staging', servingProduction: false });
+      expect(listing.deployments.find((d) => d.externalId === staging.id)).toMatchObject({ status: 'ACTIVE', statusRaw: 'Running', environment: 'STAGING', environmentRaw: 'staging', servingProduction: false });
       expect(listing.deployments.find((d) => d.externalId === live.id)).toMatchObject({
-        status: 'Running',
+        status: 'ACTIVE',
+        statusRaw: 'Running',
         environment: 'PRODUCTION',
         tags: { environment: 'production', team: 'risk' },
         servingProduction: true,
@@ -170,7 +172,8 @@ describe('DominoConnector', () => {
       archived.status = 'inactive';
       const listing = await list(connector(sim));
       expect(listing.deployments.find((d) => d.externalId === archived.id)).toMatchObject({
-        status: 'Archived',
+        status: 'INACTIVE',
+        statusRaw: 'Archived',
         servingProduction: false,
         versionExternalId: `${archived.modelName}/${archived.versionNumber}`,
       });

@@ -118,8 +118,9 @@ describe('MlflowConnector', () => {
         description: simVersion.description,
         observedStage: simVersion.stage === 'Staging' ? 'STAGING' : 'NONE',
         status: 'READY',
+        statusRaw: 'READY',
         createdBy: simVersion.createdBy,
-        metrics: simVersion.metrics,
+        metrics: typedMetrics(simVersion.metrics),
         params: simVersion.params,
         lineage: {
           runId: simVersion.runId,
@@ -342,7 +343,7 @@ describe('MlflowConnector', () => {
       const { all } = await collect(connector(sim, { deps: { fetch: recordingFetch(calls, dropRun) } }));
       const version = all.versions.find((v) => v.externalId === `${sim.store.estate.models[0].name}/1`);
       expect(version?.lineage).toEqual({ runId, projectId: null, projectName: null, commitId: null, datasets: [] });
-      expect(version?.metrics).toEqual({});
+      expect(version?.metrics).toEqual([]);
       expect(all.versions).toHaveLength(4);
       // Missing from the search answer, so asked for once more on its own (404 there): never silently dropped.
       expect(calls.filter((c) => c.startsWith('runs/get'))).toEqual([`runs/get?${runId}`]);
@@ -417,7 +418,7 @@ describe('MlflowConnector', () => {
       expect(calls.filter((c) => c.startsWith('runs/get'))).toEqual([`runs/get?${target.runId}`]);
       const version = all.versions.find((v) => v.externalId === `${sim.store.estate.models[1].name}/1`);
       expect(version?.lineage).toMatchObject({ runId: target.runId, projectId: '777', commitId: target.commitId });
-      expect(version?.metrics).toEqual(target.metrics);
+      expect(version?.metrics).toEqual(typedMetrics(target.metrics));
       const others = (batch: NormalisedBatch) => batch.versions.filter((v) => v.externalId !== version?.externalId);
       expect(others(all)).toEqual(others(clean.all));
     });
@@ -764,3 +765,10 @@ describe('startMlflowSimulator', () => {
     expect(await read(a)).toBe(await read(b));
   });
 });
+
+/** A simulated version's metric map as the connector types it: run metrics at step 0, in name order, all TRAINING. */
+function typedMetrics(metrics: Record<string, number>) {
+  return Object.entries(metrics)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, value]) => ({ name, value, step: 0, timestamp: expect.any(Date), kind: 'TRAINING' }));
+}

@@ -44,8 +44,8 @@ describe('SageMakerConnector', () => {
 
       const byDefault = await collect(connect(sim).list(signal()));
       expect(byDefault.deployments.map((d) => [d.name, d.status, d.environment, d.servingProduction])).toEqual([
-        [`${a}-v1-staging`, 'InService', 'STAGING', false],
-        [`${b}-canary-prod`, 'InService', 'DEVELOPMENT', false],
+        [`${a}-v1-staging`, 'ACTIVE', 'STAGING', false],
+        [`${b}-canary-prod`, 'ACTIVE', 'DEVELOPMENT', false],
       ]);
 
       // This source's rule reads a `tier` tag only and places endpoints named *-prod in production.

@@ -15,6 +15,7 @@ import { CONSOLE_INITIAL_JS_BUDGET_BYTES, pageWeights } from '../../../scripts/w
 import { ensureConsoleBuilt } from '../../helpers/console-build.js';
 import { startTestHub, type TestHub } from '../../helpers/hub.js';
 import { graphqlRequest } from '../../helpers/processes.js';
+import { createPersonWithKey } from '../../helpers/people.js';
 
 /** What Chromium sends when a person opens a URL. */
 const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8', 'accept-encoding': 'gzip, deflate, br' };
@@ -27,7 +28,7 @@ beforeAll(async () => {
   await ensureConsoleBuilt();
   hub = await startTestHub({ http: true });
   url = hub.http!.url;
-  analystKey = (await hub.hub.services.apiKeys.createApiKey({ name: 'Ana Analyst', roles: ['VIEWER', 'DATA_SCIENTIST'], createdBy: systemPrincipal('test') })).key;
+  analystKey = (await createPersonWithKey(hub.hub.services, { name: 'Ana Analyst', roles: ['VIEWER', 'DATA_SCIENTIST'] })).key;
 }, 300_000);
 
 afterAll(async () => {

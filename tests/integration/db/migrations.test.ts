@@ -32,6 +32,17 @@ describe.each(DRIVERS)('migrations on %s', (_driver, create) => {
     const rows = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from audit_events`);
     expect(rows[0].n).toBe(1);
   });
+
+  it('should refuse to update, delete or truncate signed audit checkpoints', async () => {
+    const { db } = database.handle;
+    await db.execute(sql`insert into audit_checkpoints (seq, head_hash, signed_at, key_id, signature) values (1, ${'a'.repeat(64)}, now(), 'k', 's')`);
+    for (const statement of [sql`update audit_checkpoints set head_hash = 'b'`, sql`delete from audit_checkpoints`, sql`truncate audit_checkpoints`]) {
+      const error = await db.execute(statement).then(() => null, (e: unknown) => e);
+      expect(pgError(error)?.message).toMatch(/append-only/);
+    }
+    const rows = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from audit_checkpoints`);
+    expect(rows[0].n).toBe(1);
+  });
 });
 
 describe('migration 0004 (deployment environment) on a database holding deployments', () => {

@@ -58,7 +58,7 @@ export async function versionState(db: Db, versionId: string): Promise<string> {
 }
 
 export function person(id: string, roles: Role[], displayName = id): Principal {
-  return { id, displayName, roles, kind: 'jwt' };
+  return { id, displayName, roles, personId: null, kind: 'jwt' };
 }
 
 /** A settable clock: tests move time forward to reach expiry and backoff. */

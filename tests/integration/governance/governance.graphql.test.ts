@@ -23,7 +23,7 @@ async function authenticate(req: IncomingMessage): Promise<Principal | null> {
   if (typeof header !== 'string') return null;
   const [id, roleList] = header.split(':');
   const roles = roleList.split('+').filter((r): r is Role => (ROLES as readonly string[]).includes(r));
-  return { id, displayName: id, roles, kind: 'jwt' };
+  return { id, displayName: id, roles, personId: null, kind: 'jwt' };
 }
 
 describe('Governance GraphQL API', () => {
@@ -131,13 +131,32 @@ describe('Governance GraphQL API', () => {
     expect(pending.data.changeRequests.nodes).toEqual([{ id }]);
   });
 
-  it('should let only an ADMIN change a policy, and list it afterwards', async () => {
-    const UPDATE = `mutation { updatePolicy(input: { toState: RETIRED, riskTier: null, requirements: [{ role: RISK_OFFICER, count: 1 }, { role: OPERATOR, count: 1 }] }) { revision riskTier requirements { role count } } }`;
-    expect(codeOf(await call(RISK, UPDATE))).toBe('FORBIDDEN');
-    const updated = await call(ADMIN, UPDATE);
-    expect(updated.data.updatePolicy).toEqual({ revision: 2, riskTier: null, requirements: [{ role: 'RISK_OFFICER', count: 1 }, { role: 'OPERATOR', count: 1 }] });
-    const listed = await call(VIEWER, `{ policies { toState riskTier revision } }`);
-    expect(listed.data.policies).toContainEqual({ toState: 'RETIRED', riskTier: null, revision: 2 });
+  it('should let an ADMIN tighten a policy at once, refuse non-approver roles, and put loosening under four eyes', async () => {
+    const UPDATE = `mutation($req: [PolicyRequirementInput!]!) { updatePolicy(input: { toState: RETIRED, riskTier: null, requirements: $req }) { revision riskTier requirements { role count } } }`;
+    const tighter = [{ role: 'RISK_OFFICER', count: 2 }];
+    expect(codeOf(await call(RISK, UPDATE, { req: tighter }))).toBe('FORBIDDEN');
+    const updated = await call(ADMIN, UPDATE, { req: tighter });
+    expect(updated.data.updatePolicy).toEqual({ revision: 2, riskTier: null, requirements: tighter });
+    const operator = await call(ADMIN, UPDATE, { req: [{ role: 'OPERATOR', count: 1 }] });
+    expect(codeOf(operator)).toBe('BAD_USER_INPUT');
+    const looser = await call(ADMIN, UPDATE, { req: [{ role: 'RISK_OFFICER', count: 1 }] });
+    expect(codeOf(looser)).toBe('FOUR_EYES_REQUIRED');
+    expect(looser.errors?.[0].message).toContain('requestPolicyChange');
+
+    const asked = await call(
+      ADMIN,
+      `mutation { requestPolicyChange(input: { toState: RETIRED, riskTier: null, requirements: [{ role: RISK_OFFICER, count: 1 }], justification: "Two was a trial." }) { id status kind approverRole targetKey } }`,
+    );
+    expect(asked.data.requestPolicyChange).toMatchObject({ status: 'PENDING', kind: 'POLICY_CHANGE', approverRole: 'RISK_OFFICER', targetKey: 'RETIRED/*' });
+    const DECIDE = `mutation($id: ID!) { decideControlRequest(id: $id, decision: APPROVE) { status deciderId } }`;
+    const id = asked.data.requestPolicyChange.id;
+    expect(codeOf(await call(ADMIN, DECIDE, { id }))).toBe('SELF_APPROVAL');
+    expect((await call(RISK, DECIDE, { id })).data.decideControlRequest).toEqual({ status: 'APPLIED', deciderId: 'rita' });
+    const listed = await call(VIEWER, `{ policies { toState riskTier revision requirements { role count } } }`);
+    expect(listed.data.policies).toContainEqual({ toState: 'RETIRED', riskTier: null, revision: 3, requirements: [{ role: 'RISK_OFFICER', count: 1 }] });
+    const requests = await call(VIEWER, `{ controlRequests(filter: { kind: [POLICY_CHANGE] }) { totalCount nodes { id status } } }`);
+    expect(requests.data.controlRequests).toEqual({ totalCount: 1, nodes: [{ id, status: 'APPLIED' }] });
+    expect((await call(VIEWER, `query($id: ID!) { node(id: $id) { ... on ControlRequest { kind } } }`, { id })).data.node).toEqual({ kind: 'POLICY_CHANGE' });
   });
 
   it('should report an edited audit event through verifyAuditChain', async () => {
@@ -152,6 +171,14 @@ describe('Governance GraphQL API', () => {
       await db.execute(sql`alter table audit_events enable trigger audit_events_no_update_delete`);
     }
     expect((await call(VIEWER, VERIFY)).data.verifyAuditChain).toEqual({ valid: false, firstBrokenSeq: 4, checked: 3 });
+    const DETAIL = `{ verifyAuditChain { lastVerifiedSeq signaturesChecked checkpointsChecked problemsOmitted problems { kind sequence fromSequence toSequence message } } }`;
+    expect((await call(VIEWER, DETAIL)).data.verifyAuditChain).toEqual({
+      lastVerifiedSeq: 3,
+      signaturesChecked: false,
+      checkpointsChecked: 0,
+      problemsOmitted: 0,
+      problems: [{ kind: 'EDITED', sequence: 4, fromSequence: null, toSequence: null, message: expect.stringMatching(/^event 4 \(.*\) does not match its stored hash: it was edited$/) }],
+    });
     expect(await new AuditRecorder().verify(db)).toMatchObject({ firstBrokenSeq: 4 });
   });
 

@@ -72,7 +72,7 @@ describe('GovernanceService', () => {
       await service.setModelGovernance(modelId, { riskTier: 'HIGH', businessUnit: null }, risk);
       const events = await db.select().from(auditEvents).where(and(eq(auditEvents.entityId, modelId), eq(auditEvents.action, 'model.governance_updated')));
       expect(events.map((e) => e.after)).toEqual([
-        { riskTier: 'HIGH', businessUnit: 'Retail', accountableOwner: 'owner@corp.example' },
+        { riskTier: 'HIGH', businessUnit: 'Retail', accountableOwner: 'owner@corp.example', accountableOwnerPersonId: null },
         { businessUnit: null },
       ]);
     });
@@ -140,7 +140,11 @@ describe('GovernanceService', () => {
       await service.updatePolicy({ toState: 'PRODUCTION', riskTier: 'LOW', requirements: [{ role: 'VALIDATOR', count: 2 }] }, admin);
       const applied = await service.approveChangeRequest(request.id, 'ok', validator);
       expect(applied.status).toBe('APPLIED');
-      await service.updatePolicy({ toState: 'PRODUCTION', riskTier: 'LOW', requirements: [{ role: 'VALIDATOR', count: 1 }] }, admin);
+      // Back to one VALIDATOR loosens the policy: a second person (a RISK_OFFICER) must approve it.
+      const back = { toState: 'PRODUCTION' as const, riskTier: 'LOW' as const, requirements: [{ role: 'VALIDATOR' as const, count: 1 }] };
+      expect(await codeOf(service.updatePolicy(back, admin))).toBe('FOUR_EYES_REQUIRED');
+      const revert = await service.controls.requestPolicyChange(back, 'Two validators were for the audit week only.', admin);
+      expect((await service.controls.decideControlRequest(revert.id, 'APPROVE', null, risk)).status).toBe('APPLIED');
     });
   });
 

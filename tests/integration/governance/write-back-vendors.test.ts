@@ -16,6 +16,7 @@ import { WriteBackService } from '../../../src/governance/write-back.service.js'
 import { FAST_CONNECTOR_DEPS, startTestHub, type TestHub } from '../../helpers/hub.js';
 import { graphqlRequest } from '../../helpers/processes.js';
 import { person, RecordingJobs, silentLogger, TestClock, requestWithWriteBack } from './governance-fixtures.js';
+import { createPersonWithKey } from '../../helpers/people.js';
 
 /**
  * Write-back through the real connectors to the vendor simulators over loopback HTTP: what each vendor records,
@@ -255,8 +256,8 @@ describe('WriteBackService against the vendor simulators', () => {
   describe('the reference written to the vendor', () => {
     /** A principal as an API key authenticates it: `key:<uuid>` for segregation of duties, the key's name for people. */
     async function keyHolder(name: string, roles: Principal['roles']): Promise<Principal> {
-      const { row } = await test.hub.services.apiKeys.createApiKey({ name, roles, createdBy: systemPrincipal('test') });
-      return apiKeyPrincipal(row);
+      const { row, person } = await createPersonWithKey(test.hub.services, { name, roles });
+      return apiKeyPrincipal(row, person);
     }
 
     /** What `changeRequest(id:)` and `node(id:)` answer for an id read at the vendor, over HTTP. */

@@ -19,7 +19,7 @@ describe.each(DRIVERS)('InventoryReadService on %s', (_driver, createDatabase) =
     for (const [index, name] of ['alpha', 'beta', 'gamma'].entries()) {
       const firstSeenAt = new Date(seenAt.getTime() + index);
       const model = await seedModel(db, source, { name, firstSeenAt, riskTier: name === 'beta' ? 'HIGH' : null });
-      const version = await seedVersion(db, model, { versionNumber: 1, metrics: { auc: 0.91 } });
+      const version = await seedVersion(db, model, { versionNumber: 1, metrics: [{ name: 'auc', value: 0.91, step: null, timestamp: null, kind: 'TRAINING' }] });
       await seedDeployment(db, version, { name: `${name}-api`, trafficShare: 0.5, servingProduction: name !== 'gamma' });
     }
     service = new InventoryReadService(db);
@@ -37,7 +37,7 @@ describe.each(DRIVERS)('InventoryReadService on %s', (_driver, createDatabase) =
       const [alpha] = first.items.map((i) => i.record);
       expect(alpha.firstSeenAt).toEqual(seenAt);
       expect(alpha.vendor).toBe('domino');
-      expect(alpha.versions![0].metrics).toEqual({ auc: 0.91 });
+      expect(alpha.versions![0].metrics).toEqual([{ name: 'auc', value: 0.91, step: null, timestamp: null, kind: 'TRAINING' }]);
       expect(alpha.versions![0].firstSeenAt).toBeInstanceOf(Date);
       expect(alpha.versions![0].deployments![0]).toMatchObject({ name: 'alpha-api', trafficShare: 0.5, servingProduction: true, vendor: 'domino' });
       expect(await first.totalCount()).toBe(3);

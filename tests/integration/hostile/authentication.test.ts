@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemPrincipal } from '../../../src/auth/principal.js';
 import { codesOf, expectCleanAnswer, expectServerHealthy, hostileClient, type HostileAnswer, type HostileClient } from '../../helpers/hostile-http.js';
 import { startTestHub, type TestHub } from '../../helpers/hub.js';
+import { createPersonWithKey } from '../../helpers/people.js';
 
 type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
@@ -36,6 +37,9 @@ beforeAll(async () => {
   const { port } = jwks.address() as AddressInfo;
   test = await startTestHub({ http: true, env: { OIDC_JWKS_URL: `http://127.0.0.1:${port}/jwks`, OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: AUDIENCE } });
   client = hostileClient(test.http!.url, test.env.HUB_BOOTSTRAP_ADMIN_KEY);
+  // The token's subject signs in as a person holding VIEWER.
+  const { person } = await createPersonWithKey(test.hub.services, { name: 'User 42', roles: ['VIEWER'] });
+  await test.hub.services.people.linkIdentity(person.id, { issuer: ISSUER, subject: 'user-42' }, systemPrincipal('test'));
 }, 120_000);
 
 afterAll(async () => {
@@ -136,7 +140,7 @@ describe('Authentication under attack', () => {
 
   describe('API keys', () => {
     it('should refuse a revoked key when it is replayed, in either header, and keep serving other keys', async () => {
-      const { key, row } = await test.hub.services.apiKeys.createApiKey({ name: 'bi tool', roles: ['VIEWER'], createdBy: systemPrincipal('test') });
+      const { key, row } = await createPersonWithKey(test.hub.services, { name: 'bi tool', roles: ['VIEWER'] });
       expect((await withAuthorization(`Bearer ${key}`)).status).toBe(200);
       await test.hub.services.apiKeys.revokeApiKey(row.id, systemPrincipal('test'));
       for (let replay = 0; replay < 3; replay++) {
@@ -147,7 +151,7 @@ describe('Authentication under attack', () => {
     });
 
     it('should refuse a key with one character changed, and a bootstrap-style key guess', async () => {
-      const { key } = await test.hub.services.apiKeys.createApiKey({ name: 'tampered', roles: ['VIEWER'], createdBy: systemPrincipal('test') });
+      const { key } = await createPersonWithKey(test.hub.services, { name: 'tampered', roles: ['VIEWER'] });
       const tampered = `${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`;
       expectRefused(await withAuthorization(`Bearer ${tampered}`), tampered, /Invalid API key/);
       const guess = `${test.env.HUB_BOOTSTRAP_ADMIN_KEY.slice(0, -1)}x`;

@@ -81,7 +81,7 @@ describe.each(DRIVERS)('InventoryWriter on %s', (_driver, create) => {
       expect(model).toMatchObject({ name: 'model m2', owner: 'ana@example.com', tags: { team: 'risk' }, deletedAt: null });
       expect(model.vendorCreatedAt?.toISOString()).toBe('2024-03-01T10:00:00.000Z');
       const [version] = await db.select().from(modelVersions).where(and(eq(modelVersions.sourceId, sourceId), eq(modelVersions.externalId, 'm2-v1')));
-      expect(version).toMatchObject({ modelId: model.id, lifecycleState: 'DEVELOPMENT', observedStage: 'STAGING', metrics: { auc: 0.91 } });
+      expect(version).toMatchObject({ modelId: model.id, lifecycleState: 'DEVELOPMENT', observedStage: 'STAGING', metrics: [{ name: 'auc', value: 0.91, step: 0, timestamp: '2024-03-01T10:30:00.000Z', kind: 'TRAINING' }] });
       const [deployment] = await db.select().from(deployments).where(and(eq(deployments.sourceId, sourceId), eq(deployments.externalId, 'm2-d1')));
       expect(deployment).toMatchObject({ versionId: version.id, servingProduction: true });
       expect(deployment.trafficShare).toBeCloseTo(0.3, 5);
@@ -116,7 +116,7 @@ describe.each(DRIVERS)('InventoryWriter on %s', (_driver, create) => {
 
       const changed = anEstate(3);
       changed.models[1] = aModel('m2', { description: 'churn model, retrained', tags: { team: 'risk', tier: 'gold' } });
-      changed.versions[2] = aVersion('m3-v1', 'm3', { metrics: { auc: 0.93 } });
+      changed.versions[2] = aVersion('m3-v1', 'm3', { metrics: [{ name: 'auc', value: 0.93, step: 0, timestamp: new Date('2024-03-01T10:30:00.000Z'), kind: 'TRAINING' }] });
       const { ctx, results } = await completeRun(sourceId, [changed]);
 
       expect(results[0]).toMatchObject({ created: 0, updated: 2, unchanged: 7 });
@@ -195,7 +195,7 @@ describe.each(DRIVERS)('InventoryWriter on %s', (_driver, create) => {
         ctx,
         aBatch({
           models: [aModel('good'), aModel(''), aModel('x'.repeat(2001)), aModel('nameless', { name: '' }), aModel('nul', { description: 'a\u0000b' })],
-          versions: [aVersion('good-v1', 'good'), aVersion('nan-v1', 'good', { metrics: { auc: Number.NaN } })],
+          versions: [aVersion('good-v1', 'good'), aVersion('nan-v1', 'good', { metrics: [{ name: 'auc', value: Number.NaN, step: null, timestamp: null, kind: 'TRAINING' }] })],
           deployments: [aDeployment('bad-share', null, { trafficShare: 1.5 })],
         }),
       );

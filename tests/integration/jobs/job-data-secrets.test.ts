@@ -46,7 +46,7 @@ async function dumpQueueKeys(prefix: string): Promise<string> {
 describe('BullMQ job data', () => {
   it('should hold source ids, never the source secret, through scheduling, a manual trigger and a completed sync', async () => {
     const { source } = await test.addSimulatorSource('mlflow', { seed: 5, models: 4, versionsPerModel: 2, deployments: 1, credential: SECRET, scheduleSeconds: 60 });
-    const { run } = await test.hub.services.sync.triggerSync(source.id, { id: 'test:operator', displayName: 'operator', roles: ['OPERATOR'], kind: 'api-key' });
+    const { run } = await test.hub.services.sync.triggerSync(source.id, { id: 'test:operator', displayName: 'operator', roles: ['OPERATOR'], personId: null, kind: 'api-key' });
     const deadline = Date.now() + 60_000;
     let status = run.status;
     while (!['SUCCEEDED', 'PARTIAL', 'FAILED'].includes(status) && Date.now() < deadline) {

@@ -19,6 +19,7 @@ import { auditEvents, sources } from '../../../src/db/schema/index.js';
 import { toGlobalId } from '../../../src/global-id.js';
 import { sourcesCommand } from '../../../src/main/commands/sources.js';
 import { startTestHub, type TestHub } from '../../helpers/hub.js';
+import { createPersonWithKey } from '../../helpers/people.js';
 
 const TOKEN = `stored-token-${randomBytes(8).toString('hex')}`;
 const UPDATE = `mutation ($id: ID!, $input: UpdateSourceInput!) { updateSource(id: $id, input: $input) { changedFields } }`;
@@ -31,7 +32,7 @@ const received: string[] = [];
 
 beforeAll(async () => {
   test = await startTestHub({ http: true, env: { HUB_TEST_ENV_SECRET: JSON.stringify({ token: TOKEN }) } });
-  operatorKey = (await test.hub.services.apiKeys.createApiKey({ name: 'operator', roles: ['OPERATOR'], createdBy: systemPrincipal('test') })).key;
+  operatorKey = (await createPersonWithKey(test.hub.services, { name: 'operator', roles: ['OPERATOR'] })).key;
   attacker = createServer((req, res) => {
     received.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
     res.writeHead(404).end();

@@ -41,6 +41,8 @@ import { sourcesCommand } from '../../../src/main/commands/sources.js';
 import type { SourceSchedule, SyncScheduler } from '../../../src/sources/source-schedule.js';
 import { SourceService } from '../../../src/sources/source.service.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
+import { PeopleService } from '../../../src/people/people.service.js';
+import { createPersonWithKey } from '../../helpers/people.js';
 
 const DISTINCTIVE = `Zsecret-${randomBytes(8).toString('hex')}`;
 
@@ -70,6 +72,7 @@ describe('Source and access API', () => {
   let jobs: RecordingJobs;
   let sources: SourceService;
   let introspection: IntrospectionQuery;
+  const personIds = {} as Record<Role, string>;
 
   beforeAll(async () => {
     database = await createPostgresTestDatabase();
@@ -80,13 +83,14 @@ describe('Source and access API', () => {
     jobs = new RecordingJobs();
     sources = new SourceService({ db, secrets: new SecretBox(randomBytes(32)), scheduler: jobs, audit, logger, urlPolicy: { allowPrivate: true } });
     const apiKeys = new ApiKeyService({ db, audit, logger });
+    const people = new PeopleService({ db, audit });
     const sync = {
       triggerSync: async (sourceId: string) => ({
         run: { id: randomUUID(), sourceId, trigger: 'manual', status: 'QUEUED', startedAt: new Date(), finishedAt: null, heartbeatAt: new Date(), seen: 0, created: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0, pages: 0, deletionGuard: null, error: null, recordErrors: [], jobId: null, workerId: null },
         alreadyRunning: false,
       }),
     };
-    const services = { inventory: new InventoryReadService(db), sources, apiKeys, sync, governance: {}, audit: {} } as unknown as HubServices;
+    const services = { inventory: new InventoryReadService(db), sources, apiKeys, people, sync, governance: {}, audit: {} } as unknown as HubServices;
     const schema = await buildHubSchema(services);
     const handler = createGraphQLHttpHandler({
       schema,
@@ -103,7 +107,11 @@ describe('Source and access API', () => {
       await handler.stop();
     };
     const keys = {} as Record<Role, string>;
-    for (const role of ROLES) keys[role] = (await apiKeys.createApiKey({ name: `test ${role}`, roles: [role], createdBy: systemPrincipal('test') })).key;
+    for (const role of ROLES) {
+      const created = await createPersonWithKey({ people, apiKeys }, { name: `test ${role}`, roles: [role] });
+      keys[role] = created.key;
+      personIds[role] = toGlobalId('Person', created.person.id);
+    }
     api = {
       url: base,
       keys,
@@ -247,10 +255,12 @@ describe('Source and access API', () => {
       expect(mismatches).toEqual([]);
     });
 
-    it('should require OPERATOR or ADMIN for source mutations and ADMIN for API keys', () => {
+    it('should require OPERATOR or ADMIN for source mutations and ADMIN for listing API keys', () => {
       const roles = authorizedRoles();
       for (const name of ['createSource', 'updateSource', 'setSourceEnabled', 'deleteSource', 'testSourceConnection', 'triggerSync']) expect(roles.get(name), name).toEqual(['OPERATOR', 'ADMIN']);
-      for (const name of ['apiKeys', 'createApiKey', 'revokeApiKey']) expect(roles.get(name), name).toEqual(['ADMIN']);
+      expect(roles.get('apiKeys')).toEqual(['ADMIN']);
+      // Any person with a hub role mints and revokes their own keys; the service allows others' keys to an ADMIN only.
+      for (const name of ['createApiKey', 'revokeApiKey']) expect(roles.get(name), name).toEqual([...ROLES]);
     });
   });
 
@@ -345,7 +355,8 @@ describe('Source and access API', () => {
 
   describe('api keys', () => {
     it('should return a created key once, never its hash, and refuse it after revocation', async () => {
-      const created = await api.request(`mutation { createApiKey(input: { name: "bi", roles: [VIEWER] }) { key apiKey { id prefix roles active } } }`);
+      // Anyone mints keys for themselves, with roles they hold.
+      const created = await api.request(`mutation ($p: ID!) { createApiKey(input: { personId: $p, name: "bi", roles: [VIEWER] }) { key apiKey { id prefix roles active } } }`, { p: personIds.VIEWER }, api.keys.VIEWER);
       const { key, apiKey } = created.body.data.createApiKey;
       expect(apiKey).toMatchObject({ roles: ['VIEWER'], active: true, prefix: key.slice(0, 11) });
       const listed = await api.request(`{ apiKeys { id name prefix } }`);

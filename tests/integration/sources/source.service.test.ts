@@ -19,7 +19,7 @@ import { SourceService } from '../../../src/sources/source.service.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
 
 const SECRET_TOKEN = 'sim-token-Zq81Distinctive';
-const ctx = { actor: { id: 'operator-1', displayName: 'Olga', roles: ['OPERATOR' as const], kind: 'jwt' as const } };
+const ctx = { actor: { id: 'operator-1', displayName: 'Olga', roles: ['OPERATOR' as const], personId: null, kind: 'jwt' as const } };
 
 class RecordingJobs implements SyncScheduler {
   calls: Array<{ op: 'schedule'; schedule: SourceSchedule } | { op: 'unschedule'; sourceId: string }> = [];

@@ -22,6 +22,7 @@ import { toGlobalId } from '../../../src/global-id.js';
 import { MAX_VENDOR_TEXT } from '../../../src/sources/vendor-text.js';
 import { FAST_CONNECTOR_DEPS, startTestHub, type TestHub } from '../../helpers/hub.js';
 import { person, RecordingJobs, requestWithWriteBack, silentLogger } from '../governance/governance-fixtures.js';
+import { createPersonWithKey } from '../../helpers/people.js';
 
 const tag = randomBytes(6).toString('hex');
 
@@ -97,9 +98,8 @@ const simulators: SimulatorHandle[] = [];
 
 beforeAll(async () => {
   test = await startTestHub({ http: true, env: { LOG_LEVEL: 'debug', SYNC_LISTING_THREADS: '1' }, logDestination: destination });
-  const createdBy = systemPrincipal('test');
-  viewerKey = (await test.hub.services.apiKeys.createApiKey({ name: 'viewer', roles: ['VIEWER'], createdBy })).key;
-  operatorKey = (await test.hub.services.apiKeys.createApiKey({ name: 'operator', roles: ['OPERATOR'], createdBy })).key;
+  viewerKey = (await createPersonWithKey(test.hub.services, { name: 'viewer', roles: ['VIEWER'] })).key;
+  operatorKey = (await createPersonWithKey(test.hub.services, { name: 'operator', roles: ['OPERATOR'] })).key;
 });
 afterAll(async () => {
   await test?.close();

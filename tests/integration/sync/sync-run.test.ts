@@ -190,13 +190,13 @@ describe('SyncService', () => {
       await runOnce(test, source.id);
 
       const { db } = test.hub.database;
-      const rows = await queryRows<{ name: string; status: string; environment: string; environment_raw: string; serving_production: boolean; tags: Record<string, string> }>(
+      const rows = await queryRows<{ name: string; status: string; status_raw: string; environment: string; environment_raw: string; serving_production: boolean; tags: Record<string, string> }>(
         db,
-        sql`select name, status, environment, environment_raw, serving_production, tags from deployments where source_id = ${source.id} order by name`,
+        sql`select name, status, status_raw, environment, environment_raw, serving_production, tags from deployments where source_id = ${source.id} order by name`,
       );
       expect(rows).toEqual([
-        { name: `${live.name}-v2-production`, status: 'InService', environment: 'PRODUCTION', environment_raw: 'production', serving_production: true, tags: { environment: 'production', model: live.name } },
-        { name: `${staged.name}-v2-staging`, status: 'InService', environment: 'STAGING', environment_raw: 'staging', serving_production: false, tags: { environment: 'staging', model: staged.name } },
+        { name: `${live.name}-v2-production`, status: 'ACTIVE', status_raw: 'InService', environment: 'PRODUCTION', environment_raw: 'production', serving_production: true, tags: { environment: 'production', model: live.name } },
+        { name: `${staged.name}-v2-staging`, status: 'ACTIVE', status_raw: 'InService', environment: 'STAGING', environment_raw: 'staging', serving_production: false, tags: { environment: 'staging', model: staged.name } },
       ]);
       const open = await queryRows<{ kind: string; name: string }>(
         db,

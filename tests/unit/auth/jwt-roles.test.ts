@@ -3,8 +3,13 @@ import { rolesFromClaims } from '../../../src/auth/jwt.js';
 
 describe('jwt', () => {
   describe('rolesFromClaims', () => {
-    it('should take hub role names from an array claim, ignoring unknown values and case', () => {
-      expect(rolesFromClaims({ groups: ['viewer', 'OPERATOR', 'staff', 'root'] }, 'groups', null)).toEqual(['VIEWER', 'OPERATOR']);
+    it('should take hub role names from an array claim, spelled exactly, ignoring unknown values', () => {
+      expect(rolesFromClaims({ groups: ['VIEWER', 'OPERATOR', 'staff', 'root'] }, 'groups', null)).toEqual(['VIEWER', 'OPERATOR']);
+    });
+
+    it('should grant nothing for a group that only resembles a role name without a role map', () => {
+      // Before, `admin` in some unrelated IdP group granted ADMIN.
+      expect(rolesFromClaims({ groups: ['admin', 'Validator', 'risk_officer'] }, 'groups', null)).toEqual([]);
     });
 
     it('should read a space-separated string claim', () => {

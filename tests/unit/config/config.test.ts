@@ -39,13 +39,29 @@ describe('parseConfig', () => {
       expect(parseConfig({ HUB_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') }).secrets.key).toEqual(Buffer.alloc(32, 7));
     });
 
+    it('should checkpoint the audit chain every 1000 events or 15 minutes into the data folder by default', () => {
+      expect(parseConfig({}, '/srv/hub').audit).toEqual({ signingKey: null, checkpointEveryEvents: 1000, checkpointEveryMinutes: 15, checkpointDir: '/srv/hub/.hub/audit-checkpoints', webhookUrl: null });
+      const set = parseConfig(
+        { HUB_AUDIT_SIGNING_KEY: '/run/secrets/audit.pem', HUB_AUDIT_CHECKPOINT_EVERY_EVENTS: '50', HUB_AUDIT_CHECKPOINT_EVERY_MINUTES: '5', HUB_AUDIT_CHECKPOINT_DIR: 'worm', HUB_AUDIT_CHECKPOINT_WEBHOOK_URL: 'https://siem.example.com/in' },
+        '/srv/hub',
+      );
+      expect(set.audit).toEqual({ signingKey: '/run/secrets/audit.pem', checkpointEveryEvents: 50, checkpointEveryMinutes: 5, checkpointDir: '/srv/hub/worm', webhookUrl: 'https://siem.example.com/in' });
+      expect(problems({ HUB_AUDIT_CHECKPOINT_EVERY_EVENTS: '0', HUB_AUDIT_CHECKPOINT_WEBHOOK_URL: 'ftp://x' }).map((p) => p.split(':')[0]).sort()).toEqual(['HUB_AUDIT_CHECKPOINT_EVERY_EVENTS', 'HUB_AUDIT_CHECKPOINT_WEBHOOK_URL']);
+    });
+
     it('should keep the public URL without its trailing slash', () => {
       expect(parseConfig({ HUB_PUBLIC_URL: 'https://modelops.example.com/hub/' }).publicUrl).toBe('https://modelops.example.com/hub');
     });
 
     it('should read the OIDC settings and role map', () => {
-      const config = parseConfig({ OIDC_JWKS_URL: 'https://idp.example.com/jwks', OIDC_ISSUER: 'https://idp.example.com', OIDC_ROLE_MAP: '{"ml-validators":["VALIDATOR"]}' });
-      expect(config.auth.oidc).toMatchObject({ jwksUrl: 'https://idp.example.com/jwks', rolesClaim: 'groups', roleMap: { 'ml-validators': ['VALIDATOR'] }, clockSkewSeconds: 60 });
+      const config = parseConfig({ OIDC_JWKS_URL: 'https://idp.example.com/jwks', OIDC_ISSUER: 'https://idp.example.com', OIDC_AUDIENCE: 'hub', OIDC_ROLE_MAP: '{"ml-validators":["VALIDATOR"],"risk-team":"RISK_OFFICER"}' });
+      expect(config.auth.oidc).toMatchObject({ jwksUrl: 'https://idp.example.com/jwks', rolesClaim: 'groups', roleMap: { 'ml-validators': ['VALIDATOR'], 'risk-team': ['RISK_OFFICER'] }, clockSkewSeconds: 60, linkByEmail: false });
+      expect(parseConfig({ OIDC_JWKS_URL: 'https://idp.example.com/jwks', OIDC_ISSUER: 'https://idp.example.com', OIDC_AUDIENCE: 'hub', OIDC_LINK_BY_EMAIL: 'true' }).auth.oidc?.linkByEmail).toBe(true);
+    });
+
+    it('should read HUB_BREAK_GLASS, off by default', () => {
+      expect(parseConfig({}).auth.breakGlass).toBe(false);
+      expect(parseConfig({ HUB_BREAK_GLASS: 'true' }).auth.breakGlass).toBe(true);
     });
   });
 
@@ -77,6 +93,14 @@ describe('parseConfig', () => {
 
     it('should refuse settings that only make sense together', () => {
       expect(problems({ OIDC_ISSUER: 'https://idp.example.com' })).toEqual(['OIDC_JWKS_URL: required when OIDC_ISSUER is set']);
+      // Before, a JWKS alone accepted tokens from any issuer for any audience.
+      expect(problems({ OIDC_JWKS_URL: 'https://idp.example.com/jwks' })).toEqual([
+        'OIDC_ISSUER: required when OIDC_JWKS_URL is set (identities are issuer + subject)',
+        'OIDC_AUDIENCE: required when OIDC_JWKS_URL is set (tokens issued for other applications must not be accepted)',
+      ]);
+      expect(problems({ OIDC_JWKS_URL: 'https://idp.example.com/jwks', OIDC_ISSUER: 'https://idp.example.com' })).toEqual([
+        'OIDC_AUDIENCE: required when OIDC_JWKS_URL is set (tokens issued for other applications must not be accepted)',
+      ]);
       expect(problems({ HUB_SECRET_KEY_PREVIOUS: KEY })[0]).toMatch(/^HUB_SECRET_KEY: required when HUB_SECRET_KEY_PREVIOUS is set/);
     });
 
@@ -117,6 +141,24 @@ describe('parseConfig', () => {
       expect(problems(clear)).toEqual(['OIDC_AUTHORIZATION_URL: must be https (plain http only on loopback)']);
       expect(problems({ ...OIDC, OIDC_ISSUER: 'http://idp.example.com', OIDC_CLIENT_ID: 'c' })).toEqual(['OIDC_ISSUER: must be https to discover its endpoints (plain http only on loopback)']);
       expect(problems({ ...OIDC, OIDC_CLIENT_ID: 'c', OIDC_SCOPES: 'openid "groups"' })[0]).toMatch(/^OIDC_SCOPES:/);
+    });
+  });
+
+  describe('least privilege', () => {
+    it('should migrate on the owner URL and name the runtime role only when DATABASE_MIGRATION_URL is set', () => {
+      expect(parseConfig({ DATABASE_URL: 'postgres://hub@db/hub' }, '/srv/hub').databaseOwner).toBeNull();
+      const config = parseConfig({ DATABASE_URL: 'postgres://rt@db/hub', DATABASE_MIGRATION_URL: 'postgres://owner@db/hub', HUB_DB_RUNTIME_PASSWORD: 'pw' }, '/srv/hub');
+      expect(config.databaseOwner).toEqual({ migrationUrl: 'postgres://owner@db/hub', runtimeRole: { name: 'modelops_hub_runtime', password: 'pw' } });
+    });
+
+    it('should refuse a migration URL without DATABASE_URL and a role name PostgreSQL would need quoting for', () => {
+      expect(problems({ DATABASE_MIGRATION_URL: 'postgres://owner@db/hub' })).toEqual([expect.stringMatching(/^DATABASE_URL: required when DATABASE_MIGRATION_URL is set/)]);
+      expect(problems({ DATABASE_URL: 'postgres://rt@db/hub', HUB_DB_RUNTIME_ROLE: 'Robert"; drop' })[0]).toMatch(/^HUB_DB_RUNTIME_ROLE:/);
+    });
+
+    it('should schedule the state replay hourly by default and not at all at 0', () => {
+      expect(parseConfig({}, '/srv/hub').stateReplay).toEqual({ everyMs: 3_600_000 });
+      expect(parseConfig({ HUB_STATE_REPLAY_EVERY_MINUTES: '0' }, '/srv/hub').stateReplay).toBeNull();
     });
   });
 });

@@ -13,8 +13,9 @@ import {
   normaliseRegisteredModel,
   parseTimestamp,
 } from '../../../connectors/datarobot/normalise.js';
-import { renderDeployment } from '../../../connectors/datarobot/simulator-records.js';
-import type { RawDeployment, RawModelVersion, RawRegisteredModel } from '../../../connectors/datarobot/wire.js';
+import { renderDeployment, renderLeaderboardModel } from '../../../connectors/datarobot/simulator-records.js';
+import { versionProject } from '../../../connectors/datarobot/unconfirmed.js';
+import type { RawDeployment, RawLeaderboardModel, RawModelVersion, RawRegisteredModel } from '../../../connectors/datarobot/wire.js';
 import { compileEnvironmentRule, environmentRuleSchema } from '../../../connectors/shared/environment.js';
 import { generateEstate } from '../../../connectors/shared/simulator-kit.js';
 
@@ -105,11 +106,12 @@ describe('DataRobot normalise', () => {
         description: null,
         observedStage: 'NONE',
         observedStageRaw: 'Registered',
-        status: 'complete',
+        status: 'READY',
+        statusRaw: 'complete',
         createdBy: 'alice@example.com',
         artifactUri: null,
         lineage: { runId: '5e0bfba7243e8e283f7947f0', projectId: null },
-        metrics: {},
+        metrics: [],
         params: {},
         tags: { owner: 'risk-team' },
         deepLink: 'https://app.datarobot.com/registry/registered-models/65f0c1e2a3b4c5d6e7f80911/version/65f0c1e2a3b4c5d6e7f80a22/info',
@@ -139,6 +141,31 @@ describe('DataRobot normalise', () => {
       expect(version).toMatchObject({ modelExternalId: 'parent-model', version: 'v3 - LightGBM', versionNumber: null });
     });
 
+    it("should take metrics from the recorded Leaderboard model and the project from the version's link", () => {
+      const recorded = JSON.parse(readFileSync(new URL('../../fixtures/datarobot/getModel.json', import.meta.url), 'utf8')) as RawLeaderboardModel;
+      const version = normaliseModelVersion(referenceVersion, null, ctx, recorded, { projectId: '5ab3dc9d5feaa75b2f95f053', projectName: 'train.csv.zip' });
+      expect(version.lineage).toEqual({ runId: '5e0bfba7243e8e283f7947f0', projectId: '5ab3dc9d5feaa75b2f95f053', projectName: 'train.csv.zip' });
+      expect(version.metrics.find((m) => m.name === 'AUC.validation')).toEqual({ name: 'AUC.validation', value: 0.99988, step: null, timestamp: null, kind: 'VALIDATION' });
+      expect(version.metrics).toHaveLength(9);
+      expect(version.vendorAttributes.leaderboardModel).toBe(recorded);
+    });
+
+    it('should read a version\'s own project from sourceMeta, else top-level fields, else none (unconfirmed members)', () => {
+      expect(versionProject({ sourceMeta: { projectId: 'p1', projectName: 'train.csv' } })).toEqual({ projectId: 'p1', projectName: 'train.csv' });
+      expect(versionProject({ sourceMeta: { scoringCode: {} }, projectId: 'p2' })).toEqual({ projectId: 'p2', projectName: null });
+      expect(versionProject({ sourceMeta: null, projectId: '  ' })).toBeNull();
+      expect(versionProject(referenceVersion)).toBeNull();
+    });
+
+    it('should render simulated Leaderboard models with the keys of the recorded getModel.json, in order', () => {
+      const recorded = JSON.parse(readFileSync(new URL('../../fixtures/datarobot/getModel.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+      const estate = generateEstate({ seed: 3, models: 1, versionsPerModel: 1, deployments: 0 });
+      const rendered = renderLeaderboardModel(estate.models[0], estate.models[0].versions[0]);
+      expect(Object.keys(rendered)).toEqual(Object.keys(recorded));
+      const recordedScores = Object.values(recorded.metrics as Record<string, object>)[0];
+      for (const scores of Object.values(rendered.metrics as Record<string, object>)) expect(Object.keys(scores)).toEqual(Object.keys(recordedScores));
+    });
+
     it('should read a creator object when userName is absent', () => {
       const { userName: _omit, ...rest } = referenceVersion;
       const version = normaliseModelVersion({ ...rest, createdBy: { id: 'u1', name: 'Carol' } }, null, ctx);
@@ -157,7 +184,10 @@ describe('DataRobot normalise', () => {
         environment: 'PRODUCTION',
         environmentRaw: null,
         tags: {},
-        status: null,
+        // An older server sends no status: such deployments could not be deactivated, so it reads as ACTIVE.
+        status: 'ACTIVE',
+        statusRaw: null,
+        metrics: [],
         servingProduction: true,
         endpointUrl: 'https://testalberrors.orm.datarobot.com/predApi/v1.0/deployments/5e1c013e30d66c0772e38d5e/predictions',
         trafficShare: null,
@@ -201,7 +231,8 @@ describe('DataRobot normalise', () => {
       };
       expect(normaliseDeployment(raw, ctx, 'ignored')).toMatchObject({
         versionExternalId: 'pkg-1',
-        status: 'active',
+        status: 'ACTIVE',
+        statusRaw: 'active',
         environment: 'PRODUCTION',
         environmentRaw: 'Production',
         servingProduction: true,

@@ -63,7 +63,9 @@ describe('Domino normalise', () => {
           environment: 'PRODUCTION',
           environmentRaw: null,
           tags: {},
-          status: 'Running',
+          status: 'ACTIVE',
+          statusRaw: 'Running',
+          metrics: [],
           servingProduction: true,
           endpointUrl: 'https://domino.example.com/models/66a1b2c3d4e5f60718293a40/latest/model',
           trafficShare: null,
@@ -77,12 +79,12 @@ describe('Domino normalise', () => {
 
     it('should report an archived Model API as archived and not serving, whatever its last status', () => {
       const result = normaliseModelApi({ ...modelApi, isArchived: true }, modelApiVersion, ctx);
-      expect(result.ok && result.record).toMatchObject({ status: 'Archived', servingProduction: false, versionExternalId: 'churn-model/3' });
+      expect(result.ok && result.record).toMatchObject({ status: 'INACTIVE', statusRaw: 'Archived', servingProduction: false, versionExternalId: 'churn-model/3' });
     });
 
     it('should not claim production for a Model API that is not Running', () => {
       const result = normaliseModelApi({ ...modelApi, status: 'Failed' }, modelApiVersion, ctx);
-      expect(result.ok && result.record).toMatchObject({ status: 'Failed', servingProduction: false });
+      expect(result.ok && result.record).toMatchObject({ status: 'FAILED', statusRaw: 'Failed', servingProduction: false });
     });
 
     it("should place a running Model API by its tags or its active version's labels", () => {
@@ -101,7 +103,7 @@ describe('Domino normalise', () => {
     it('should fall back to the version deployment status when the Model API carries none', () => {
       const { status: _status, ...withoutStatus } = modelApi;
       const result = normaliseModelApi(withoutStatus, modelApiVersion, ctx);
-      expect(result.ok && result.record).toMatchObject({ status: 'Running', servingProduction: true });
+      expect(result.ok && result.record).toMatchObject({ status: 'ACTIVE', statusRaw: 'Running', servingProduction: true });
     });
 
     it('should return an error naming the Model API when it has no id', () => {
@@ -196,10 +198,11 @@ describe('Domino normalise', () => {
           observedStage: 'STAGING',
           observedStageRaw: 'Staging',
           status: 'READY',
+          statusRaw: 'READY',
           createdBy: 'bob',
           artifactUri: 'mlflow-artifacts:/7/a1b2c3/artifacts/model',
           lineage: { runId: 'a1b2c3', projectId: '65f0aa11bb22cc33dd44ee55', commitId: null },
-          metrics: {},
+          metrics: [],
           params: {},
           tags: { team: 'risk' },
           deepLink: 'https://domino.example.com/registered-models/churn-model/versions/3',
@@ -228,7 +231,7 @@ describe('Domino normalise', () => {
         versionNumber: 12,
         observedStage: 'PRODUCTION',
         lineage: { runId: 'r9', projectId: '4', commitId: null },
-        metrics: { auc: 0.91 },
+        metrics: [{ name: 'auc', value: 0.91, step: null, timestamp: null, kind: 'TRAINING' }],
       });
     });
 

@@ -132,6 +132,7 @@ describe('MLflow normalise', () => {
         observedStage: 'PRODUCTION',
         observedStageRaw: 'Production @champion',
         status: 'READY',
+        statusRaw: 'READY',
         createdBy: 'alice@example.com',
         artifactUri: 'runs:/1a2b3c4d5e6f/model',
         lineage: {
@@ -141,7 +142,7 @@ describe('MLflow normalise', () => {
           commitId: '9f1c2e3',
           datasets: [{ name: 'churn_train', digest: 'f1e2d3c4', source: '{"path": "s3://lake/churn/train"}' }],
         },
-        metrics: { auc: 0.91 },
+        metrics: [{ name: 'auc', value: 0.91, step: 0, timestamp: new Date(1714540500000), kind: 'TRAINING' }],
         params: { max_depth: '6' },
         tags: { validation_status: 'passed' },
         deepLink: 'https://mlflow.example.com/#/models/churn-model/versions/3',
@@ -158,7 +159,7 @@ describe('MLflow normalise', () => {
         observedStageRaw: 'Staging',
         createdBy: null,
         lineage: { runId: '1a2b3c4d5e6f', projectId: null, projectName: null, commitId: null, datasets: [] },
-        metrics: {},
+        metrics: [],
         params: {},
       });
       expect(version.vendorAttributes).not.toHaveProperty('run');
@@ -181,8 +182,14 @@ describe('MLflow normalise', () => {
 
     it('should read MLflow 3 model_metrics when there is no run, and prefer run metrics when there is', () => {
       const withModelMetrics = { ...modelVersion, model_metrics: [{ key: 'auc', value: 0.5 }, { key: 'rmse', value: 1.2 }, { bogus: true }] };
-      expect(normaliseVersion(withModelMetrics, null, undefined, context).metrics).toEqual({ auc: 0.5, rmse: 1.2 });
-      expect(normaliseVersion(withModelMetrics, run, undefined, context).metrics).toEqual({ auc: 0.91, rmse: 1.2 });
+      expect(normaliseVersion(withModelMetrics, null, undefined, context).metrics).toEqual([
+        { name: 'auc', value: 0.5, step: null, timestamp: null, kind: 'TRAINING' },
+        { name: 'rmse', value: 1.2, step: null, timestamp: null, kind: 'TRAINING' },
+      ]);
+      expect(normaliseVersion(withModelMetrics, run, undefined, context).metrics).toEqual([
+        { name: 'auc', value: 0.91, step: 0, timestamp: new Date(1714540500000), kind: 'TRAINING' },
+        { name: 'rmse', value: 1.2, step: null, timestamp: null, kind: 'TRAINING' },
+      ]);
     });
 
     it('should accept an integer version and leave versionNumber null for a non-numeric label', () => {
@@ -209,7 +216,9 @@ describe('MLflow normalise', () => {
           environment: 'UNKNOWN',
           environmentRaw: 'challenger',
           tags: {},
-          status: null,
+          status: 'ACTIVE',
+          statusRaw: null,
+          metrics: [],
           servingProduction: false,
           endpointUrl: null,
           trafficShare: null,
@@ -225,7 +234,9 @@ describe('MLflow normalise', () => {
           environment: 'PRODUCTION',
           environmentRaw: 'champion',
           tags: {},
-          status: null,
+          status: 'ACTIVE',
+          statusRaw: null,
+          metrics: [],
           servingProduction: true,
           endpointUrl: null,
           trafficShare: null,
@@ -241,7 +252,9 @@ describe('MLflow normalise', () => {
           environment: 'PRODUCTION',
           environmentRaw: 'Production',
           tags: {},
-          status: 'READY',
+          status: 'ACTIVE',
+          statusRaw: 'READY',
+          metrics: [],
           servingProduction: true,
           endpointUrl: null,
           trafficShare: null,

@@ -98,11 +98,12 @@ describe('SageMaker normalise', () => {
         description: 'xgboost, tuned',
         observedStage: 'PRODUCTION',
         observedStageRaw: 'Production',
-        status: 'Completed',
+        status: 'READY',
+        statusRaw: 'Completed',
         createdBy: 'alice',
         artifactUri: 's3://ml-artifacts/churn/3/model.tar.gz',
         lineage: { runId: 'arn:aws:sagemaker:us-east-1:123456789012:pipeline/churn-train/execution/abc123', projectId: 'p-xyz789', commitId: '9f1c2e3' },
-        metrics: {},
+        metrics: [],
         tags: { owner: 'risk-team', risk_tier: 'high' },
         deepLink: null,
       });
@@ -224,7 +225,9 @@ describe('SageMaker normalise', () => {
         environment: 'PRODUCTION',
         environmentRaw: 'production',
         tags: { environment: 'production' },
-        status: 'InService',
+        status: 'ACTIVE',
+        statusRaw: 'InService',
+        metrics: [],
         servingProduction: true,
         trafficShare: 1,
         endpointUrl: 'https://runtime.sagemaker.us-east-1.amazonaws.com/endpoints/churn-prod/invocations',
@@ -293,7 +296,7 @@ describe('SageMaker normalise', () => {
 
     it('should not count an InService endpoint tagged environment=staging as serving production', () => {
       const [deployment] = normaliseEndpoint({ endpoint, config: endpointConfig, packageByModel: new Map([['churn-model-v3', PACKAGE_ARN]]), tags: [{ Key: 'environment', Value: 'staging' }] }, context);
-      expect(deployment).toMatchObject({ status: 'InService', environment: 'STAGING', environmentRaw: 'staging', servingProduction: false });
+      expect(deployment).toMatchObject({ status: 'ACTIVE', statusRaw: 'InService', environment: 'STAGING', environmentRaw: 'staging', servingProduction: false });
     });
 
     it.each([

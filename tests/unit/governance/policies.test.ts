@@ -61,5 +61,14 @@ describe('policies', () => {
       expect(problems.map((p) => p.path)).toEqual(['toState', 'riskTier', 'requirements.0.role', 'requirements.1.count', 'requirements.2.role']);
       expect(validatePolicy({ toState: 'RETIRED', riskTier: '*', requirements: [] })).toEqual([{ path: 'requirements', message: 'A policy needs at least one approver.' }]);
     });
+
+    it('should refuse ADMIN and OPERATOR as approvers, saying who may approve', () => {
+      for (const role of ['ADMIN', 'OPERATOR']) {
+        const [problem] = validatePolicy({ toState: 'PRODUCTION', riskTier: 'CRITICAL', requirements: [{ role, count: 1 }] });
+        expect(problem.path).toBe('requirements.0.role');
+        expect(problem.message).toContain(`${role} cannot approve`);
+        expect(problem.message).toContain('VALIDATOR or RISK_OFFICER');
+      }
+    });
   });
 });

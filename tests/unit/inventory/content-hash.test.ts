@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../../src/inventory/canonical-json.js';
+import { canonicalJson } from '../../../src/canonical-json.js';
 import type { NormalisedVersion } from '../../../connectors/contract.js';
 import { contentHash } from '../../../src/inventory/content-hash.js';
 import { VERSION_SPEC } from '../../../src/inventory/entity-specs.js';
@@ -61,7 +61,7 @@ describe('prepareRecords hashing', () => {
     const records = [
       aVersion({}),
       aVersion({ description: undefined, vendorAttributes: { when: new Date('2024-01-01T00:00:00Z'), list: [{ b: 2, a: 1 }, null] } }),
-      { ...aVersion({ status: 'say "hi" \\ ✓' }), connectorExtra: { z: 1, a: [3, 2] }, dropped: undefined },
+      { ...aVersion({ statusRaw: 'say "hi" \\ ✓' }), connectorExtra: { z: 1, a: [3, 2] }, dropped: undefined },
     ];
 
     const { rows, errors } = prepareRecords(VERSION_SPEC, records);
@@ -81,10 +81,14 @@ function aVersion(overrides: Partial<NormalisedVersion>): NormalisedVersion {
     observedStage: 'STAGING',
     observedStageRaw: 'Staging',
     status: 'READY',
+    statusRaw: 'READY',
     createdBy: null,
     artifactUri: 's3://a/b',
     lineage: { runId: 'r1', datasets: [{ name: 'customers', digest: 'abc' }] },
-    metrics: { f1: 0.8, auc: 0.91 },
+    metrics: [
+      { name: 'auc', value: 0.91, step: 3, timestamp: new Date('2024-03-01T09:00:00.000Z'), kind: 'TRAINING' },
+      { name: 'val_auc', value: 0.88, step: null, timestamp: null, kind: 'VALIDATION' },
+    ],
     params: { depth: '6' },
     tags: { b: 'x', a: 'y' },
     deepLink: null,

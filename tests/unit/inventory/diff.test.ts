@@ -10,7 +10,9 @@ const deployment: NormalisedDeployment = {
   environment: 'PRODUCTION',
   environmentRaw: 'production',
   tags: { environment: 'production' },
-  status: 'InService',
+  status: 'ACTIVE',
+  statusRaw: 'InService',
+  metrics: [{ name: 'latency_ms', value: 12.5, step: null, timestamp: new Date('2024-03-03T09:00:00.000Z'), kind: 'PRODUCTION' }],
   servingProduction: true,
   endpointUrl: null,
   trafficShare: 0.3,
@@ -27,7 +29,9 @@ const stored = {
   environment: 'PRODUCTION',
   environmentRaw: 'production',
   tags: { environment: 'production' },
-  status: 'InService',
+  status: 'ACTIVE',
+  statusRaw: 'InService',
+  metrics: [{ kind: 'PRODUCTION', name: 'latency_ms', step: null, timestamp: '2024-03-03T09:00:00.000Z', value: 12.5 }],
   servingProduction: true,
   endpointUrl: null,
   trafficShare: 0.3,
@@ -43,8 +47,8 @@ describe('changedFields', () => {
   });
 
   it('should name every changed field, in column order', () => {
-    const changed = { ...deployment, status: 'Updating', trafficShare: 0.5, updatedAt: new Date('2024-04-01T00:00:00Z'), vendorAttributes: { config: 'cfg-2' } };
-    expect(changedFields(DEPLOYMENT_SPEC.columns, stored, changed)).toEqual(['status', 'trafficShare', 'vendorAttributes', 'updatedAt']);
+    const changed = { ...deployment, status: 'UPDATING' as const, statusRaw: 'Updating', trafficShare: 0.5, updatedAt: new Date('2024-04-01T00:00:00Z'), vendorAttributes: { config: 'cfg-2' } };
+    expect(changedFields(DEPLOYMENT_SPEC.columns, stored, changed)).toEqual(['status', 'statusRaw', 'trafficShare', 'vendorAttributes', 'updatedAt']);
   });
 
   it('should treat a field missing from the stored row as empty', () => {

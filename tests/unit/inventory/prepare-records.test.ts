@@ -35,11 +35,12 @@ describe('prepareRecords', () => {
       description: null,
       observedStage: 'NONE',
       observedStageRaw: null,
-      status: null,
+      status: 'UNKNOWN',
+      statusRaw: null,
       createdBy: null,
       artifactUri: null,
       lineage: {},
-      metrics: {},
+      metrics: [],
       params: {},
       tags: {},
       deepLink: null,
@@ -52,7 +53,15 @@ describe('prepareRecords', () => {
     expect(reasons({})).toEqual([]);
     expect(reasons({ versionNumber: 2 ** 40 })).toEqual(['versionNumber must be a 32-bit integer']);
     expect(reasons({ observedStage: 'LIVE' as never })).toEqual(['observedStage must be one of NONE, STAGING, PRODUCTION, ARCHIVED, UNKNOWN']);
-    expect(reasons({ metrics: { rmse: Number.POSITIVE_INFINITY } })).toEqual(['metric "rmse" must be a finite number']);
+    const metric = { name: 'rmse', value: 0.2, step: null, timestamp: null, kind: 'VALIDATION' as const };
+    expect(reasons({ metrics: [metric, { ...metric, name: 'mae', step: 4, timestamp: new Date('2024-01-01T00:00:00Z'), kind: 'TRAINING' }] })).toEqual([]);
+    expect(reasons({ metrics: [{ ...metric, value: Number.POSITIVE_INFINITY }] })).toEqual(['metric "rmse" must be a finite number']);
+    expect(reasons({ metrics: [{ ...metric, step: 1.5 }] })).toEqual(['metric "rmse" step must be an integer']);
+    expect(reasons({ metrics: [{ ...metric, timestamp: new Date(Number.NaN) }] })).toEqual(['metric "rmse" timestamp must be a valid date']);
+    expect(reasons({ metrics: [{ ...metric, kind: 'TEST' as never }] })).toEqual(['metric "rmse" kind must be one of TRAINING, VALIDATION, PRODUCTION']);
+    expect(reasons({ metrics: [{ ...metric, name: ' ' }] })).toEqual(['each metric must have a name']);
+    expect(reasons({ metrics: { rmse: 0.2 } as never })).toEqual(['metrics must be an array']);
+    expect(reasons({ status: 'Completed' as never })).toEqual(['status must be one of READY, PENDING, FAILED, DELETING, UNKNOWN']);
     expect(reasons({ vendorAttributes: { big: 10n } as never })).toEqual([expect.stringMatching(/cannot be serialised as JSON/)]);
     expect(reasons({ vendorAttributes: { note: 'ok\\u0000 as text' } })).toEqual([]);
   });
@@ -65,7 +74,9 @@ describe('prepareRecords', () => {
       environment: environment as NormalisedDeployment['environment'],
       environmentRaw: 'production',
       tags: {},
-      status: null,
+      status: 'UNKNOWN',
+      statusRaw: null,
+      metrics: [],
       servingProduction: false,
       endpointUrl: null,
       trafficShare: null,
@@ -75,6 +86,9 @@ describe('prepareRecords', () => {
       vendorAttributes: {},
     });
     expect(prepareRecords(DEPLOYMENT_SPEC, [deployment('PRODUCTION')]).errors).toEqual([]);
+    expect(prepareRecords(DEPLOYMENT_SPEC, [{ ...deployment('PRODUCTION'), status: 'InService' as never }]).errors.map((e) => e.reason)).toEqual([
+      'status must be one of ACTIVE, PENDING, UPDATING, INACTIVE, FAILED, DELETING, UNKNOWN',
+    ]);
     expect(prepareRecords(DEPLOYMENT_SPEC, [deployment('production')]).errors.map((e) => e.reason)).toEqual(['environment must be one of PRODUCTION, STAGING, DEVELOPMENT, UNKNOWN']);
   });
 });

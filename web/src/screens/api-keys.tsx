@@ -14,6 +14,12 @@ const ApiKeysQuery = graphql(`
   }
 `);
 
+const MyPerson = graphql(`
+  query MyPerson {
+    me { roles person { id displayName } }
+  }
+`);
+
 const CreateKey = graphql(`
   mutation CreateApiKey($input: CreateApiKeyInput!) {
     createApiKey(input: $input) { key apiKey { id name } }
@@ -28,7 +34,7 @@ const RevokeKey = graphql(`
 
 const ROLES: Role[] = ['VIEWER', 'DATA_SCIENTIST', 'OPERATOR', 'VALIDATOR', 'RISK_OFFICER', 'ADMIN'];
 
-/** API keys (ADMIN). People and their identities join this area with issue 16, at /admin/people. */
+/** API keys (ADMIN). A key belongs to a person; this screen mints keys for the signed-in person. */
 export function ApiKeys() {
   const keys = useQuery(ApiKeysQuery, {});
   const revoke = useMutation(RevokeKey);
@@ -95,6 +101,10 @@ export function ApiKeys() {
 }
 
 function NewKey({ onCreated }: { onCreated: () => Promise<void> }) {
+  const me = useQuery(MyPerson, {});
+  const person = me.data?.me.person ?? null;
+  // A key carries only roles its person (and its creator) holds: offer the caller's own.
+  const offered = ROLES.filter((role) => me.data?.me.roles.includes(role));
   const [name, setName] = useState('');
   const [roles, setRoles] = useState<Role[]>(['VIEWER']);
   const [expires, setExpires] = useState('');
@@ -103,7 +113,8 @@ function NewKey({ onCreated }: { onCreated: () => Promise<void> }) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const done = await create.run({ input: { name: name.trim(), roles, expiresAt: expires ? new Date(`${expires}T23:59:59Z`).toISOString() : null } });
+    if (!person) return;
+    const done = await create.run({ input: { personId: person.id, name: name.trim(), roles, expiresAt: expires ? new Date(`${expires}T23:59:59Z`).toISOString() : null } });
     if (done) {
       setName('');
       await onCreated();
@@ -112,14 +123,14 @@ function NewKey({ onCreated }: { onCreated: () => Promise<void> }) {
 
   return (
     <section className="card" aria-labelledby="new-key-heading">
-      <h2 id="new-key-heading">New key</h2>
+      <h2 id="new-key-heading">New key{person ? ` for ${person.displayName}` : ''}</h2>
       <form onSubmit={submit} noValidate>
         <Field label="What it is for" hint="e.g. “Power BI finance workspace”." problem={problems.for('name')}>
           {(props) => <input {...props} value={name} onChange={(e) => setName(e.target.value)} />}
         </Field>
         <fieldset>
           <legend>Roles</legend>
-          {ROLES.map((role) => (
+          {offered.map((role) => (
             <label key={role} className="checkbox-inline">
               <input type="checkbox" checked={roles.includes(role)} onChange={(e) => setRoles(e.target.checked ? [...roles, role] : roles.filter((r) => r !== role))} /> {role}
             </label>

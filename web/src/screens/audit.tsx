@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { graphql, type VariablesOf } from '../api/graphql.ts';
+import { graphql, type ResultOf, type VariablesOf } from '../api/graphql.ts';
 import { useMutation, useQuery } from '../api/use-query.ts';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { Pager, useForwardPaging } from '../components/pager.tsx';
@@ -20,7 +20,7 @@ const AuditQuery = graphql(`
 // A query, not a mutation: recomputing the hashes reads the whole chain but changes nothing.
 const VerifyChain = graphql(`
   query VerifyAuditChain {
-    verifyAuditChain { valid firstBrokenSeq checked }
+    verifyAuditChain { valid firstBrokenSeq checked lastAnchoredSeq signaturesChecked problems { kind sequence message } problemsOmitted }
   }
 `);
 
@@ -41,25 +41,22 @@ export function Audit() {
       <ScreenTitle>Audit trail</ScreenTitle>
       <section className="card" aria-labelledby="verify-heading">
         <h2 id="verify-heading">Integrity</h2>
-        <p>Every event carries the hash of the one before it; recomputing them proves nobody edited, inserted or removed an event.</p>
+        <p>
+          Every event carries the hash of the one before it, and the hub signs checkpoints of the chain that are copied outside the database: recomputing the
+          hashes and comparing them with the checkpoints proves nobody edited, removed, truncated or re-hashed an event.
+        </p>
         <button type="button" disabled={verify.running} onClick={() => void verify.run({})}>
           {verify.running ? 'Verifying…' : 'Verify the chain'}
         </button>
         <ErrorPanel error={verify.error} />
-        {verify.data ? (
-          <p role="status" className={verify.data.verifyAuditChain.valid ? 'notice notice-good' : 'notice notice-bad'} data-testid="chain-verdict">
-            {verify.data.verifyAuditChain.valid
-              ? `The chain is intact: ${verify.data.verifyAuditChain.checked.toLocaleString()} events verified.`
-              : `The chain is broken at event ${verify.data.verifyAuditChain.firstBrokenSeq}; ${verify.data.verifyAuditChain.checked.toLocaleString()} events before it verified.`}
-          </p>
-        ) : null}
+        {verify.data ? <ChainVerdict result={verify.data.verifyAuditChain} /> : null}
       </section>
       <form className="filters" aria-label="Filter the audit trail" onSubmit={(e) => e.preventDefault()}>
         <Field label="Kind of record">
           {(props) => (
             <select {...props} value={entityKind} onChange={(e) => setSearch({ entityKind: e.target.value || null })}>
               <option value="">Any</option>
-              {['change_request', 'model', 'model_version', 'policy', 'finding', 'source', 'api_key'].map((kind) => (
+              {['change_request', 'model', 'model_version', 'policy', 'finding', 'source', 'api_key', 'evidence_pack'].map((kind) => (
                 <option key={kind} value={kind}>
                   {kind.replace(/_/g, ' ')}
                 </option>
@@ -132,5 +129,33 @@ export function Audit() {
         </>
       )}
     </>
+  );
+}
+
+type Verification = ResultOf<typeof VerifyChain>['verifyAuditChain'];
+
+function ChainVerdict({ result }: { result: Verification }) {
+  const anchored = result.lastAnchoredSeq !== null ? ` Anchored by a signed checkpoint through event ${result.lastAnchoredSeq}.` : '';
+  const unsigned = result.signaturesChecked ? '' : ' No signing key is configured, so truncation and re-hashing cannot be detected.';
+  return (
+    <div role="status" className={result.valid ? 'notice notice-good' : 'notice notice-bad'} data-testid="chain-verdict">
+      <p>
+        {result.valid
+          ? `The chain is intact: ${result.checked.toLocaleString()} events verified.${anchored}${unsigned}`
+          : result.firstBrokenSeq !== null
+            ? `The chain is broken at event ${result.firstBrokenSeq}; ${result.checked.toLocaleString()} events before it verified.`
+            : 'The chain could not be verified against its checkpoints.'}
+      </p>
+      {result.problems.length > 0 ? (
+        <ul>
+          {result.problems.map((problem, index) => (
+            <li key={index}>
+              <strong>{problem.kind}</strong> {problem.message}
+            </li>
+          ))}
+          {result.problemsOmitted > 0 ? <li>… and {result.problemsOmitted} more</li> : null}
+        </ul>
+      ) : null}
+    </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { graphql, type ResultOf, type VariablesOf } from '../api/graphql.ts';
 import { useQuery } from '../api/use-query.ts';
+import { EvidencePackButtons } from '../components/evidence-pack-button.tsx';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { ScreenTitle } from '../components/layout.tsx';
 import { PAGING_RESET, Pager, usePaging } from '../components/pager.tsx';
@@ -307,6 +308,7 @@ function ModelRow({ model, open, onToggle }: { model: ModelNode; open: boolean; 
       {open ? (
         <tr className="detail-row" id={detailId}>
           <td colSpan={7}>
+            <EvidencePackButtons path={`/reports/models/${encodeURIComponent(model.id)}`} label={`Evidence pack of ${model.name}`} />
             <ModelVersions id={model.id} name={model.name} />
           </td>
         </tr>

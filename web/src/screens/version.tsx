@@ -3,6 +3,7 @@ import { graphql, type ResultOf } from '../api/graphql.ts';
 import { useMutation, useQuery } from '../api/use-query.ts';
 import { useViewer } from '../auth/viewer.tsx';
 import { ErrorPanel } from '../components/error-panel.tsx';
+import { EvidencePackButtons } from '../components/evidence-pack-button.tsx';
 import { Person } from '../components/person.tsx';
 import { ScreenTitle } from '../components/layout.tsx';
 import { ProblemList } from '../components/problem-list.tsx';
@@ -16,15 +17,15 @@ const VersionQuery = graphql(`
     node(id: $id) {
       __typename
       ... on ModelVersion {
-        id version description vendor externalId observedStage observedStageRaw status createdBy artifactUri
-        lineage metrics tags deepLink lifecycleState lifecycleChangedAt firstSeenAt lastChangedAt deletedAt
+        id version description vendor externalId observedStage observedStageRaw status statusRaw createdBy artifactUri
+        lineage metrics { name value step timestamp kind } tags deepLink lifecycleState lifecycleChangedAt firstSeenAt lastChangedAt deletedAt
         vendorCreatedAt vendorAttributes allowedTransitions
         source { id name }
         model {
           id name riskTier businessUnit accountableOwner owner deepLink
           versions { id version lifecycleState }
         }
-        deployments { id name environment status servingProduction trafficShare endpointUrl deepLink }
+        deployments { id name environment status statusRaw servingProduction trafficShare endpointUrl deepLink }
         findings { id kind message openedAt resolvedAt }
         changeRequest { id }
         changeRequests {
@@ -80,6 +81,10 @@ function VersionDetail({ version, refetch }: { version: Version; refetch: () => 
         <ExternalLink href={version.deepLink}>Open at the vendor</ExternalLink>
       </p>
       {version.description ? <p>{version.description}</p> : null}
+      <section aria-label="Evidence packs for auditors" className="evidence-packs">
+        <EvidencePackButtons path={`/reports/model-versions/${encodeURIComponent(version.id)}`} label="Evidence pack" />
+        {version.model ? <EvidencePackButtons path={`/reports/models/${encodeURIComponent(version.model.id)}`} label="Model evidence pack" /> : null}
+      </section>
 
       <div className="columns">
         <section aria-labelledby="governance-heading" className="card">
@@ -129,7 +134,32 @@ function VersionDetail({ version, refetch }: { version: Version; refetch: () => 
 
       <section aria-labelledby="metrics-heading">
         <h2 id="metrics-heading">Metrics</h2>
-        <KeyValues value={version.metrics} empty="No metrics recorded." />
+        {version.metrics.length === 0 ? (
+          <p className="muted">No metrics recorded.</p>
+        ) : (
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Value</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Step</th>
+                <th scope="col">Recorded</th>
+              </tr>
+            </thead>
+            <tbody>
+              {version.metrics.map((m) => (
+                <tr key={`${m.kind}/${m.name}`}>
+                  <th scope="row">{m.name}</th>
+                  <td>{m.value}</td>
+                  <td>{humanize(m.kind)}</td>
+                  <td>{m.step ?? '—'}</td>
+                  <td>{m.timestamp ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </section>
 
       <section aria-labelledby="deployments-heading">
@@ -152,7 +182,10 @@ function VersionDetail({ version, refetch }: { version: Version; refetch: () => 
                 <tr key={d.id}>
                   <th scope="row">{d.name}</th>
                   <td>{d.environment ?? '—'}</td>
-                  <td>{d.status ?? '—'}</td>
+                  <td>
+                    {humanize(d.status)}
+                    {d.statusRaw ? <span className="muted"> ({d.statusRaw})</span> : null}
+                  </td>
                   <td>{d.servingProduction ? <Badge tone="good">Yes{d.trafficShare !== null ? ` (${Math.round(d.trafficShare * 100)}%)` : ''}</Badge> : 'No'}</td>
                   <td>
                     <ExternalLink href={d.deepLink}>Open</ExternalLink>

@@ -1,0 +1,1 @@
+ALTER TABLE "findings" ALTER COLUMN "source_id" DROP NOT NULL;

@@ -1,0 +1,311 @@
+import { and, eq, lte } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
+import { controlRequests, models, policies, type ControlRequestRow } from '../db/schema/index.js';
+import { displayNameOf, hasAnyRole, systemPrincipal, type Principal } from '../auth/principal.js';
+import { ConflictError, InputError, NotAllowedError, NotFoundError, type FieldProblem } from '../errors.js';
+import { pgError } from '../db/sql.js';
+import type { Logger } from '../logger.js';
+import type { AuditRecorder } from '../audit/audit-recorder.js';
+import { describeRequirements, validatePolicy, type PolicyDefinition, type RiskTier } from './policies.js';
+import { CONTROL_APPROVER, CONTROL_REQUESTERS, validateRoleGrant, validateTier, type ControlKind } from './controls.js';
+import { applyControlRequest } from './apply-control.js';
+import { findPersonByEmail, findPersonById } from '../people/people.repository.js';
+import { ControlRequestRepository, type ControlRequestFilter } from './control-request.repository.js';
+import type { ForwardPage as Page } from '../page.js';
+import type { ChangeRequestKey } from './change-request.repository.js';
+import { partyOf, requestParty } from './parties.js';
+import { TEXT_LIMITS, tooLong } from './limits.js';
+
+export interface ControlRequestServiceDeps {
+  db: Db;
+  audit: AuditRecorder;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  changeRequestTtlDays: number;
+  now: () => Date;
+}
+
+const DAY_MS = 86_400_000;
+
+type Closed = { closed: 'EXPIRED' | 'SUPERSEDED'; reason: string };
+
+/**
+ * Changes to the controls themselves, under four eyes (ARCHITECTURE §5): a policy change, a lowered or cleared risk
+ * tier, a moved or cleared accountable owner, a grant of VALIDATOR, RISK_OFFICER or ADMIN. One person opens a
+ * control request; a different person holding the kind's approver role (controls.ts) approves or rejects it; an
+ * approval applies it exactly once (apply-control.ts), in the decision's transaction, audited. A request whose
+ * target moved since it was opened is superseded rather than applied over a value nobody reviewed.
+ */
+export class ControlRequestService {
+  private readonly requests = new ControlRequestRepository();
+
+  constructor(private readonly deps: ControlRequestServiceDeps) {}
+
+  async requestPolicyChange(input: PolicyDefinition, justification: string, actor: Principal, ctx: { requestId?: string | null } = {}): Promise<ControlRequestRow> {
+    requireRequester(actor, 'POLICY_CHANGE');
+    const problems = [...validatePolicy(input), ...justificationProblems(justification)];
+    if (problems.length) throw new InputError('The policy change is not valid.', problems);
+    return this.open(actor, ctx, async (tx) => {
+      const current = await this.currentPolicy(tx, input.toState, input.riskTier);
+      return {
+        kind: 'POLICY_CHANGE',
+        targetKey: `${input.toState}/${input.riskTier}`,
+        modelId: null,
+        proposed: { toState: input.toState, riskTier: input.riskTier, requirements: input.requirements.map((r) => ({ role: r.role, count: r.count })) },
+        before: current,
+        justification: justification.trim(),
+        summary: `policy ${input.toState}/${input.riskTier} → ${describeRequirements(input.requirements)}`,
+      };
+    });
+  }
+
+  async requestRiskTierChange(modelId: string, riskTier: RiskTier | null, justification: string, actor: Principal, ctx: { requestId?: string | null } = {}): Promise<ControlRequestRow> {
+    requireRequester(actor, 'RISK_TIER_CHANGE');
+    const problems = [...validateTier(riskTier), ...justificationProblems(justification)];
+    if (problems.length) throw new InputError('The risk tier change is not valid.', problems);
+    return this.open(actor, ctx, async (tx) => {
+      const model = await this.lockModel(tx, modelId);
+      if (model.riskTier === riskTier) throw new ConflictError(`The model's risk tier is already ${riskTier ?? 'unset'}.`, 'NO_CHANGE');
+      return { kind: 'RISK_TIER_CHANGE', targetKey: modelId, modelId, proposed: { riskTier }, before: { riskTier: model.riskTier }, justification: justification.trim(), summary: `risk tier ${model.riskTier ?? 'none'} → ${riskTier ?? 'none'}` };
+    });
+  }
+
+  /**
+   * Asks to move (or, with neither given, clear) a model's accountable owner: a person by id (recorded with their
+   * email), or a text owner, which becomes a person where a person has that email.
+   */
+  async requestOwnerChange(
+    modelId: string,
+    owner: { personId?: string | null; text?: string | null },
+    justification: string,
+    actor: Principal,
+    ctx: { requestId?: string | null } = {},
+  ): Promise<ControlRequestRow> {
+    requireRequester(actor, 'OWNER_CHANGE');
+    const given = owner.text?.trim() || null;
+    const problems = [...justificationProblems(justification)];
+    const long = tooLong('accountableOwner', given, TEXT_LIMITS.evidenceTitle);
+    if (long) problems.push(long);
+    if (owner.personId && given) problems.push({ path: 'accountableOwner', message: 'Give a person or a text owner, not both.' });
+    if (problems.length) throw new InputError('The owner change is not valid.', problems);
+    return this.open(actor, ctx, async (tx) => {
+      const model = await this.lockModel(tx, modelId);
+      let next: { accountableOwner: string | null; accountableOwnerPersonId: string | null } = { accountableOwner: given, accountableOwnerPersonId: null };
+      if (owner.personId) {
+        const person = await findPersonById(tx, owner.personId);
+        if (!person || !person.active) throw new NotFoundError(`Person ${owner.personId} does not exist or is inactive.`);
+        next = { accountableOwner: person.email, accountableOwnerPersonId: person.id };
+      } else if (given) {
+        next.accountableOwnerPersonId = (await findPersonByEmail(tx, given))?.id ?? null;
+      }
+      const before = { accountableOwner: model.accountableOwner, accountableOwnerPersonId: model.accountableOwnerPersonId };
+      if (before.accountableOwner === next.accountableOwner && before.accountableOwnerPersonId === next.accountableOwnerPersonId) {
+        throw new ConflictError(`The model's accountable owner is already ${next.accountableOwner ?? 'unset'}.`, 'NO_CHANGE');
+      }
+      return { kind: 'OWNER_CHANGE', targetKey: modelId, modelId, proposed: next, before, justification: justification.trim(), summary: `accountable owner ${before.accountableOwner ?? 'none'} → ${next.accountableOwner ?? 'none'}` };
+    });
+  }
+
+  async requestRoleGrant(personId: string, role: string, justification: string, actor: Principal, ctx: { requestId?: string | null } = {}): Promise<ControlRequestRow> {
+    requireRequester(actor, 'ROLE_GRANT');
+    const problems = [...validateRoleGrant(role), ...justificationProblems(justification)];
+    if (problems.length) throw new InputError('The role grant is not valid.', problems);
+    return this.open(actor, ctx, async (tx) => {
+      const person = await findPersonById(tx, personId);
+      if (!person || !person.active || person.breakGlass) throw new NotFoundError(`Person ${personId} does not exist or is inactive.`);
+      if (person.roles.includes(role)) throw new ConflictError(`${person.displayName} already holds ${role}.`, 'NO_CHANGE');
+      return { kind: 'ROLE_GRANT', targetKey: `${personId}/${role}`, modelId: null, proposed: { personId, role }, before: { roles: person.roles }, justification: justification.trim(), summary: `grant ${role} to ${person.displayName}` };
+    });
+  }
+
+  /** Approves (applying it) or rejects a control request: a person other than the requester, holding its approver role. */
+  async decideControlRequest(id: string, decision: 'APPROVE' | 'REJECT', comment: string | null | undefined, actor: Principal, ctx: { requestId?: string | null } = {}): Promise<ControlRequestRow> {
+    const text = comment?.trim() || null;
+    if (decision === 'REJECT' && !text) throw new InputError('A rejection needs a comment saying why.', [{ path: 'comment', message: 'Required.' }]);
+    const long = tooLong('comment', text, TEXT_LIMITS.comment);
+    if (long) throw new InputError(`A comment may be at most ${TEXT_LIMITS.comment} characters.`, [long]);
+    const now = this.deps.now();
+    const outcome = await this.deps.db.transaction(async (tx): Promise<ControlRequestRow | Closed> => {
+      const request = await this.requests.lockById(tx, id);
+      if (!request) throw new NotFoundError(`Control request ${id} does not exist.`);
+      if (request.status !== 'PENDING') throw new ConflictError(`The control request is ${request.status}, no longer open for decisions.`, 'REQUEST_NOT_PENDING', { status: request.status });
+      if (partyOf(actor) === requestParty(request)) throw new NotAllowedError('You opened this request; someone else must decide on it.', 'SELF_APPROVAL');
+      if (request.kind === 'ROLE_GRANT' && (request.proposed as { personId: string }).personId === actor.personId) {
+        throw new NotAllowedError('This grant is for you; an ADMIN other than you and the requester must decide on it.', 'SELF_GRANT');
+      }
+      if (!actor.roles.includes(request.approverRole as never)) {
+        throw new NotAllowedError(`A ${request.kind} request is decided by a ${request.approverRole} other than its requester.`, 'ROLE_REQUIRED', { requiredRole: request.approverRole });
+      }
+      const closed = await this.closeReason(tx, request, now);
+      if (closed) {
+        await this.close(tx, request, closed, now, ctx.requestId);
+        return closed;
+      }
+      if (decision === 'APPROVE') {
+        await applyControlRequest(tx, this.deps, { request, actor, now, decisionComment: text, requestId: ctx.requestId });
+      } else {
+        await tx
+          .update(controlRequests)
+          .set({ status: 'REJECTED', decidedAt: now, statusReason: text, deciderId: actor.id, deciderPersonId: actor.personId, deciderName: displayNameOf(actor), deciderRoles: [...actor.roles], decisionComment: text })
+          .where(eq(controlRequests.id, id));
+        await this.deps.audit.record(tx, { actor, action: 'control_request.rejected', entityKind: 'control_request', entityId: id, before: { status: 'PENDING' }, after: { status: 'REJECTED', kind: request.kind, comment: text }, requestId: ctx.requestId });
+      }
+      return (await this.requests.findByIds(tx, [id]))[0];
+    });
+    if ('closed' in outcome) throw new ConflictError(outcome.reason, outcome.closed === 'EXPIRED' ? 'REQUEST_EXPIRED' : 'REQUEST_SUPERSEDED');
+    this.deps.logger.info({ controlRequestId: id, kind: outcome.kind, status: outcome.status }, 'control request decided');
+    return outcome;
+  }
+
+  /** Withdraws a pending control request (its requester, or an ADMIN). */
+  async cancelControlRequest(id: string, actor: Principal, ctx: { requestId?: string | null } = {}): Promise<ControlRequestRow> {
+    return this.deps.db.transaction(async (tx) => {
+      const request = await this.requests.lockById(tx, id);
+      if (!request) throw new NotFoundError(`Control request ${id} does not exist.`);
+      if (requestParty(request) !== partyOf(actor) && !actor.roles.includes('ADMIN')) throw new NotAllowedError('Only the requester or an ADMIN can cancel a control request.', 'NOT_REQUESTER');
+      if (request.status !== 'PENDING') throw new ConflictError(`The control request is ${request.status}, no longer open.`, 'REQUEST_NOT_PENDING', { status: request.status });
+      const [cancelled] = await tx
+        .update(controlRequests)
+        .set({ status: 'CANCELLED', decidedAt: this.deps.now(), statusReason: `Cancelled by ${displayNameOf(actor)}.` })
+        .where(eq(controlRequests.id, id))
+        .returning();
+      await this.deps.audit.record(tx, { actor, action: 'control_request.cancelled', entityKind: 'control_request', entityId: id, before: { status: 'PENDING' }, after: { status: 'CANCELLED' }, requestId: ctx.requestId });
+      return cancelled;
+    });
+  }
+
+  /** Closes every PENDING control request past its expiry as EXPIRED, in the caller's transaction. Returns how many. */
+  async expireDue(tx: Tx, now: Date): Promise<number> {
+    const reason = 'The request was not decided before it expired.';
+    const expired = await tx
+      .update(controlRequests)
+      .set({ status: 'EXPIRED', decidedAt: now, statusReason: reason })
+      .where(and(eq(controlRequests.status, 'PENDING'), lte(controlRequests.expiresAt, now)))
+      .returning({ id: controlRequests.id });
+    await this.deps.audit.record(
+      tx,
+      expired.map(({ id }) => ({
+        actor: systemPrincipal('governance'),
+        action: 'control_request.expired',
+        entityKind: 'control_request',
+        entityId: id,
+        before: { status: 'PENDING' },
+        after: { status: 'EXPIRED', reason },
+      })),
+    );
+    return expired.length;
+  }
+
+  async list(filter: ControlRequestFilter, page: { first: number; after?: ChangeRequestKey | null }): Promise<Page<ControlRequestRow>> {
+    return this.requests.list(this.deps.db, filter, page);
+  }
+
+  async byIds(ids: readonly string[]): Promise<Array<ControlRequestRow | null>> {
+    const rows = await this.requests.findByIds(this.deps.db, ids);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  // ── Internals ────────────────────────────────────────────────────────────────────────────────────────────────
+
+  private async open(
+    actor: Principal,
+    ctx: { requestId?: string | null },
+    build: (tx: Tx) => Promise<{ kind: ControlKind; targetKey: string; modelId: string | null; proposed: Record<string, unknown>; before: Record<string, unknown>; justification: string; summary: string }>,
+  ): Promise<ControlRequestRow> {
+    const now = this.deps.now();
+    return this.deps.db.transaction(async (tx) => {
+      const spec = await build(tx);
+      let row: ControlRequestRow;
+      try {
+        [row] = await tx
+          .insert(controlRequests)
+          .values({
+            kind: spec.kind,
+            targetKey: spec.targetKey,
+            modelId: spec.modelId,
+            proposed: spec.proposed,
+            before: spec.before,
+            requesterId: actor.id,
+            requesterPersonId: actor.personId,
+            requesterName: displayNameOf(actor),
+            requesterRoles: [...actor.roles],
+            justification: spec.justification,
+            approverRole: CONTROL_APPROVER[spec.kind],
+            expiresAt: new Date(now.getTime() + this.deps.changeRequestTtlDays * DAY_MS),
+            createdAt: now,
+          })
+          .returning();
+      } catch (error) {
+        if (pgError(error)?.code === '23505') throw new ConflictError('An open control request already targets this; decide on or cancel it first.', 'REQUEST_ALREADY_OPEN');
+        throw error;
+      }
+      await this.deps.audit.record(tx, {
+        actor,
+        action: 'control_request.opened',
+        entityKind: 'control_request',
+        entityId: row.id,
+        after: { kind: spec.kind, target: spec.targetKey, proposed: spec.proposed, before: spec.before, justification: spec.justification, approverRole: row.approverRole, summary: spec.summary },
+        requestId: ctx.requestId,
+      });
+      return row;
+    });
+  }
+
+  private async lockModel(tx: Tx, modelId: string) {
+    const [model] = await tx.select().from(models).where(eq(models.id, modelId)).for('update');
+    if (!model) throw new NotFoundError(`Model ${modelId} does not exist.`);
+    return model;
+  }
+
+  private async currentPolicy(tx: Tx, toState: string, riskTier: string): Promise<Record<string, unknown>> {
+    const [row] = await tx.select().from(policies).where(and(eq(policies.toState, toState), eq(policies.riskTier, riskTier))).for('update');
+    return row ? { requirements: row.requirements, revision: row.revision } : { requirements: null, revision: 0 };
+  }
+
+  /** Expired, or the controlled value moved since the request was opened (so nobody reviewed the change from it). */
+  private async closeReason(tx: Tx, request: ControlRequestRow, now: Date): Promise<Closed | null> {
+    if (request.expiresAt.getTime() <= now.getTime()) return { closed: 'EXPIRED', reason: 'The request was not decided before it expired.' };
+    const before = request.before as Record<string, unknown>;
+    if (request.kind === 'POLICY_CHANGE') {
+      const { toState, riskTier } = request.proposed as { toState: string; riskTier: string };
+      const current = await this.currentPolicy(tx, toState, riskTier);
+      if (current.revision !== before.revision) return { closed: 'SUPERSEDED', reason: `The policy ${toState}/${riskTier} changed after this request was opened.` };
+    }
+    if (request.kind === 'RISK_TIER_CHANGE' || request.kind === 'OWNER_CHANGE') {
+      const fields = request.kind === 'RISK_TIER_CHANGE' ? (['riskTier'] as const) : (['accountableOwner', 'accountableOwnerPersonId'] as const);
+      const model = await this.lockModel(tx, request.modelId!);
+      if (fields.some((f) => model[f] !== (before[f] ?? null))) return { closed: 'SUPERSEDED', reason: `The model's ${fields[0]} changed after this request was opened.` };
+    }
+    if (request.kind === 'ROLE_GRANT') {
+      const { personId } = request.proposed as { personId: string };
+      const person = await findPersonById(tx, personId);
+      if (!person || !person.active) return { closed: 'SUPERSEDED', reason: 'The person was deactivated after this request was opened.' };
+    }
+    return null;
+  }
+
+  private async close(tx: Tx, request: ControlRequestRow, closed: Closed, now: Date, requestId?: string | null): Promise<void> {
+    await tx.update(controlRequests).set({ status: closed.closed, decidedAt: now, statusReason: closed.reason }).where(eq(controlRequests.id, request.id));
+    await this.deps.audit.record(tx, {
+      actor: systemPrincipal('governance'),
+      action: `control_request.${closed.closed.toLowerCase()}`,
+      entityKind: 'control_request',
+      entityId: request.id,
+      before: { status: 'PENDING' },
+      after: { status: closed.closed, reason: closed.reason },
+      requestId: requestId ?? null,
+    });
+  }
+}
+
+function requireRequester(actor: Principal, kind: ControlKind): void {
+  const roles = CONTROL_REQUESTERS[kind];
+  if (!hasAnyRole(actor, roles)) throw new NotAllowedError(`Only ${roles.join(', ')} may ask for a ${kind}.`, 'ROLE_REQUIRED');
+}
+
+function justificationProblems(justification: string | null | undefined): FieldProblem[] {
+  const text = justification?.trim() ?? '';
+  if (!text) return [{ path: 'justification', message: 'Say why this change is needed.' }];
+  const long = tooLong('justification', text, TEXT_LIMITS.justification);
+  return long ? [long] : [];
+}
