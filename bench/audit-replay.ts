@@ -14,9 +14,7 @@
  *
  * DATABASE_URL: use that (migrated, empty) database instead of creating and dropping `hub_bench_<random>`.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Db } from '../src/db/client.js';
@@ -25,6 +23,7 @@ import { applyMemoryPolicy } from '../src/main/memory-policy.js';
 import { rssSampler } from './lib/child-simulator.js';
 import { emitBenchResult, printFigures, timed } from './lib/report.js';
 import { benchDatabase } from './lib/scratch-database.js';
+import { compiledBench } from './lib/compiled-bench.js';
 
 const { values } = parseArgs({ options: { events: { type: 'string', default: '1000000' }, replay: { type: 'string' } } });
 const EVENTS_PER_UNIT = 5;
@@ -96,12 +95,6 @@ async function replayChild(url: string): Promise<void> {
   }
 }
 
-function buildCompiledBench(): string {
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  execFileSync(process.execPath, [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.bench.json'], { cwd: root, stdio: 'inherit' });
-  return fileURLToPath(new URL('../dist/bench/audit-replay.js', import.meta.url));
-}
-
 function runChild(script: string, url: string): Promise<ReplayRun> {
   const child = spawn(process.execPath, [script, '--replay', url], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
@@ -122,7 +115,7 @@ async function main(): Promise<void> {
     console.log(`audit replay bench: ${EVENTS} audit events (${UNITS} applied requests, ${Math.ceil(UNITS / 10)} models)`);
     const generated = await timed(() => generate(handle.db));
     console.log(`generated in ${(generated.ms / 1000).toFixed(1)} s; compiling the replay child (tsc -p tsconfig.bench.json)`);
-    const run = await runChild(buildCompiledBench(), database.url);
+    const run = await runChild(compiledBench('audit-replay'), database.url);
     const { result } = run;
     const verdicts = printFigures('state replay', [
       { name: 'events replayed', value: result.eventsReplayed, target: { op: '==', value: EVENTS } },

@@ -12,13 +12,11 @@
  * DATABASE_URL: use that (migrated, empty audit log) database instead of creating and dropping `hub_bench_<random>`.
  * AUDIT_BENCH_EVENTS: chain length (default 1 000 000).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AuditChainReport } from '../src/audit/chain-problems.js';
 import { sql } from 'drizzle-orm';
 import { CheckpointSigner } from '../src/audit/checkpoint-signature.js';
@@ -29,6 +27,7 @@ import { applyMemoryPolicy } from '../src/main/memory-policy.js';
 import { queryRows } from '../src/db/sql.js';
 import { emitBenchResult, printFigures, timed } from './lib/report.js';
 import { benchDatabase } from './lib/scratch-database.js';
+import { compiledBench } from './lib/compiled-bench.js';
 
 const EVENTS = Number(process.env.AUDIT_BENCH_EVENTS ?? 1_000_000);
 const CHECKPOINT_EVERY = 1_000;
@@ -100,12 +99,6 @@ async function verifyInChild(publicKeyFile: string): Promise<void> {
   }
 }
 
-function compileBench(): string {
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  execFileSync(process.execPath, [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.bench.json'], { cwd: root, stdio: 'inherit' });
-  return fileURLToPath(new URL('../dist/bench/audit.js', import.meta.url));
-}
-
 function runChild(script: string, url: string, publicKeyFile: string): Promise<VerifyRun> {
   const child = spawn(process.execPath, [script, '--verify', publicKeyFile], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, DATABASE_URL: url } });
   let out = '';
@@ -140,7 +133,7 @@ async function main(): Promise<void> {
     writeFileSync(publicKeyFile, signer.publicKeyPem);
     let run: VerifyRun;
     try {
-      run = await runChild(compileBench(), database.url, publicKeyFile);
+      run = await runChild(compiledBench('audit'), database.url, publicKeyFile);
     } finally {
       rmSync(keyDir, { recursive: true, force: true });
     }

@@ -18,7 +18,6 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { AuditRecorder } from '../src/audit/audit-recorder.js';
 import type { Principal } from '../src/auth/principal.js';
@@ -29,6 +28,7 @@ import { exportNamed } from '../src/exports/export-definitions.js';
 import { createExportRoute } from '../src/exports/export.route.js';
 import { createLogger } from '../src/logger.js';
 import { benchDatabase } from './lib/scratch-database.js';
+import { compiledBench } from './lib/compiled-bench.js';
 
 const ROWS = Number(process.env.EXPORT_BENCH_ROWS ?? 1_000_000);
 const VERSIONS_PER_MODEL = 10;
@@ -120,8 +120,8 @@ function timeExport(base: string): Promise<{ seconds: number; rows: number; byte
 }
 
 async function startServerChild(url: string): Promise<{ child: ChildProcess; base: string }> {
-  const script = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', script, '--serve', url], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Compiled, as the hub runs when deployed: the swc loader alone would add more than the RSS target.
+  const child = spawn(process.execPath, [compiledBench('export'), '--serve', url], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[export server] ${chunk.toString()}`));
   const base = await new Promise<string>((resolve, reject) => {
     let out = '';

@@ -14,10 +14,8 @@
  *
  * DATABASE_URL is ignored on purpose: every run creates and drops `hub_bench_<random>` on BENCH_PG_ADMIN_URL.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import type { Vendor } from '../connectors/contract.js';
@@ -32,6 +30,8 @@ import { rssSampler, startChildSimulator } from './lib/child-simulator.js';
 import { floorTables } from './lib/floor.js';
 import { emitBenchResult, printFigures, timed } from './lib/report.js';
 import { benchDatabase } from './lib/scratch-database.js';
+import type { SyncTrigger } from '../src/sync/sync-trigger.js';
+import { compiledBench } from './lib/compiled-bench.js';
 
 const VENDORS: Vendor[] = ['mlflow', 'sagemaker'];
 const VERSIONS_PER_MODEL = 10;
@@ -81,7 +81,7 @@ async function changesLogged(hub: Hub): Promise<number> {
 }
 
 /** Both sources synced at once, as a worker with concurrency ≥ 2 runs them. */
-async function syncAll(hub: Hub, sourceIds: string[], trigger: 'schedule' | 'manual') {
+async function syncAll(hub: Hub, sourceIds: string[], trigger: Exclude<SyncTrigger, 'retry'>) {
   const results = await Promise.all(sourceIds.map((sourceId) => hub.services.sync.runJob({ sourceId, trigger, jobId: null })));
   return results.map((result) => {
     if (result.status !== 'ran') throw new Error('a bench sync was skipped: the source already had a run');
@@ -171,16 +171,6 @@ async function runSize(models: number): Promise<RunFigures> {
   }
 }
 
-/**
- * The worker side of the bench, compiled as a deployed worker runs (`node dist/src/main/cli.js worker`): the swc
- * loader the TypeScript benches use costs about 200 MB of native memory that no worker carries.
- */
-function buildCompiledBench(): string {
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  execFileSync(process.execPath, [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.bench.json'], { cwd: root, stdio: 'inherit' });
-  return fileURLToPath(new URL('../dist/bench/sync.js', import.meta.url));
-}
-
 /** Runs one size in a child process (clean RSS, compiled code) and returns its figures. */
 function runChild(script: string, models: number): Promise<RunFigures> {
   const child = spawn(process.execPath, [script, '--run', String(models)], {
@@ -207,7 +197,7 @@ async function main(): Promise<void> {
   const models = Number(args.models);
   const compareModels = Number(args['compare-models']);
   console.log(`sync bench: ${models} models × ${VERSIONS_PER_MODEL} versions + ${models * 2} deployments from ${VENDORS.join(' + ')} (simulators in child processes); RSS compared with ${compareModels} models`);
-  const script = buildCompiledBench();
+  const script = compiledBench('sync');
   const small = compareModels > 0 ? await runChild(script, compareModels) : null;
   const large = await runChild(script, models);
 

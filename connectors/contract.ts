@@ -268,7 +268,11 @@ export interface Connector {
   list(signal: AbortSignal): AsyncIterable<NormalisedBatch>;
   /** Reachability and credentials with one cheap call. Never throws for vendor-side failures: returns ok=false. */
   check(signal: AbortSignal): Promise<ConnectionCheck>;
-  /** Applies an approved lifecycle change at the vendor where it supports one; `UNSUPPORTED` otherwise. */
+  /**
+   * Applies an approved lifecycle change at the vendor where it supports one; `UNSUPPORTED` otherwise. One call is one
+   * delivery attempt: its vendor requests are sent once each (see {@link WRITE_BACK_RETRY}), and a retryable failure
+   * is thrown for the hub's outbox to schedule the next attempt.
+   */
   applyLifecycle?(change: LifecycleWriteBack, signal: AbortSignal): Promise<WriteBackOutcome>;
   /**
    * Of these model external ids, which the vendor still has, asked one by one. Implemented by connectors whose paging
@@ -316,6 +320,14 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 250, maxDelayMs: 20_000 };
+
+/**
+ * The retry override of write-back requests: each is sent once, whatever failed (connection errors included). The
+ * hub's outbox is the one retry authority for write-backs: it counts every attempt, spaces them (minutes, not the
+ * seconds of an in-call retry) and gives up after its own budget, so a permanently failing write-back makes exactly
+ * the outbox's number of attempts instead of that number times the client's.
+ */
+export const WRITE_BACK_RETRY: Partial<RetryPolicy> = { attempts: 1 };
 
 /** Base of every connector failure. `retryable` tells the job layer whether trying later can help. */
 export class ConnectorError extends Error {

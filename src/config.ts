@@ -69,6 +69,8 @@ const envSchema = z.object({
   PORT: intInRange(4000, 0, 65535),
   /** Where people reach this hub (the console at `/`): links to change requests written to vendors start with it. */
   HUB_PUBLIC_URL: publicUrl,
+  /** A file of registered GraphQL operations; keys marked as BI service accounts may run only those. */
+  HUB_TRUSTED_DOCUMENTS: z.preprocess(emptyToUndefined, z.string().optional()),
   HOST: z.preprocess(emptyToUndefined, z.string().optional()).transform((v) => v ?? '127.0.0.1'),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).optional()).transform((v) => v ?? 'info'),
   /** `json` (pino lines, for services and log shippers) or `text` (for a person); default: text on a terminal. */
@@ -155,7 +157,15 @@ export interface HubConfig {
   stateReplay: { everyMs: number } | null;
   /** null: jobs run in-process. */
   redis: { url: string; prefix: string } | null;
-  http: { port: number; host: string; maxPageSize: number; maxDepth: number; maxCost: number };
+  http: {
+    port: number;
+    host: string;
+    maxPageSize: number;
+    maxDepth: number;
+    maxCost: number;
+    /** Registered operations (HUB_TRUSTED_DOCUMENTS), absolute path; null: no registry, BI service-account keys refused. */
+    trustedDocumentsPath: string | null;
+  };
   /** The hub's public base URL, without a trailing slash; null: no links are written to vendors. */
   publicUrl: string | null;
   metrics: { public: boolean; port: number | null };
@@ -215,7 +225,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd())
       : null,
     stateReplay: e.HUB_STATE_REPLAY_EVERY_MINUTES > 0 ? { everyMs: e.HUB_STATE_REPLAY_EVERY_MINUTES * 60_000 } : null,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.HUB_QUEUE_PREFIX } : null,
-    http: { port: e.PORT, host: e.HOST, maxPageSize: e.MAX_PAGE_SIZE, maxDepth: e.MAX_QUERY_DEPTH, maxCost: e.MAX_QUERY_COST },
+    http: { port: e.PORT, host: e.HOST, maxPageSize: e.MAX_PAGE_SIZE, maxDepth: e.MAX_QUERY_DEPTH, maxCost: e.MAX_QUERY_COST, trustedDocumentsPath: e.HUB_TRUSTED_DOCUMENTS ? resolve(cwd, e.HUB_TRUSTED_DOCUMENTS) : null },
     publicUrl: e.HUB_PUBLIC_URL ?? null,
     metrics: { public: e.METRICS_PUBLIC, port: e.METRICS_PORT ?? null },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? null },

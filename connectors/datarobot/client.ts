@@ -1,5 +1,6 @@
 import { ConnectorError, MalformedResponseError, type ConnectorDeps } from '../contract.js';
 import { VendorHttpClient, sleep, type RequestOptions } from '../shared/http-client.js';
+import { backoffDelay } from '../shared/backoff.js';
 import { DATAROBOT_MAX_PAGE_SIZE, dataRobotAuthHeaders, type DataRobotSecret, type DataRobotSettings } from './config.js';
 import { LEGACY_PACKAGE_FILTER_PARAM, asyncStateOf } from './unconfirmed.js';
 import type { DataRobotPage, RawAsyncStatus, RawLeaderboardModel, RawModelVersion } from './wire.js';
@@ -142,7 +143,7 @@ export class DataRobotClient {
       if (state === 'failed') {
         throw new ConnectorError(`${this.label}: ${operation} failed at DataRobot (${status.status}): ${status.message ?? 'no message'}`, 'datarobot', 200, false);
       }
-      await sleep(Math.min(this.pollMaxMs, this.pollBaseMs * 2 ** Math.min(poll - 1, 10)), signal);
+      await sleep(backoffDelay(poll, { baseDelayMs: this.pollBaseMs, maxDelayMs: this.pollMaxMs, jitter: 'none' }), signal);
     }
     throw new ConnectorError(`${this.label}: ${operation} did not finish after ${MAX_STATUS_POLLS} status checks; it may still complete at DataRobot`, 'datarobot', null, true);
   }

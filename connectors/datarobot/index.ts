@@ -3,6 +3,7 @@ import {
   ConnectorError,
   MalformedResponseError,
   VendorNotFoundError,
+  WRITE_BACK_RETRY,
   emptyBatch,
   type ConnectionCheck,
   type Connector,
@@ -43,6 +44,8 @@ export function createDataRobotConnector(settings: DataRobotSettingsInput, secre
   const client = new DataRobotClient(parsedSettings, parsedSecret, deps);
   // A connection test should answer quickly; one retry covers a blip without making the operator wait.
   const checkClient = new DataRobotClient(parsedSettings, parsedSecret, { ...deps, retry: { ...deps.retry, attempts: 2 } });
+  // Write-backs send each request once: the hub's outbox retries them (WRITE_BACK_RETRY).
+  const writeBackClient = new DataRobotClient(parsedSettings, parsedSecret, { ...deps, retry: { ...deps.retry, ...WRITE_BACK_RETRY } });
   const ctx: NormaliseContext = { uiBase: uiBaseFromEndpoint(parsedSettings.endpoint), classifyEnvironment: compileEnvironmentRule(parsedSettings.environmentRule) };
   const endpoint = parsedSettings.endpoint;
 
@@ -119,7 +122,7 @@ export function createDataRobotConnector(settings: DataRobotSettingsInput, secre
     },
 
     applyLifecycle(change: LifecycleWriteBack, signal: AbortSignal): Promise<WriteBackOutcome> {
-      return applyDataRobotLifecycle(client, change, ctx.classifyEnvironment, signal);
+      return applyDataRobotLifecycle(writeBackClient, change, ctx.classifyEnvironment, signal);
     },
   };
 }

@@ -3,6 +3,7 @@ import {
   ConnectorError,
   MalformedResponseError,
   VendorNotFoundError,
+  WRITE_BACK_RETRY,
   type ConnectionCheck,
   type Connector,
   type ConnectorDeps,
@@ -39,6 +40,8 @@ class MlflowConnector implements Connector {
   private readonly client: MlflowClient;
   /** check() makes exactly one call: no retries, so a wrong URL is reported at once. */
   private readonly checkClient: MlflowClient;
+  /** Write-backs send each request once: the hub's outbox retries them (WRITE_BACK_RETRY). */
+  private readonly writeBackClient: MlflowClient;
   private readonly context: NormaliseContext;
 
   constructor(
@@ -48,6 +51,7 @@ class MlflowConnector implements Connector {
   ) {
     this.client = new MlflowClient({ trackingUri: settings.trackingUri, secret, deps });
     this.checkClient = new MlflowClient({ trackingUri: settings.trackingUri, secret, deps: { ...deps, retry: { ...deps.retry, attempts: 1 } } });
+    this.writeBackClient = new MlflowClient({ trackingUri: settings.trackingUri, secret, deps: { ...deps, retry: { ...deps.retry, ...WRITE_BACK_RETRY } } });
     this.context = { trackingUri: settings.trackingUri, productionAliases: settings.productionAliases, classifyEnvironment: compileEnvironmentRule(settings.environmentRule) };
   }
 
@@ -71,7 +75,7 @@ class MlflowConnector implements Connector {
   }
 
   applyLifecycle(change: LifecycleWriteBack, signal: AbortSignal): Promise<WriteBackOutcome> {
-    return applyMlflowLifecycle(this.client, this.settings, change, signal);
+    return applyMlflowLifecycle(this.writeBackClient, this.settings, change, signal);
   }
 
   /** Page tokens are offsets: a model deleted from a page already read makes the listing skip a later one. */

@@ -1,9 +1,10 @@
-import { MalformedResponseError, emptyBatch, type ConnectorLogger, type NormalisedBatch, type RecordError } from '../contract.js';
+import { emptyBatch, type ConnectorLogger, type NormalisedBatch, type RecordError } from '../contract.js';
 import type { MlflowClient } from './client.js';
 import { mapConcurrently } from '../shared/map-concurrently.js';
 import { normaliseDeployments, normaliseModel, normaliseVersion, recordError, versionExternalId, type NormaliseContext } from './normalise.js';
 import { RunReader, type RunReaderOptions, type RunsById } from './run-reader.js';
 import { nameEqualsFilter } from './unconfirmed.js';
+import { nextPageToken } from './page-token.js';
 import type { MlflowModelVersion, MlflowRegisteredModel } from './wire.js';
 
 /** Registered models of one page whose versions are searched at once. */
@@ -39,11 +40,7 @@ export async function* listEstate(options: ListingOptions, signal: AbortSignal):
   let pageToken: string | undefined;
   do {
     const page = await options.client.searchRegisteredModels(options.pageSize, pageToken, signal);
-    const next = page.next_page_token || undefined;
-    // NOTE: a server that hands back the token it was given would page forever; treat it as a broken answer.
-    if (next !== undefined && next === pageToken) {
-      throw new MalformedResponseError(`${options.client.label}: registered-models/search returned the same page token twice`, 'mlflow', 200);
-    }
+    const next = nextPageToken(page.next_page_token, pageToken, { label: options.client.label, operation: 'registered-models/search' });
     yield await pageBatch(page.registered_models ?? [], options, runReader, signal);
     pageToken = next;
   } while (pageToken !== undefined);
@@ -133,11 +130,7 @@ async function allVersions(client: MlflowClient, filter: string, signal: AbortSi
   do {
     const page = await client.searchModelVersions(filter, pageToken, signal);
     versions.push(...(page.model_versions ?? []));
-    const next = page.next_page_token || undefined;
-    if (next !== undefined && next === pageToken) {
-      throw new MalformedResponseError(`${client.label}: model-versions/search returned the same page token twice`, 'mlflow', 200);
-    }
-    pageToken = next;
+    pageToken = nextPageToken(page.next_page_token, pageToken, { label: client.label, operation: 'model-versions/search' });
   } while (pageToken !== undefined);
   return versions;
 }

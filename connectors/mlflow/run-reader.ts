@@ -1,6 +1,7 @@
-import { ConnectorError, MalformedResponseError, type ConnectorLogger } from '../contract.js';
+import { ConnectorError, type ConnectorLogger } from '../contract.js';
 import type { MlflowClient } from './client.js';
 import { mapConcurrently } from '../shared/map-concurrently.js';
+import { nextPageToken } from './page-token.js';
 import {
   BULK_RUN_READ_REFUSAL_STATUSES,
   EXPERIMENT_IDS_PER_SEARCH,
@@ -114,11 +115,7 @@ export class RunReader {
           found++;
           if (typeof run.info?.experiment_id === 'string') this.busyExperiments.add(run.info.experiment_id);
         }
-        const next = page.next_page_token || undefined;
-        if (next !== undefined && next === pageToken) {
-          throw new MalformedResponseError(`${this.options.client.label}: runs/search returned the same page token twice`, 'mlflow', 200);
-        }
-        pageToken = next;
+        pageToken = nextPageToken(page.next_page_token, pageToken, { label: this.options.client.label, operation: 'runs/search' });
         // A page without any run we asked for means the filter is not doing its job: paging on could walk the whole
         // server, so the rest is left to runs/get.
       } while (pageToken !== undefined && wanted.size > 0 && found > 0);
@@ -135,11 +132,7 @@ export class RunReader {
         ids.add(experiment.experiment_id);
         this.experimentNameById.set(experiment.experiment_id, nameOf(experiment));
       }
-      const next = page.next_page_token || undefined;
-      if (next !== undefined && next === pageToken) {
-        throw new MalformedResponseError(`${this.options.client.label}: experiments/search returned the same page token twice`, 'mlflow', 200);
-      }
-      pageToken = next;
+      pageToken = nextPageToken(page.next_page_token, pageToken, { label: this.options.client.label, operation: 'experiments/search' });
     } while (pageToken !== undefined);
     return [...ids];
   }

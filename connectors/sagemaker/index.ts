@@ -2,6 +2,7 @@ import type { UpdateModelPackageCommandInput } from '@aws-sdk/client-sagemaker';
 import {
   AuthenticationError,
   ConnectorError,
+  WRITE_BACK_RETRY,
   type ConnectionCheck,
   type Connector,
   type ConnectorDeps,
@@ -71,6 +72,8 @@ function mergedMetadata(arn: string, current: Record<string, string> | undefined
 export function createSageMakerConnector(settings: SageMakerSettingsInput, secret: SageMakerSecret, deps: ConnectorDeps = {}): Connector {
   const validSettings = sageMakerSettingsSchema.parse(settings);
   const api = new SageMakerApi(validSettings, sageMakerSecretSchema.parse(secret), deps);
+  // Write-backs send each request once: the hub's outbox retries them (WRITE_BACK_RETRY).
+  const writeBackApi = new SageMakerApi(validSettings, sageMakerSecretSchema.parse(secret), { ...deps, retry: { ...deps.retry, ...WRITE_BACK_RETRY } });
   const pageSize = Math.max(1, Math.min(deps.pageSize ?? SAGEMAKER_MAX_PAGE_SIZE, SAGEMAKER_MAX_PAGE_SIZE));
   const classifyEnvironment = compileEnvironmentRule(validSettings.environmentRule);
 
@@ -102,7 +105,7 @@ export function createSageMakerConnector(settings: SageMakerSettingsInput, secre
       }
       // Idempotent delivery: a worker that died after its call reached SageMaker leaves the change already applied.
       // The package then carries this change request's id; writing again would only add a second vendor-side event.
-      const current = await api.describeModelPackage(change.versionExternalId, signal);
+      const current = await writeBackApi.describeModelPackage(change.versionExternalId, signal);
       if (current === null) {
         return { status: 'UNSUPPORTED', message: `Model package ${change.versionExternalId} no longer exists at SageMaker; nothing was changed.` };
       }
@@ -118,7 +121,7 @@ export function createSageMakerConnector(settings: SageMakerSettingsInput, secre
           [CHANGE_REQUEST_KEY]: change.changeRequestRef,
         }),
       };
-      await api.updateModelPackage(input, signal);
+      await writeBackApi.updateModelPackage(input, signal);
       return { status: 'DONE', message: `Set ModelApprovalStatus=${approval} on ${change.versionExternalId} (change request ${change.changeRequestRef}).` };
     },
   };

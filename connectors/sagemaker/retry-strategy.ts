@@ -1,4 +1,5 @@
 import type { RetryPolicy } from '../contract.js';
+import { backoffDelay } from '../shared/backoff.js';
 import { privateAddressRefusal } from '../shared/private-address.js';
 import { AUTH_ERROR_NAMES } from './unconfirmed.js';
 
@@ -42,9 +43,8 @@ export class PolicyRetryStrategy {
   async refreshRetryTokenForRetry(token: AttemptToken, errorInfo: RetryErrorInfo): Promise<AttemptToken> {
     const attempt = token.getRetryCount() + 1;
     if (attempt >= this.policy.attempts || !isRetryable(errorInfo)) throw new Error('No retry token available');
-    const ceiling = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
     // Full jitter: spreads retries of many sources hitting one throttled account.
-    return new AttemptToken(attempt, Math.floor(Math.random() * ceiling));
+    return new AttemptToken(attempt, backoffDelay(attempt, { baseDelayMs: this.policy.baseDelayMs, maxDelayMs: this.policy.maxDelayMs, jitter: 'full' }));
   }
 
   recordSuccess(_token: AttemptToken): void {}

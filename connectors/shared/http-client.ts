@@ -10,11 +10,13 @@ import {
   type Vendor,
 } from '../contract.js';
 import { Agent } from 'undici';
+import { backoffDelay } from './backoff.js';
+import { codeOf, findCause } from './error-causes.js';
 import { guardedLookup, privateAddressRefusal } from './private-address.js';
 
 /**
  * The one request function the REST connectors (MLflow, DataRobot, Domino) share: base URL, auth headers,
- * timeout, retry with exponential backoff + full jitter, `Retry-After`, and error wrapping into the contract's
+ * timeout, retry with exponential backoff + jitter (shared/backoff.ts), `Retry-After`, and error wrapping into the contract's
  * `ConnectorError` vocabulary. SageMaker does not use it: it goes through the AWS SDK.
  */
 export interface HttpClientOptions {
@@ -120,7 +122,7 @@ export class VendorHttpClient {
       }
 
       if (attempt < this.retry.attempts) {
-        const delay = backoffDelay(attempt, this.retry, lastError instanceof RateLimitError ? lastError.retryAfterMs : null);
+        const delay = retryDelay(attempt, this.retry, lastError instanceof RateLimitError ? lastError.retryAfterMs : null);
         this.options.deps?.logger?.debug({ vendor, operation: request.operation, attempt, delayMs: delay, reason: lastError.message }, 'vendor call failed, retrying');
         await sleep(delay, request.signal);
       }
@@ -156,11 +158,11 @@ export class VendorHttpClient {
   }
 }
 
-/** Exponential backoff with full jitter; a vendor's Retry-After wins when it is given (capped at maxDelayMs). */
-export function backoffDelay(attempt: number, policy: RetryPolicy, retryAfterMs: number | null): number {
+/** The wait before retry `attempt`: a vendor's Retry-After when it gives one (capped at maxDelayMs), else the backoff. */
+export function retryDelay(attempt: number, policy: RetryPolicy, retryAfterMs: number | null): number {
   if (retryAfterMs !== null) return Math.min(Math.max(retryAfterMs, 0), policy.maxDelayMs);
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  // Equal jitter: spread out, yet never much sooner than planned (a struggling vendor gets its breather).
+  return backoffDelay(attempt, { baseDelayMs: policy.baseDelayMs, maxDelayMs: policy.maxDelayMs, jitter: 'equal' });
 }
 
 /** `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
@@ -211,10 +213,12 @@ function parseJson<T>(text: string, vendor: Vendor, label: string, operation: st
 }
 
 function networkError(error: unknown, vendor: Vendor, label: string, operation: string, timeoutMs: number): ConnectorError {
-  const err = error as Error & { cause?: { code?: string } };
+  const err = error as Error;
   if (err?.name === 'TimeoutError') {
     return new ConnectorError(`${label}: ${operation} timed out after ${timeoutMs} ms`, vendor, null, true, { cause: error });
   }
-  const code = err?.cause?.code ? ` (${err.cause.code})` : '';
+  // fetch reports "fetch failed"; the socket's code (ECONNREFUSED, ENOTFOUND, …) is on a cause behind it.
+  const causeCode = codeOf(findCause(err?.cause, (link) => codeOf(link) !== undefined));
+  const code = causeCode ? ` (${causeCode})` : '';
   return new ConnectorError(`${label}: ${operation} could not reach the server${code}: ${err?.message ?? String(error)}`, vendor, null, true, { cause: error });
 }

@@ -1,5 +1,6 @@
 import { lookup as systemLookup, type LookupAddress, type LookupAllOptions, type LookupOneOptions } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { codeOf, findCause } from './error-causes.js';
 
 /**
  * Private-address policy at connect time. A source's URL is checked when it is saved (src/sources/url-policy.ts),
@@ -94,9 +95,5 @@ export function guardedLookup(resolve: Resolve = systemLookup): LookupFunction {
 
 /** The PrivateAddressError behind a failed request (HTTP clients wrap socket errors in one or more causes), if any. */
 export function privateAddressRefusal(error: unknown): PrivateAddressError | null {
-  for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
-    if (current instanceof PrivateAddressError) return current;
-    if ((current as { code?: unknown }).code === 'EPRIVATEADDRESS') return current as PrivateAddressError;
-  }
-  return null;
+  return (findCause(error, (link) => link instanceof PrivateAddressError || codeOf(link) === 'EPRIVATEADDRESS') as PrivateAddressError | undefined) ?? null;
 }

@@ -2,6 +2,8 @@ import { and, desc, eq, gte, inArray, lt, notInArray, sql, type SQL } from 'driz
 import type { Db } from '../db/client.js';
 import { auditEvents, type AuditEventRow } from '../db/schema/index.js';
 import { queryRows } from '../db/sql.js';
+import type { ForwardPage } from '../page.js';
+import { AuditRecorder } from './audit-recorder.js';
 import { gatherCheckpoints, verifyAuditChain, type AuditChainReport } from './chain-verification.js';
 
 /** Filters of `auditEvents(filter, first, after)`. Every field narrows; absent fields do not. */
@@ -17,11 +19,7 @@ export interface AuditEventFilter {
 }
 
 /** One page of events, newest first. */
-export interface AuditEventPage {
-  items: AuditEventRow[];
-  hasNextPage: boolean;
-  totalCount: number;
-}
+export type AuditEventPage = ForwardPage<AuditEventRow>;
 
 export type AuditChainVerification = AuditChainReport;
 

@@ -33,6 +33,8 @@ export interface CreateApiKeyInput {
   /** Who creates it: stored as `created_by` and audited. May mint only roles they hold themselves. */
   createdBy: KeyMinter;
   expiresAt?: Date | null;
+  /** A BI service account's key: it may run only the registered operations of HUB_TRUSTED_DOCUMENTS. */
+  biServiceAccount?: boolean;
 }
 
 /** The caller minting or revoking a key. */
@@ -100,9 +102,10 @@ export function generateApiKey(): { key: string; prefix: string } {
 }
 
 /** A key's principal: its person's name, and the roles both the key and its person hold. */
-export function apiKeyPrincipal(row: Pick<ApiKeyRow, 'id' | 'roles'>, person: Pick<PersonRow, 'id' | 'displayName' | 'roles' | 'breakGlass'>): Principal {
+export function apiKeyPrincipal(row: Pick<ApiKeyRow, 'id' | 'roles'> & Partial<Pick<ApiKeyRow, 'biServiceAccount'>>, person: Pick<PersonRow, 'id' | 'displayName' | 'roles' | 'breakGlass'>): Principal {
   const principal: Principal = { id: `key:${row.id}`, personId: person.id, displayName: person.displayName, roles: intersectRoles(row.roles, person.roles), kind: 'api-key' };
   if (person.breakGlass) principal.breakGlass = true;
+  if (row.biServiceAccount) principal.trustedDocumentsOnly = true;
   return principal;
 }
 
@@ -124,7 +127,7 @@ export class ApiKeyService {
     for (let attempt = 0; ; attempt++) {
       const { key, prefix } = generateApiKey();
       try {
-        const row = await this.insert({ name, roles: ROLES.filter((r) => input.roles.includes(r)), personId: input.personId, prefix, keyHash: sha256(key).toString('hex'), createdBy: input.createdBy, expiresAt: input.expiresAt ?? null });
+        const row = await this.insert({ name, roles: ROLES.filter((r) => input.roles.includes(r)), personId: input.personId, prefix, keyHash: sha256(key).toString('hex'), createdBy: input.createdBy, expiresAt: input.expiresAt ?? null, biServiceAccount: input.biServiceAccount ?? false });
         return { key, row };
       } catch (error) {
         if (attempt < 3 && isUniqueViolation(error, 'api_keys_prefix_uq')) continue;
@@ -156,19 +159,19 @@ export class ApiKeyService {
     }
   }
 
-  private async insert(values: { name: string; roles: Role[]; personId: string; prefix: string; keyHash: string; createdBy: KeyMinter; expiresAt: Date | null }): Promise<ApiKeyRow> {
+  private async insert(values: { name: string; roles: Role[]; personId: string; prefix: string; keyHash: string; createdBy: KeyMinter; expiresAt: Date | null; biServiceAccount: boolean }): Promise<ApiKeyRow> {
     return this.deps.db.transaction(async (tx) => {
       await this.checkMayMint(tx, values.createdBy, values.personId, values.roles);
       const [row] = await tx
         .insert(apiKeys)
-        .values({ name: values.name, roles: values.roles, personId: values.personId, prefix: values.prefix, keyHash: values.keyHash, createdBy: values.createdBy.id, expiresAt: values.expiresAt })
+        .values({ name: values.name, roles: values.roles, personId: values.personId, prefix: values.prefix, keyHash: values.keyHash, createdBy: values.createdBy.id, expiresAt: values.expiresAt, biServiceAccount: values.biServiceAccount })
         .returning();
       await this.deps.audit.record(tx, {
         actor: values.createdBy,
         action: 'api_key.created',
         entityKind: 'api_key',
         entityId: row.id,
-        after: { name: row.name, roles: row.roles, personId: row.personId, prefix: row.prefix, expiresAt: row.expiresAt },
+        after: { name: row.name, roles: row.roles, personId: row.personId, prefix: row.prefix, expiresAt: row.expiresAt, biServiceAccount: row.biServiceAccount },
       });
       return row;
     });

@@ -18,6 +18,8 @@ export interface Principal {
   kind: 'api-key' | 'jwt' | 'system';
   /** True for the bootstrap admin key (break glass): usable only while no active ADMIN person exists, or HUB_BREAK_GLASS. */
   breakGlass?: boolean;
+  /** True for a key marked as a BI service account: it may run only registered operations (HUB_TRUSTED_DOCUMENTS). */
+  trustedDocumentsOnly?: boolean;
 }
 
 /** The roles both lists hold, in the hub's order (a credential never holds more than its person). */

@@ -1,4 +1,5 @@
 import type { SQL } from 'drizzle-orm';
+import { codeOf, findCause } from '../../connectors/shared/error-causes.js';
 import type { Executor } from './client.js';
 
 /**
@@ -12,14 +13,8 @@ export async function queryRows<T>(db: Executor, query: SQL): Promise<T[]> {
 
 /** The PostgreSQL error behind a drizzle error (drizzle 0.45 wraps driver errors in DrizzleQueryError.cause). */
 export function pgError(error: unknown): { code?: string; message: string; constraint?: string } | null {
-  let current = error as { code?: unknown; message?: string; constraint?: string; cause?: unknown } | undefined;
-  for (let depth = 0; current && depth < 4; depth++) {
-    if (typeof current.code === 'string' && /^[0-9A-Z]{5}$/.test(current.code)) {
-      return { code: current.code, message: current.message ?? '', constraint: current.constraint };
-    }
-    current = current.cause as typeof current;
-  }
-  return null;
+  const found = findCause(error, (link) => /^[0-9A-Z]{5}$/.test(codeOf(link) ?? '')) as { message?: string; constraint?: string } | undefined;
+  return found ? { code: codeOf(found), message: found.message ?? '', constraint: found.constraint } : null;
 }
 
 /** True for unique-violation (23505), optionally on a named constraint / index. */
@@ -41,11 +36,11 @@ const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT
 export function isConnectionFailure(error: unknown): boolean {
   const pg = pgError(error);
   if (pg?.code && UNAVAILABLE_PG_CODES.test(pg.code)) return true;
-  let current = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
-  for (let depth = 0; current && depth < 4; depth++) {
-    if (typeof current.code === 'string' && UNAVAILABLE_NODE_CODES.has(current.code)) return true;
-    if (typeof current.message === 'string' && /timeout exceeded when trying to connect|Connection terminated/.test(current.message)) return true;
-    current = current.cause as typeof current;
-  }
-  return false;
+  return (
+    findCause(error, (link) => {
+      if (UNAVAILABLE_NODE_CODES.has(codeOf(link) ?? '')) return true;
+      const message = (link as { message?: unknown }).message;
+      return typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated/.test(message);
+    }) !== undefined
+  );
 }

@@ -285,7 +285,16 @@ const changeRequests: ExportDefinition = {
     column('decided_at', 'timestamp', 'change_requests.decided_at', 'When it was applied, rejected, cancelled or expired.'),
     column('expires_at', 'timestamp', 'change_requests.expires_at', 'When it expires if undecided.'),
     column('approvals', 'number', '(select count(*) from approvals xa where xa.change_request_id = change_requests.id and xa.decision = \'APPROVE\')', 'Approvals given so far.'),
-    column('write_back_status', 'id', 'change_requests.write_back_status', 'Delivery to the vendor: PENDING, DONE, FAILED or UNSUPPORTED; empty until applied.'),
+    column(
+      'write_back_status',
+      'id',
+      // writeBackStateOf (src/governance/change-request.ts) over the request's outbox rows, in SQL.
+      `(select case when bool_or(o.status = 'FAILED') then 'FAILED'
+                    when bool_or(o.status in ('PENDING', 'IN_PROGRESS')) then 'PENDING'
+                    when bool_and(o.status = 'DONE') then 'DONE' else 'UNSUPPORTED' end
+        from write_back_outbox o where o.change_request_id = change_requests.id)`,
+      'Delivery to the vendor: PENDING, DONE, FAILED or UNSUPPORTED; empty until applied.',
+    ),
     column('version_id', 'id', globalId('ModelVersion', 'model_versions.id'), 'The ModelVersion it is about.'),
     column('version', 'text', 'model_versions.version', 'That version’s label.'),
     column('lifecycle_state', 'id', 'model_versions.lifecycle_state', 'That version’s governed state now.'),

@@ -52,7 +52,7 @@ const CONTENT_TYPES: Record<ExportFormat, string> = { csv: 'text/csv; charset=ut
 export function createExportRoute(options: ExportRouteOptions): ExportRoute {
   const { database, logger } = options;
   const maxConcurrent = options.maxConcurrent ?? 4;
-  const batchSize = options.batchSize ?? 2_000;
+  const batchSize = options.batchSize ?? 500;
   let running = 0;
 
   async function principalOf(req: IncomingMessage): Promise<Principal> {

@@ -49,7 +49,7 @@ export async function applyChangeRequest(
 
   await tx
     .update(changeRequests)
-    .set({ status: 'APPLIED', decidedAt: now, writeBackStatus: 'PENDING', statusReason: null })
+    .set({ status: 'APPLIED', decidedAt: now, statusReason: null })
     .where(eq(changeRequests.id, request.id));
   audits.push({
     ...base,

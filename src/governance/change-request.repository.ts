@@ -3,6 +3,7 @@ import type { Executor } from '../db/client.js';
 import { approvals, changeRequests, modelVersions, models, sources, type ApprovalRow, type ChangeRequestRow } from '../db/schema/index.js';
 import type { Principal } from '../auth/principal.js';
 import { queryRows } from '../db/sql.js';
+import type { ForwardPage } from '../page.js';
 
 /** Filters of `changeRequests(filter, first, after)`. Every field narrows; absent fields do not. */
 export interface ChangeRequestFilter {
@@ -23,11 +24,6 @@ export interface ChangeRequestKey {
   id: string;
 }
 
-export interface Page<T> {
-  items: T[];
-  hasNextPage: boolean;
-  totalCount: number;
-}
 
 /** The version a request is about, with what governance needs of its model, read together. */
 export interface VersionContext {
@@ -108,7 +104,7 @@ export class ChangeRequestRepository {
   }
 
   /** One page of requests, newest first, with the total matching the filter. */
-  async list(db: Executor, filter: ChangeRequestFilter, page: { first: number; after?: ChangeRequestKey | null }, actor: Principal): Promise<Page<ChangeRequestRow>> {
+  async list(db: Executor, filter: ChangeRequestFilter, page: { first: number; after?: ChangeRequestKey | null }, actor: Principal): Promise<ForwardPage<ChangeRequestRow>> {
     const where = this.conditions(filter, actor);
     const keyset = page.after
       ? sql`(${changeRequests.createdAt}, ${changeRequests.id}) < (${page.after.createdAt.toISOString()}::timestamptz, ${page.after.id}::uuid)`

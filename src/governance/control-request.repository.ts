@@ -2,7 +2,8 @@ import { and, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { controlRequests, type ControlRequestRow } from '../db/schema/index.js';
 import { queryRows } from '../db/sql.js';
-import type { ChangeRequestKey, Page } from './change-request.repository.js';
+import type { ForwardPage as Page } from '../page.js';
+import type { ChangeRequestKey } from './change-request.repository.js';
 
 /** Filters of `controlRequests(filter, first, after)`. */
 export interface ControlRequestFilter {

@@ -11,7 +11,8 @@ import { CONTROL_APPROVER, CONTROL_REQUESTERS, validateRoleGrant, validateTier, 
 import { applyControlRequest } from './apply-control.js';
 import { findPersonByEmail, findPersonById } from '../people/people.repository.js';
 import { ControlRequestRepository, type ControlRequestFilter } from './control-request.repository.js';
-import type { ChangeRequestKey, Page } from './change-request.repository.js';
+import type { ForwardPage as Page } from '../page.js';
+import type { ChangeRequestKey } from './change-request.repository.js';
 import { partyOf, requestParty } from './parties.js';
 import { TEXT_LIMITS, tooLong } from './limits.js';
 

@@ -10,7 +10,8 @@ import type { AuditAnchor } from '../audit/checkpointer.js';
 import { checkTransition, isLifecycleState, type LifecycleState } from './lifecycle.js';
 import { ANY_TIER, APPROVER_ROLES, isRiskTier, selectPolicy, slotsFor, validatePolicy, describeRequirements, type PolicyDefinition, type PolicySnapshot, type Requirement, type RiskTier } from './policies.js';
 import { PolicyRepository } from './policy.repository.js';
-import { ChangeRequestRepository, type ChangeRequestFilter, type ChangeRequestKey, type Page, type VersionContext } from './change-request.repository.js';
+import { ChangeRequestRepository, type ChangeRequestFilter, type ChangeRequestKey, type VersionContext } from './change-request.repository.js';
+import type { ForwardPage } from '../page.js';
 import { chooseSlot } from './segregation.js';
 import { snapshotOf, type Evidence } from './change-request.js';
 import { applyChangeRequest } from './apply-change.js';
@@ -317,7 +318,7 @@ export class GovernanceService {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
-  async listChangeRequests(filter: ChangeRequestFilter, page: { first: number; after?: ChangeRequestKey | null }, actor: Principal): Promise<Page<ChangeRequestRow>> {
+  async listChangeRequests(filter: ChangeRequestFilter, page: { first: number; after?: ChangeRequestKey | null }, actor: Principal): Promise<ForwardPage<ChangeRequestRow>> {
     return this.requests.list(this.deps.db, filter, page, actor);
   }
 

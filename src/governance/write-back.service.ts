@@ -3,14 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { and, asc, eq, inArray, lt, lte, min, notExists, notInArray, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../db/client.js';
-import { changeRequests, writeBackOutbox, type WriteBackOutboxRow } from '../db/schema/index.js';
+import { writeBackOutbox, type WriteBackOutboxRow } from '../db/schema/index.js';
 import { displayNameOf, systemPrincipal } from '../auth/principal.js';
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { ConnectorError, type Connector, type LifecycleState, type LifecycleWriteBack } from '../../connectors/contract.js';
+import { backoffDelay } from '../../connectors/shared/backoff.js';
+import { ConnectorError, RateLimitError, type Connector, type LifecycleState, type LifecycleWriteBack } from '../../connectors/contract.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';
 import { ChangeRequestRepository } from './change-request.repository.js';
-import { writeBackStateOf, type WriteBackState } from './change-request.js';
+import type { WriteBackState } from './change-request.js';
+import { writeBackSummaries } from './write-back-status.js';
 import { changeRequestReference } from './change-request-reference.js';
 
 /**
@@ -25,11 +27,14 @@ import { changeRequestReference } from './change-request-reference.js';
  * - SKIPPED: nothing to do now: already final, not yet due, or leased by another live worker.
  *
  * deliver() never throws for vendor failures, so the job that calls it should simply complete on every outcome.
- * Retries are driven by the outbox itself: a sweeper calls pendingDue() every few seconds and enqueues each id.
+ * Retries are driven by the outbox itself, the one retry authority for write-backs (connectors send write-back requests
+ * once, the job runner never retries a write-back job): after each attempt the job queues the next one for
+ * nextAttemptAt(), and a sweep enqueues pendingDue() every minute, so a lost job is never a lost write-back.
  */
 export type DeliveryOutcome = 'DONE' | 'FAILED' | 'UNSUPPORTED' | 'RETRY' | 'SKIPPED';
 
-type AttemptResult = { status: 'DONE' | 'UNSUPPORTED' | 'FAILED' | 'RETRY'; message: string };
+/** `retryAfterMs`: the vendor's own hint (429 Retry-After) of how long to wait, when longer than the backoff. */
+type AttemptResult = { status: 'DONE' | 'UNSUPPORTED' | 'FAILED' | 'RETRY'; message: string; retryAfterMs?: number | null };
 
 /** The statuses a row never leaves. */
 const FINAL_ROW_STATUSES = ['DONE', 'FAILED', 'UNSUPPORTED'];
@@ -57,7 +62,10 @@ export interface WriteBackServiceDeps {
   now?: () => Date;
 }
 
-const defaultBackoff = (attempts: number) => Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+/** A vendor's Retry-After is honoured up to this (a misconfigured vendor must not park a write-back for days). */
+const MAX_RETRY_AFTER_MS = 3_600_000;
+
+const defaultBackoff = (attempts: number) => backoffDelay(attempts, { baseDelayMs: 30_000, maxDelayMs: 3_600_000, jitter: 'none' });
 
 /**
  * Delivers applied lifecycle changes to vendors through the transactional outbox (write_back_outbox), one row per
@@ -99,6 +107,22 @@ export class WriteBackService {
       .orderBy(asc(min(writeBackOutbox.nextAttemptAt)))
       .limit(limit);
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * When the request's next attempt is due: its first unfinished row's next_attempt_at, or, while a worker holds that
+   * row, the end of the claim (when another worker may take it over). Null when every row is final. Rows after the
+   * first unfinished one wait for it, so their own times do not count.
+   */
+  async nextAttemptAt(changeRequestId: string): Promise<Date | null> {
+    const [row] = await this.deps.db
+      .select({ status: writeBackOutbox.status, nextAttemptAt: writeBackOutbox.nextAttemptAt, claimedUntil: writeBackOutbox.claimedUntil })
+      .from(writeBackOutbox)
+      .where(and(eq(writeBackOutbox.changeRequestId, changeRequestId), notInArray(writeBackOutbox.status, FINAL_ROW_STATUSES)))
+      .orderBy(asc(writeBackOutbox.position))
+      .limit(1);
+    if (!row) return null;
+    return row.status === 'IN_PROGRESS' && row.claimedUntil ? row.claimedUntil : row.nextAttemptAt;
   }
 
   /** Delivers the request's due rows, in order. See DeliveryOutcome for what the caller should do. */
@@ -219,12 +243,12 @@ export class WriteBackService {
   }
 
   /** Retryable failures are retried until maxAttempts; anything the connector says cannot succeed fails at once. */
-  private failure(error: unknown, attempts: number): { status: 'FAILED' | 'RETRY'; message: string } {
+  private failure(error: unknown, attempts: number): AttemptResult {
     const message = error instanceof Error ? error.message : String(error);
     const retryable = error instanceof ConnectorError ? error.retryable : !(error instanceof NotFoundError);
     if (!retryable) return { status: 'FAILED', message };
     if (attempts >= this.maxAttempts) return { status: 'FAILED', message: `Gave up after ${attempts} attempts: ${message}` };
-    return { status: 'RETRY', message };
+    return { status: 'RETRY', message, retryAfterMs: error instanceof RateLimitError ? error.retryAfterMs : null };
   }
 
   /**
@@ -234,7 +258,7 @@ export class WriteBackService {
   private async record(row: WriteBackOutboxRow, result: AttemptResult): Promise<WriteBackState | null> {
     const now = this.now();
     const final = result.status !== 'RETRY';
-    const nextAttemptAt = final ? now : new Date(now.getTime() + this.backoffMs(row.attempts));
+    const nextAttemptAt = final ? now : new Date(now.getTime() + Math.max(this.backoffMs(row.attempts), Math.min(result.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS)));
     return this.deps.db.transaction(async (tx) => {
       const [updated] = await tx
         .update(writeBackOutbox)
@@ -246,11 +270,12 @@ export class WriteBackService {
           claimedBy: null,
           claimedUntil: null,
           doneAt: final ? now : null,
+          lastAttemptAt: now,
         })
         .where(and(eq(writeBackOutbox.id, row.id), eq(writeBackOutbox.status, 'IN_PROGRESS'), eq(writeBackOutbox.claimedBy, this.workerId)))
         .returning({ id: writeBackOutbox.id });
       if (!updated) return null;
-      const request = await this.summarise(tx, row.changeRequestId, now);
+      const request = await this.summarise(tx, row.changeRequestId);
       await this.deps.audit.record(tx, {
         actor: this.actor,
         action: final ? `write_back.${result.status.toLowerCase()}` : 'write_back.retry_scheduled',
@@ -269,24 +294,9 @@ export class WriteBackService {
     });
   }
 
-  /** The request's write-back fields from all its rows: status by writeBackStateOf, attempts summed, messages in order. */
-  private async summarise(tx: Tx, changeRequestId: string, now: Date): Promise<WriteBackState> {
-    const rows = await tx
-      .select({ status: writeBackOutbox.status, attempts: writeBackOutbox.attempts, message: writeBackOutbox.message })
-      .from(writeBackOutbox)
-      .where(eq(writeBackOutbox.changeRequestId, changeRequestId))
-      .orderBy(asc(writeBackOutbox.position));
-    const status = writeBackStateOf(rows.map((r) => r.status));
-    await tx
-      .update(changeRequests)
-      .set({
-        writeBackStatus: status,
-        writeBackAttempts: rows.reduce((sum, r) => sum + r.attempts, 0),
-        writeBackMessage: rows.flatMap((r) => (r.message ? [r.message] : [])).join('\n') || null,
-        writeBackAt: now,
-      })
-      .where(eq(changeRequests.id, changeRequestId));
-    return status;
+  /** The request's write-back status over all its rows (the rows are the one record of it: see write-back-status.ts). */
+  private async summarise(tx: Tx, changeRequestId: string): Promise<WriteBackState> {
+    return (await writeBackSummaries(tx, [changeRequestId])).get(changeRequestId)?.writeBackStatus ?? 'PENDING';
   }
 }
 

@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { classifyError, hubErrorFormatter, isRequestError } from './format-error.js';
 import { limitsPlugin, type QueryLimits } from './limits.js';
+import { applyTrustedDocuments, TrustedDocumentRefusal, type TrustedDocuments } from './trusted-documents.js';
 import type { HubServices } from './services.js';
 
 export interface GraphQLHttpLimits extends QueryLimits {
@@ -33,6 +34,8 @@ export interface GraphQLHttpHandlerOptions {
   logger: Logger;
   limits: GraphQLHttpLimits;
   onRequest?: (observation: GraphQLRequestObservation) => void;
+  /** Registered operations (HUB_TRUSTED_DOCUMENTS); null: none, and BI service-account keys are refused. */
+  trustedDocuments?: TrustedDocuments | null;
 }
 
 export interface GraphQLHttpHandler {
@@ -91,8 +94,8 @@ async function parsePostBody(req: IncomingMessage, maxBytes: number): Promise<un
 }
 
 /** The operation a request names: `operationName` of a POST body, or of a GET's query string. */
-function requestedOperationName(body: unknown, url: URL): string | null {
-  if (body === undefined) return url.searchParams.get('operationName');
+function requestedOperationName(body: unknown, search: URLSearchParams): string | null {
+  if (body === undefined) return search.get('operationName');
   const named = body && typeof body === 'object' ? (body as { operationName?: unknown }).operationName : undefined;
   return typeof named === 'string' ? named : null;
 }
@@ -192,9 +195,13 @@ export function createGraphQLHttpHandler(options: GraphQLHttpHandlerOptions): Gr
         }
         if (!principal) throw new HttpRefusal(401, 'UNAUTHENTICATED', 'Authentication required: send an API key or a bearer token');
         actor = principal.id;
-        const body = method === 'POST' ? await parsePostBody(req, limits.maxBodyBytes) : undefined;
         const url = new URL(req.url ?? '/', 'http://localhost');
-        operationName = requestedOperationName(body, url);
+        const { body, search } = applyTrustedDocuments(
+          { body: method === 'POST' ? await parsePostBody(req, limits.maxBodyBytes) : undefined, search: url.search },
+          principal,
+          options.trustedDocuments ?? null,
+        );
+        operationName = requestedOperationName(body, new URLSearchParams(search));
         const headers = new HeaderMap();
         for (const [key, value] of Object.entries(req.headers)) {
           if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -202,7 +209,7 @@ export function createGraphQLHttpHandler(options: GraphQLHttpHandlerOptions): Gr
         await ready;
         const context = createContext({ services, principal, logger, requestId, maxPageSize: limits.maxPageSize });
         const response = await server.executeHTTPGraphQLRequest({
-          httpGraphQLRequest: { method, headers, search: url.search, body },
+          httpGraphQLRequest: { method, headers, search, body },
           context: async () => context,
         });
         res.statusCode = response.status ?? 200;
@@ -215,7 +222,7 @@ export function createGraphQLHttpHandler(options: GraphQLHttpHandlerOptions): Gr
           res.end();
         }
       } catch (error) {
-        if (error instanceof HttpRefusal) {
+        if (error instanceof HttpRefusal || error instanceof TrustedDocumentRefusal) {
           writeError(res, requestId, error.status, error.code, error.message);
         } else {
           const classified = classifyError(error);

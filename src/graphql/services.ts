@@ -6,6 +6,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import type { StateReplayService } from '../audit/state-replay.service.js';
 import type { SyncService } from '../sync/sync.service.js';
 import type { OperationsService } from '../observability/operations.service.js';
+import type { WriteBackStatusReader } from '../governance/write-back-status.js';
 import type { PeopleService } from '../people/people.service.js';
 
 /**
@@ -22,5 +23,7 @@ export interface HubServices {
   stateReplay: StateReplayService;
   sync: SyncService;
   operations: OperationsService;
+  /** Change requests' write-back status, derived from their outbox rows. */
+  writeBackStatus: WriteBackStatusReader;
   people: PeopleService;
 }

@@ -32,7 +32,7 @@ import {
   type SyncRunOrderField,
   type VersionOrderField,
 } from './queries/orderings.js';
-import type { Ordering, Page, PageRequest } from './queries/page.js';
+import type { Ordering, Page, PageRequest } from '../page.js';
 import type {
   DeploymentRecord,
   FindingRecord,

@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { HubMetrics } from '../observability/metrics.js';
 import type { QueueDepth } from '../observability/operations.service.js';
 import type { SourceSchedule } from '../sources/source-schedule.js';
-import type { SyncTrigger } from '../sync/run-repository.js';
+import type { SyncTrigger } from '../sync/sync-trigger.js';
 import { classifyFailure, failureLogFields, type JobHandlers } from './handlers.js';
 import {
   ALL_QUEUES,
@@ -15,9 +15,8 @@ import {
   MAINTENANCE_SCHEDULER_ID,
   SYNC_JOB_ATTEMPTS,
   SYNC_JOB_BACKOFF_MS,
-  WRITEBACK_JOB_ATTEMPTS,
-  WRITEBACK_JOB_BACKOFF_MS,
   WRITEBACK_QUEUE,
+  writeBackJobId,
   syncQueueName,
   syncSchedulerId,
   type SyncJobData,
@@ -115,14 +114,15 @@ export class BullMqDispatcher implements JobDispatcher {
     });
   }
 
-  async enqueueWriteBack(changeRequestId: string): Promise<void> {
-    // The job id deduplicates: a request's write-back is queued at most once at a time.
+  async enqueueWriteBack(changeRequestId: string, notBefore?: Date): Promise<void> {
     await this.queue(WRITEBACK_QUEUE).add('writeback', { changeRequestId } satisfies WriteBackJobData, {
-      jobId: `writeback-${changeRequestId}`,
-      attempts: WRITEBACK_JOB_ATTEMPTS,
-      backoff: { type: 'exponential', delay: WRITEBACK_JOB_BACKOFF_MS },
+      jobId: writeBackJobId(changeRequestId, notBefore),
+      delay: notBefore ? Math.max(0, notBefore.getTime() - Date.now()) : 0,
+      // No BullMQ retries: the outbox decides (queues.ts). Failed jobs are dropped too, so a kept failure's id never
+      // blocks the sweep from queueing the attempt again.
+      attempts: 1,
       removeOnComplete: true,
-      removeOnFail: { count: 5_000 },
+      removeOnFail: true,
     });
   }
 

@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthenticationError, RateLimitError } from '../../connectors/contract.js';
+import { findCause } from '../../connectors/shared/error-causes.js';
 import type { Logger } from '../logger.js';
 import type { SyncService } from '../sync/sync.service.js';
 import type { SyncJobData, WriteBackJobData } from './queues.js';
@@ -12,6 +14,11 @@ export interface JobHandlers {
   writeBack(data: WriteBackJobData, context: { jobId: string | null; attempt: number }): Promise<void>;
   maintenance(): Promise<void>;
 }
+
+/** A write-back attempt due within this is waited for inside the job rather than queued as a job of its own. */
+const WAIT_IN_JOB_MS = 1_000;
+/** Bounds that waiting: a request whose row keeps being due without being deliverable is left to the sweep. */
+const WAIT_IN_JOB_ROUNDS = 5;
 
 /** How a failed job should be treated by the runner. */
 export type FailureClass = { kind: 'unrecoverable'; message: string } | { kind: 'rate-limited'; retryAfterMs: number } | { kind: 'retry' };
@@ -43,20 +50,24 @@ export function classifyFailure(error: unknown): FailureClass {
 
 /** The ids a failed job's error carries (see {@link JobFailure}), also when a runner wrapped it in an error of its own. */
 export function failureLogFields(error: unknown): JobLogFields {
-  let current = error;
-  for (let depth = 0; current instanceof Error && depth < 4; depth++) {
-    if (current instanceof JobFailure) return current.logFields;
-    current = current.cause;
-  }
-  return {};
+  return findCause(error, (link): link is JobFailure => link instanceof JobFailure)?.logFields ?? {};
 }
 
+/**
+ * The write-back outbox, the one retry authority for write-backs: it counts the attempts, says when the next one is
+ * due and when to give up. The job layer only runs an attempt when the outbox says one is due.
+ */
 export interface WriteBackDeliverer {
-  /** Delivers one applied change request's write-back; throws when it should be retried later. */
+  /** Delivers the request's due rows; records every vendor failure on the outbox and throws only when storage fails. */
   deliver(changeRequestId: string): Promise<string>;
+  /** When the request's next attempt is due (or its claim lapses); null when nothing is left to deliver. */
+  nextAttemptAt(changeRequestId: string): Promise<Date | null>;
   /** Change requests whose write-back is due (pending, or waiting to retry), for the sweep. */
   pendingDue(limit: number): Promise<string[]>;
 }
+
+/** Queues a write-back job, delayed until `notBefore` when given; one job per request and due time. */
+export type EnqueueWriteBackJob = (changeRequestId: string, notBefore?: Date) => Promise<void>;
 
 export interface MaintenanceTasks {
   /** Closes change requests past their expiry. */
@@ -80,7 +91,7 @@ export function createJobHandlers(deps: {
   stateReplay?: StateReplaySchedule;
   /** Absent when no audit signing key is configured. */
   auditCheckpoints?: PeriodicCheckpoints;
-  enqueueWriteBack: (changeRequestId: string) => Promise<void>;
+  enqueueWriteBack: EnqueueWriteBackJob;
   logger: Logger;
 }): JobHandlers {
   return {
@@ -97,13 +108,25 @@ export function createJobHandlers(deps: {
       if (result.error) throw new JobFailure(result.error, { sourceId: data.sourceId, runId: result.run.id });
     },
     async writeBack(data) {
-      await deps.writeBacks.deliver(data.changeRequestId);
+      // The next attempt is a job delayed until the outbox says it is due. One due within a moment is waited for here
+      // instead: a job that ran a little early (timer or clock skew) would otherwise queue its own id again, which
+      // the runner ignores while this job still holds it. A job that fails here (storage unreachable) is not retried
+      // by the runner: the sweep below re-enqueues the row from the outbox.
+      for (let round = 0; round < WAIT_IN_JOB_ROUNDS; round++) {
+        await deps.writeBacks.deliver(data.changeRequestId);
+        const next = await deps.writeBacks.nextAttemptAt(data.changeRequestId);
+        if (!next) return;
+        const waitMs = next.getTime() - Date.now();
+        if (waitMs > WAIT_IN_JOB_MS) return deps.enqueueWriteBack(data.changeRequestId, next);
+        await sleep(Math.max(0, waitMs));
+      }
     },
     async maintenance() {
       const { abandoned } = await deps.sync.sweep();
       if (abandoned.length > 0) deps.logger.warn({ runs: abandoned.map((r) => r.id) }, 'failed sync runs abandoned by stopped workers');
       await deps.governance.expireDueRequests();
-      // Re-enqueue write-backs that are due (e.g. their job was lost with a Redis restart); jobs are deduplicated by id.
+      // Re-enqueue write-backs that are due, so a lost job (Redis restart, failed job) is never a lost write-back;
+      // a request's job for "due now" is deduplicated by id.
       for (const id of await deps.writeBacks.pendingDue(500)) await deps.enqueueWriteBack(id);
       await deps.stateReplay?.reconcileIfDue();
       // Every minute: "at least every N events or M minutes" is kept to within a minute. Never throws (logged).

@@ -1,10 +1,11 @@
 import type { Vendor } from '../../connectors/contract.js';
+import { backoffDelay } from '../../connectors/shared/backoff.js';
 import type { Logger } from '../logger.js';
 import type { QueueDepth } from '../observability/operations.service.js';
 import type { SourceSchedule } from '../sources/source-schedule.js';
-import type { SyncTrigger } from '../sync/run-repository.js';
+import type { SyncTrigger } from '../sync/sync-trigger.js';
 import { classifyFailure, failureLogFields, type JobHandlers } from './handlers.js';
-import { MAINTENANCE_EVERY_MS, SYNC_JOB_ATTEMPTS, SYNC_JOB_BACKOFF_MS, WRITEBACK_JOB_ATTEMPTS, WRITEBACK_JOB_BACKOFF_MS, syncQueueName } from './queues.js';
+import { MAINTENANCE_EVERY_MS, SYNC_JOB_ATTEMPTS, SYNC_JOB_BACKOFF_MS, syncQueueName, writeBackJobId } from './queues.js';
 import type { JobDispatcher } from './types.js';
 
 /**
@@ -18,6 +19,8 @@ export class InProcessJobRunner implements JobDispatcher {
   private readonly pending = new Set<Promise<void>>();
   private readonly controllers = new Set<AbortController>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
+  /** Write-back jobs waiting or running, by job id. */
+  private readonly writeBackJobs = new Set<string>();
   private readonly activeByQueue = new Map<string, number>();
   private maintenanceTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -81,8 +84,28 @@ export class InProcessJobRunner implements JobDispatcher {
     );
   }
 
-  async enqueueWriteBack(changeRequestId: string): Promise<void> {
-    this.spawn('writeback', WRITEBACK_JOB_ATTEMPTS, (attempt) => this.requireHandlers().writeBack({ changeRequestId }, { jobId: null, attempt }), WRITEBACK_JOB_BACKOFF_MS);
+  /** One attempt, at `notBefore` when given; never retried here (the outbox is the retry authority, as with BullMQ). */
+  async enqueueWriteBack(changeRequestId: string, notBefore?: Date): Promise<void> {
+    // Like a BullMQ job id: while a job of this id waits or runs, queueing it again does nothing.
+    const jobId = writeBackJobId(changeRequestId, notBefore);
+    if (this.closed || this.writeBackJobs.has(jobId)) return;
+    this.writeBackJobs.add(jobId);
+    const run = () =>
+      this.spawn('writeback', 1, async (attempt) => {
+        try {
+          await this.requireHandlers().writeBack({ changeRequestId }, { jobId, attempt });
+        } finally {
+          this.writeBackJobs.delete(jobId);
+        }
+      });
+    const delayMs = notBefore ? notBefore.getTime() - Date.now() : 0;
+    if (delayMs <= 0) return run();
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      run();
+    }, delayMs);
+    timer.unref();
+    this.retryTimers.add(timer);
   }
 
   async queueDepths(): Promise<QueueDepth[]> {
@@ -130,7 +153,7 @@ export class InProcessJobRunner implements JobDispatcher {
         const last = attempt + 1 >= attempts || failure.kind === 'unrecoverable' || this.closed;
         this.logger.warn({ ...failureLogFields(error), queue, attempt, err: (error as Error).message, willRetry: !last }, 'job failed');
         if (!last) {
-          const delay = failure.kind === 'rate-limited' ? failure.retryAfterMs : (this.options.retryBaseMs ?? backoffMs) * 2 ** attempt;
+          const delay = failure.kind === 'rate-limited' ? failure.retryAfterMs : backoffDelay(attempt + 1, { baseDelayMs: this.options.retryBaseMs ?? backoffMs, maxDelayMs: Infinity, jitter: 'none' });
           const timer = setTimeout(() => {
             this.retryTimers.delete(timer);
             this.spawn(queue, attempts, task, backoffMs, attempt + 1);

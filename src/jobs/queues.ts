@@ -1,5 +1,5 @@
 import { VENDORS, type Vendor } from '../../connectors/contract.js';
-import type { SyncTrigger } from '../sync/run-repository.js';
+import type { SyncTrigger } from '../sync/sync-trigger.js';
 
 /**
  * Queue and scheduler names (STYLE §5). One sync queue per vendor, because a BullMQ worker's rate limiter covers its
@@ -26,9 +26,13 @@ export interface WriteBackJobData {
 /** Retry policy of sync jobs: a failed run is retried as a new run (trigger `retry`) with exponential backoff. */
 export const SYNC_JOB_ATTEMPTS = 3;
 export const SYNC_JOB_BACKOFF_MS = 10_000;
-/** Write-backs retry for longer: the vendor must eventually hear about an approved change. */
-export const WRITEBACK_JOB_ATTEMPTS = 12;
-export const WRITEBACK_JOB_BACKOFF_MS = 5_000;
+/**
+ * A write-back job makes one attempt and is never retried by the runner: the outbox (write-back.service.ts) is the
+ * one retry authority, and schedules each further attempt as a job of its own.
+ * The id names the request and the due time (`due`: as soon as possible), so the sweep and the job chain never queue
+ * one attempt twice, while a request's next attempt can be queued from inside the job running the current one.
+ */
+export const writeBackJobId = (changeRequestId: string, notBefore?: Date) => `writeback-${changeRequestId}-${notBefore ? notBefore.getTime() : 'due'}`;
 /** How often the maintenance sweep runs (abandoned runs, stale sources, expiring requests, due write-backs). */
 export const MAINTENANCE_EVERY_MS = 60_000;
 /**

@@ -1,7 +1,7 @@
 import type { Vendor } from '../../connectors/contract.js';
 import type { QueueDepth } from '../observability/operations.service.js';
 import type { SourceSchedule } from '../sources/source-schedule.js';
-import type { SyncTrigger } from '../sync/run-repository.js';
+import type { SyncTrigger } from '../sync/sync-trigger.js';
 
 /** The sources table as schedule reconciliation reads it (SourceService): fresh on every call. */
 export interface ScheduleReader {
@@ -23,8 +23,11 @@ export interface JobDispatcher {
   unscheduleSource(sourceId: string, vendor: Vendor): Promise<void>;
   /** Asks for a sync now. Returns without waiting for it; the run row tells the outcome. */
   enqueueSync(sourceId: string, vendor: Vendor, trigger: SyncTrigger): Promise<void>;
-  /** Asks for the outbox row of a change request to be delivered. */
-  enqueueWriteBack(changeRequestId: string): Promise<void>;
+  /**
+   * Asks for one delivery attempt of a change request's outbox rows, now or at `notBefore`; never retried by the
+   * runner (the outbox is the retry authority). Idempotent per request and due time.
+   */
+  enqueueWriteBack(changeRequestId: string, notBefore?: Date): Promise<void>;
   /** Jobs waiting / active / delayed / failed per queue, for /metrics and `hub status`. */
   queueDepths(): Promise<QueueDepth[]>;
   /** Next scheduled run per source id, where known. */

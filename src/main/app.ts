@@ -14,6 +14,7 @@ import { migrate } from '../db/migrate.js';
 import { GovernanceService } from '../governance/governance.service.js';
 import { seedDefaultPolicies } from '../governance/policy.repository.js';
 import { WriteBackService } from '../governance/write-back.service.js';
+import { WriteBackStatusReader } from '../governance/write-back-status.js';
 import type { HubServices } from '../graphql/services.js';
 import { InventoryReadService } from '../inventory/inventory-read.service.js';
 import { InventoryWriter } from '../inventory/writer.js';
@@ -112,7 +113,7 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
     urlPolicy: { allowPrivate: config.sync.allowPrivateSourceUrls },
   });
   const apiKeys = new ApiKeyService({ db, audit, logger, breakGlass: config.auth.breakGlass });
-  const enqueueWriteBack = (changeRequestId: string) => dispatcher.enqueueWriteBack(changeRequestId);
+  const enqueueWriteBack = (changeRequestId: string, notBefore?: Date) => dispatcher.enqueueWriteBack(changeRequestId, notBefore);
   const governance = new GovernanceService({ db, audit, anchor: checkpoints ?? undefined, enqueueWriteBack, logger, changeRequestTtlDays: config.governance.changeRequestTtlDays });
   const writer = new InventoryWriter(db, { defaultMaxDeleteShare: config.sync.maxDeleteShare });
   const sync = new SyncService({
@@ -157,6 +158,7 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
     sync,
     operations,
     people,
+    writeBackStatus: new WriteBackStatusReader(db),
   };
   registerStateGauges(metrics, db, queueDepths);
   const stateReplay = new StateDivergenceFindings({ db, replay: services.stateReplay, findings: new FindingsReconciler(audit), logger, everyMs: config.stateReplay?.everyMs ?? null });

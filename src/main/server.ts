@@ -13,6 +13,7 @@ import { findCheckpointCovering } from '../audit/checkpoints.js';
 import { EvidencePackService } from '../reports/evidence-pack.service.js';
 import { auditReportViews } from '../reports/report-view-audit.js';
 import { createReportsRoute } from '../reports/reports.route.js';
+import { loadTrustedDocuments } from '../graphql/trusted-documents.js';
 import type { Hub } from './app.js';
 
 /**
@@ -40,6 +41,7 @@ export async function startHttpServer(hub: Hub): Promise<HttpServer> {
     authenticate: hub.authenticate,
     logger,
     limits: { maxPageSize: config.http.maxPageSize, maxDepth: config.http.maxDepth, maxCost: config.http.maxCost, maxBodyBytes: MAX_BODY_BYTES },
+    trustedDocuments: config.http.trustedDocumentsPath ? loadTrustedDocuments(config.http.trustedDocumentsPath) : null,
     onRequest: ({ operationName, status, durationMs }) => {
       const operation = metricLabel(operationName);
       metrics.graphqlRequests.inc({ operation, outcome: status < 400 ? 'ok' : 'error' });

@@ -28,6 +28,8 @@ export interface OutboxReceiptRow {
   lastError: string | null;
   createdAt: Date;
   doneAt: Date | null;
+  /** When delivery was last attempted (null before the first attempt). */
+  lastAttemptAt: Date | null;
 }
 
 /** The entities whose audit events make up one pack. */
@@ -70,7 +72,7 @@ export class EvidencePackRepository {
     if (changeRequestIds.length === 0) return [];
     const rows = await queryRows<Record<string, unknown>>(
       db,
-      sql`select change_request_id::text, model_version_id::text, from_state, to_state, position, status, attempts, message, last_error, created_at, done_at
+      sql`select change_request_id::text, model_version_id::text, from_state, to_state, position, status, attempts, message, last_error, last_attempt_at, created_at, done_at
           from write_back_outbox where change_request_id = any(${uuids(changeRequestIds)}) order by change_request_id, position`,
     );
     return rows.map((row) => ({
@@ -85,6 +87,7 @@ export class EvidencePackRepository {
       lastError: (row.last_error as string | null) ?? null,
       createdAt: date(row.created_at),
       doneAt: maybeDate(row.done_at),
+      lastAttemptAt: maybeDate(row.last_attempt_at),
     }));
   }
 

@@ -5,6 +5,7 @@ import type { ApprovalRow, ChangeRequestRow } from '../db/schema/index.js';
 import { queryRows } from '../db/sql.js';
 import { toGlobalId } from '../global-id.js';
 import { ChangeRequestRepository } from '../governance/change-request.repository.js';
+import { summariseWriteBack, type WriteBackSummary } from '../governance/write-back-status.js';
 import type { InventoryReadService } from '../inventory/inventory-read.service.js';
 import type { DeploymentRecord, FindingRecord, ModelRecord, ModelVersionRecord, SourceRecord } from '../inventory/queries/records.js';
 import {
@@ -260,7 +261,7 @@ function evidenceOf(
       comment: a.comment,
       at: iso(a.createdAt),
     })),
-    writeBack: { status: request.writeBackStatus, attempts: request.writeBackAttempts, message: request.writeBackMessage, at: isoOrNull(request.writeBackAt) },
+    writeBack: writeBackOf(summariseWriteBack(receipts)),
     receipts: receipts.map((r) => ({
       modelVersionId: r.modelVersionId,
       fromState: r.fromState,
@@ -386,4 +387,9 @@ function groupBy<T>(values: T[], key: (value: T) => string): Map<string, T[]> {
     else groups.set(key(value), [value]);
   }
   return groups;
+}
+
+/** The request's delivery as a whole, rolled up from its outbox rows the way the API reports it. */
+function writeBackOf(summary: WriteBackSummary) {
+  return { status: summary.writeBackStatus, attempts: summary.writeBackAttempts, message: summary.writeBackMessage, at: isoOrNull(summary.writeBackAt) };
 }

@@ -4,13 +4,11 @@ import { sources, syncRunSeen, syncRuns, type SyncRunRow } from '../db/schema/in
 import { isUniqueViolation } from '../db/sql.js';
 import type { SyncRunStatus } from '../inventory/queries/records.js';
 import type { TombstoneResult } from '../inventory/types.js';
+import type { SyncTrigger } from './sync-trigger.js';
 
 /** Cap on record-level errors stored per run: enough to act on, bounded so a broken vendor cannot bloat a row. */
 export const MAX_RECORD_ERRORS = 500;
 
-
-/** What started a run: its source's schedule, a person (API, CLI), or the job layer retrying a failed run. */
-export type SyncTrigger = 'schedule' | 'manual' | 'retry';
 
 export interface RunCounts {
   seen: number;

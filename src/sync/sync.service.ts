@@ -1,5 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Connector, ConnectorDeps, NormalisedBatch, Vendor } from '../../connectors/contract.js';
+import { rootCause } from '../../connectors/shared/error-causes.js';
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
 import { isConnectionFailure } from '../db/sql.js';
@@ -11,7 +12,8 @@ import type { BatchResult, TombstoneResult, WriteContext } from '../inventory/ty
 import type { Logger } from '../logger.js';
 import type { HubMetrics } from '../observability/metrics.js';
 import type { FindingsReconciler } from './findings.js';
-import { RunAbandonedError, SyncRunRepository, type RunCounts, type SyncTrigger } from './run-repository.js';
+import { RunAbandonedError, SyncRunRepository, type RunCounts } from './run-repository.js';
+import type { SyncTrigger } from './sync-trigger.js';
 
 export interface SyncServiceOptions {
   /** Default deletion guard share for sources without their own. */
@@ -312,14 +314,13 @@ function addCounts(counts: RunCounts, added: RunCounts): void {
  * drizzle's query errors carry the statement and its parameters, so they are described by their driver cause.
  */
 export function describeError(error: unknown): string {
-  if (isConnectionFailure(error)) return `The database became unreachable during the sync (${rootCause(error)}); the batch being written was rolled back.`;
+  if (isConnectionFailure(error)) return `The database became unreachable during the sync (${rootMessage(error)}); the batch being written was rolled back.`;
   if (error instanceof Error && error.name === 'DrizzleQueryError' && error.cause instanceof Error) return describeError(error.cause);
   if (error instanceof Error) return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
   return String(error);
 }
 
-function rootCause(error: unknown): string {
-  let current = error as { message?: unknown; cause?: unknown };
-  for (let depth = 0; current.cause && depth < 4; depth++) current = current.cause as typeof current;
-  return typeof current.message === 'string' ? current.message : String(current);
+function rootMessage(error: unknown): string {
+  const root = rootCause(error) as { message?: unknown } | null | undefined;
+  return typeof root?.message === 'string' ? root.message : String(root);
 }

@@ -8,6 +8,7 @@ import { buildHubSchema } from '../../src/graphql/build-schema.js';
 import { createGraphQLHttpHandler, type GraphQLHttpLimits } from '../../src/graphql/http-handler.js';
 import type { HubServices } from '../../src/graphql/services.js';
 import { InventoryReadService } from '../../src/inventory/inventory-read.service.js';
+import { WriteBackStatusReader } from '../../src/governance/write-back-status.js';
 import { createLogger } from '../../src/logger.js';
 
 /** Header naming the caller's roles in tests (`x-test-roles: VIEWER,OPERATOR`); absent = anonymous. */
@@ -23,9 +24,9 @@ export async function testAuthenticate(req: IncomingMessage): Promise<Principal 
 
 export const TEST_LIMITS: GraphQLHttpLimits = { maxPageSize: 500, maxDepth: 12, maxCost: 100_000, maxBodyBytes: 64 * 1024 };
 
-/** Services for tests: the real inventory read service; services owned by other modules are placeholders. */
+/** Services for tests: the real inventory and write-back status reads; services owned by other modules are placeholders. */
 export function testServices(db: Db): HubServices {
-  return { inventory: new InventoryReadService(db), sources: {} as never, apiKeys: {} as never, governance: {} as never, audit: {} as never, stateReplay: {} as never, sync: {} as never, operations: {} as never, people: {} as never };
+  return { inventory: new InventoryReadService(db), sources: {} as never, apiKeys: {} as never, governance: {} as never, audit: {} as never, stateReplay: {} as never, sync: {} as never, operations: {} as never, people: {} as never, writeBackStatus: new WriteBackStatusReader(db) };
 }
 
 export interface GraphQLTestServer {

@@ -69,6 +69,8 @@ export const apiKeys = pgTable(
     lastUsedAt: tz('last_used_at'),
     expiresAt: tz('expires_at'),
     revokedAt: tz('revoked_at'),
+    /** A BI service account's key: it may run only registered operations (trusted documents). */
+    biServiceAccount: boolean('bi_service_account').notNull().default(false),
   },
   (t) => [uniqueIndex('api_keys_prefix_uq').on(t.prefix), index('api_keys_created_idx').on(t.createdAt), index('api_keys_person_idx').on(t.personId)],
 );

@@ -55,11 +55,7 @@ export const changeRequests = pgTable(
     expiresAt: tz('expires_at').notNull(),
     createdAt: tz('created_at').notNull().defaultNow(),
     decidedAt: tz('decided_at'),
-    /** PENDING | DONE | FAILED | UNSUPPORTED; null until applied. */
-    writeBackStatus: text('write_back_status'),
-    writeBackAttempts: integer('write_back_attempts').notNull().default(0),
-    writeBackMessage: text('write_back_message'),
-    writeBackAt: tz('write_back_at'),
+    // Write-back status is not kept here: the request's outbox rows hold it (governance/write-back-status.ts).
   },
   (t) => [
     // One open request per version at a time.
@@ -140,6 +136,8 @@ export const writeBackOutbox = pgTable(
     /** What the last attempt came to: the vendor's account of the change, or why it failed. */
     message: text('message'),
     nextAttemptAt: tz('next_attempt_at').notNull().defaultNow(),
+    /** When the last attempt's outcome was recorded; null before the first. The request's writeBackAt is the latest of these. */
+    lastAttemptAt: tz('last_attempt_at'),
     /** Claim lease: a worker owns the row until this time; a crashed worker's claim expires. */
     claimedBy: text('claimed_by'),
     claimedUntil: tz('claimed_until'),

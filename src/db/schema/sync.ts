@@ -15,7 +15,7 @@ export const syncRuns = pgTable(
     sourceId: uuid('source_id')
       .notNull()
       .references(() => sources.id),
-    /** schedule | manual | retry */
+    /** One of SYNC_TRIGGERS (src/sync/sync-trigger.ts). */
     trigger: text('trigger').notNull(),
     status: text('status').$type<SyncRunStatus>().notNull().default('RUNNING'),
     startedAt: tz('started_at').notNull().defaultNow(),

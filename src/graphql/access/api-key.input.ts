@@ -16,4 +16,10 @@ export class CreateApiKeyInput {
 
   @Field(() => DateTime, { nullable: true, description: 'When the key stops working; none by default.' })
   expiresAt?: Date | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Marks the key as a BI service account: it may run only the operations registered in the hub\'s trusted documents (HUB_TRUSTED_DOCUMENTS). Default false.',
+  })
+  biServiceAccount?: boolean | null;
 }

@@ -26,6 +26,7 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
     revokedAt: row.revokedAt,
     active: row.revokedAt === null && (row.expiresAt === null || row.expiresAt.getTime() > Date.now()),
     personId: row.personId,
+    biServiceAccount: row.biServiceAccount,
   };
 }
 
@@ -48,7 +49,7 @@ export class ApiKeyResolver {
   })
   async createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: GraphQLContext): Promise<CreateApiKeyPayload> {
     const personId = fromGlobalId(input.personId, 'Person').id;
-    const { key, row } = await this.services.apiKeys.createApiKey({ name: input.name, roles: input.roles, personId, expiresAt: input.expiresAt ?? null, createdBy: ctx.principal as Principal });
+    const { key, row } = await this.services.apiKeys.createApiKey({ name: input.name, roles: input.roles, personId, expiresAt: input.expiresAt ?? null, biServiceAccount: input.biServiceAccount ?? false, createdBy: ctx.principal as Principal });
     return { key, apiKey: toApiKey(row) };
   }
 

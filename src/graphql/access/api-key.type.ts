@@ -38,6 +38,8 @@ export class ApiKey {
 
   /** The person the key acts for (resolved by ApiKeyPersonResolver). */
   personId!: string;
+  @Field({ description: "A BI service account's key: it runs only registered operations (trusted documents)." })
+  biServiceAccount!: boolean;
 }
 
 @ObjectType({ description: 'The result of createApiKey.' })

@@ -1,7 +1,7 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Principal } from '../../auth/principal.js';
 import type { ApprovalRow, ChangeRequestRow } from '../../db/schema/index.js';
-import { slotStates, snapshotOf, type SlotState } from '../../governance/change-request.js';
+import { slotStates, snapshotOf, type SlotState, type WriteBackState } from '../../governance/change-request.js';
 import { CHANGE_REQUEST_TYPE } from '../../governance/change-request-reference.js';
 import type { ModelVersionRecord } from '../../inventory/queries/records.js';
 import { READ_ROLES } from '../auth-checker.js';
@@ -16,6 +16,8 @@ import { governanceLoaders } from './governance-loaders.js';
 import { ChangeRequestsArgs } from './governance.args.js';
 import { RequestLifecycleTransitionInput } from './governance.input.js';
 import { PolicySnapshot } from './policy.type.js';
+import { WriteBackStatus } from './governance.enums.js';
+import { DateTime } from '../scalars.js';
 
 const TYPE = CHANGE_REQUEST_TYPE;
 
@@ -118,6 +120,31 @@ export class ChangeRequestResolver {
   @FieldResolver(() => [Approval], { description: 'The decisions so far, oldest first.' })
   approvals(@Root() request: ChangeRequestRow, @Ctx() ctx: GraphQLContext): Promise<ApprovalRow[]> {
     return governanceLoaders(ctx).approvalsByRequest.load(request.id);
+  }
+
+  // The write-back fields come from the request's outbox rows (where they are stored), batched per response.
+  @FieldResolver(() => WriteBackStatus, {
+    nullable: true,
+    description:
+      'Delivery to the vendor of every state change the request made (a replaced champion\'s retirement included): FAILED if any failed, else PENDING while any is undelivered, else DONE when the vendor applied all, else UNSUPPORTED. Null until the request is applied.',
+  })
+  async writeBackStatus(@Root() request: ChangeRequestRow, @Ctx() ctx: GraphQLContext): Promise<WriteBackState | null> {
+    return (await governanceLoaders(ctx).writeBackByRequest.load(request.id)).writeBackStatus;
+  }
+
+  @FieldResolver(() => Int, { description: 'Delivery attempts so far, over all its state changes.' })
+  async writeBackAttempts(@Root() request: ChangeRequestRow, @Ctx() ctx: GraphQLContext): Promise<number> {
+    return (await governanceLoaders(ctx).writeBackByRequest.load(request.id)).writeBackAttempts;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'What the vendor did with each state change, or why its delivery failed: one line per change, in delivery order.' })
+  async writeBackMessage(@Root() request: ChangeRequestRow, @Ctx() ctx: GraphQLContext): Promise<string | null> {
+    return (await governanceLoaders(ctx).writeBackByRequest.load(request.id)).writeBackMessage;
+  }
+
+  @FieldResolver(() => DateTime, { nullable: true, description: 'When the last delivery attempt was recorded.' })
+  async writeBackAt(@Root() request: ChangeRequestRow, @Ctx() ctx: GraphQLContext): Promise<Date | null> {
+    return (await governanceLoaders(ctx).writeBackByRequest.load(request.id)).writeBackAt;
   }
 }
 

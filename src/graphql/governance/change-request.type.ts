@@ -1,12 +1,12 @@
 import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import type { Role as RoleName } from '../../auth/principal.js';
 import type { LifecycleState as LifecycleStateValue } from '../../../connectors/contract.js';
-import type { ChangeRequestStatus as StatusValue, WriteBackState } from '../../governance/change-request.js';
+import type { ChangeRequestStatus as StatusValue } from '../../governance/change-request.js';
 import { Role } from '../access/role.enum.js';
 import { LifecycleState } from '../enums.js';
 import { Node } from '../relay/node.type.js';
 import { DateTime } from '../scalars.js';
-import { ChangeRequestStatus, Decision, WriteBackStatus } from './governance.enums.js';
+import { ChangeRequestStatus, Decision } from './governance.enums.js';
 
 @ObjectType('Evidence', { simpleResolvers: true, description: 'A link supporting a change request (validation report, ticket, dashboard).' })
 export class Evidence {
@@ -95,20 +95,4 @@ export class ChangeRequest extends Node {
 
   @Field(() => DateTime, { nullable: true, description: 'When it was applied, rejected, cancelled, expired or superseded.' })
   decidedAt!: Date | null;
-
-  @Field(() => WriteBackStatus, {
-    nullable: true,
-    description:
-      'Delivery to the vendor of every state change the request made (a replaced champion\'s retirement included): FAILED if any failed, else PENDING while any is undelivered, else DONE when the vendor applied all, else UNSUPPORTED. Null until the request is applied.',
-  })
-  writeBackStatus!: WriteBackState | null;
-
-  @Field(() => Int, { description: 'Delivery attempts so far, over all its state changes.' })
-  writeBackAttempts!: number;
-
-  @Field(() => String, { nullable: true, description: 'What the vendor did with each state change, or why its delivery failed: one line per change, in delivery order.' })
-  writeBackMessage!: string | null;
-
-  @Field(() => DateTime, { nullable: true, description: 'When the last delivery attempt was recorded.' })
-  writeBackAt!: Date | null;
 }

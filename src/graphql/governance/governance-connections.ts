@@ -1,6 +1,6 @@
 import { InputError } from '../../errors.js';
 import type { ChangeRequestRow, AuditEventRow, ControlRequestRow } from '../../db/schema/index.js';
-import type { Page as GovernancePage } from '../../governance/change-request.repository.js';
+import { keysetPageOf, type ForwardPage } from '../../page.js';
 import { ConnectionType, toConnection, toPageRequest, type ConnectionResult } from '../relay/connection.js';
 import type { ConnectionArgs } from '../relay/connection.args.js';
 import { AuditEvent } from './audit-event.type.js';
@@ -26,16 +26,8 @@ export function changeRequestsPage(args: ForwardArgs, maxPageSize: number): { fi
   return { first: request.size, after: { createdAt, id: request.boundary.id } };
 }
 
-export function changeRequestsConnection(page: GovernancePage<ChangeRequestRow>, hasPrevious: boolean): ConnectionResult<ChangeRequestRow> {
-  return toConnection(
-    {
-      items: page.items.map((record) => ({ record, position: { keys: [record.createdAt.toISOString()], id: record.id } })),
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: hasPrevious,
-      totalCount: async () => page.totalCount,
-    },
-    CHANGE_REQUESTS_SCOPE,
-  );
+export function changeRequestsConnection(page: ForwardPage<ChangeRequestRow>, hasPrevious: boolean): ConnectionResult<ChangeRequestRow> {
+  return toConnection(keysetPageOf(page, hasPrevious, (record) => ({ keys: [record.createdAt.toISOString()], id: record.id })), CHANGE_REQUESTS_SCOPE);
 }
 
 /** Page size and decoded boundary (a seq) of `auditEvents(first, after)`. */
@@ -47,16 +39,8 @@ export function auditEventsPage(args: ForwardArgs, maxPageSize: number): { first
   return { first: request.size, afterSeq: seq };
 }
 
-export function auditEventsConnection(page: GovernancePage<AuditEventRow>, hasPrevious: boolean): ConnectionResult<AuditEventRow> {
-  return toConnection(
-    {
-      items: page.items.map((record) => ({ record, position: { keys: [String(record.seq)], id: NO_UUID } })),
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: hasPrevious,
-      totalCount: async () => page.totalCount,
-    },
-    AUDIT_EVENTS_SCOPE,
-  );
+export function auditEventsConnection(page: ForwardPage<AuditEventRow>, hasPrevious: boolean): ConnectionResult<AuditEventRow> {
+  return toConnection(keysetPageOf(page, hasPrevious, (record) => ({ keys: [String(record.seq)], id: NO_UUID })), AUDIT_EVENTS_SCOPE);
 }
 
 export const ControlRequestConnection = ConnectionType(ControlRequest, 'ControlRequest', 'control request');
@@ -71,14 +55,6 @@ export function controlRequestsPage(args: ForwardArgs, maxPageSize: number): { f
   return { first: request.size, after: { createdAt, id: request.boundary.id } };
 }
 
-export function controlRequestsConnection(page: GovernancePage<ControlRequestRow>, hasPrevious: boolean): ConnectionResult<ControlRequestRow> {
-  return toConnection(
-    {
-      items: page.items.map((record) => ({ record, position: { keys: [record.createdAt.toISOString()], id: record.id } })),
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: hasPrevious,
-      totalCount: async () => page.totalCount,
-    },
-    CONTROL_REQUESTS_SCOPE,
-  );
+export function controlRequestsConnection(page: ForwardPage<ControlRequestRow>, hasPrevious: boolean): ConnectionResult<ControlRequestRow> {
+  return toConnection(keysetPageOf(page, hasPrevious, (record) => ({ keys: [record.createdAt.toISOString()], id: record.id })), CONTROL_REQUESTS_SCOPE);
 }

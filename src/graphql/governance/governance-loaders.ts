@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { ApprovalRow, ChangeRequestRow } from '../../db/schema/index.js';
+import type { WriteBackSummary } from '../../governance/write-back-status.js';
 import type { GraphQLContext } from '../context.js';
 
 /** Governance's request-scoped DataLoaders, kept beside the context (one set per request, gone with it). */
@@ -7,6 +8,8 @@ export interface GovernanceLoaders {
   changeRequest: DataLoader<string, ChangeRequestRow | null>;
   approvalsByRequest: DataLoader<string, ApprovalRow[]>;
   requestsByVersion: DataLoader<string, ChangeRequestRow[]>;
+  /** A request's write-back fields, derived from its outbox rows: one statement for every request of a response. */
+  writeBackByRequest: DataLoader<string, WriteBackSummary>;
   /** A model's accountable owner as a person id (null when none, or only a text owner). */
   ownerPersonOfModel: DataLoader<string, string | null>;
 }
@@ -27,6 +30,7 @@ export function governanceLoaders(ctx: GraphQLContext): GovernanceLoaders {
         const byVersion = await governance.changeRequestsOfVersions(ids);
         return ids.map((id) => byVersion.get(id) ?? []);
       }),
+      writeBackByRequest: new DataLoader((ids) => ctx.services.writeBackStatus.summariesOf(ids)),
       ownerPersonOfModel: new DataLoader(async (ids) => {
         const byModel = await governance.accountableOwnerPersonIds(ids);
         return ids.map((id) => byModel.get(id) ?? null);

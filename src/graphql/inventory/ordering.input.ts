@@ -1,5 +1,5 @@
 import { Field, InputType, registerEnumType } from 'type-graphql';
-import type { SortDirection as SortDirectionValue } from '../../inventory/queries/page.js';
+import type { SortDirection as SortDirectionValue } from '../../page.js';
 import { SortDirection } from '../enums.js';
 
 const values = <T extends string>(names: readonly T[]) => Object.fromEntries(names.map((n) => [n, n])) as { [K in T]: K };

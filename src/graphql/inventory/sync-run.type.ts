@@ -1,12 +1,13 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { SyncRunStatus as SyncRunStatusValue } from '../../inventory/queries/records.js';
+import { SYNC_TRIGGERS_IN_WORDS } from '../../sync/sync-trigger.js';
 import { SyncRunStatus } from '../enums.js';
 import { Node } from '../relay/node.type.js';
 import { DateTime, JSONObject, JSONValue } from '../scalars.js';
 
 @ObjectType('SyncRun', { implements: Node, simpleResolvers: true, description: 'One sync of one source: status, timings, counts and errors as data.' })
 export class SyncRun extends Node {
-  @Field({ description: 'What started the run: schedule, manual or retry.' })
+  @Field({ description: `What started the run: ${SYNC_TRIGGERS_IN_WORDS}.` })
   trigger!: string;
 
   @Field(() => SyncRunStatus, { description: 'Where the run is.' })

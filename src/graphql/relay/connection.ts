@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { InputError } from '../../errors.js';
-import type { Page, PageRequest } from '../../inventory/queries/page.js';
+import type { Page, PageRequest } from '../../page.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { DEFAULT_PAGE_SIZE, type ConnectionArgs } from './connection.args.js';
 import { PageInfo } from './page-info.type.js';

@@ -1,5 +1,5 @@
 import { InputError } from '../../errors.js';
-import type { KeysetPosition } from '../../inventory/queries/page.js';
+import type { KeysetPosition } from '../../page.js';
 
 const MAX_CURSOR_LENGTH = 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

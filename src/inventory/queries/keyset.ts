@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { queryRows } from '../../db/sql.js';
-import type { Page, PageRequest, SortDirection } from './page.js';
+import type { Page, PageRequest, SortDirection } from '../../page.js';
 
 /** One component of a sort key: a non-null SQL expression and the type its text form casts back to. */
 export interface SortKey {

@@ -67,7 +67,7 @@ describe('audit checkpoints in a running hub', () => {
     // The hub's own maintenance handler, given the hub's checkpointer as the composition root gives it.
     const handlers = createJobHandlers({
       sync: { runJob: async () => undefined as never, sweep: async () => ({ abandoned: [] }) as never },
-      writeBacks: { deliver: async () => '', pendingDue: async () => [] },
+      writeBacks: { deliver: async () => '', pendingDue: async () => [], nextAttemptAt: async () => null },
       governance: { expireDueRequests: async () => undefined },
       auditCheckpoints: test.hub.auditCheckpoints!,
       enqueueWriteBack: async () => undefined,

@@ -99,7 +99,7 @@ describe('least privilege (PostgreSQL roles)', () => {
     appliedRequestId = applied.id;
 
     // The write-back worker updates the applied request's delivery columns: allowed, the decision stays final.
-    await expect.poll(async () => (await governance.getChangeRequest(applied.id))?.writeBackStatus, { timeout: 20_000 }).toMatch(/DONE|UNSUPPORTED/);
+    await expect.poll(async () => (await hub.services.writeBackStatus.summariesOf([applied.id]))[0]?.writeBackStatus, { timeout: 20_000 }).toMatch(/DONE|UNSUPPORTED/);
     const chain = await hub.services.audit.verify();
     expect(chain.valid).toBe(true);
     expect((await hub.services.stateReplay.verify()).divergences).toEqual([]);

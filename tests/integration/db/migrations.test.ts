@@ -81,3 +81,57 @@ describe('migration 0004 (deployment environment) on a database holding deployme
     }
   });
 });
+
+describe('migrations moving the write-back status to the outbox, on a database holding applied requests', () => {
+  it('should show each request the same write-back status, attempts, message and time as before', async () => {
+    // The migrations before the move, applied from a copy of the folder whose journal stops before it (found by
+    // name: migrations are renumbered when branches merge).
+    const before = mkdtempSync(join(tmpdir(), 'hub-migrations-'));
+    cpSync(MIGRATIONS_FOLDER, before, { recursive: true });
+    const journalPath = join(before, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ tag: string }> };
+    journal.entries = journal.entries.slice(0, journal.entries.findIndex((entry) => entry.tag.endsWith('_outbox_last_attempt_at')));
+    writeFileSync(journalPath, JSON.stringify(journal));
+
+    const handle = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
+    try {
+      const { migrate: runUpTo } = await import('drizzle-orm/pglite/migrator');
+      await runUpTo(handle.db as never, { migrationsFolder: before });
+      const at = '2026-03-01T10:00:00.000Z';
+      await handle.db.execute(sql`with s as (insert into sources (vendor, name) values ('mlflow', 'ml') returning id),
+          m as (insert into models (source_id, external_id, name, content_hash) select s.id, 'scorer', 'scorer', 'h' from s returning id, source_id),
+          v as (insert into model_versions (source_id, model_id, external_id, version, content_hash)
+                select m.source_id, m.id, e.id, e.id, 'h' from m, (values ('scorer/1'), ('scorer/2'), ('scorer/3')) as e(id) returning id, source_id, external_id)
+        insert into change_requests (id, model_version_id, from_state, to_state, requester_id, requester_roles, justification, policy_snapshot, status, expires_at,
+                                     write_back_status, write_back_attempts, write_back_message, write_back_at)
+        select r.id::uuid, v.id, 'DEVELOPMENT', 'VALIDATION', 'dana', '{DATA_SCIENTIST}', 'test', '{}', r.status, now(), r.wb_status, r.attempts, r.message, r.at::timestamptz
+        from v join (values
+          ('00000000-0000-7000-8000-000000000001', 'scorer/1', 'APPLIED', 'DONE', 2, 'alias set', ${at}),
+          ('00000000-0000-7000-8000-000000000002', 'scorer/2', 'APPLIED', 'PENDING', 0, null, null),
+          ('00000000-0000-7000-8000-000000000003', 'scorer/3', 'REJECTED', null, 0, null, null)
+        ) as r(id, version, status, wb_status, attempts, message, at) on r.version = v.external_id`);
+      await handle.db.execute(sql`insert into write_back_outbox (change_request_id, model_version_id, from_state, to_state, position, source_id, status, attempts, message)
+        select cr.id, cr.model_version_id, cr.from_state, cr.to_state, 0, v.source_id, cr.write_back_status, cr.write_back_attempts, cr.write_back_message
+        from change_requests cr join model_versions v on v.id = cr.model_version_id where cr.status = 'APPLIED'`);
+
+      await migrate(handle);
+
+      const { writeBackSummaries } = await import('../../../src/governance/write-back-status.js');
+      const ids = ['00000000-0000-7000-8000-000000000001', '00000000-0000-7000-8000-000000000002', '00000000-0000-7000-8000-000000000003'];
+      const summaries = await writeBackSummaries(handle.db, ids);
+      expect(ids.map((id) => summaries.get(id))).toEqual([
+        { writeBackStatus: 'DONE', writeBackAttempts: 2, writeBackMessage: 'alias set', writeBackAt: new Date(at) },
+        { writeBackStatus: 'PENDING', writeBackAttempts: 0, writeBackMessage: null, writeBackAt: null },
+        { writeBackStatus: null, writeBackAttempts: 0, writeBackMessage: null, writeBackAt: null },
+      ]);
+      const columns = await queryRows<{ column_name: string }>(
+        handle.db,
+        sql`select column_name from information_schema.columns where table_name = 'change_requests' and column_name like 'write_back%'`,
+      );
+      expect(columns).toEqual([]);
+    } finally {
+      await handle.close();
+      rmSync(before, { recursive: true, force: true });
+    }
+  });
+});

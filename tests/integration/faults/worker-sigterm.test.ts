@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vendorSimulator } from '../../../connectors/registry/simulators.js';
 import { CHANGE_REQUEST_TAG } from '../../../connectors/mlflow/write-back.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
-import { changeRequests, models, modelVersions, syncRuns, writeBackOutbox, type SourceRow } from '../../../src/db/schema/index.js';
+import { models, modelVersions, syncRuns, writeBackOutbox, type SourceRow } from '../../../src/db/schema/index.js';
 import { queryRows } from '../../../src/db/sql.js';
 import { liveCounts } from '../../helpers/inventory.js';
 import type { HubProcess } from '../../helpers/processes.js';
-import { person } from '../governance/governance-fixtures.js';
+import { person, requestWithWriteBack } from '../governance/governance-fixtures.js';
 import { eventually, startWorkerFleet, type FaultHub, type WorkerFleet } from './fault-hub.js';
 
 const PREFIX = `{faults-${randomBytes(4).toString('hex')}}`;
@@ -129,7 +129,7 @@ describe('hub worker', () => {
       expect(exit.ms).toBeLessThan(15_000);
 
       const delivered = await eventually('the write-back to be DONE', async () => {
-        const [row] = await db.select().from(changeRequests).where(eq(changeRequests.id, request.id));
+        const row = await requestWithWriteBack(db, request.id);
         return row.writeBackStatus === 'DONE' ? row : null;
       }, 30_000, 200);
       expect(delivered.writeBackAttempts).toBe(1);

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../../src/db/client.js';
-import { findings, models, modelVersions, sources } from '../../../src/db/schema/index.js';
+import { changeRequests, findings, models, modelVersions, sources } from '../../../src/db/schema/index.js';
 import type { Principal, Role } from '../../../src/auth/principal.js';
 import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import { GovernanceService } from '../../../src/governance/governance.service.js';
 import { seedDefaultPolicies } from '../../../src/governance/policy.repository.js';
+import { writeBackSummaries } from '../../../src/governance/write-back-status.js';
 
 /** Inventory rows for governance tests, inserted directly (the inventory writer is not under test here). */
 export async function seedSource(db: Db, vendor: 'mlflow' | 'sagemaker' = 'mlflow'): Promise<string> {
@@ -84,4 +85,10 @@ export async function governanceFor(db: Db, clock = new TestClock()) {
   const jobs = new RecordingJobs();
   const service = new GovernanceService({ db, audit: new AuditRecorder(), enqueueWriteBack: jobs.enqueueWriteBack, logger: silentLogger, changeRequestTtlDays: 14, now: clock.now });
   return { service, jobs, clock };
+}
+
+/** A change request as the API shows it: its row, with the write-back fields derived from its outbox rows. */
+export async function requestWithWriteBack(db: Db, id: string) {
+  const [row] = await db.select().from(changeRequests).where(eq(changeRequests.id, id));
+  return { ...row, ...(await writeBackSummaries(db, [id])).get(id)! };
 }

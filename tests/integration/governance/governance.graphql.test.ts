@@ -1,17 +1,21 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { writeBackOutbox } from '../../../src/db/schema/index.js';
 import { ROLES, type Principal, type Role } from '../../../src/auth/principal.js';
 import { buildHubSchema } from '../../../src/graphql/build-schema.js';
 import { createGraphQLHttpHandler } from '../../../src/graphql/http-handler.js';
-import { toGlobalId } from '../../../src/global-id.js';
+import { fromGlobalId, toGlobalId } from '../../../src/global-id.js';
 import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import { AuditService } from '../../../src/audit/audit.service.js';
 import { createLogger } from '../../../src/logger.js';
+import { WriteBackStatusReader } from '../../../src/governance/write-back-status.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { TEST_LIMITS, testServices } from '../../helpers/graphql.js';
 import { governanceFor, openUngovernedFinding, seedModel, seedSource, seedVersion, TestClock } from './governance-fixtures.js';
+
+const fromGlobalIdOf = (id: string) => fromGlobalId(id, 'ChangeRequest').id;
 
 /** `x-test-user: <id>:<ROLE>+<ROLE>` — distinct identities matter here, segregation of duties compares them. */
 async function authenticate(req: IncomingMessage): Promise<Principal | null> {
@@ -31,6 +35,7 @@ describe('Governance GraphQL API', () => {
   let versionId: string;
   let findingId: string;
   let clock: TestClock;
+  const writeBackBatches: string[][] = [];
 
   const call = async (user: string | null, query: string, variables: Record<string, unknown> = {}) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -60,7 +65,10 @@ describe('Governance GraphQL API', () => {
     modelId = await seedModel(db, sourceId, { accountableOwner: 'olga' });
     versionId = await seedVersion(db, { sourceId, modelId, createdBy: 'carl' });
     findingId = await openUngovernedFinding(db, sourceId, versionId);
-    const services = { ...testServices(db), governance: service, audit: new AuditService({ db }) };
+    const reader = new WriteBackStatusReader(db);
+    // Records each batch the write-back loader asks for, to show a page of requests costs one read, not one per request.
+    const writeBackStatus = { summariesOf: (ids: readonly string[]) => (writeBackBatches.push([...ids]), reader.summariesOf(ids)) } as WriteBackStatusReader;
+    const services = { ...testServices(db), governance: service, audit: new AuditService({ db }), writeBackStatus };
     const schema = await buildHubSchema(services);
     const handler = createGraphQLHttpHandler({ schema, services, authenticate, logger: createLogger('silent'), limits: TEST_LIMITS });
     server = createServer((req, res) => void handler.handle(req, res));
@@ -182,5 +190,26 @@ describe('Governance GraphQL API', () => {
     const next = await call(VIEWER, `query($after: String) { auditEvents(first: 500, after: $after) { nodes { seq } } }`, { after: pageInfo.endCursor });
     expect(next.data.auditEvents.nodes[0].seq).toBe(nodes[1].seq - 1);
     expect(next.data.auditEvents.nodes).toHaveLength(totalCount - 2);
+  });
+
+  it("should derive every request's write-back fields from its outbox rows, reading them for a whole page at once", async () => {
+    const byVersion = `query($id: ID!) { changeRequests(first: 10, filter: { modelVersionId: $id }) { nodes { id toState writeBackStatus writeBackAttempts writeBackMessage writeBackAt } } }`;
+    const before = await call(VIEWER, byVersion, { id: toGlobalId('ModelVersion', versionId) });
+    const promotion = before.data.changeRequests.nodes.find((r: { toState: string }) => r.toState === 'PRODUCTION');
+    const at = new Date('2026-02-03T04:05:06.000Z');
+    await tdb.handle.db
+      .update(writeBackOutbox)
+      .set({ status: 'DONE', attempts: 2, message: 'alias production set', lastAttemptAt: at })
+      .where(eq(writeBackOutbox.changeRequestId, fromGlobalIdOf(promotion.id)));
+
+    writeBackBatches.length = 0;
+    const after = await call(VIEWER, byVersion, { id: toGlobalId('ModelVersion', versionId) });
+    expect(after.errors).toBeUndefined();
+    expect(after.data.changeRequests.nodes.map((r: Record<string, unknown>) => [r.toState, r.writeBackStatus, r.writeBackAttempts, r.writeBackMessage, r.writeBackAt])).toEqual([
+      ['PRODUCTION', 'DONE', 2, 'alias production set', at.toISOString()],
+      ['APPROVED', 'PENDING', 0, null, null],
+      ['VALIDATION', 'PENDING', 0, null, null],
+    ]);
+    expect(writeBackBatches).toEqual([expect.arrayContaining(after.data.changeRequests.nodes.map((r: { id: string }) => fromGlobalIdOf(r.id)))]);
   });
 });

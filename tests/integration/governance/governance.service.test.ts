@@ -10,6 +10,7 @@ import {
   governanceFor,
   openUngovernedFinding,
   person,
+  requestWithWriteBack,
   seedModel,
   seedSource,
   seedVersion,
@@ -197,7 +198,8 @@ describe('GovernanceService', () => {
       expect(afterFirst.status).toBe('PENDING');
       expect(await versionState(db, versionId)).toBe('APPROVED');
       const applied = await service.approveChangeRequest(request.id, 'risk accepted', risk);
-      expect(applied).toMatchObject({ status: 'APPLIED', writeBackStatus: 'PENDING' });
+      // The write-back status lives on the outbox rows: read the request as the API shows it.
+      expect({ ...applied, ...(await requestWithWriteBack(db, request.id)) }).toMatchObject({ status: 'APPLIED', writeBackStatus: 'PENDING' });
       expect(await versionState(db, versionId)).toBe('PRODUCTION');
       expect(await db.select().from(writeBackOutbox).where(eq(writeBackOutbox.changeRequestId, request.id))).toHaveLength(1);
       expect(jobs.enqueued).toContain(request.id);

@@ -7,7 +7,7 @@ import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.j
 import { apiKeyPrincipal } from '../../../src/auth/api-key.service.js';
 import { systemPrincipal, type Principal } from '../../../src/auth/principal.js';
 import type { Db } from '../../../src/db/client.js';
-import { changeRequests, models, modelVersions, writeBackOutbox } from '../../../src/db/schema/index.js';
+import { models, modelVersions, writeBackOutbox } from '../../../src/db/schema/index.js';
 import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import { toGlobalId } from '../../../src/global-id.js';
 import { GovernanceService } from '../../../src/governance/governance.service.js';
@@ -15,7 +15,7 @@ import type { LifecycleState } from '../../../src/governance/lifecycle.js';
 import { WriteBackService } from '../../../src/governance/write-back.service.js';
 import { FAST_CONNECTOR_DEPS, startTestHub, type TestHub } from '../../helpers/hub.js';
 import { graphqlRequest } from '../../helpers/processes.js';
-import { person, RecordingJobs, silentLogger, TestClock } from './governance-fixtures.js';
+import { person, RecordingJobs, silentLogger, TestClock, requestWithWriteBack } from './governance-fixtures.js';
 import { createPersonWithKey } from '../../helpers/people.js';
 
 /**
@@ -82,7 +82,7 @@ describe('WriteBackService against the vendor simulators', () => {
     return request.id;
   }
 
-  const requestRow = async (id: string) => (await db.select().from(changeRequests).where(eq(changeRequests.id, id)))[0];
+  const requestRow = (id: string) => requestWithWriteBack(db, id);
   const outboxRows = (id: string) => db.select().from(writeBackOutbox).where(eq(writeBackOutbox.changeRequestId, id)).orderBy(asc(writeBackOutbox.position));
 
   beforeAll(async () => {

@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import type { Db } from '../../../src/db/client.js';
-import { auditEvents, changeRequests, modelVersions, writeBackOutbox } from '../../../src/db/schema/index.js';
+import { auditEvents, modelVersions, writeBackOutbox } from '../../../src/db/schema/index.js';
 import { toGlobalId } from '../../../src/global-id.js';
 import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import { WriteBackService } from '../../../src/governance/write-back.service.js';
 import { AuthenticationError, ConnectorError, emptyBatch, type Connector, type LifecycleWriteBack, type WriteBackOutcome } from '../../../connectors/contract.js';
-import { governanceFor, person, seedModel, seedSource, seedVersion, silentLogger, TestClock } from './governance-fixtures.js';
+import { governanceFor, person, seedModel, seedSource, seedVersion, silentLogger, TestClock, requestWithWriteBack } from './governance-fixtures.js';
 
 /** An in-memory Connector (a fake of our own interface) whose write-back replays scripted results. */
 class FakeConnector implements Connector {
@@ -88,7 +88,7 @@ describe('WriteBackService', () => {
     });
   }
 
-  const requestRow = async (id: string) => (await db.select().from(changeRequests).where(eq(changeRequests.id, id)))[0];
+  const requestRow = (id: string) => requestWithWriteBack(db, id);
 
   describe('deliver', () => {
     it('should call the vendor once, mark the request DONE and never deliver it again', async () => {

@@ -13,7 +13,7 @@ import type { Vendor } from '../../../connectors/contract.js';
 import { vendorSimulator } from '../../../connectors/registry/simulators.js';
 import type { SimulatorHandle, SimulatorOptions } from '../../../connectors/shared/simulator-kit.js';
 import { systemPrincipal } from '../../../src/auth/principal.js';
-import { changeRequests, models, modelVersions } from '../../../src/db/schema/index.js';
+import { models, modelVersions } from '../../../src/db/schema/index.js';
 import { queryRows } from '../../../src/db/sql.js';
 import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import { GovernanceService } from '../../../src/governance/governance.service.js';
@@ -21,7 +21,7 @@ import { WriteBackService } from '../../../src/governance/write-back.service.js'
 import { toGlobalId } from '../../../src/global-id.js';
 import { MAX_VENDOR_TEXT } from '../../../src/sources/vendor-text.js';
 import { FAST_CONNECTOR_DEPS, startTestHub, type TestHub } from '../../helpers/hub.js';
-import { person, RecordingJobs, silentLogger } from '../governance/governance-fixtures.js';
+import { person, RecordingJobs, requestWithWriteBack, silentLogger } from '../governance/governance-fixtures.js';
 import { createPersonWithKey } from '../../helpers/people.js';
 
 const tag = randomBytes(6).toString('hex');
@@ -227,7 +227,7 @@ describe('Vendor text', () => {
       const logStart = lines.length;
       expect(await writeBacks.deliver(request.id)).toBe('FAILED');
 
-      const [row] = await db.select().from(changeRequests).where(eq(changeRequests.id, request.id));
+      const row = await requestWithWriteBack(db, request.id);
       expectNoCredential(row.writeBackMessage ?? '', vendorCase, 'the write-back message');
       expect(row.writeBackMessage).toContain('[REDACTED]');
       expectNoCredential(lines.slice(logStart).join('\n'), vendorCase, 'the write-back log');

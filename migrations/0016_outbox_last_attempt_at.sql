@@ -1,0 +1,1 @@
+ALTER TABLE "write_back_outbox" ADD COLUMN "last_attempt_at" timestamp with time zone;

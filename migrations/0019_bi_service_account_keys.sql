@@ -1,0 +1,1 @@
+ALTER TABLE "api_keys" ADD COLUMN "bi_service_account" boolean DEFAULT false NOT NULL;
