@@ -5,7 +5,8 @@ import { useViewer } from '../auth/viewer.tsx';
 import { ErrorPanel } from '../components/error-panel.tsx';
 import { Person } from '../components/person.tsx';
 import { ScreenTitle } from '../components/layout.tsx';
-import { Badge, ConfirmAction, Field, Loading, When, humanize } from '../components/ui.tsx';
+import { Badge, Field, Loading, When, humanize } from '../components/ui.tsx';
+import { WithdrawRequest } from '../components/withdraw-request.tsx';
 import { Link } from '../routing/router.tsx';
 import { CONTROL_KIND_LABELS, awaitingWhom, describeControl, useGrantees } from './control-requests.tsx';
 import { stateTone } from './labels.ts';
@@ -182,20 +183,10 @@ function DecisionForm({ request, isRequester, onDecided }: { request: Request; i
 
 function CancelControl({ request, onCancelled }: { request: Request; onCancelled: () => Promise<void> }) {
   const cancel = useMutation(Cancel);
-  return (
-    <section className="card" aria-labelledby="cancel-heading">
-      <h2 id="cancel-heading">Withdraw the request</h2>
-      <ErrorPanel error={cancel.error} />
-      <ConfirmAction
-        label="Cancel this request"
-        confirmLabel="Yes, cancel the request"
-        running={cancel.running}
-        onConfirm={async () => {
-          const done = await cancel.run({ id: request.id });
-          if (done) await onCancelled();
-          return done !== null;
-        }}
-      />
-    </section>
-  );
+  const withdraw = async () => {
+    const done = await cancel.run({ id: request.id });
+    if (done) await onCancelled();
+    return done !== null;
+  };
+  return <WithdrawRequest withdraw={withdraw} running={cancel.running} error={cancel.error} />;
 }
