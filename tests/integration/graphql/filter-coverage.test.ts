@@ -74,6 +74,11 @@ beforeAll(async () => {
   await governance.cancelChangeRequest(withdrawn.id, person('erin'));
   await db.execute(sql`update change_requests set created_at = ${iso(1)}::timestamptz where id = ${withdrawn.id}`);
   validatorKey = (await createPersonWithKey(test.hub.services, { name: 'validator', roles: ['VALIDATOR'] })).key;
+  // Controls under four eyes: rita's tier lowering of fraud-detector is pending, her owner change of churn withdrawn.
+  const rita: Principal = { id: 'rita', displayName: 'rita', roles: ['RISK_OFFICER'], personId: null, kind: 'jwt' };
+  await governance.controls.requestRiskTierChange(fraud.id, 'LOW', 'back-tested at low materiality', rita);
+  const ownerChange = await governance.controls.requestOwnerChange(churn.id, { text: 'dave' }, 'carol moved teams', rita);
+  await governance.controls.cancelControlRequest(ownerChange.id, rita);
 
   Object.assign(id, {
     mlflow: mlflow.id, aws: aws.id, fraud: fraud.id, churn: churn.id, pricing: pricing.id,
@@ -161,6 +166,11 @@ const cases = (): Record<string, Record<string, Case[]>> => ({
     vendor: [['SAGEMAKER', 'narrows']],
     createdAfter: [[iso(5), 'narrows']],
     createdBefore: [[iso(5), 'narrows']],
+  },
+  controlRequests: {
+    status: [[['PENDING'], 'narrows']],
+    kind: [[['RISK_TIER_CHANGE'], 'narrows'], [['ROLE_GRANT'], 'empty']],
+    modelId: [[g('Model', 'churn'), 'narrows']],
   },
   auditEvents: {
     entityKind: [['change_request', 'narrows']],
