@@ -1,12 +1,12 @@
 import { canonicalJson } from '../canonical-json.js';
-import type { GovernedStateFromAudit, ReplayedApiKey, ReplayedModel, ReplayedPolicy, ReplayedRequest, ReplayedVersion } from './state-replay.js';
+import type { GovernedStateFromAudit, ReplayedApiKey, ReplayedModel, ReplayedPerson, ReplayedPolicy, ReplayedRequest, ReplayedVersion } from './state-replay.js';
 
 /**
  * Compares one table row with what the audit trail says about it. Pure. Each function returns the divergences of one
  * row; `unaccountedInTables` lists what the trail records but the tables no longer hold.
  */
 
-export type DivergentEntityKind = 'model_version' | 'change_request' | 'approval' | 'policy' | 'model' | 'api_key';
+export type DivergentEntityKind = 'model_version' | 'change_request' | 'approval' | 'policy' | 'model' | 'api_key' | 'person';
 
 export interface StateDivergence {
   entityKind: DivergentEntityKind;
@@ -157,6 +157,36 @@ export function diffApiKey(row: ApiKeyStateRow, audited: ReplayedApiKey | undefi
   return out;
 }
 
+export interface PersonStateRow {
+  id: string;
+  roles: string[];
+  active: boolean;
+  /**
+   * The row has the shape the upgrade to people (migration 0014) gave the persons it created without an audit event:
+   * the break-glass identity, or a placeholder `<key prefix>@keys.invalid` person holding that key. Such a row with
+   * no event is unknown, not divergent; any other person the trail never mentions was inserted behind the hub's back.
+   */
+  createdByUpgrade: boolean;
+}
+
+export function diffPerson(row: PersonStateRow, audited: ReplayedPerson | undefined): StateDivergence[] {
+  if (!audited) {
+    if (row.createdByUpgrade) return [];
+    return [unaccountedRow('person', row.id, null, `Person ${row.id} (roles ${row.roles.join(', ') || 'none'}, ${row.active ? 'active' : 'inactive'}) is in the table, but the audit trail never recorded them.`)];
+  }
+  const out: StateDivergence[] = [];
+  if (audited.roles && canonicalJson([...row.roles].sort()) !== canonicalJson([...audited.roles].sort())) {
+    const added = row.roles.filter((role) => !audited.roles!.includes(role));
+    const why = added.length ? ` (${added.join(', ')} granted outside the hub)` : '';
+    out.push(divergence('person', row.id, 'roles', audited.roles, row.roles, `Person ${row.id} holds ${row.roles.join(', ') || 'no role'} in the table, but the audit trail (event #${audited.seq}) says ${audited.roles.join(', ') || 'no role'}${why}.`, null));
+  }
+  if (row.active !== audited.active) {
+    const said = audited.active ? 'never recorded their deactivation' : `recorded their deactivation, and nothing in the hub reactivates a person`;
+    out.push(divergence('person', row.id, 'active', audited.active, row.active, `Person ${row.id} is ${row.active ? 'active' : 'inactive'} in the table, but the audit trail ${said} (event #${audited.seq}).`, null));
+  }
+  return out;
+}
+
 /**
  * What the trail records but the tables do not hold (none of these rows is ever deleted by the hub). Call after every
  * table row was compared and its entry removed from `state`.
@@ -168,6 +198,7 @@ export function* unaccountedInTables(state: GovernedStateFromAudit): Generator<S
     ['policy', state.policies, 'Policy'],
     ['model', state.models, 'Model'],
     ['api_key', state.apiKeys, 'API key'],
+    ['person', state.persons, 'Person'],
   ] as const;
   for (const [kind, entries, label] of kinds) {
     for (const [id, entry] of entries as Map<string, { seq: number }>) {

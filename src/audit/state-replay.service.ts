@@ -6,6 +6,7 @@ import {
   diffApiKey,
   diffApproval,
   diffModel,
+  diffPerson,
   diffPolicy,
   diffRequest,
   diffVersion,
@@ -13,6 +14,7 @@ import {
   type ApiKeyStateRow,
   type ApprovalStateRow,
   type ModelStateRow,
+  type PersonStateRow,
   type PolicyStateRow,
   type RequestStateRow,
   type StateDivergence,
@@ -49,7 +51,7 @@ export interface StateReplayOptions {
  * committing meanwhile (its state change and its audit event commit together) is either wholly seen or not at all.
  *
  * Every fact the replay checks belongs to one entity's own events (a version's lifecycle, a request's decisions, a
- * policy's revisions), so the database pairs each entity's events, in seq order, with its row (a full join: rows
+ * policy's revisions, a person's roles), so the database pairs each entity's events, in seq order, with its row (a full join: rows
  * without events and events without rows included), and a cursor hands them over a batch at a time. Each batch is
  * folded, compared and dropped: the hub's memory holds one batch, however long the trail and however large the estate.
  */
@@ -176,6 +178,17 @@ const PAIRINGS: readonly Pairing[] = [
     query: paired('api_key', sql`select * from api_keys`, sql`jsonb_build_object('id', t.id, 'roles', to_jsonb(t.roles), 'revoked', t.revoked_at is not null)`),
     diff: (row: ApiKeyStateRow, state) => diffApiKey(row, state.apiKeys.get(row.id)),
     forget: (state, id) => state.apiKeys.delete(id),
+  },
+  {
+    kind: 'person',
+    query: paired(
+      'person',
+      sql`select p.*, p.break_glass or exists (select 1 from api_keys k where k.person_id = p.id and lower(k.prefix) || '@keys.invalid' = lower(p.email)) as created_by_upgrade
+          from persons p`,
+      sql`jsonb_build_object('id', t.id, 'roles', to_jsonb(t.roles), 'active', t.active, 'createdByUpgrade', t.created_by_upgrade)`,
+    ),
+    diff: (row: PersonStateRow, state) => diffPerson(row, state.persons.get(row.id)),
+    forget: (state, id) => state.persons.delete(id),
   },
 ];
 

@@ -1,11 +1,12 @@
 /**
  * The governed state as the audit trail tells it: a fold of the audit events (each entity's in seq order) into each version's
  * lifecycle state, each change request's status and decisions, each policy, each model's governance attributes and
- * each API key's roles. Pure: no I/O, no clock. The service (state-replay.service.ts) feeds it the events and compares
+ * each API key's and each person's roles (and whether the person is active). Pure: no I/O, no clock. The service (state-replay.service.ts) feeds it the events and compares
  * the result with the tables (state-replay-diff.ts).
  *
  * What the trail does not record is assumed from the rules that create rows: a version nobody moved is in
- * DEVELOPMENT (discovered versions start there), a model nobody classified has no tier, owner or business unit.
+ * DEVELOPMENT (discovered versions start there), a model nobody classified has no tier, owner or business unit, a
+ * person nobody deactivated is active (persons are created active; nothing in the hub reactivates one).
  * An event that lacks a fact the fold needs (older events, written before the fact was recorded) makes its entity
  * unknown: it is not compared, rather than reported as divergent.
  */
@@ -22,7 +23,7 @@ export interface ReplayEvent {
 }
 
 /** Entity kinds whose events the fold reads; the service asks the database for these only. */
-export const REPLAYED_ENTITY_KINDS = ['model_version', 'change_request', 'policy', 'model', 'api_key'] as const;
+export const REPLAYED_ENTITY_KINDS = ['model_version', 'change_request', 'policy', 'model', 'api_key', 'person'] as const;
 
 export interface ReplayedVersion {
   lifecycleState: string;
@@ -74,12 +75,22 @@ export interface ReplayedApiKey {
   seq: number;
 }
 
+export interface ReplayedPerson {
+  /** The roles after the last event that recorded them; null while no event did (a person the upgrade created). */
+  roles: string[] | null;
+  active: boolean;
+  /** The trail records the person's creation (otherwise the upgrade to people created it, unaudited). */
+  created: boolean;
+  seq: number;
+}
+
 export interface GovernedStateFromAudit {
   versions: Map<string, ReplayedVersion>;
   requests: Map<string, ReplayedRequest>;
   policies: Map<string, ReplayedPolicy>;
   models: Map<string, ReplayedModel>;
   apiKeys: Map<string, ReplayedApiKey>;
+  persons: Map<string, ReplayedPerson>;
   /** `kind:id` of entities an incomplete event left unknown: not compared. */
   unknownEntities: Set<string>;
   /** Events applied, and events whose facts were incomplete (their entity left unknown). */
@@ -89,7 +100,7 @@ export interface GovernedStateFromAudit {
 }
 
 export function emptyGovernedState(): GovernedStateFromAudit {
-  return { versions: new Map(), requests: new Map(), policies: new Map(), models: new Map(), apiKeys: new Map(), unknownEntities: new Set(), events: 0, unknownEvents: 0, lastSeq: 0 };
+  return { versions: new Map(), requests: new Map(), policies: new Map(), models: new Map(), apiKeys: new Map(), persons: new Map(), unknownEntities: new Set(), events: 0, unknownEvents: 0, lastSeq: 0 };
 }
 
 /** Model attributes governance sets; each one an audit event records is replayed. */
@@ -174,9 +185,31 @@ export function applyAuditEvent(state: GovernedStateFromAudit, event: ReplayEven
       state.apiKeys.set(event.entityId, key);
       return state;
     }
+    case 'person.created':
+    case 'person.updated':
+    case 'person.role_granted':
+    case 'person.deactivated': {
+      // Every event that changes a person's roles records them whole in `after` (person.deactivated since it
+      // records them; before, deactivating left the roles as they were, which the fold keeps).
+      const person = state.persons.get(event.entityId) ?? { roles: null, active: true, created: false, seq: event.seq };
+      if (Array.isArray(after.roles)) person.roles = after.roles.map(String);
+      else if (event.action !== 'person.deactivated') person.roles = null;
+      if (event.action === 'person.created') person.created = true;
+      if (event.action === 'person.deactivated') person.active = false;
+      else if (typeof after.active === 'boolean') person.active = after.active;
+      person.seq = event.seq;
+      state.persons.set(event.entityId, person);
+      return person.roles || event.action === 'person.deactivated' ? state : unknownFact(state);
+    }
     default:
       return state;
   }
+}
+
+/** An event lacking a fact, where only that fact (not its whole entity) is left unknown. */
+function unknownFact(state: GovernedStateFromAudit): GovernedStateFromAudit {
+  state.unknownEvents++;
+  return state;
 }
 
 /** A request the trail mentions before (or without) its opening: its opening facts stay unknown. */

@@ -141,7 +141,8 @@ export class PeopleService {
         entityKind: 'person',
         entityId: id,
         before: { active: true },
-        after: { active: false, revokedApiKeyIds: keys.map((k) => k.id), disabledIdentityIds: links.map((l) => l.id) },
+        // The roles too: every event that touches a person records the roles after it (the state replay reads them).
+        after: { active: false, roles: row.roles, revokedApiKeyIds: keys.map((k) => k.id), disabledIdentityIds: links.map((l) => l.id) },
       });
       return row;
     });

@@ -3,7 +3,7 @@ import { JSONValue } from '../scalars.js';
 
 @ObjectType('StateDivergence', { simpleResolvers: true, description: 'A governed row that disagrees with what the audit trail recorded.' })
 export class StateDivergence {
-  @Field({ description: 'model_version, change_request, approval, policy, model or api_key.' })
+  @Field({ description: 'model_version, change_request, approval, policy, model, api_key or person.' })
   entityKind!: string;
 
   @Field({ description: 'The database id of the row, as audit events name it.' })

@@ -12,7 +12,7 @@ export class Finding extends Node {
   @Field({ description: 'UNGOVERNED_PRODUCTION, MISSING_OWNER, STALE_SOURCE, ORPHAN_DEPLOYMENT, STATE_DIVERGES_FROM_AUDIT' })
   kind!: string;
 
-  @Field({ description: 'model, version, deployment or source (and change_request, approval, policy or api_key for STATE_DIVERGES_FROM_AUDIT): what the finding is about.' })
+  @Field({ description: 'model, version, deployment or source (and change_request, approval, policy, api_key or person for STATE_DIVERGES_FROM_AUDIT): what the finding is about.' })
   entityKind!: string;
 
   @Field({ description: 'Why, in words.' })

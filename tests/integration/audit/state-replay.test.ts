@@ -13,6 +13,10 @@ import { StateReplayService } from '../../../src/audit/state-replay.service.js';
 import { GovernanceService } from '../../../src/governance/governance.service.js';
 import { seedDefaultPolicies } from '../../../src/governance/policy.repository.js';
 import { FindingsReconciler } from '../../../src/sync/findings.js';
+import { PeopleService } from '../../../src/people/people.service.js';
+import { systemPrincipal } from '../../../src/auth/principal.js';
+import { testEmail } from '../../helpers/people.js';
+import { queryRows } from '../../../src/db/sql.js';
 import { StateDivergenceFindings } from '../../../src/sync/state-divergence-findings.js';
 import { RecordingJobs, person, seedModel, seedSource, seedVersion, silentLogger } from '../governance/governance-fixtures.js';
 
@@ -91,6 +95,74 @@ describe('StateReplayService', () => {
 
       const fields = (await replay.verify()).divergences.map((d) => `${d.entityKind}.${d.field}`).sort();
       expect(fields).toEqual(['change_request.status', 'model.accountableOwner', 'policy.requirements']);
+    });
+  });
+
+  describe('persons', () => {
+    const people = () => new PeopleService({ db, audit: new AuditRecorder() });
+    const ada = person('ada', ['ADMIN']);
+    const abe = person('abe', ['ADMIN']);
+    const personDivergences = async (id?: string) => (await replay.verify()).divergences.filter((d) => d.entityKind === 'person' && (id === undefined || d.entityId === id));
+
+    /** Vic: created VIEWER by the hub, granted VALIDATOR through a control request a second ADMIN approved. */
+    async function grantedValidator() {
+      const vic = await people().createPerson({ email: testEmail('vic'), displayName: 'Vic', roles: ['VIEWER'] }, systemPrincipal('test'));
+      const grant = await governance.controls.requestRoleGrant(vic.id, 'VALIDATOR', 'Joins model validation.', ada);
+      expect((await governance.controls.decideControlRequest(grant.id, 'APPROVE', null, abe)).status).toBe('APPLIED');
+      return vic;
+    }
+
+    it('should find roles granted through createPerson and a control request, and a deactivation, consistent', async () => {
+      // (The tests above leave a policy, an owner and a request edited: only persons are looked at here.)
+      const vic = await grantedValidator();
+      const stored = await queryRows<{ roles: string[] }>(db, sql`select roles from persons where id = ${vic.id}`);
+      expect(stored).toEqual([{ roles: ['VIEWER', 'VALIDATOR'] }]);
+      expect(await personDivergences()).toEqual([]);
+      await people().deactivatePerson(vic.id, systemPrincipal('test'));
+      expect(await personDivergences()).toEqual([]);
+    });
+
+    it('should report ADMIN granted to a person by a direct UPDATE', async () => {
+      const vic = await grantedValidator();
+      await db.execute(sql`update persons set roles = roles || '{ADMIN}'::text[] where id = ${vic.id}`);
+
+      const result = await replay.verify();
+      expect(result.consistent).toBe(false);
+      expect(await personDivergences(vic.id)).toEqual([
+        expect.objectContaining({ field: 'roles', audited: ['VIEWER', 'VALIDATOR'], actual: ['VIEWER', 'VALIDATOR', 'ADMIN'], message: expect.stringContaining('ADMIN granted outside the hub') }),
+      ]);
+      // The scheduled reconciliation opens a finding on the person, and resolves it once the grant is undone.
+      const schedule = new StateDivergenceFindings({ db, replay, findings: new FindingsReconciler(new AuditRecorder()), logger: silentLogger, everyMs: 60_000 });
+      const openOnVic = () => db.select().from(findings).where(and(eq(findings.kind, 'STATE_DIVERGES_FROM_AUDIT'), eq(findings.entityId, vic.id), isNull(findings.resolvedAt)));
+      await schedule.reconcile();
+      expect(await openOnVic()).toEqual([expect.objectContaining({ entityKind: 'person', sourceId: null, message: expect.stringContaining('ADMIN granted outside the hub') })]);
+
+      await db.execute(sql`update persons set roles = '{VIEWER,VALIDATOR}' where id = ${vic.id}`);
+      expect(await personDivergences(vic.id)).toEqual([]);
+      await schedule.reconcile();
+      expect(await openOnVic()).toEqual([]);
+    });
+
+    it('should report a deactivated person reactivated by a direct UPDATE', async () => {
+      const vic = await grantedValidator();
+      await people().deactivatePerson(vic.id, systemPrincipal('test'));
+      await db.execute(sql`update persons set active = true, deactivated_at = null where id = ${vic.id}`);
+
+      expect(await personDivergences(vic.id)).toEqual([expect.objectContaining({ field: 'active', audited: false, actual: true })]);
+      await db.execute(sql`update persons set active = false where id = ${vic.id}`);
+    });
+
+    it('should report an ADMIN person inserted directly, but not one the upgrade to people created for a key', async () => {
+      const [inserted] = await queryRows<{ id: string }>(db, sql`insert into persons (email, display_name, roles) values (${testEmail('mallory')}, 'Mallory', '{ADMIN}') returning id`);
+      expect(await personDivergences(inserted.id)).toEqual([expect.objectContaining({ field: 'row', actual: 'present', message: expect.stringContaining('never recorded') })]);
+      await db.execute(sql`delete from persons where id = ${inserted.id}`);
+
+      // Migration 0014 gave each existing key a placeholder person `<key prefix>@keys.invalid`, without an event.
+      const [upgraded] = await queryRows<{ id: string }>(db, sql`insert into persons (email, display_name, roles) values ('abcd1234@keys.invalid', 'old key', '{VIEWER}') returning id`);
+      await db.execute(sql`insert into api_keys (name, roles, prefix, key_hash, created_by, person_id) values ('old key', '{VIEWER}', 'ABCD1234', 'h', 'someone', ${upgraded.id})`);
+      expect(await personDivergences(upgraded.id)).toEqual([]);
+      await db.execute(sql`delete from api_keys where person_id = ${upgraded.id}`);
+      await db.execute(sql`delete from persons where id = ${upgraded.id}`);
     });
   });
 

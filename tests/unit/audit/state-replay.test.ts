@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyAuditEvent, emptyGovernedState, type ReplayEvent } from '../../../src/audit/state-replay.js';
-import { diffApproval, diffRequest, diffVersion, unaccountedInTables } from '../../../src/audit/state-replay-diff.js';
+import { diffApproval, diffPerson, diffRequest, diffVersion, unaccountedInTables } from '../../../src/audit/state-replay-diff.js';
 
 let seq = 0;
 const event = (action: string, entityKind: string, entityId: string, after: Record<string, unknown> | null, actorId = 'someone'): ReplayEvent => ({
@@ -37,6 +37,47 @@ describe('state replay', () => {
       expect(state.unknownEvents).toBe(1);
       expect(state.requests.get('cr1')?.decisionsUnknown).toBe(true);
       expect(diffApproval({ id: 'a1', changeRequestId: 'cr1', decision: 'APPROVE', slotRole: 'VALIDATOR', slotIndex: 0, approverId: 'x', comment: null, sourceId: null }, state.requests.get('cr1'))).toEqual([]);
+    });
+  });
+
+  describe('persons', () => {
+    const created = event('person.created', 'person', 'p1', { email: 'vic@x', displayName: 'Vic', roles: ['VIEWER'] });
+    const granted = event('person.role_granted', 'person', 'p1', { roles: ['VIEWER', 'VALIDATOR'], granted: 'VALIDATOR' });
+    const row = (roles: string[], active = true, createdByUpgrade = false) => ({ id: 'p1', roles, active, createdByUpgrade });
+
+    it('should fold creation, a granted role and a deactivation into the roles and active flag', () => {
+      const state = replay([created, granted]);
+      expect(state.persons.get('p1')).toMatchObject({ roles: ['VIEWER', 'VALIDATOR'], active: true, created: true });
+      expect(diffPerson(row(['VALIDATOR', 'VIEWER']), state.persons.get('p1'))).toEqual([]);
+
+      // A deactivation recorded before it carried the roles keeps the roles as they were.
+      applyAuditEvent(state, event('person.deactivated', 'person', 'p1', { active: false, revokedApiKeyIds: [] }));
+      expect(state.persons.get('p1')).toMatchObject({ roles: ['VIEWER', 'VALIDATOR'], active: false });
+    });
+
+    it('should report a role granted outside the hub and a reactivation', () => {
+      const state = replay([created, granted, event('person.deactivated', 'person', 'p1', { active: false, roles: ['VIEWER', 'VALIDATOR'] })]);
+      expect(diffPerson(row(['VIEWER', 'VALIDATOR', 'ADMIN'], true), state.persons.get('p1'))).toEqual([
+        expect.objectContaining({ entityKind: 'person', field: 'roles', audited: ['VIEWER', 'VALIDATOR'], actual: ['VIEWER', 'VALIDATOR', 'ADMIN'], message: expect.stringContaining('ADMIN granted outside the hub') }),
+        expect.objectContaining({ entityKind: 'person', field: 'active', audited: false, actual: true }),
+      ]);
+    });
+
+    it('should leave roles unknown until an event records them, and a person the upgrade created unreported', () => {
+      // The upgrade to people created this person without an event; a later link records no roles.
+      const state = replay([event('person.identity_linked', 'person', 'p1', { issuer: 'i', subject: 's' })]);
+      expect(state.persons.get('p1')).toBeUndefined();
+      expect(diffPerson(row(['ADMIN'], true, true), undefined)).toEqual([]);
+      expect(diffPerson(row(['ADMIN'], true, false), undefined)).toEqual([expect.objectContaining({ field: 'row', actual: 'present' })]);
+
+      const deactivated = replay([event('person.deactivated', 'person', 'p1', { active: false })]).persons.get('p1');
+      expect(deactivated).toMatchObject({ roles: null, active: false, created: false });
+      expect(diffPerson(row(['ADMIN'], false, true), deactivated)).toEqual([]);
+      expect(diffPerson(row(['ADMIN'], true, true), deactivated)).toEqual([expect.objectContaining({ field: 'active' })]);
+    });
+
+    it('should list a person the trail holds and the table does not', () => {
+      expect([...unaccountedInTables(replay([created]))]).toEqual([expect.objectContaining({ entityKind: 'person', entityId: 'p1', field: 'row' })]);
     });
   });
 
