@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { ROLES, type Role } from './auth/principal.js';
 
 /**
  * The one validated configuration module. Only src/main/* imports it; everyone else receives values.
@@ -9,7 +10,6 @@ import { z } from 'zod';
  */
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-const ROLE_NAMES = ['VIEWER', 'DATA_SCIENTIST', 'OPERATOR', 'VALIDATOR', 'RISK_OFFICER', 'ADMIN'] as const;
 
 const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -94,10 +94,10 @@ const envSchema = z.object({
     .transform((v, ctx) => {
       if (v === undefined) return null;
       try {
-        const parsed = z.record(z.string().min(1), z.union([z.enum(ROLE_NAMES), z.array(z.enum(ROLE_NAMES)).min(1)])).parse(JSON.parse(v));
+        const parsed = z.record(z.string().min(1), z.union([z.enum(ROLES), z.array(z.enum(ROLES)).min(1)])).parse(JSON.parse(v));
         return Object.fromEntries(Object.entries(parsed).map(([group, roles]) => [group, typeof roles === 'string' ? [roles] : roles]));
       } catch {
-        ctx.addIssue({ code: 'custom', message: 'expected JSON like {"risk-team": "RISK_OFFICER", "ml-validators": ["VALIDATOR"]} with roles ' + ROLE_NAMES.join(', ') });
+        ctx.addIssue({ code: 'custom', message: 'expected JSON like {"risk-team": "RISK_OFFICER", "ml-validators": ["VALIDATOR"]} with roles ' + ROLES.join(', ') });
         return z.NEVER;
       }
     }),
@@ -144,7 +144,7 @@ const envSchema = z.object({
   SYNC_LISTING_THREADS: intInRange(Math.min(4, Math.max(0, availableParallelism() - 1)), 0, 64),
 });
 
-export type Role = (typeof ROLE_NAMES)[number];
+export type { Role };
 
 export interface HubConfig {
   database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };

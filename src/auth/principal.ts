@@ -1,6 +1,11 @@
 /** Roles of ARCHITECTURE §6. A principal may hold several. */
 export const ROLES = ['VIEWER', 'DATA_SCIENTIST', 'OPERATOR', 'VALIDATOR', 'RISK_OFFICER', 'ADMIN'] as const;
 export type Role = (typeof ROLES)[number];
+/**
+ * Roles whose grant is a control under four eyes (a role-grant request a second ADMIN approves): they decide or
+ * administer. The others an ADMIN grants directly.
+ */
+export const GOVERNED_ROLES: readonly Role[] = ['VALIDATOR', 'RISK_OFFICER', 'ADMIN'];
 
 /** Who is making a request: resolved once per request by src/auth, carried in the GraphQL context and into audit. */
 export interface Principal {

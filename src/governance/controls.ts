@@ -1,5 +1,5 @@
 import type { FieldProblem } from '../errors.js';
-import { ROLES, type Role } from '../auth/principal.js';
+import { GOVERNED_ROLES, ROLES, type Role } from '../auth/principal.js';
 import { isRiskTier, RISK_TIERS, type Requirement, type RiskTier } from './policies.js';
 
 /**
@@ -28,9 +28,6 @@ export const CONTROL_REQUESTERS: Readonly<Record<ControlKind, readonly Role[]>> 
   OWNER_CHANGE: ['RISK_OFFICER', 'ADMIN'],
   ROLE_GRANT: ['ADMIN'],
 };
-
-/** Roles whose grant is a control: they decide or administer. The others are granted directly by an ADMIN. */
-export const GOVERNED_ROLES: readonly Role[] = ['VALIDATOR', 'RISK_OFFICER', 'ADMIN'];
 
 /** The mutation that asks for each kind, named in FOUR_EYES_REQUIRED refusals. */
 export const CONTROL_MUTATION: Readonly<Record<ControlKind, string>> = {

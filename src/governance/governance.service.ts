@@ -18,6 +18,7 @@ import { applyChangeRequest } from './apply-change.js';
 import { TEXT_LIMITS, tooLong } from './limits.js';
 import { CONTROL_MUTATION, ownerChangeTightens, policyChangeTightens, tierChangeTightens } from './controls.js';
 import { supersedePendingOfModel } from './apply-control.js';
+import { CLASSIFIER_ROLES, REQUESTER_ROLES } from './roles.js';
 import { ControlRequestService } from './control-request.service.js';
 import { findPersonByEmail } from '../people/people.repository.js';
 import { actorOf, approvalParty, independenceOf, ownersOf, partyOf, requestParty, type OwnersAtRequest } from './parties.js';
@@ -58,10 +59,6 @@ export interface LifecycleTransitionInput {
   replacesVersionId?: string | null;
 }
 
-export const REQUESTER_ROLES: readonly Role[] = ['DATA_SCIENTIST', 'OPERATOR', 'ADMIN'];
-export const CLASSIFIER_ROLES: readonly Role[] = ['RISK_OFFICER', 'ADMIN'];
-/** Who may decide on a lifecycle request: only approver roles; ADMIN administers and does not approve. */
-export const APPROVER_ROLES_ANY: readonly Role[] = APPROVER_ROLES;
 
 const DAY_MS = 86_400_000;
 
@@ -359,7 +356,7 @@ export class GovernanceService {
       if (request.status !== 'PENDING') throw notPending(request);
       // Checked before anything else so the requester hears SELF_APPROVAL, not that they lack an approver role.
       if (partyOf(actor) === requestParty(request)) throw new NotAllowedError('You opened this request; someone else must decide on it.', 'SELF_APPROVAL');
-      requireRole(actor, APPROVER_ROLES_ANY, 'decide on change requests');
+      requireRole(actor, APPROVER_ROLES, 'decide on change requests');
       const version = await this.requests.versionContext(tx, request.modelVersionId, { lock: true });
       const closed = closeReason(request, version, now);
       if (closed) {

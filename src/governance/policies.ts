@@ -1,14 +1,15 @@
 import type { FieldProblem } from '../errors.js';
 import type { Role } from '../auth/principal.js';
 import { isLifecycleState, type LifecycleState } from './lifecycle.js';
+import { isRiskTier, RISK_TIERS, type RiskTier } from '../inventory/risk-tiers.js';
+
+export { RISK_TIERS, isRiskTier, type RiskTier } from '../inventory/risk-tiers.js';
 
 /**
  * Approval policies, pure: which roles must approve a move into a state, per risk tier, and how many of each.
  * Storage is policy.repository.ts; the change request keeps a snapshot of the policy it was opened under.
  */
 
-export const RISK_TIERS = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export type RiskTier = (typeof RISK_TIERS)[number];
 /** A policy row's tier: a concrete tier, or `*` for every tier (and for unclassified models where they may move). */
 export type PolicyTier = RiskTier | '*';
 export const ANY_TIER = '*';
@@ -69,10 +70,6 @@ export const DEFAULT_POLICIES: readonly PolicyDefinition[] = [
   { toState: 'PRODUCTION', riskTier: 'CRITICAL', requirements: [{ role: 'VALIDATOR', count: 1 }, { role: 'RISK_OFFICER', count: 2 }] },
   { toState: 'RETIRED', riskTier: '*', requirements: [{ role: 'RISK_OFFICER', count: 1 }] },
 ];
-
-export function isRiskTier(value: string): value is RiskTier {
-  return (RISK_TIERS as readonly string[]).includes(value);
-}
 
 export type PolicySelection<P> = { ok: true; policy: P } | { ok: false; code: 'RISK_TIER_REQUIRED' | 'NO_POLICY'; reason: string };
 

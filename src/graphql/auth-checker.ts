@@ -1,10 +1,10 @@
 import type { AuthCheckerFn } from 'type-graphql';
-import { hasAnyRole, type Role } from '../auth/principal.js';
+import { hasAnyRole, ROLES, type Role } from '../auth/principal.js';
 import { NotAllowedError, UnauthenticatedError } from '../errors.js';
 import type { GraphQLContext } from './context.js';
 
 /** Every role that may read the inventory (ARCHITECTURE §6: VIEWER and above). */
-export const READ_ROLES: readonly Role[] = ['VIEWER', 'DATA_SCIENTIST', 'OPERATOR', 'VALIDATOR', 'RISK_OFFICER', 'ADMIN'];
+export const READ_ROLES: readonly Role[] = ROLES;
 
 /**
  * The one auth checker behind every `@Authorized(...roles)`.

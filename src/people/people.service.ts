@@ -4,12 +4,10 @@ import { apiKeys, personIdentities, persons, type ApiKeyRow, type PersonIdentity
 import { isUniqueViolation } from '../db/sql.js';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '../errors.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';
-import { ROLES, type Principal, type Role } from '../auth/principal.js';
+import { GOVERNED_ROLES, ROLES, type Principal, type Role } from '../auth/principal.js';
 import { activeAdminPersonExists } from '../auth/api-key.service.js';
 import { findPersonByEmail, findPersonById, findPersonsByIds } from './people.repository.js';
 
-/** Roles whose grant is a control under four eyes: a change request approved by a second ADMIN. */
-export const FOUR_EYES_ROLES: readonly Role[] = ['VALIDATOR', 'RISK_OFFICER', 'ADMIN'];
 /** The mutation that grants a four-eyes role (built with the controls under four eyes). */
 export const ROLE_GRANT_MUTATION = 'requestRoleGrant';
 
@@ -220,7 +218,7 @@ export class PeopleService {
   private async checkMayGrant(tx: Executor, actor: PeopleActor, granted: readonly Role[], mutation: string): Promise<void> {
     if (actor.kind === 'system') return;
     if (!actor.roles.includes('ADMIN')) throw new NotAllowedError(`${mutation} needs the ADMIN role`);
-    const controlled = granted.filter((role) => FOUR_EYES_ROLES.includes(role));
+    const controlled = granted.filter((role) => GOVERNED_ROLES.includes(role));
     if (controlled.length === 0) return;
     if (actor.breakGlass && !(await activeAdminPersonExists(tx))) return;
     throw new NotAllowedError(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Principal } from '../auth/principal.js';
-import { hasAnyRole, type Role } from '../auth/principal.js';
+import { hasAnyRole, ROLES } from '../auth/principal.js';
 import { prefersHtml } from '../console/accept.js';
 import { securityHeaders } from '../console/security-headers.js';
 import { isConnectionFailure } from '../db/sql.js';
@@ -14,7 +14,7 @@ import type { EvidencePackService } from './evidence-pack.service.js';
 import { EVIDENCE_PACK_CSS } from './evidence-pack.styles.js';
 
 /** VIEWER and up: every role reads the inventory, so every role reads its evidence. */
-const READ_ROLES: readonly Role[] = ['VIEWER', 'DATA_SCIENTIST', 'OPERATOR', 'VALIDATOR', 'RISK_OFFICER', 'ADMIN'];
+const READ_ROLES = ROLES;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 

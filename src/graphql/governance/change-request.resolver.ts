@@ -3,6 +3,7 @@ import type { Principal } from '../../auth/principal.js';
 import type { ApprovalRow, ChangeRequestRow } from '../../db/schema/index.js';
 import { slotStates, snapshotOf, type SlotState, type WriteBackState } from '../../governance/change-request.js';
 import { CHANGE_REQUEST_TYPE } from '../../governance/change-request-reference.js';
+import { REQUESTER_ROLES } from '../../governance/roles.js';
 import type { ModelVersionRecord } from '../../inventory/queries/records.js';
 import { READ_ROLES } from '../auth-checker.js';
 import type { GraphQLContext } from '../context.js';
@@ -58,7 +59,7 @@ export class ChangeRequestResolver {
     return governanceLoaders(ctx).changeRequest.load(fromGlobalId(id, TYPE).id);
   }
 
-  @Authorized('DATA_SCIENTIST', 'OPERATOR', 'ADMIN')
+  @Authorized(...REQUESTER_ROLES)
   @Mutation(() => ChangeRequest, { description: 'Asks for a version to move to another governed state, under the policy that applies now.' })
   requestLifecycleTransition(@Arg('input', () => RequestLifecycleTransitionInput) input: RequestLifecycleTransitionInput, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRow> {
     return this.services.governance.requestLifecycleTransition(

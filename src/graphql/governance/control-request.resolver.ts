@@ -1,6 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Principal, Role as RoleName } from '../../auth/principal.js';
 import type { ControlRequestRow } from '../../db/schema/index.js';
+import { CONTROL_REQUESTERS } from '../../governance/controls.js';
 import { ANY_TIER, type PolicyTier, type Requirement, type RiskTier as RiskTierValue } from '../../governance/policies.js';
 import type { ModelRecord } from '../../inventory/queries/records.js';
 import { fromGlobalId } from '../../global-id.js';
@@ -62,7 +63,7 @@ export class ControlRequestResolver {
     );
   }
 
-  @Authorized('RISK_OFFICER', 'ADMIN')
+  @Authorized(...CONTROL_REQUESTERS.RISK_TIER_CHANGE)
   @Mutation(() => ControlRequest, { description: "Asks for a model's risk tier to be lowered or cleared; a RISK_OFFICER other than you approves it. Raising applies at once through setModelGovernance." })
   requestRiskTierChange(
     @Arg('modelId', () => ID) modelId: string,
@@ -73,7 +74,7 @@ export class ControlRequestResolver {
     return this.services.governance.controls.requestRiskTierChange(fromGlobalId(modelId, 'Model').id, riskTier ?? null, justification, ctx.principal as Principal, { requestId: ctx.requestId });
   }
 
-  @Authorized('RISK_OFFICER', 'ADMIN')
+  @Authorized(...CONTROL_REQUESTERS.OWNER_CHANGE)
   @Mutation(() => ControlRequest, {
     description:
       "Asks for a model's accountable owner to be moved or cleared (give neither personId nor accountableOwner); a RISK_OFFICER other than you approves it. A text owner becomes the person with that email, if any.",
@@ -94,7 +95,7 @@ export class ControlRequestResolver {
     );
   }
 
-  @Authorized('ADMIN')
+  @Authorized(...CONTROL_REQUESTERS.ROLE_GRANT)
   @Mutation(() => ControlRequest, { description: 'Asks for VALIDATOR, RISK_OFFICER or ADMIN to be granted to a person; an ADMIN other than you approves it.' })
   requestRoleGrant(
     @Arg('personId', () => ID) personId: string,

@@ -2,6 +2,7 @@ import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-
 import type { Principal } from '../../auth/principal.js';
 import type { AuditEventRow, PolicyRow } from '../../db/schema/index.js';
 import { ANY_TIER, type PolicyTier, type Requirement, type RiskTier } from '../../governance/policies.js';
+import { CLASSIFIER_ROLES } from '../../governance/roles.js';
 import type { ModelRecord } from '../../inventory/queries/records.js';
 import { READ_ROLES } from '../auth-checker.js';
 import type { GraphQLContext } from '../context.js';
@@ -48,7 +49,7 @@ export function toPolicy(row: PolicyRow): Policy {
 export class GovernanceAdminResolver {
   constructor(private readonly services: HubServices) {}
 
-  @Authorized('RISK_OFFICER', 'ADMIN')
+  @Authorized(...CLASSIFIER_ROLES)
   @Mutation(() => Model, { description: "Sets a model's risk tier, business unit and accountable owner (audited; syncs never change them)." })
   async setModelGovernance(
     @Arg('modelId', () => ID) modelId: string,

@@ -1,11 +1,15 @@
 import { sql } from 'drizzle-orm';
+import { LIFECYCLE_STATES } from '../../../connectors/contract.js';
+import { RISK_TIERS } from '../risk-tiers.js';
 import type { SortKey } from './keyset.js';
 
 /** Orderings BI sorts by, per entity. Every key is non-null (coalesced) so keyset comparisons are total. */
-const riskRank = (column: string) =>
-  sql.raw(`(case ${column} when 'LOW' then 1 when 'MEDIUM' then 2 when 'HIGH' then 3 when 'CRITICAL' then 4 else 0 end)`);
-const stateRank = (column: string) =>
-  sql.raw(`(case ${column} when 'DEVELOPMENT' then 1 when 'VALIDATION' then 2 when 'APPROVED' then 3 when 'PRODUCTION' then 4 when 'RETIRED' then 5 else 0 end)`);
+
+/** Ranks a column by its vocabulary's order (1 for the first value), 0 for null or anything else. */
+const rankIn = (values: readonly string[]) => (column: string) =>
+  sql.raw(`(case ${column} ${values.map((value, i) => `when '${value}' then ${i + 1}`).join(' ')} else 0 end)`);
+const riskRank = rankIn(RISK_TIERS);
+const stateRank = rankIn(LIFECYCLE_STATES);
 const key = (expression: string, type: SortKey['type']): SortKey => ({ expression: sql.raw(expression), type });
 
 export const MODEL_ORDER = {

@@ -1,13 +1,13 @@
 import type { DeploymentEnvironment, DeploymentStatus, LifecycleState, ObservedStage, Vendor, VersionStatus } from '../../../connectors/contract.js';
 import type { StoredMetric } from '../../db/schema/inventory.js';
 import type { SyncRunStatus } from '../../db/schema/sync.js';
+import type { RiskTier } from '../risk-tiers.js';
 
 /**
  * Read models of the inventory, as the API serves them. Ids are database uuids; the GraphQL layer makes them global.
  * Timestamps are Dates; JSON columns are plain values. Source secrets never appear here: only whether one is set.
  */
-export const RISK_TIERS = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export type RiskTier = (typeof RISK_TIERS)[number];
+export { RISK_TIERS, type RiskTier } from '../risk-tiers.js';
 export type { StoredMetric } from '../../db/schema/inventory.js';
 export { SYNC_RUN_STATUSES, type SyncRunStatus } from '../../db/schema/sync.js';
 
