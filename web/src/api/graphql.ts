@@ -14,5 +14,17 @@ export const graphql = initGraphQLTada<{
   };
 }>();
 
+/** A schema enum's values as a union type (gql.tada reads them from schema/schema.graphql). */
+export type EnumOf<Name extends string> = ReturnType<typeof graphql.scalar<Name>>;
+
+/**
+ * A schema enum's values listed for the UI, in the order given (types carry no values). The build fails when the
+ * list misses a value of the schema or names one it does not have, so the two cannot drift apart.
+ */
+export const enumValues =
+  <E extends string>() =>
+  <const V extends readonly E[]>(values: V & ([Exclude<E, V[number]>] extends [never] ? unknown : never)): V =>
+    values;
+
 export type { FragmentOf, ResultOf, VariablesOf } from 'gql.tada';
 export { readFragment } from 'gql.tada';

@@ -2,9 +2,11 @@
  * What each action needs, mirroring the server's @Authorized roles and its rules, so the console hides what a role
  * may not do. The server stays the judge: whatever still gets refused is shown with the server's own words.
  */
-export type Role = 'VIEWER' | 'DATA_SCIENTIST' | 'OPERATOR' | 'VALIDATOR' | 'RISK_OFFICER' | 'ADMIN';
+import { enumValues, type EnumOf } from '../api/graphql.ts';
 
-export const ROLES: readonly Role[] = ['VIEWER', 'DATA_SCIENTIST', 'OPERATOR', 'VALIDATOR', 'RISK_OFFICER', 'ADMIN'];
+export type Role = EnumOf<'Role'>;
+
+export const ROLES: readonly Role[] = enumValues<Role>()(['VIEWER', 'DATA_SCIENTIST', 'OPERATOR', 'VALIDATOR', 'RISK_OFFICER', 'ADMIN']);
 
 /** Roles whose grant is a control: a second ADMIN approves a role-grant request (the others are granted directly). */
 export const GOVERNED_ROLES: readonly Role[] = ['VALIDATOR', 'RISK_OFFICER', 'ADMIN'];
