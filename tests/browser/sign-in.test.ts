@@ -115,10 +115,15 @@ describe('signing in to the console', () => {
   });
 
   it('should let an ADMIN create a key (shown once) and revoke it, ending the sessions that use it with the server’s reason', async () => {
-    const admin = await world.signIn('Ada Admin', '/admin/keys');
-    await admin.page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
+    // Keys live on their person's page (People and keys); Ada mints one for herself with two of her roles.
+    const admin = await world.signIn('Ada Admin', '/admin/people');
+    await admin.page.getByRole('heading', { level: 1, name: 'People and keys' }).waitFor();
+    await admin.page.getByRole('link', { name: 'Ada Admin' }).click();
+    await admin.page.getByRole('heading', { level: 1, name: 'Ada Admin' }).waitFor();
     await admin.page.getByLabel('What it is for').fill('Power BI finance');
-    await admin.page.getByRole('checkbox', { name: 'OPERATOR' }).check();
+    const carried = admin.page.getByRole('group', { name: 'Roles the key carries' });
+    await carried.getByRole('checkbox', { name: 'VIEWER' }).check();
+    await carried.getByRole('checkbox', { name: 'OPERATOR' }).check();
     await admin.page.getByRole('button', { name: 'Create the key' }).click();
     const key = (await admin.page.getByTestId('new-key').textContent())!;
     expect(key).toMatch(/^mh_/);
