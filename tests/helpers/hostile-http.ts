@@ -43,6 +43,23 @@ export const KNOWN_CODES = new Set([
   'REQUEST_SUPERSEDED',
   'ROLE_REQUIRED',
   'SOURCE_NAME_TAKEN',
+  'REQUEST_ALREADY_OPEN',
+  'RISK_TIER_REQUIRED',
+  'NO_POLICY',
+  'VERSION_DELETED',
+  'SELF_APPROVAL',
+  'OWNER_CANNOT_VALIDATE',
+  // People and the four-eyes controls (issue 16).
+  'FOUR_EYES_REQUIRED',
+  'NO_CHANGE',
+  'SELF_GRANT',
+  'ROLE_NOT_HELD',
+  'DUPLICATE_EMAIL',
+  'IDENTITY_LINKED',
+  // Trusted documents (BI service-account keys).
+  'TRUSTED_DOCUMENT_REQUIRED',
+  'TRUSTED_DOCUMENT_NOT_FOUND',
+  'TRUSTED_DOCUMENTS_NOT_CONFIGURED',
 ]);
 
 /**
