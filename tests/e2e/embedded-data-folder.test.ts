@@ -38,7 +38,7 @@ describe('hub on the embedded database', () => {
   });
 
   it('should refuse a one-shot command on the folder the hub holds, naming the hub, and create no key', async () => {
-    const result = await runHubCommand(['keys', 'create', '--name', 'beside-the-hub', '--role', 'VIEWER'], env);
+    const result = await runHubCommand(['keys', 'create', '--person', 'beside@example.com', '--new-person', 'Beside', '--name', 'beside-the-hub', '--role', 'VIEWER'], env);
 
     expect(result.timedOut).toBe(false);
     expect(result.code).toBe(1);
@@ -77,7 +77,7 @@ describe('hub on the embedded database', () => {
     await hub!.kill();
     expect(existsSync(join(dataDir, 'pgdata.lock'))).toBe(true);
 
-    const created = await runHubCommand(['keys', 'create', '--name', 'after-crash', '--role', 'VIEWER'], env);
+    const created = await runHubCommand(['keys', 'create', '--person', 'after-crash@example.com', '--new-person', 'After Crash', '--name', 'after-crash', '--role', 'VIEWER'], env);
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     const key = /^(mh_\S+)$/m.exec(created.stdout)?.[1];
