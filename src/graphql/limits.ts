@@ -118,6 +118,9 @@ export function queryDepth(document: DocumentNode, operationName?: string | null
   return depth;
 }
 
+/** Variable sets remembered as within the limits, per parsed document. */
+const MAX_REMEMBERED_VARIABLE_SETS = 64;
+
 const refuse = (message: string, code: string, extensions: Record<string, unknown> = {}) =>
   new GraphQLError(message, { extensions: { code, ...extensions, http: { status: 400 } } });
 
@@ -157,11 +160,17 @@ function largestPassingPageSize(cost: (pageCap: number) => number, maxCost: numb
  * the connection fields themselves (toPageRequest), like every other argument value.
  */
 export function limitsPlugin(limits: QueryLimits, schemaRef: () => GraphQLSchema): ApolloServerPlugin {
+  // Apollo reuses one parsed document per query text, so a dashboard's repeated query is measured once per set of
+  // variables; the refusal (or pass) is the same every time.
+  const passed = new WeakMap<DocumentNode, Set<string>>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, operationName }) {
           const variables = (request.variables ?? {}) as Record<string, unknown>;
+          const key = `${operationName ?? ''}\u0000${JSON.stringify(variables)}`;
+          const known = passed.get(document);
+          if (known?.has(key)) return;
           const depth = queryDepth(document, operationName);
           if (depth > limits.maxDepth) {
             throw refuse(`Query depth ${depth} exceeds the limit of ${limits.maxDepth}`, 'QUERY_TOO_DEEP', { depth, maxDepth: limits.maxDepth });
@@ -174,6 +183,11 @@ export function limitsPlugin(limits: QueryLimits, schemaRef: () => GraphQLSchema
             const advice = pageSize === null ? 'even empty pages cost too much: ask for fewer fields or aliases' : `it would pass with \`first\`/\`last\` of at most ${pageSize} on every connection`;
             throw refuse(`Query cost ${cost} exceeds the limit of ${limits.maxCost}; ${advice}`, 'QUERY_TOO_COMPLEX', { cost, maxCost: limits.maxCost, largestPassingPageSize: pageSize });
           }
+          // Bounded: a client varying its variables on every request cannot grow this without limit.
+          const verdicts = known ?? new Set<string>();
+          if (verdicts.size >= MAX_REMEMBERED_VARIABLE_SETS) verdicts.clear();
+          verdicts.add(key);
+          if (!known) passed.set(document, verdicts);
         },
       };
     },
