@@ -43,8 +43,8 @@ async function generate(db: Db): Promise<void> {
   await db.execute(sql`insert into model_versions (id, source_id, model_id, external_id, model_external_id, version, content_hash, lifecycle_state)
     select u.version_id, s.id, m.model_id, 'v-' || u.i, 'model-' || u.model_no, '1', 'h', 'VALIDATION'
     from bench_units u join bench_models m using (model_no) cross join (select id from sources limit 1) s`);
-  await db.execute(sql`insert into change_requests (id, model_version_id, from_state, to_state, requester_id, requester_roles, justification, policy_snapshot, status, expires_at, decided_at, write_back_status)
-    select u.request_id, u.version_id, 'DEVELOPMENT', 'VALIDATION', 'dana', '{DATA_SCIENTIST}', 'ready', '{}'::jsonb, 'APPLIED', now() + interval '14 days', now(), 'DONE'
+  await db.execute(sql`insert into change_requests (id, model_version_id, from_state, to_state, requester_id, requester_roles, justification, policy_snapshot, status, expires_at, decided_at)
+    select u.request_id, u.version_id, 'DEVELOPMENT', 'VALIDATION', 'dana', '{DATA_SCIENTIST}', 'ready', '{}'::jsonb, 'APPLIED', now() + interval '14 days', now()
     from bench_units u`);
   await db.execute(sql`insert into approvals (change_request_id, decision, slot_role, slot_index, approver_id, approver_roles, requester_id, comment)
     select u.request_id, 'APPROVE', 'VALIDATOR', 0, 'vic', '{VALIDATOR}', 'dana', 'fine' from bench_units u`);
