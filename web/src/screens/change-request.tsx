@@ -160,7 +160,7 @@ function RequestDetail({ request, refetch }: { request: Request; refetch: () => 
       </div>
 
       {pending && may('decideOnRequests') ? <DecisionForm request={request} isRequester={request.requesterId === me.id} onDecided={refetch} /> : null}
-      {pending && (request.requesterId === me.id || me.roles.includes('ADMIN')) ? <CancelRequest request={request} onCancelled={refetch} /> : null}
+      {pending && (request.requesterId === me.id || me.roles.includes('ADMIN')) ? <WithdrawRequest cancel={Cancel} id={request.id} onCancelled={refetch} /> : null}
       {pending && !may('decideOnRequests') && request.requesterId !== me.id ? <p className="muted">Deciding on requests needs the VALIDATOR or RISK_OFFICER role.</p> : null}
     </>
   );
@@ -228,14 +228,4 @@ function DecisionForm({ request, isRequester, onDecided }: { request: Request; i
       </form>
     </section>
   );
-}
-
-function CancelRequest({ request, onCancelled }: { request: Request; onCancelled: () => Promise<void> }) {
-  const cancel = useMutation(Cancel);
-  const withdraw = async () => {
-    const done = await cancel.run({ id: request.id });
-    if (done) await onCancelled();
-    return done !== null;
-  };
-  return <WithdrawRequest withdraw={withdraw} running={cancel.running} error={cancel.error} />;
 }

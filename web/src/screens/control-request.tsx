@@ -135,7 +135,7 @@ function ControlRequestDetail({ request, refetch }: { request: Request; refetch:
       </div>
       {pending && mayDecide ? <DecisionForm request={request} isRequester={isRequester} onDecided={refetch} /> : null}
       {pending && !mayDecide ? <p className="muted">Deciding on this request needs the {request.approverRole} role (and not being its requester).</p> : null}
-      {pending && (isRequester || me.roles.includes('ADMIN')) ? <CancelControl request={request} onCancelled={refetch} /> : null}
+      {pending && (isRequester || me.roles.includes('ADMIN')) ? <WithdrawRequest cancel={Cancel} id={request.id} onCancelled={refetch} /> : null}
     </>
   );
 }
@@ -179,14 +179,4 @@ function DecisionForm({ request, isRequester, onDecided }: { request: Request; i
       </form>
     </section>
   );
-}
-
-function CancelControl({ request, onCancelled }: { request: Request; onCancelled: () => Promise<void> }) {
-  const cancel = useMutation(Cancel);
-  const withdraw = async () => {
-    const done = await cancel.run({ id: request.id });
-    if (done) await onCancelled();
-    return done !== null;
-  };
-  return <WithdrawRequest withdraw={withdraw} running={cancel.running} error={cancel.error} />;
 }
