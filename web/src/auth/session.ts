@@ -44,11 +44,12 @@ export function endSession(reason?: string): void {
   if (had) notify();
 }
 
-/** Why the last session ended, once (the sign-in screen shows it, then it is gone). */
-export function takeSessionEndReason(): string | null {
-  const reason = sessionStorage.getItem(ENDED_KEY);
-  sessionStorage.removeItem(ENDED_KEY);
-  return reason;
+/**
+ * Why the last session ended, until the next sign-in: a reload, or a poll that met the refusal before the person
+ * looked, must not hide the reason.
+ */
+export function sessionEndReason(): string | null {
+  return sessionStorage.getItem(ENDED_KEY);
 }
 
 export function onSessionChange(listener: () => void): () => void {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { beginSsoSignIn, completeSsoSignIn, loadConsoleConfig, type ConsoleConfig } from '../auth/oidc.ts';
-import { startSession, takeSessionEndReason } from '../auth/session.ts';
+import { sessionEndReason, startSession } from '../auth/session.ts';
 import { Field } from '../components/ui.tsx';
 import { navigate } from '../routing/router.tsx';
 
@@ -15,7 +15,7 @@ export function SignIn() {
   const [config, setConfig] = useState<ConsoleConfig | null>(null);
   const [key, setKey] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
-  const [ended] = useState(() => takeSessionEndReason());
+  const [ended] = useState(() => sessionEndReason());
 
   useEffect(() => {
     document.title = 'Sign in · ModelOps hub';
