@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { GraphQLObjectType, parse, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { GraphQLObjectType, isAbstractType, parse, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type ContainerType } from 'type-graphql';
 import { InputError } from '../errors.js';
 import { READ_ROLES, authChecker } from './auth-checker.js';
@@ -46,6 +46,9 @@ export async function buildTypeGraphQLSchema(services: HubServices, options: Bui
   });
 }
 
+const countOf: GraphQLFieldResolver<{ totalCount: number | (() => Promise<number>) }, GraphQLContext> = (connection) =>
+  typeof connection.totalCount === 'function' ? connection.totalCount() : connection.totalCount;
+
 /**
  * The served schema: type-graphql's schema turned into an Apollo Federation v2 subgraph (`_service`, `_entities`),
  * with two hub-wide rules applied in one place:
@@ -61,6 +64,10 @@ export async function buildHubSchema(services: HubServices, options: BuildHubSch
   const resolverMap = createResolversMap(schema) as Record<string, Record<string, unknown>>;
   for (const [typeName, fields] of Object.entries(prefetchedRelationResolvers)) Object.assign(resolverMap[typeName], fields);
   for (const type of Object.values(schema.getTypeMap())) {
+    // A connection's totalCount is a thunk (the COUNT runs only when selected): called here, not by a default resolver.
+    if (type instanceof GraphQLObjectType && type.name.endsWith('Connection') && type.getFields().totalCount) {
+      resolverMap[type.name] = { ...resolverMap[type.name], totalCount: countOf };
+    }
     if (!(type instanceof GraphQLObjectType) || !type.getInterfaces().some((i) => i.name === 'Node')) continue;
     const typeName = type.name;
     const globalId: GraphQLFieldResolver<{ id: string }, GraphQLContext> = (root) => toGlobalId(typeName, root.id);
@@ -77,9 +84,25 @@ export async function buildHubSchema(services: HubServices, options: BuildHubSch
     }
   }
   const subgraph = buildSubgraphSchema({ typeDefs, resolvers: resolverMap as never });
+  resolveAbstractTypesByTypename(subgraph);
   requireHubRoleForFederation(subgraph);
   guardEntityRepresentations(subgraph, new Set(Object.keys(resolverMap).filter((name) => resolverMap[name].__resolveReference)));
   return subgraph;
+}
+
+/**
+ * Every value of an abstract type (Node, _Entity) carries its `__typename`: resolve it synchronously from there.
+ * type-graphql's resolveType is async, and compiled queries (compiled-execution.ts) need a synchronous answer.
+ */
+function resolveAbstractTypesByTypename(schema: GraphQLSchema): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isAbstractType(type)) continue;
+    const fallback = type.resolveType;
+    type.resolveType = (value, context, info, abstractType) => {
+      const typename = (value as { __typename?: unknown } | null)?.__typename;
+      return typeof typename === 'string' ? typename : fallback?.(value, context, info, abstractType);
+    };
+  }
 }
 
 /**

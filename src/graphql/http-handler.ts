@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerOptionsWithGateway, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import type { GraphQLSchema } from 'graphql';
+import { printSchema, type GraphQLSchema } from 'graphql';
 import type { Principal } from '../auth/principal.js';
 import { endCompressed } from '../http/compression.js';
 import { UnauthenticatedError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { createCompiledExecution } from './compiled-execution.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { classifyError, hubErrorFormatter, isRequestError } from './format-error.js';
 import { limitsPlugin, type QueryLimits } from './limits.js';
@@ -146,13 +147,34 @@ const errorLogging: ApolloServerPlugin<GraphQLContext> = {
 };
 
 /**
+ * Apollo's only seam for another executor is the gateway interface: a fixed schema and an executor that runs queries
+ * as compiled plans (compiled-execution.ts). Parsing, validation, plugins and error formatting stay Apollo's.
+ */
+function compiledExecutionGateway(schema: GraphQLSchema): ApolloServerOptionsWithGateway<GraphQLContext>['gateway'] {
+  const execute = createCompiledExecution(schema);
+  return {
+    async load() {
+      return {
+        // The operation the client named (request.operationName is Apollo's resolved one: null when none matched).
+        executor: (request) => execute({ document: request.document, operationName: request.request.operationName ?? null, variables: request.request.variables, context: request.context }),
+      };
+    },
+    onSchemaLoadOrUpdate(callback) {
+      callback({ apiSchema: schema, coreSupergraphSdl: printSchema(schema) });
+      return () => undefined;
+    },
+    async stop() {},
+  };
+}
+
+/**
  * GraphQL over HTTP for a plain node:http server: POST JSON and GET (queries only), APQ, request limits, the hub's
  * error codes, and authentication before anything runs (no anonymous access; introspection for authenticated callers).
  */
 export function createGraphQLHttpHandler(options: GraphQLHttpHandlerOptions): GraphQLHttpHandler {
   const { schema, services, logger, limits } = options;
   const server = new ApolloServer<GraphQLContext>({
-    schema,
+    gateway: compiledExecutionGateway(schema),
     formatError: hubErrorFormatter(schema),
     includeStacktraceInErrorResponses: false,
     // Auth is by Authorization / API-key headers, never cookies, so a cross-site request cannot carry credentials.
