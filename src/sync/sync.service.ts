@@ -1,5 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Connector, ConnectorDeps, NormalisedBatch, Vendor } from '../../connectors/contract.js';
+import { ConnectorError, type Connector, type ConnectorDeps, type NormalisedBatch, type Vendor } from '../../connectors/contract.js';
 import { rootCause } from '../../connectors/shared/error-causes.js';
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
@@ -314,10 +314,11 @@ function addCounts(counts: RunCounts, added: RunCounts): void {
 
 /**
  * A run-level error in words, without stack traces and without SQL: run errors are shown to API clients, and
- * drizzle's query errors carry the statement and its parameters, so they are described by their driver cause.
+ * drizzle's query errors carry the statement and its parameters, so they are described by their driver cause. A
+ * connector error is the vendor's, even when a socket code behind it looks like a database outage's.
  */
 export function describeError(error: unknown): string {
-  if (isConnectionFailure(error)) return `The database became unreachable during the sync (${rootMessage(error)}); the batch being written was rolled back.`;
+  if (!(error instanceof ConnectorError) && isConnectionFailure(error)) return `The database became unreachable during the sync (${rootMessage(error)}); the batch being written was rolled back.`;
   if (error instanceof Error && error.name === 'DrizzleQueryError' && error.cause instanceof Error) return describeError(error.cause);
   if (error instanceof Error) return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
   return String(error);
