@@ -15,8 +15,9 @@ import type { NormalisedBatch } from '../connectors/contract.js';
 import type { DatabaseHandle, Db } from '../src/db/client.js';
 import { sources } from '../src/db/schema/index.js';
 import { queryRows } from '../src/db/sql.js';
-import type { PreparedBatch } from '../src/inventory/batch-preparation.js';
+import { prepareBatch, type PreparedBatch } from '../src/inventory/batch-preparation.js';
 import type { WriteContext } from '../src/inventory/types.js';
+import { WriteRoutes } from '../src/inventory/write-routes.js';
 import { InventoryWriter } from '../src/inventory/writer.js';
 import { FLOOR_DEFINITION, floorTables } from './lib/floor.js';
 import { countChanged, estateBatches, everyNth, type EstateShape } from './lib/inventory-estate.js';
@@ -58,14 +59,15 @@ async function measureFloorAndFullWrite(db: Db, writer: InventoryWriter, sourceI
 
 /**
  * The batches of a run with their timed writes, pipelined as the sync engine does it: while batch N is written, the
- * writer prepares batch N+1 (validation, hashing, encoding), and that work is timed as part of batch N's write. The
+ * next batch N+1 is prepared (validation, hashing, encoding), and that work is timed as part of batch N's write. The
  * estate generator (the vendor's side) runs outside the timings.
  */
 async function* pipelinedWrites(writer: InventoryWriter, ctx: WriteContext, batches: Iterable<NormalisedBatch>) {
   const iterator = batches[Symbol.iterator]();
+  const routes = new WriteRoutes();
   let current = iterator.next();
   if (current.done) return;
-  const first = await timed(() => writer.prepare(ctx, current.value as NormalisedBatch));
+  const first = await timed(() => prepareBatch(current.value as NormalisedBatch, routes));
   let prepared: PreparedBatch = first.result;
   let preparationMs = first.ms;
   while (!current.done) {
@@ -75,8 +77,8 @@ async function* pipelinedWrites(writer: InventoryWriter, ctx: WriteContext, batc
       batch,
       write: async () => {
         const written = await timed(async () => {
-          const nextPrepared = next.done ? null : writer.prepare(ctx, next.value);
-          const result = await writer.writeBatch(ctx, prepared);
+          const nextPrepared = next.done ? null : prepareBatch(next.value, routes);
+          const result = await writer.writeBatch(ctx, prepared, { routes });
           if (nextPrepared) prepared = await nextPrepared;
           return result;
         });

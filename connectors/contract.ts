@@ -329,9 +329,17 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 250, maxDe
  */
 export const WRITE_BACK_RETRY: Partial<RetryPolicy> = { attempts: 1 };
 
+/**
+ * What kind of connector failure an error is, as data: each connector error class declares its own, and a subclass
+ * declared elsewhere keeps its parent's. The job layer decides retries by it (never retry an authentication
+ * failure, slow the vendor's queue on throttling), so it is what lets an error cross a thread boundary whole.
+ */
+export type ConnectorErrorKind = 'vendor' | 'authentication' | 'rate-limit' | 'malformed-response' | 'not-found';
+
 /** Base of every connector failure. `retryable` tells the job layer whether trying later can help. */
 export class ConnectorError extends Error {
   override name = 'ConnectorError';
+  readonly kind: ConnectorErrorKind = 'vendor';
   constructor(
     message: string,
     readonly vendor: Vendor,
@@ -346,6 +354,7 @@ export class ConnectorError extends Error {
 /** Credentials rejected (401/403). Never retried: an operator must fix the source. */
 export class AuthenticationError extends ConnectorError {
   override name = 'AuthenticationError';
+  override readonly kind = 'authentication';
   constructor(message: string, vendor: Vendor, status: number | null, options?: { cause?: unknown }) {
     super(message, vendor, status, false, options);
   }
@@ -354,6 +363,7 @@ export class AuthenticationError extends ConnectorError {
 /** The vendor throttled us and retries ran out. `retryAfterMs` is the vendor's hint, when it gave one. */
 export class RateLimitError extends ConnectorError {
   override name = 'RateLimitError';
+  override readonly kind = 'rate-limit';
   constructor(message: string, vendor: Vendor, status: number | null, readonly retryAfterMs: number | null, options?: { cause?: unknown }) {
     super(message, vendor, status, true, options);
   }
@@ -362,6 +372,7 @@ export class RateLimitError extends ConnectorError {
 /** The vendor answered with something we cannot read (malformed / truncated body, wrong shape of envelope). */
 export class MalformedResponseError extends ConnectorError {
   override name = 'MalformedResponseError';
+  override readonly kind = 'malformed-response';
   constructor(message: string, vendor: Vendor, status: number | null, options?: { cause?: unknown }) {
     super(message, vendor, status, true, options);
   }
@@ -370,6 +381,7 @@ export class MalformedResponseError extends ConnectorError {
 /** The object asked for does not exist (any more). Listings skip such items. */
 export class VendorNotFoundError extends ConnectorError {
   override name = 'VendorNotFoundError';
+  override readonly kind = 'not-found';
   constructor(message: string, vendor: Vendor, options?: { cause?: unknown }) {
     super(message, vendor, 404, false, options);
   }
@@ -377,8 +389,7 @@ export class VendorNotFoundError extends ConnectorError {
 
 /** A connector error as plain data (what a structured clone keeps), for a listing run in another thread. */
 export interface ConnectorErrorData {
-  /** The registered class it was, by name (see {@link CONNECTOR_ERROR_CLASSES}). */
-  className: string;
+  kind: ConnectorErrorKind;
   message: string;
   vendor: Vendor;
   status: number | null;
@@ -386,27 +397,10 @@ export interface ConnectorErrorData {
   retryAfterMs: number | null;
 }
 
-type ConnectorErrorClass = abstract new (...args: never[]) => ConnectorError;
-
-/**
- * Every connector error class, with how to build it again from its data. The job layer decides retries by class
- * (authentication failures are never retried, throttling slows the vendor's queue), so an error that crosses a thread
- * boundary must arrive as the class it left as: a new class is registered here, beside its declaration.
- */
-const CONNECTOR_ERROR_CLASSES: ReadonlyArray<readonly [ConnectorErrorClass, (data: ConnectorErrorData) => ConnectorError]> = [
-  [ConnectorError, (d) => new ConnectorError(d.message, d.vendor, d.status, d.retryable)],
-  [AuthenticationError, (d) => new AuthenticationError(d.message, d.vendor, d.status)],
-  [RateLimitError, (d) => new RateLimitError(d.message, d.vendor, d.status, d.retryAfterMs)],
-  [MalformedResponseError, (d) => new MalformedResponseError(d.message, d.vendor, d.status)],
-  [VendorNotFoundError, (d) => new VendorNotFoundError(d.message, d.vendor)],
-];
-
-/** The error as data, under its nearest registered class (a subclass declared elsewhere travels as its parent). */
+/** The error as data (its cause travels separately: see the listing threads' protocol). */
 export function connectorErrorToData(error: ConnectorError): ConnectorErrorData {
-  let type: unknown = error.constructor;
-  while (typeof type === 'function' && !CONNECTOR_ERROR_CLASSES.some(([registered]) => registered === type)) type = Object.getPrototypeOf(type);
   return {
-    className: typeof type === 'function' ? type.name : ConnectorError.name,
+    kind: error.kind,
     message: error.message,
     vendor: error.vendor,
     status: error.status,
@@ -415,10 +409,20 @@ export function connectorErrorToData(error: ConnectorError): ConnectorErrorData 
   };
 }
 
-/** The error built again, as the class it was sent as. */
-export function connectorErrorFromData(data: ConnectorErrorData): ConnectorError {
-  const [, build] = CONNECTOR_ERROR_CLASSES.find(([type]) => type.name === data.className) ?? CONNECTOR_ERROR_CLASSES[0];
-  return build(data);
+/** The error built again from its data, as the class of its kind. */
+export function connectorErrorFromData(data: ConnectorErrorData, options?: { cause?: unknown }): ConnectorError {
+  switch (data.kind) {
+    case 'vendor':
+      return new ConnectorError(data.message, data.vendor, data.status, data.retryable, options);
+    case 'authentication':
+      return new AuthenticationError(data.message, data.vendor, data.status, options);
+    case 'rate-limit':
+      return new RateLimitError(data.message, data.vendor, data.status, data.retryAfterMs, options);
+    case 'malformed-response':
+      return new MalformedResponseError(data.message, data.vendor, data.status, options);
+    case 'not-found':
+      return new VendorNotFoundError(data.message, data.vendor, options);
+  }
 }
 
 /** An empty batch, for connectors to fill. */

@@ -1,14 +1,13 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { NormalisedBatch, NormalisedDeployment, NormalisedModel, NormalisedRecordBase, NormalisedVersion } from '../../connectors/contract.js';
 import { encodeColumn, encodeKeys, encodePayload, type RowsPayload } from './column-encoding.js';
-import { DEPLOYMENT_SPEC, MODEL_SPEC, VERSION_SPEC, type EntityKind, type EntitySpec } from './entity-specs.js';
-import { RecordPreparer, prepareRecords, type PreparedRecords } from './prepare-records.js';
-import type { WriteRoute } from './write-routes.js';
+import { DEPLOYMENT_SPEC, MODEL_SPEC, VERSION_SPEC, type EntitySpec } from './entity-specs.js';
+import { RecordPreparer, type PreparedRecords } from './prepare-records.js';
+import type { WriteRoute, WriteRoutes } from './write-routes.js';
 
 /**
- * Records validated and hashed per turn of the event loop when a batch is prepared ahead: a couple of milliseconds of
- * work, so the statements of the batch being written meanwhile are dispatched with little delay (each delay is time
- * the database sits idle).
+ * Records validated and hashed per turn of the event loop: a couple of milliseconds of work, so the statements of a
+ * batch being written meanwhile are dispatched with little delay (each delay is time the database sits idle).
  */
 const RECORDS_PER_TURN = 100;
 
@@ -19,31 +18,28 @@ export interface PreparedKind<R> {
   payload: RowsPayload | null;
 }
 
-/**
- * A batch whose JavaScript-side work (validation, content hashing, encoding) was done while the previous batch was
- * being written, so that work overlaps the database's instead of adding to it. Made by `InventoryWriter.prepare`.
- */
-export class PreparedBatch {
-  constructor(
-    readonly batch: NormalisedBatch,
-    readonly models: PreparedKind<NormalisedModel>,
-    readonly versions: PreparedKind<NormalisedVersion>,
-    readonly deployments: PreparedKind<NormalisedDeployment>,
-  ) {}
+/** A batch as the writer takes it: its JavaScript-side work (validation, content hashing, encoding) done. */
+export interface PreparedBatch {
+  readonly batch: NormalisedBatch;
+  readonly models: PreparedKind<NormalisedModel>;
+  readonly versions: PreparedKind<NormalisedVersion>;
+  readonly deployments: PreparedKind<NormalisedDeployment>;
 }
 
 /**
- * Prepares a batch in slices, yielding to the event loop between them. `expectedRoute` is the route each kind is
- * expected to take (the one the previous batch chose); a wrong guess costs only encoding at write time.
+ * Validates, hashes and encodes a batch for `InventoryWriter.writeBatch`, in slices that leave the event loop free:
+ * call it for the next batch while the current one is being written, so that work overlaps the database's instead of
+ * adding to it. `routes` is the run's route forecast: rows are encoded ahead only for kinds expected to take the
+ * insert route (a wrong guess costs only encoding at write time).
  */
-export async function prepareAhead(batch: NormalisedBatch, expectedRoute: (kind: EntityKind) => WriteRoute | undefined): Promise<PreparedBatch> {
-  const models = await prepareKindAhead(MODEL_SPEC, batch.models, expectedRoute('model'));
-  const versions = await prepareKindAhead(VERSION_SPEC, batch.versions, expectedRoute('version'));
-  const deployments = await prepareKindAhead(DEPLOYMENT_SPEC, batch.deployments, expectedRoute('deployment'));
-  return new PreparedBatch(batch, models, versions, deployments);
+export async function prepareBatch(batch: NormalisedBatch, routes?: WriteRoutes): Promise<PreparedBatch> {
+  const models = await prepareKind(MODEL_SPEC, batch.models, routes?.next('model'));
+  const versions = await prepareKind(VERSION_SPEC, batch.versions, routes?.next('version'));
+  const deployments = await prepareKind(DEPLOYMENT_SPEC, batch.deployments, routes?.next('deployment'));
+  return { batch, models, versions, deployments };
 }
 
-async function prepareKindAhead<R extends NormalisedRecordBase>(spec: EntitySpec<R>, records: readonly R[], route: WriteRoute | undefined): Promise<PreparedKind<R>> {
+async function prepareKind<R extends NormalisedRecordBase>(spec: EntitySpec<R>, records: readonly R[], route: WriteRoute | undefined): Promise<PreparedKind<R>> {
   const preparer = new RecordPreparer(spec);
   for (let start = 0; start < records.length; start += RECORDS_PER_TURN) {
     preparer.add(records.slice(start, start + RECORDS_PER_TURN));
@@ -61,16 +57,10 @@ async function prepareKindAhead<R extends NormalisedRecordBase>(spec: EntitySpec
 }
 
 /**
- * One kind of a batch as the writer needs it for a route: prepared ahead when it was, otherwise now; encoded when
- * the insert route sends every row.
+ * A prepared kind as `route` sends it: with its rows encoded for the insert route (encoded now when the forecast
+ * missed), without them for the probe route.
  */
-export function kindForWrite<R extends NormalisedRecordBase>(
-  spec: EntitySpec<R>,
-  records: readonly R[],
-  ahead: PreparedKind<R> | undefined,
-  route: WriteRoute,
-): PreparedKind<R> {
-  const prepared = ahead?.records ?? prepareRecords(spec, records);
-  if (route !== 'insert' || prepared.rows.length === 0) return { records: prepared, payload: null };
-  return { records: prepared, payload: ahead?.payload ?? encodePayload(spec, prepared.rows) };
+export function kindForRoute<R extends NormalisedRecordBase>(spec: EntitySpec<R>, kind: PreparedKind<R>, route: WriteRoute): PreparedKind<R> {
+  if (route !== 'insert' || kind.records.rows.length === 0) return kind.payload === null ? kind : { records: kind.records, payload: null };
+  return kind.payload === null ? { records: kind.records, payload: encodePayload(spec, kind.records.rows) } : kind;
 }

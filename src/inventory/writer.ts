@@ -1,19 +1,19 @@
-import type { NormalisedBatch, NormalisedRecordBase, RecordError } from '../../connectors/contract.js';
+import type { NormalisedRecordBase, RecordError } from '../../connectors/contract.js';
 import { sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/client.js';
 import { queryRows } from '../db/sql.js';
 import { appendChanges, type InventoryChange } from './change-log.js';
 import { DEFAULT_MAX_DELETE_SHARE, assertShare, judgeDeletion } from './deletion-guard.js';
 import { changedFields, type FieldSnapshot } from './diff.js';
-import { DEPLOYMENT_SPEC, MODEL_SPEC, VERSION_SPEC, type EntityKind, type EntitySpec } from './entity-specs.js';
+import { DEPLOYMENT_SPEC, MODEL_SPEC, VERSION_SPEC, type EntitySpec } from './entity-specs.js';
 import type { PreparedRecord, PreparedRecords } from './prepare-records.js';
 import { clearSeen, markSeen } from './seen-set.js';
 import { markModelsSeen, tallyListing, tombstoneUnseen, unseenModels } from './tombstone-statements.js';
 import type { BatchResult, TombstoneResult, WriteContext } from './types.js';
-import { PreparedBatch, kindForWrite, prepareAhead, type PreparedKind } from './batch-preparation.js';
+import { kindForRoute, type PreparedBatch, type PreparedKind } from './batch-preparation.js';
 import type { RowsPayload } from './column-encoding.js';
 import { buildInsertNew, buildMarkUnchanged, buildUpsert, type InsertResultRow, type ProbeResultRow, type UpsertResultRow } from './upsert-statement.js';
-import { WriteRoutes, type StoredKinds, type WriteRoute } from './write-routes.js';
+import { WriteRoutes, type StoredKinds } from './write-routes.js';
 
 /** Work a caller adds to one of the writer's transactions, given what the transaction wrote. */
 export type InTransaction<R> = (tx: Executor, result: R) => Promise<void>;
@@ -21,6 +21,16 @@ export type InTransaction<R> = (tx: Executor, result: R) => Promise<void>;
 export interface InventoryWriterOptions {
   /** Largest share (0..1) of a source's live records one complete listing may tombstone; default 0.5. */
   defaultMaxDeleteShare?: number;
+}
+
+export interface WriteBatchOptions {
+  /**
+   * The run's route forecast, shared by its batches (see WriteRoutes); the same one the batch was prepared with.
+   * Without it the batch is routed as a run's first.
+   */
+  routes?: WriteRoutes;
+  /** Runs in the batch's transaction once its rows and change log are written (see {@link InventoryWriter.writeBatch}). */
+  record?: InTransaction<BatchResult>;
 }
 
 /** What writing one kind of record did. */
@@ -47,7 +57,8 @@ interface KindOutcome {
  * - `insert`: one insert of the records not stored yet (logging their CREATED changes in the same statement), then
  *   the probe route for those that were (the route for first syncs, where a probe would find nothing).
  * A run's first batch inserts first where the source has nothing of that kind stored and probes first elsewhere;
- * later batches follow what the previous batch of the same kind found (see WriteRoutes).
+ * later batches follow what the previous batch of the same kind found, in the run's WriteRoutes, which the caller
+ * keeps for the run (the writer itself holds no state between calls).
  * The statement that creates parents also links earlier children that were waiting for them. Then one insert into
  * inventory_changes for the updates and restores, whose changed fields are named in TypeScript.
  * What a run has seen is the union of the records it wrote (they have a change row of the run) and the seen set
@@ -56,7 +67,6 @@ interface KindOutcome {
  */
 export class InventoryWriter {
   private readonly defaultMaxDeleteShare: number;
-  private readonly routes = new WriteRoutes();
 
   constructor(
     private readonly db: Db,
@@ -67,54 +77,43 @@ export class InventoryWriter {
   }
 
   /**
-   * Validates, hashes and encodes a batch ahead of its write, in slices that leave the event loop free: call it for
-   * the next batch while the current one is being written, then pass the result to {@link writeBatch}.
+   * Upserts one batch, prepared by `prepareBatch`, for the run's source. Records with bad values are rejected one by
+   * one (reported in `errors` and counted in `failed`) while the rest are written; the batch's own `errors` (records
+   * the connector could not normalise) are not repeated in the result, the caller has them. A database failure
+   * rejects the whole batch and leaves nothing of it written. `record` runs in the batch's transaction once its rows
+   * and change log are written (the run's counts, so they commit with what they count); throwing from it rolls the
+   * batch back.
    */
-  prepare(ctx: WriteContext, batch: NormalisedBatch): Promise<PreparedBatch> {
-    return prepareAhead(batch, (kind) => this.routes.next(ctx.runId, kind));
-  }
-
-  /**
-   * Upserts one normalised batch (or one made ready by {@link prepare}) for the run's source. Records with bad values
-   * are rejected one by one (reported in `errors` and counted in `failed`) while the rest are written; the batch's own
-   * `errors` (records the connector could not normalise) are not repeated in the result, the caller has them. A
-   * database failure rejects the whole batch and leaves nothing of it written. `record` runs in the batch's
-   * transaction once its rows and change log are written (the run's counts, so they commit with what they count);
-   * throwing from it rolls the batch back.
-   */
-  async writeBatch(ctx: WriteContext, input: NormalisedBatch | PreparedBatch, record?: InTransaction<BatchResult>): Promise<BatchResult> {
-    const ahead = input instanceof PreparedBatch ? input : undefined;
-    const batch = ahead ? ahead.batch : (input as NormalisedBatch);
+  async writeBatch(ctx: WriteContext, prepared: PreparedBatch, options: WriteBatchOptions = {}): Promise<BatchResult> {
+    const { batch } = prepared;
+    const routes = options.routes ?? new WriteRoutes();
     return this.db.transaction(async (tx) => {
       // The statements touch one batch of rows by index; once tables grow, their cost estimates cross
       // jit_above_cost and JIT compilation would take longer than the statements themselves.
       await tx.execute(sql`SET LOCAL jit = off`);
-      const route = await this.routesFor(tx, ctx);
-      // Each kind's statement is on its way to the database before the next kind is validated, hashed and encoded
-      // (unless that was done ahead), so that work overlaps the statement instead of adding to it.
-      const model = kindForWrite(MODEL_SPEC, batch.models, ahead?.models, route.model);
-      const models = model.records;
-      const modelWrite = this.writeKind(tx, MODEL_SPEC, ctx, model, route.model);
-      const version = kindForWrite(VERSION_SPEC, batch.versions, ahead?.versions, route.version);
-      const versions = version.records;
+      if (!routes.started) routes.start(await storedKinds(tx, ctx.sourceId));
+      // Each kind's statement is on its way to the database before the next kind's rows are encoded (when its
+      // forecast missed), so that work overlaps the statement instead of adding to it.
+      const model = kindForRoute(MODEL_SPEC, prepared.models, routes.next('model')!);
+      const modelWrite = writeKind(tx, MODEL_SPEC, ctx, model, routes);
+      const version = kindForRoute(VERSION_SPEC, prepared.versions, routes.next('version')!);
       const modelOutcome = await modelWrite;
-      const versionWrite = this.writeKind(tx, VERSION_SPEC, ctx, version, route.version);
-      const deployment = kindForWrite(DEPLOYMENT_SPEC, batch.deployments, ahead?.deployments, route.deployment);
-      const deployments = deployment.records;
+      const versionWrite = writeKind(tx, VERSION_SPEC, ctx, version, routes);
+      const deployment = kindForRoute(DEPLOYMENT_SPEC, prepared.deployments, routes.next('deployment')!);
       const versionOutcome = await versionWrite;
-      const deploymentOutcome = await this.writeKind(tx, DEPLOYMENT_SPEC, ctx, deployment, route.deployment);
+      const deploymentOutcome = await writeKind(tx, DEPLOYMENT_SPEC, ctx, deployment, routes);
       const all = [modelOutcome, versionOutcome, deploymentOutcome];
       await appendChanges(tx, ctx, all.flatMap((outcome) => outcome.changes));
       // Written records are known seen by their change row and unchanged ones were marked by the probe; this
       // catches the rest. Ids of records the connector could not normalise count too: the vendor still has them.
       await markSeen(tx, ctx.runId, [
-        { kind: 'model', externalIds: notYetSeen(models.seen, modelOutcome) },
-        { kind: 'version', externalIds: notYetSeen(versions.seen, versionOutcome) },
-        { kind: 'deployment', externalIds: notYetSeen(deployments.seen, deploymentOutcome) },
+        { kind: 'model', externalIds: notYetSeen(model.records.seen, modelOutcome) },
+        { kind: 'version', externalIds: notYetSeen(version.records.seen, versionOutcome) },
+        { kind: 'deployment', externalIds: notYetSeen(deployment.records.seen, deploymentOutcome) },
         ...batch.errors.map((error) => ({ kind: error.kind, externalIds: error.externalId ? [error.externalId] : [] })),
       ]);
-      const result = batchResult([models, versions, deployments], all);
-      await record?.(tx, result);
+      const result = batchResult([model.records, version.records, deployment.records], all);
+      await options.record?.(tx, result);
       return result;
     });
   }
@@ -128,7 +127,6 @@ export class InventoryWriter {
   async finishListing(ctx: WriteContext, options: { maxDeleteShare?: number; record?: InTransaction<TombstoneResult> } = {}): Promise<TombstoneResult> {
     const maxDeleteShare = options.maxDeleteShare ?? this.defaultMaxDeleteShare;
     assertShare(maxDeleteShare);
-    this.routes.forget(ctx.runId);
     return this.db.transaction(async (tx) => {
       // Right after a first sync the planner's statistics still describe near-empty tables, and it picks nested
       // loops that rescan the run's change log per record (quadratic: minutes at 100k records). Hash anti-joins
@@ -163,7 +161,6 @@ export class InventoryWriter {
 
   /** For a failed or partial listing: tombstones nothing (absence proves nothing) and clears the run's seen set. */
   async abandonListing(ctx: WriteContext, reason: string): Promise<TombstoneResult> {
-    this.routes.forget(ctx.runId);
     await clearSeen(this.db, ctx.runId);
     return {
       decision: 'SKIPPED_INCOMPLETE',
@@ -173,41 +170,28 @@ export class InventoryWriter {
       share: 0,
     };
   }
+}
 
-  /**
-   * The routes of this batch's three kinds. A run's first batch asks the database whether the source has stored
-   * records of each kind (see WriteRoutes); later batches follow what the previous batch found.
-   */
-  private async routesFor(db: Executor, ctx: WriteContext): Promise<Record<EntityKind, WriteRoute>> {
-    if (this.routes.next(ctx.runId, 'model') === undefined) this.routes.start(ctx.runId, await storedKinds(db, ctx.sourceId));
-    return {
-      model: this.routes.next(ctx.runId, 'model')!,
-      version: this.routes.next(ctx.runId, 'version')!,
-      deployment: this.routes.next(ctx.runId, 'deployment')!,
-    };
-  }
-
-  /**
-   * Writes one kind of record by the batch's route, and records what this batch found for the next one. The routes
-   * differ in cost only: both write the same rows and change log. The insert route sends the kind's encoded rows,
-   * which kindForWrite makes for it.
-   */
-  private async writeKind<R extends NormalisedRecordBase>(
-    db: Executor,
-    spec: EntitySpec<R>,
-    ctx: WriteContext,
-    kind: PreparedKind<R>,
-    route: WriteRoute,
-  ): Promise<KindOutcome> {
-    const rows = kind.records.rows;
-    const outcome: KindOutcome = { created: [], written: new Set(), marked: new Set(), updated: 0, unresolved: [], changes: [] };
-    if (rows.length === 0) return outcome;
-    const payload = route === 'insert' ? kind.payload : null;
-    const stored = payload ? await insertNew(db, spec, ctx, rows, payload, outcome) : rows;
-    if (stored.length > 0) await probeAndUpsert(db, spec, ctx, stored, outcome);
-    this.routes.record(ctx.runId, spec.kind, { records: rows.length, stored: payload ? stored.length : rows.length - outcome.created.length });
-    return outcome;
-  }
+/**
+ * Writes one kind of record by the route it was made ready for (see kindForRoute: the insert route carries the kind's
+ * encoded rows), and records what this batch found in the run's routes for the next one. The routes differ in cost
+ * only: both write the same rows and change log.
+ */
+async function writeKind<R extends NormalisedRecordBase>(
+  db: Executor,
+  spec: EntitySpec<R>,
+  ctx: WriteContext,
+  kind: PreparedKind<R>,
+  routes: WriteRoutes,
+): Promise<KindOutcome> {
+  const rows = kind.records.rows;
+  const outcome: KindOutcome = { created: [], written: new Set(), marked: new Set(), updated: 0, unresolved: [], changes: [] };
+  if (rows.length === 0) return outcome;
+  const { payload } = kind;
+  const stored = payload ? await insertNew(db, spec, ctx, rows, payload, outcome) : rows;
+  if (stored.length > 0) await probeAndUpsert(db, spec, ctx, stored, outcome);
+  routes.record(spec.kind, { records: rows.length, stored: payload ? stored.length : rows.length - outcome.created.length });
+  return outcome;
 }
 
 /** What one batch did, from its three kinds' prepared records and write outcomes. */

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { ConnectorDeps, ConnectorLogger, NormalisedBatch } from '../../connectors/contract.js';
 import type { Logger } from '../logger.js';
 import type { ConnectorRecipe } from '../sources/source-connector.js';
-import { reviveError, type FromThread, type ToThread, type VendorCall } from './listing-protocol.js';
+import { fromWireError, type FromThread, type ToThread, type VendorCall } from './listing-protocol.js';
 
 /** The thread's entry: compiled JavaScript next to this file, or TypeScript through the swc loader in development. */
 const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './listing-thread.ts' : './listing-thread.js', import.meta.url);
@@ -84,7 +84,7 @@ class ListingThread {
     }
     deliverCalls(channel, message.calls);
     if (message.kind === 'calls') return;
-    this.settle(message.id, message.kind === 'error' ? { kind: 'error', error: reviveError(message.error) } : message.kind === 'batch' ? { kind: 'batch', batch: message.batch } : { kind: 'done' });
+    this.settle(message.id, message.kind === 'error' ? { kind: 'error', error: fromWireError(message.error) } : message.kind === 'batch' ? { kind: 'batch', batch: message.batch } : { kind: 'done' });
   }
 
   /** A crashed thread fails every listing it ran (each sync run fails and is retried); the next listing gets a new one. */

@@ -3,8 +3,7 @@ import type { ConnectorRecipe } from '../sources/source-connector.js';
 
 /**
  * The messages between the hub and a listing thread (listing-thread.ts). Everything crosses as a structured clone:
- * batches keep their Dates; errors are flattened here, connector errors through the contract's codec so they arrive
- * as the class they left as.
+ * batches keep their Dates; errors cross as {@link WireError}, typed data the hub's decisions can be made on.
  */
 
 export type ToThread =
@@ -23,27 +22,47 @@ export type FromThread =
   | { id: 0; kind: 'ready' }
   | { id: number; kind: 'batch'; batch: NormalisedBatch; calls: VendorCall[] }
   | { id: number; kind: 'done'; calls: VendorCall[] }
-  | { id: number; kind: 'error'; error: SerialisedError; calls: VendorCall[] }
+  | { id: number; kind: 'error'; error: WireError; calls: VendorCall[] }
   | { id: number; kind: 'log'; level: LogLevel; obj: object; msg?: string }
   | { id: number; kind: 'calls'; calls: VendorCall[] };
 
-export interface SerialisedError {
+/**
+ * An error as it crosses the thread boundary. What the hub decides on survives: a connector error's kind, vendor,
+ * status and retry hints, and the cause chain with its codes (ECONNREFUSED, EPRIVATEADDRESS, …).
+ */
+export interface WireError {
   name: string;
   message: string;
   stack?: string;
+  /** The error's `code`, when it had a string one. */
+  code?: string;
   /** Set for connector errors. */
   connector?: ConnectorErrorData;
+  cause?: WireError;
 }
 
-export function serialiseError(error: unknown): SerialisedError {
+/** Causes followed at most; the vendor-text guard keeps fewer. */
+const MAX_CAUSES = 8;
+
+export function toWireError(error: unknown, depth = 0): WireError {
   if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
-  return { name: error.name, message: error.message, stack: error.stack, ...(error instanceof ConnectorError ? { connector: connectorErrorToData(error) } : {}) };
+  const code = (error as { code?: unknown }).code;
+  return {
+    name: error.name,
+    message: error.message,
+    ...(error.stack === undefined ? {} : { stack: error.stack }),
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(error instanceof ConnectorError ? { connector: connectorErrorToData(error) } : {}),
+    ...(error.cause !== undefined && depth < MAX_CAUSES ? { cause: toWireError(error.cause, depth + 1) } : {}),
+  };
 }
 
-/** The error as the connector threw it, as far as the hub's decisions go (class, vendor, status, retry hints). */
-export function reviveError(flat: SerialisedError): Error {
-  const error = flat.connector ? connectorErrorFromData(flat.connector) : Object.assign(new Error(flat.message), { name: flat.name });
+/** The error as the connector threw it, as far as the hub's decisions go: a connector error as the class of its kind. */
+export function fromWireError(wire: WireError): Error {
+  const cause = wire.cause ? { cause: fromWireError(wire.cause) } : undefined;
+  const error = wire.connector ? connectorErrorFromData(wire.connector, cause) : Object.assign(new Error(wire.message, cause), { name: wire.name });
+  if (wire.code !== undefined) Object.assign(error, { code: wire.code });
   // The thread's stack says where the failure happened; the rebuilt one would only point here.
-  if (flat.stack) error.stack = flat.stack;
+  if (wire.stack !== undefined) error.stack = wire.stack;
   return error;
 }

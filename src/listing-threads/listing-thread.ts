@@ -8,7 +8,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { ConnectorLogger, NormalisedBatch } from '../../connectors/contract.js';
 import { buildConnector, type ConnectorRecipe } from '../sources/source-connector.js';
-import { serialiseError, type FromThread, type LogLevel, type ToThread, type VendorCall } from './listing-protocol.js';
+import { toWireError, type FromThread, type LogLevel, type ToThread, type VendorCall } from './listing-protocol.js';
 
 /** Vendor-call observations are sent in bunches (one message per call would cost more than the metric is worth). */
 const CALLS_PER_MESSAGE = 200;
@@ -70,7 +70,7 @@ async function next(id: number): Promise<void> {
     }
   } catch (error) {
     listings.delete(id);
-    post({ id, kind: 'error', error: serialiseError(error), calls: takeCalls(listing) });
+    post({ id, kind: 'error', error: toWireError(error), calls: takeCalls(listing) });
   }
 }
 
@@ -91,7 +91,7 @@ port.on('message', (message: ToThread) => {
     try {
       start(message.id, message.recipe);
     } catch (error) {
-      post({ id: message.id, kind: 'error', error: serialiseError(error), calls: [] });
+      post({ id: message.id, kind: 'error', error: toWireError(error), calls: [] });
     }
   } else if (message.op === 'next') void next(message.id);
   else stop(message.id, message.reason);

@@ -1,5 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Connector, ConnectorDeps, NormalisedBatch, Vendor } from '../../connectors/contract.js';
+import { ConnectorError, type Connector, type ConnectorDeps, type NormalisedBatch, type Vendor } from '../../connectors/contract.js';
 import { rootCause } from '../../connectors/shared/error-causes.js';
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/client.js';
@@ -7,7 +7,9 @@ import { isConnectionFailure } from '../db/sql.js';
 import { sources, type SourceRow, type SyncRunRow } from '../db/schema/index.js';
 import { NotFoundError, ServiceUnavailableError } from '../errors.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';
+import { prepareBatch } from '../inventory/batch-preparation.js';
 import type { InventoryWriter } from '../inventory/writer.js';
+import { WriteRoutes } from '../inventory/write-routes.js';
 import type { BatchResult, TombstoneResult, WriteContext } from '../inventory/types.js';
 import type { Logger } from '../logger.js';
 import type { HubMetrics } from '../observability/metrics.js';
@@ -177,7 +179,8 @@ export class SyncService {
       // hashed and encoded as soon as it arrives, so a sync costs about max(listing, preparing, writing) instead of
       // their sum; memory holds at most two pages.
       const pages = loaded.connector.list(AbortSignal.any([signal, listing.signal]))[Symbol.asyncIterator]();
-      const nextPage = () => pages.next().then(async (step) => (step.done ? null : { batch: step.value, prepared: await writer.prepare(ctx, step.value) }));
+      const routes = new WriteRoutes();
+      const nextPage = () => pages.next().then((step) => (step.done ? null : prepareBatch(step.value, routes)));
       let upcoming = nextPage();
       for (;;) {
         const page = await upcoming;
@@ -187,7 +190,7 @@ export class SyncService {
         upcoming.catch(() => undefined); // awaited on the next turn; a write failure first must not leave it unhandled
         const { batch } = page;
         // The run's counts are stored in the batch's own transaction, so they agree with its change log.
-        const result = await writer.writeBatch(ctx, page.prepared, (tx, written) => new SyncRunRepository(tx).addCounts(run.id, batchCounts(batch, written)));
+        const result = await writer.writeBatch(ctx, page, { routes, record: (tx, written) => new SyncRunRepository(tx).addCounts(run.id, batchCounts(batch, written)) });
         addCounts(counts, batchCounts(batch, result));
         for (const error of [...batch.errors, ...result.errors]) {
           if (recordErrors.length < 500) recordErrors.push({ kind: error.kind, externalId: error.externalId, reason: error.reason });
@@ -311,10 +314,11 @@ function addCounts(counts: RunCounts, added: RunCounts): void {
 
 /**
  * A run-level error in words, without stack traces and without SQL: run errors are shown to API clients, and
- * drizzle's query errors carry the statement and its parameters, so they are described by their driver cause.
+ * drizzle's query errors carry the statement and its parameters, so they are described by their driver cause. A
+ * connector error is the vendor's, even when a socket code behind it looks like a database outage's.
  */
 export function describeError(error: unknown): string {
-  if (isConnectionFailure(error)) return `The database became unreachable during the sync (${rootMessage(error)}); the batch being written was rolled back.`;
+  if (!(error instanceof ConnectorError) && isConnectionFailure(error)) return `The database became unreachable during the sync (${rootMessage(error)}); the batch being written was rolled back.`;
   if (error instanceof Error && error.name === 'DrizzleQueryError' && error.cause instanceof Error) return describeError(error.cause);
   if (error instanceof Error) return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
   return String(error);

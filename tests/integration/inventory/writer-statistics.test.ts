@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../../src/db/client.js';
 import { sources } from '../../../src/db/schema/index.js';
 import { queryRows } from '../../../src/db/sql.js';
+import { prepareBatch } from '../../../src/inventory/batch-preparation.js';
 import { InventoryWriter } from '../../../src/inventory/writer.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import { anEstate } from './inventory-records.js';
@@ -40,13 +41,13 @@ describe('InventoryWriter on postgres', () => {
       const writer = new InventoryWriter(handle.db);
       const [source] = await handle.db.insert(sources).values({ vendor: 'datarobot', name: 'stats' }).returning({ id: sources.id });
       const first = { sourceId: source.id, runId: randomUUID() };
-      await writer.writeBatch(first, anEstate(5));
+      await writer.writeBatch(first, await prepareBatch(anEstate(5)));
       await writer.finishListing(first);
       const before = await tupleCounts();
       expect(before.find((row) => row.relname === 'inventory_changes')?.ins).toBe(15);
 
       const again = { sourceId: source.id, runId: randomUUID() };
-      await writer.writeBatch(again, anEstate(5));
+      await writer.writeBatch(again, await prepareBatch(anEstate(5)));
       await writer.finishListing(again);
 
       expect(await tupleCounts()).toEqual(before);

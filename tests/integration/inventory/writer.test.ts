@@ -9,7 +9,9 @@ import type { NormalisedBatch } from '../../../connectors/contract.js';
 import type { Db } from '../../../src/db/client.js';
 import { deployments, inventoryChanges, models, modelVersions, sources, syncRunSeen } from '../../../src/db/schema/index.js';
 import { queryRows } from '../../../src/db/sql.js';
-import type { WriteContext } from '../../../src/inventory/types.js';
+import { prepareBatch } from '../../../src/inventory/batch-preparation.js';
+import type { BatchResult, WriteContext } from '../../../src/inventory/types.js';
+import { WriteRoutes } from '../../../src/inventory/write-routes.js';
 import { InventoryWriter } from '../../../src/inventory/writer.js';
 import { DRIVERS, type TestDatabase } from '../../helpers/db.js';
 import { aBatch, aDeployment, aModel, aVersion, anEstate } from './inventory-records.js';
@@ -35,11 +37,21 @@ describe.each(DRIVERS)('InventoryWriter on %s', (_driver, create) => {
     return { sourceId, runId: randomUUID() };
   }
 
+  /** Each run's route forecast, kept by the caller as the sync engine keeps it. */
+  const runRoutes = new WeakMap<WriteContext, WriteRoutes>();
+
+  /** Writes one batch of the run as the sync engine does: prepared, with the run's route forecast. */
+  async function writeBatch(ctx: WriteContext, batch: NormalisedBatch): Promise<BatchResult> {
+    let routes = runRoutes.get(ctx);
+    if (!routes) runRoutes.set(ctx, (routes = new WriteRoutes()));
+    return writer.writeBatch(ctx, await prepareBatch(batch, routes), { routes });
+  }
+
   /** One complete run: every batch, then the guarded tombstone step. */
   async function completeRun(sourceId: string, batches: NormalisedBatch[], maxDeleteShare?: number) {
     const ctx = newRun(sourceId);
     const results = [];
-    for (const batch of batches) results.push(await writer.writeBatch(ctx, batch));
+    for (const batch of batches) results.push(await writeBatch(ctx, batch));
     const tombstones = await writer.finishListing(ctx, maxDeleteShare === undefined ? {} : { maxDeleteShare });
     return { ctx, results, tombstones };
   }
@@ -74,7 +86,7 @@ describe.each(DRIVERS)('InventoryWriter on %s', (_driver, create) => {
       const sourceId = await newSource();
       const ctx = newRun(sourceId);
 
-      const result = await writer.writeBatch(ctx, anEstate(3));
+      const result = await writeBatch(ctx, anEstate(3));
 
       expect(result).toMatchObject({ created: 9, updated: 0, unchanged: 0, failed: 0, unresolvedVersions: [], unresolvedDeployments: [] });
       const model = await modelRow(sourceId, 'm2');
@@ -163,7 +175,7 @@ describe.each(DRIVERS)('InventoryWriter on %s', (_driver, create) => {
       const sourceId = await newSource();
       const ctx = newRun(sourceId);
 
-      const first = await writer.writeBatch(
+      const first = await writeBatch(
         ctx,
         aBatch({ versions: [aVersion('late-v1', 'late')], deployments: [aDeployment('late-d1', 'late-v1'), aDeployment('ghost-d1', 'ghost-v1')] }),
       );
@@ -173,7 +185,7 @@ describe.each(DRIVERS)('InventoryWriter on %s', (_driver, create) => {
       const [orphan] = await db.select().from(modelVersions).where(eq(modelVersions.sourceId, sourceId));
       expect(orphan).toMatchObject({ externalId: 'late-v1', modelId: null, modelExternalId: 'late' });
 
-      const second = await writer.writeBatch(ctx, aBatch({ models: [aModel('late')] }));
+      const second = await writeBatch(ctx, aBatch({ models: [aModel('late')] }));
       expect(second.created).toBe(1);
       const model = await modelRow(sourceId, 'late');
       const [linked] = await db.select().from(modelVersions).where(eq(modelVersions.sourceId, sourceId));
@@ -191,7 +203,7 @@ describe.each(DRIVERS)('InventoryWriter on %s', (_driver, create) => {
       const sourceId = await newSource();
       const ctx = newRun(sourceId);
 
-      const result = await writer.writeBatch(
+      const result = await writeBatch(
         ctx,
         aBatch({
           models: [aModel('good'), aModel(''), aModel('x'.repeat(2001)), aModel('nameless', { name: '' }), aModel('nul', { description: 'a\u0000b' })],
@@ -220,14 +232,14 @@ describe.each(DRIVERS)('InventoryWriter on %s', (_driver, create) => {
         ),
       });
 
-      await writer.writeBatch(newRun(sourceId), batch);
+      await writeBatch(newRun(sourceId), batch);
 
       const stored = await db.select().from(models).where(eq(models.sourceId, sourceId));
       const byId = new Map(stored.map((row) => [row.externalId, row]));
       for (const [i, text] of awkward.entries()) {
         expect(byId.get(`m${i} ${text}`)).toMatchObject({ name: `name ${text}`, description: text, owner: text === '' ? null : text, tags: { [text]: text }, vendorAttributes: { text, nested: { quote: '"', slash: '\\' } } });
       }
-      const resync = await writer.writeBatch(newRun(sourceId), batch);
+      const resync = await writeBatch(newRun(sourceId), batch);
       expect(resync).toMatchObject({ created: 0, updated: 0, unchanged: awkward.length });
     });
 
@@ -262,8 +274,8 @@ describe.each(DRIVERS)('InventoryWriter on %s', (_driver, create) => {
       const before = await rowVersions(sourceId);
       const ctx = newRun(sourceId);
 
-      const first = await writer.writeBatch(ctx, aBatch({ models: [aModel('n1')], versions: [aVersion('n1-v1', 'n1')], deployments: [aDeployment('n1-d1', 'n1-v1')] }));
-      const second = await writer.writeBatch(
+      const first = await writeBatch(ctx, aBatch({ models: [aModel('n1')], versions: [aVersion('n1-v1', 'n1')], deployments: [aDeployment('n1-d1', 'n1-v1')] }));
+      const second = await writeBatch(
         ctx,
         aBatch({
           models: [aModel('n2'), aModel('kept'), aModel('edited', { description: 'retrained' }), aModel('gone'), aModel('late')],
@@ -398,7 +410,7 @@ describe.each(DRIVERS)('InventoryWriter on %s', (_driver, create) => {
       const sourceId = await newSource();
       await completeRun(sourceId, [anEstate(2)]);
       const ctx = newRun(sourceId);
-      await writer.writeBatch(ctx, aBatch({ models: [aModel('m1')] }));
+      await writeBatch(ctx, aBatch({ models: [aModel('m1')] }));
 
       const result = await writer.abandonListing(ctx, 'the vendor answered 503 on page 2');
 

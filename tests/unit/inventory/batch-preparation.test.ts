@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { NormalisedModel } from '../../../connectors/contract.js';
-import { kindForWrite, prepareAhead } from '../../../src/inventory/batch-preparation.js';
+import { kindForRoute, prepareBatch } from '../../../src/inventory/batch-preparation.js';
 import { encodePayload } from '../../../src/inventory/column-encoding.js';
 import { MODEL_SPEC } from '../../../src/inventory/entity-specs.js';
 import { prepareRecords } from '../../../src/inventory/prepare-records.js';
+import { WriteRoutes } from '../../../src/inventory/write-routes.js';
 
 function model(externalId: string, overrides: Partial<NormalisedModel> = {}): NormalisedModel {
   return { externalId, name: `model ${externalId}`, description: null, owner: null, tags: { n: externalId }, deepLink: null, createdAt: null, updatedAt: null, vendorAttributes: {}, ...overrides };
+}
+
+/** A run's route forecast expecting `route` for every kind. */
+function forecasting(route: 'insert' | 'probe'): WriteRoutes {
+  const routes = new WriteRoutes();
+  routes.start({ model: route === 'probe', version: route === 'probe', deployment: route === 'probe' });
+  return routes;
 }
 
 /** 1 200 models (three slices) where ids repeat across slice boundaries, once with a bad later value. */
@@ -18,11 +26,11 @@ function awkwardPage(): NormalisedModel[] {
   return models;
 }
 
-describe('prepareAhead', () => {
+describe('prepareBatch', () => {
   it('should prepare a page in slices exactly as preparing it at once, repeated ids across slices included', async () => {
     const page = awkwardPage();
 
-    const ahead = await prepareAhead({ models: page, versions: [], deployments: [], errors: [] }, () => 'insert');
+    const ahead = await prepareBatch({ models: page, versions: [], deployments: [], errors: [] }, forecasting('insert'));
     const atOnce = prepareRecords(MODEL_SPEC, page);
 
     expect(ahead.models.records).toEqual(atOnce);
@@ -34,12 +42,12 @@ describe('prepareAhead', () => {
   it('should encode rows only for kinds expected to take the insert route, and encode at write time when the guess was wrong', async () => {
     const page = awkwardPage().slice(0, 50);
 
-    const ahead = await prepareAhead({ models: page, versions: [], deployments: [], errors: [] }, () => 'probe');
+    const ahead = await prepareBatch({ models: page, versions: [], deployments: [], errors: [] }, forecasting('probe'));
     expect(ahead.models.payload).toBeNull();
 
-    const forInsert = kindForWrite(MODEL_SPEC, page, ahead.models, 'insert');
+    const forInsert = kindForRoute(MODEL_SPEC, ahead.models, 'insert');
     expect(forInsert.records).toBe(ahead.models.records);
     expect(forInsert.payload).toEqual(encodePayload(MODEL_SPEC, ahead.models.records.rows));
-    expect(kindForWrite(MODEL_SPEC, page, ahead.models, 'probe').payload).toBeNull();
+    expect(kindForRoute(MODEL_SPEC, ahead.models, 'probe').payload).toBeNull();
   });
 });
