@@ -17,7 +17,7 @@ export interface StoredMetric {
  * Columns every vendor-sourced row carries. Vendor-owned columns are written by syncs only; the natural key is
  * (source_id, external_id); rows are never hard-deleted (`deleted_at` is the tombstone).
  */
-const vendorRecord = {
+export const vendorRecord = {
   // Time-ordered ids (migration 0002): cheap to generate and appended at the end of the indexes that hold them.
   id: uuid('id').primaryKey().default(sql`hub_uuid_v7()`),
   sourceId: uuid('source_id')
