@@ -19,13 +19,12 @@ export interface ColumnSpec<R> {
   /** SQL column name, as the schema declares it. */
   name: string;
   /** The normalised field name; inventory_changes.changed_fields uses this vocabulary. */
-  field: string;
+  field: keyof R & string;
   type: ColumnType;
   /** The column is NOT NULL and, for text, must not be blank: a record without it is rejected. */
   required?: true;
   /** A jsonb column holding a JSON array (metrics) rather than an object. */
   jsonArray?: true;
-  // A property, not a method, so that EntitySpec<R> checks R's fields (see entitySpec).
   read: (record: R) => unknown;
 }
 
@@ -59,10 +58,15 @@ const FIELD_OF_COLUMN = { vendorCreatedAt: 'createdAt', vendorUpdatedAt: 'update
 
 type ColumnKey<T extends InventoryTable> = keyof T['_']['columns'] & string;
 type FieldOf<K extends string> = K extends keyof typeof FIELD_OF_COLUMN ? (typeof FIELD_OF_COLUMN)[K] : K;
-/** The contract fields that feed a table's vendor-owned columns, one per column. */
-type FeedingFields<T extends InventoryTable, Excluded extends string> = {
-  [K in Exclude<ColumnKey<T>, (typeof HUB_KEPT)[number] | Excluded> as FieldOf<K>]: unknown;
-};
+/** Vendor-owned columns whose contract field the record `R` lacks: `never` when every column is fed. */
+type UnfedColumns<R, T extends InventoryTable, Excluded extends string> = Exclude<
+  FieldOf<Exclude<ColumnKey<T>, (typeof HUB_KEPT)[number] | Excluded>>,
+  keyof R
+>;
+/** Passes when every vendor-owned column has its contract field; otherwise asks for a member that names the missing ones. */
+type FedCheck<R, T extends InventoryTable, Excluded extends string> = [UnfedColumns<R, T, Excluded>] extends [never]
+  ? unknown
+  : { contractFieldsMissing: UnfedColumns<R, T, Excluded> };
 
 /** What a table cannot say about itself: which columns governance owns, and how a child links to its parent. */
 interface Ownership<T extends InventoryTable, G extends ColumnKey<T>, L extends ColumnKey<T>> {
@@ -87,7 +91,7 @@ function columnType(column: PgColumn): ColumnType {
 }
 
 function columnSpec<R>(key: string, column: PgColumn): ColumnSpec<R> {
-  const field: string = (FIELD_OF_COLUMN as Record<string, string>)[key] ?? key;
+  const field = ((FIELD_OF_COLUMN as Record<string, string>)[key] ?? key) as keyof R & string;
   const type = columnType(column);
   return {
     column,
@@ -103,41 +107,43 @@ function columnSpec<R>(key: string, column: PgColumn): ColumnSpec<R> {
 
 /**
  * A kind's spec, derived from its drizzle table: every column that is neither kept by the hub, nor governance-owned,
- * nor the parent link is vendor-owned and stores the contract field of its name. The return type names those fields,
- * so a column without a contract field to feed it fails to compile where the spec is declared.
+ * nor the parent link is vendor-owned and stores the contract field of its name. A column whose contract field `R`
+ * lacks fails to compile where the spec is declared (`contractFieldsMissing` names it).
  */
-function entitySpec<T extends InventoryTable, G extends ColumnKey<T> = never, L extends ColumnKey<T> = never>(
-  kind: EntityKind,
-  table: T,
-  ownership: Ownership<T, G, L>,
-): EntitySpec<FeedingFields<T, G | L>> {
-  const columns: Record<string, PgColumn> = getTableColumns(table);
-  const parent = ownership.parent;
-  const excluded = new Set<string>([...HUB_KEPT, ...ownership.governanceOwned, ...(parent ? [parent.link] : [])]);
-  const shared = new Set(Object.keys(vendorRecord));
-  const owned = Object.entries(columns).filter(([key]) => !excluded.has(key));
-  // The kind's own columns first, then those every vendor record has: changed_fields lists fields in this order.
-  const ordered = [...owned.filter(([key]) => !shared.has(key)), ...owned.filter(([key]) => shared.has(key))];
-  return {
-    kind,
-    table,
-    tableName: getTableName(table),
-    columns: ordered.map(([key, column]) => columnSpec(key, column)),
-    parent: parent ? { link: columns[parent.link], parentTable: parent.parentTable, externalId: columns[parent.externalId] } : null,
+function entitySpec<R>() {
+  return <T extends InventoryTable, G extends ColumnKey<T> = never, L extends ColumnKey<T> = never>(
+    kind: EntityKind,
+    table: T,
+    ownership: Ownership<T, G, L> & FedCheck<R, T, G | L>,
+  ): EntitySpec<R> => {
+    const columns: Record<string, PgColumn> = getTableColumns(table);
+    const parent = ownership.parent;
+    const excluded = new Set<string>([...HUB_KEPT, ...ownership.governanceOwned, ...(parent ? [parent.link] : [])]);
+    const shared = new Set(Object.keys(vendorRecord));
+    const owned = Object.entries(columns).filter(([key]) => !excluded.has(key));
+    // The kind's own columns first, then those every vendor record has: changed_fields lists fields in this order.
+    const ordered = [...owned.filter(([key]) => !shared.has(key)), ...owned.filter(([key]) => shared.has(key))];
+    return {
+      kind,
+      table,
+      tableName: getTableName(table),
+      columns: ordered.map(([key, column]) => columnSpec<R>(key, column)),
+      parent: parent ? { link: columns[parent.link], parentTable: parent.parentTable, externalId: columns[parent.externalId] } : null,
+    };
   };
 }
 
-export const MODEL_SPEC: EntitySpec<NormalisedModel> = entitySpec('model', models, {
+export const MODEL_SPEC = entitySpec<NormalisedModel>()('model', models, {
   governanceOwned: ['riskTier', 'businessUnit', 'accountableOwner', 'accountableOwnerPersonId'],
   parent: null,
 });
 
-export const VERSION_SPEC: EntitySpec<NormalisedVersion> = entitySpec('version', modelVersions, {
+export const VERSION_SPEC = entitySpec<NormalisedVersion>()('version', modelVersions, {
   governanceOwned: ['lifecycleState', 'lifecycleChangedAt'],
   parent: { link: 'modelId', parentTable: models, externalId: 'modelExternalId' },
 });
 
-export const DEPLOYMENT_SPEC: EntitySpec<NormalisedDeployment> = entitySpec('deployment', deployments, {
+export const DEPLOYMENT_SPEC = entitySpec<NormalisedDeployment>()('deployment', deployments, {
   governanceOwned: [],
   parent: { link: 'versionId', parentTable: modelVersions, externalId: 'versionExternalId' },
 });
