@@ -84,6 +84,8 @@ export const modelVersions = pgTable(
     statusRaw: text('status_raw'),
     createdBy: text('created_by'),
     artifactUri: text('artifact_uri'),
+    /** The framework or algorithm the version was built with, in the vendor's words; null where the vendor does not say. */
+    framework: text('framework'),
     lineage: jsonb('lineage').$type<Record<string, unknown>>().notNull().default({}),
     /** Typed metrics: [{name, value, step, timestamp, kind}] (contract `Metric`, timestamp as ISO text). */
     metrics: jsonb('metrics').$type<StoredMetric[]>().notNull().default([]),
