@@ -153,6 +153,12 @@ export interface NormalisedVersion extends NormalisedRecordBase {
   createdBy: string | null;
   /** Where the model artifact lives (S3 URI, MLflow `source`, image). */
   artifactUri: string | null;
+  /**
+   * The ML framework or algorithm the version was built with, in the vendor's words: SageMaker's inference container
+   * `Framework` (`XGBOOST`), DataRobot's Leaderboard model type. Absent where the vendor does not say (MLflow, Domino),
+   * so those records keep the content hash they had.
+   */
+  framework?: string;
   lineage: Lineage;
   /** Numeric metrics the vendor exposes for the version (MLflow run metrics, DataRobot scores). Empty when none. */
   metrics: Metric[];

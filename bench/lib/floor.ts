@@ -32,8 +32,8 @@ interface FloorPage<R> {
 
 function floorUpsert<R extends NormalisedRecordBase>(sourceId: string, page: FloorPage<R>): SQL {
   const { spec, records, hashes } = page;
-  const table = sql.raw(`bench_floor_${spec.table}`);
-  const names = [...spec.columns.map((c) => `"${c.column}"`), ...(spec.parent ? [`"${spec.parent.linkColumn}"`] : [])];
+  const table = sql.raw(`bench_floor_${spec.tableName}`);
+  const names = [...spec.columns.map((c) => `"${c.name}"`), ...(spec.parent ? [`"${spec.parent.link.name}"`] : [])];
   const arrays = spec.columns.map((column) => {
     const values = records.map((record) => {
       const value = column.read(record);
@@ -46,8 +46,8 @@ function floorUpsert<R extends NormalisedRecordBase>(sourceId: string, page: Flo
   });
   if (spec.parent) arrays.push(sql`${sql.param(page.links)}::uuid[]`);
   const typed = [
-    ...spec.columns.map((c) => (c.type === 'jsonb' ? `t."${c.column}"::jsonb` : c.type === 'timestamptz' ? `t."${c.column}"::timestamptz` : `t."${c.column}"`)),
-    ...(spec.parent ? [`t."${spec.parent.linkColumn}"`] : []),
+    ...spec.columns.map((c) => (c.type === 'jsonb' ? `t."${c.name}"::jsonb` : c.type === 'timestamptz' ? `t."${c.name}"::timestamptz` : `t."${c.name}"`)),
+    ...(spec.parent ? [`t."${spec.parent.link.name}"`] : []),
   ];
   return sql`INSERT INTO ${table} (id, source_id, external_id, content_hash, ${sql.raw(names.join(', '))})
     SELECT t.id, ${sourceId}::uuid, t.external_id, t.content_hash, ${sql.raw(typed.join(', '))}
@@ -64,7 +64,7 @@ function recordsOf(batch: NormalisedBatch, spec: EntitySpec<never>): NormalisedR
 
 /** The external id of the parent a record names (null for models). */
 function parentExternalId(spec: EntitySpec<never>, record: NormalisedRecordBase): string | null {
-  const column = spec.parent && spec.columns.find((c) => c.column === spec.parent!.externalIdColumn);
+  const column = spec.parent && spec.columns.find((c) => c.column === spec.parent!.externalId);
   return column ? ((column.read(record as never) as string | null) ?? null) : null;
 }
 
@@ -76,7 +76,7 @@ export interface FloorTables {
 
 /** Creates the floor's scratch tables (`bench_floor_<table>`). */
 export async function floorTables(db: Db): Promise<FloorTables> {
-  for (const spec of ENTITY_SPECS) await db.execute(sql.raw(`CREATE TABLE bench_floor_${spec.table} (LIKE "${spec.table}" INCLUDING ALL)`));
+  for (const spec of ENTITY_SPECS) await db.execute(sql.raw(`CREATE TABLE bench_floor_${spec.tableName} (LIKE "${spec.tableName}" INCLUDING ALL)`));
   const floorIds = new Map<string, string>(); // `${kind}:${externalId}` -> id
   return {
     async measure(sourceId, batch) {
@@ -103,7 +103,7 @@ export async function floorTables(db: Db): Promise<FloorTables> {
       return ms;
     },
     async drop() {
-      for (const spec of ENTITY_SPECS) await db.execute(sql.raw(`DROP TABLE IF EXISTS bench_floor_${spec.table}`));
+      for (const spec of ENTITY_SPECS) await db.execute(sql.raw(`DROP TABLE IF EXISTS bench_floor_${spec.tableName}`));
     },
   };
 }

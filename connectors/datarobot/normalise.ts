@@ -82,6 +82,8 @@ export function normaliseModelVersion(
     createdBy: versionCreator(raw),
     // DataRobot packages are built server-side; there is no artifact location to show.
     artifactUri: null,
+    // The algorithm of the Leaderboard model the package was built from (`eXtreme Gradient Boosted Trees Classifier`).
+    framework: optionalText(leaderboardModel?.modelType) ?? undefined,
     // projectName only where a project is known, so versions without one keep the lineage (and hash) they had.
     lineage: project
       ? { runId: optionalText(raw.modelId), projectId: project.projectId, projectName: project.projectName }

@@ -72,6 +72,7 @@ export function normaliseVersion(pkg: DescribeModelPackageOutput, modelExternalI
     statusRaw: pkg.ModelPackageStatus ?? null,
     createdBy: userName(pkg.CreatedBy),
     artifactUri: container?.ModelDataUrl ?? container?.ModelDataSource?.S3DataSource?.S3Uri ?? container?.Image ?? null,
+    framework: container?.Framework,
     lineage: {
       runId: metadata?.GeneratedBy ?? null,
       projectId: metadata?.ProjectId ?? null,

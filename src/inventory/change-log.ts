@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
+import { inventoryChanges } from '../db/schema/inventory.js';
+import { CHANGE_COLUMNS, bare } from './sql-names.js';
 import type { WriteContext } from './types.js';
 import type { EntityKind } from './entity-specs.js';
 
@@ -19,7 +21,7 @@ export interface InventoryChange {
 /** Appends a batch's changes in one statement. Field names contain no commas, so they travel comma-joined. */
 export async function appendChanges(db: Executor, ctx: WriteContext, changes: readonly InventoryChange[]): Promise<void> {
   if (changes.length === 0) return;
-  await db.execute(sql`INSERT INTO inventory_changes (run_id, source_id, entity_kind, entity_id, external_id, change, changed_fields)
+  await db.execute(sql`INSERT INTO ${inventoryChanges} (${CHANGE_COLUMNS}, ${bare(inventoryChanges.changedFields)})
     SELECT ${ctx.runId}::uuid, ${ctx.sourceId}::uuid, t.kind, t.entity_id, t.external_id, t.change, string_to_array(t.fields, ',')
     FROM unnest(
       ${sql.param(changes.map((c) => c.entityKind))}::text[],

@@ -35,8 +35,8 @@ export function columnElements(type: ColumnType, parameter: string): SQL {
 }
 
 /** How a select list reads a jsonb element of {@link columnElements}: a JSON null is no value, as in the other types. */
-export function jsonNullAsSql(reference: string): string {
-  return `nullif(${reference}, 'null'::jsonb)`;
+export function jsonNullAsSql(reference: SQL): SQL {
+  return sql`nullif(${reference}, 'null'::jsonb)`;
 }
 
 const NEEDS_ESCAPE = /[\\"]/;

@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
+import { syncRunSeen } from '../db/schema/inventory.js';
+import { SEEN_COLUMNS } from './sql-names.js';
 import type { EntityKind } from './entity-specs.js';
 
 /**
@@ -17,12 +19,12 @@ export async function markSeen(db: Executor, runId: string, seen: ReadonlyArray<
     }
   }
   if (ids.length === 0) return;
-  await db.execute(sql`INSERT INTO sync_run_seen (run_id, entity_kind, external_id)
+  await db.execute(sql`INSERT INTO ${syncRunSeen} (${SEEN_COLUMNS})
     SELECT ${runId}::uuid, t.kind, t.external_id FROM unnest(${sql.param(kinds)}::text[], ${sql.param(ids)}::text[]) AS t(kind, external_id)
     ON CONFLICT DO NOTHING`);
 }
 
 /** Forgets what a run has seen (the run is over, whatever its outcome). */
 export async function clearSeen(db: Executor, runId: string): Promise<void> {
-  await db.execute(sql`DELETE FROM sync_run_seen WHERE run_id = ${runId}::uuid`);
+  await db.execute(sql`DELETE FROM ${syncRunSeen} WHERE ${syncRunSeen.runId} = ${runId}::uuid`);
 }

@@ -1,8 +1,10 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { aliasedTable, aliasedTableColumn, sql, type SQL } from 'drizzle-orm';
+import { inventoryChanges, syncRunSeen } from '../db/schema/inventory.js';
 import { arrayLiteral, columnElements, encodePayload, jsonNullAsSql, type RowsPayload } from './column-encoding.js';
 import type { FieldSnapshot } from './diff.js';
-import { childSpecOf, type ColumnSpec, type EntitySpec } from './entity-specs.js';
+import { childSpecOf, type ColumnSpec, type EntitySpec, type InventoryTable } from './entity-specs.js';
 import type { PreparedRecord } from './prepare-records.js';
+import { CHANGE_COLUMNS, SEEN_COLUMNS, bare, columnList, ofRow } from './sql-names.js';
 import type { WriteContext } from './types.js';
 
 /** One row of an upsert's answer: a record written. */
@@ -17,15 +19,17 @@ export interface UpsertResultRow {
   before: FieldSnapshot | null;
 }
 
-function quote(identifier: string): string {
-  return `"${identifier}"`;
+/** A column's value in the select list, typed: the unnest row `t` carries jsonb elements and timestamps as text. */
+function typedColumn<R>(column: ColumnSpec<R>): SQL {
+  const value = ofRow('t', column.column);
+  if (column.type === 'jsonb') return sql`${jsonNullAsSql(value)} AS ${bare(column.column)}`;
+  if (column.type === 'timestamptz') return sql`${value}::timestamptz AS ${bare(column.column)}`;
+  return value;
 }
 
-function typedColumn<R>(column: ColumnSpec<R>): string {
-  const name = quote(column.column);
-  if (column.type === 'jsonb') return `${jsonNullAsSql(`t.${name}`)} AS ${name}`;
-  if (column.type === 'timestamptz') return `t.${name}::timestamptz AS ${name}`;
-  return `t.${name}`;
+/** The natural key, as ON CONFLICT names it. */
+function naturalKey(table: InventoryTable): SQL {
+  return columnList([table.sourceId, table.externalId]);
 }
 
 /** One row of the probe's answer: a record found unchanged and marked seen (`s`), or one whose parent is unknown (`u`). */
@@ -44,32 +48,34 @@ export interface ProbeResultRow {
  * skips it.
  */
 export function buildMarkUnchanged<R>(spec: EntitySpec<R>, ctx: WriteContext, rows: readonly PreparedRecord<R>[]): SQL<ProbeResultRow> {
-  const table = sql.raw(quote(spec.table));
+  const o = aliasedTable(spec.table, 'o');
   const parent = spec.parent;
-  const parentColumn = parent ? spec.columns.find((c) => c.column === parent.externalIdColumn) : undefined;
+  const parentColumn = parent ? spec.columns.find((c) => c.column === parent.externalId) : undefined;
   const parentIds = parentColumn ? sql`, ${arrayLiteral(rows.map((row) => (parentColumn.read(row.record) as string | null) ?? null))}::text[]` : sql``;
-  const unresolved = parent
-    ? sql` UNION ALL SELECT 'u', k.external_id FROM keys k
+  let unresolved = sql``;
+  if (parent) {
+    const p = aliasedTable(parent.parentTable, 'p');
+    unresolved = sql` UNION ALL SELECT 'u', k.external_id FROM keys k
         LEFT JOIN LATERAL (
-          SELECT true AS found FROM ${sql.raw(quote(parent.parentTable))} p
-          WHERE p.source_id = ${ctx.sourceId}::uuid AND p.external_id = k.parent_external_id LIMIT 1
+          SELECT true AS found FROM ${parent.parentTable} ${p}
+          WHERE ${p.sourceId} = ${ctx.sourceId}::uuid AND ${p.externalId} = k.parent_external_id LIMIT 1
         ) p ON true
-        WHERE k.parent_external_id IS NOT NULL AND p.found IS NULL`
-    : sql``;
+        WHERE k.parent_external_id IS NOT NULL AND p.found IS NULL`;
+  }
   return sql<ProbeResultRow>`WITH keys AS (
       SELECT * FROM unnest(${arrayLiteral(rows.map((row) => row.externalId))}::text[], ${arrayLiteral(rows.map((row) => row.hash))}::text[]${parentIds})
         AS k(external_id, content_hash${parent ? sql`, parent_external_id` : sql``})
     ),
     marked AS (
-      INSERT INTO sync_run_seen (run_id, entity_kind, external_id)
+      INSERT INTO ${syncRunSeen} (${SEEN_COLUMNS})
       SELECT ${ctx.runId}::uuid, ${spec.kind}::text, k.external_id FROM keys k
       CROSS JOIN LATERAL (
-        SELECT 1 FROM ${table} o WHERE o.source_id = ${ctx.sourceId}::uuid AND o.external_id = k.external_id
-          AND o.content_hash = k.content_hash AND o.deleted_at IS NULL
+        SELECT 1 FROM ${spec.table} ${o} WHERE ${o.sourceId} = ${ctx.sourceId}::uuid AND ${o.externalId} = k.external_id
+          AND ${o.contentHash} = k.content_hash AND ${o.deletedAt} IS NULL
         LIMIT 1
       ) o
       ON CONFLICT DO NOTHING
-      RETURNING external_id
+      RETURNING ${bare(syncRunSeen.externalId)}
     )
     SELECT 's' AS tag, external_id FROM marked${unresolved}`;
 }
@@ -87,25 +93,25 @@ interface ValueSource {
  * parents written earlier in the same transaction.
  */
 function valueSource<R>(spec: EntitySpec<R>, sourceId: string, payload: RowsPayload): ValueSource {
-  const { columns, parent } = spec;
+  const { table, columns, parent } = spec;
   const valueColumns = columns.map((column, i) => columnElements(column.type, payload.columns[i]));
-  const aliases = sql.raw(['external_id', 'content_hash', ...columns.map((c) => c.column)].map(quote).join(', '));
-  const parentLookup = parent
-    ? sql`, (SELECT p.id FROM ${sql.raw(quote(parent.parentTable))} p WHERE p.source_id = ${sourceId}::uuid AND p.external_id = ${sql.raw(`t.${quote(parent.externalIdColumn)}`)})`
-    : sql``;
+  const vendorColumns = columns.map((c) => c.column);
+  let parentLookup = sql``;
+  if (parent) {
+    const p = aliasedTable(parent.parentTable, 'p');
+    parentLookup = sql`, (SELECT ${p.id} FROM ${parent.parentTable} ${p} WHERE ${p.sourceId} = ${sourceId}::uuid AND ${p.externalId} = ${ofRow('t', parent.externalId)})`;
+  }
   return {
-    insertColumns: sql.raw(
-      ['source_id', 'external_id', 'content_hash', ...columns.map((c) => c.column), ...(parent ? [parent.linkColumn] : [])].map(quote).join(', '),
-    ),
-    selectList: sql`${sourceId}::uuid, t.external_id, t.content_hash, ${sql.raw(columns.map(typedColumn).join(', '))}${parentLookup}`,
+    insertColumns: columnList([table.sourceId, table.externalId, table.contentHash, ...vendorColumns, ...(parent ? [parent.link] : [])]),
+    selectList: sql`${sourceId}::uuid, t.external_id, t.content_hash, ${sql.join(columns.map(typedColumn), sql`, `)}${parentLookup}`,
     // ROWS FROM zips the columns row by row, as a multi-argument unnest does, and also takes jsonb_array_elements.
-    from: sql`ROWS FROM (unnest(${payload.externalIds}::text[]), unnest(${payload.hashes}::text[]), ${sql.join(valueColumns, sql`, `)}) AS t(${aliases})`,
+    from: sql`ROWS FROM (unnest(${payload.externalIds}::text[]), unnest(${payload.hashes}::text[]), ${sql.join(valueColumns, sql`, `)}) AS t(external_id, content_hash, ${columnList(vendorColumns)})`,
   };
 }
 
 /** Logs a CREATED change for each row of `from` (a CTE with id and external_id), inside the statement that wrote them. */
 function logCreated(kind: string, ctx: WriteContext, from: SQL): SQL {
-  return sql`INSERT INTO inventory_changes (run_id, source_id, entity_kind, entity_id, external_id, change)
+  return sql`INSERT INTO ${inventoryChanges} (${CHANGE_COLUMNS})
       SELECT ${ctx.runId}::uuid, ${ctx.sourceId}::uuid, ${kind}::text, c.id, c.external_id, 'CREATED' FROM ${from}`;
 }
 
@@ -118,13 +124,13 @@ function logCreated(kind: string, ctx: WriteContext, from: SQL): SQL {
 function linkOrphans<R>(spec: EntitySpec<R>, sourceId: string, created: SQL): SQL {
   const child = childSpecOf(spec);
   if (!child?.parent) return sql``;
-  const linkColumn = sql.raw(quote(child.parent.linkColumn));
-  const externalIdColumn = sql.raw(quote(child.parent.externalIdColumn));
+  const c = aliasedTable(child.table, 'c');
   return sql`,
     linked AS (
-      UPDATE ${sql.raw(quote(child.table))} c SET ${linkColumn} = p.id
+      UPDATE ${child.table} ${c} SET ${bare(child.parent.link)} = p.id
       FROM (SELECT n.id, n.external_id FROM ${created}) p
-      WHERE c.source_id = ${sourceId}::uuid AND c.${linkColumn} IS NULL AND c.${externalIdColumn} = p.external_id
+      WHERE ${c.sourceId} = ${sourceId}::uuid AND ${aliasedTableColumn(child.parent.link, 'c')} IS NULL
+        AND ${aliasedTableColumn(child.parent.externalId, 'c')} = p.external_id
     )`;
 }
 
@@ -146,19 +152,20 @@ export interface InsertResultRow {
  * rows nor the inserted keys travel back to the client.
  */
 export function buildInsertNew<R>(spec: EntitySpec<R>, ctx: WriteContext, payload: RowsPayload): SQL<InsertResultRow> {
-  const table = sql.raw(quote(spec.table));
+  const { table, parent } = spec;
+  const x = aliasedTable(table, 'x');
   const values = valueSource(spec, ctx.sourceId, payload);
-  const unresolved = spec.parent
+  const unresolved = parent
     ? sql`UNION ALL SELECT 'u', external_id FROM ins WHERE unresolved`
     : sql``;
-  const unresolvedColumn = spec.parent
-    ? sql.raw(`x.${quote(spec.parent.linkColumn)} IS NULL AND x.${quote(spec.parent.externalIdColumn)} IS NOT NULL`)
+  const unresolvedColumn = parent
+    ? sql`${aliasedTableColumn(parent.link, 'x')} IS NULL AND ${aliasedTableColumn(parent.externalId, 'x')} IS NOT NULL`
     : sql`false`;
   return sql<InsertResultRow>`WITH ins AS (
-      INSERT INTO ${table} AS x (${values.insertColumns})
+      INSERT INTO ${table} AS ${x} (${values.insertColumns})
       SELECT ${values.selectList} FROM ${values.from}
-      ON CONFLICT (source_id, external_id) DO NOTHING
-      RETURNING x.id, x.external_id, ${unresolvedColumn} AS unresolved
+      ON CONFLICT (${naturalKey(table)}) DO NOTHING
+      RETURNING ${x.id}, ${x.externalId}, ${unresolvedColumn} AS unresolved
     ),
     logged AS (${logCreated(spec.kind, ctx, sql`ins c`)})${linkOrphans(spec, ctx.sourceId, sql`ins n`)}
     SELECT 's' AS tag, k.external_id FROM unnest(${payload.externalIds}::text[]) AS k(external_id)
@@ -181,16 +188,20 @@ export function buildInsertNew<R>(spec: EntitySpec<R>, ctx: WriteContext, payloa
  *   tombstone (which restores it); an unchanged record is not written at all.
  */
 export function buildUpsert<R>(spec: EntitySpec<R>, ctx: WriteContext, rows: readonly PreparedRecord<R>[]): SQL<UpsertResultRow> {
-  const table = sql.raw(quote(spec.table));
-  const { columns, parent } = spec;
+  const { table, columns, parent } = spec;
+  const o = aliasedTable(table, 'o');
+  const x = aliasedTable(table, 'x');
   const payload = encodePayload(spec, rows);
   const values = valueSource(spec, ctx.sourceId, payload);
-  const snapshot = sql.raw(`jsonb_build_object(${columns.map((c) => `'${c.field}', o.${quote(c.column)}`).join(', ')})`);
-  const updates = sql.raw(
-    ['content_hash', ...columns.map((c) => c.column), ...(parent ? [parent.linkColumn] : [])]
-      .map((name) => `${quote(name)} = excluded.${quote(name)}`)
-      .concat(['last_changed_at = now()', 'deleted_at = NULL'])
-      .join(', '),
+  // Field names are identifiers of the contract (no quotes), so they go in as literals rather than parameters.
+  const snapshot = sql`jsonb_build_object(${sql.join(
+    columns.map((c) => sql`${sql.raw(`'${c.field}'`)}, ${aliasedTableColumn(c.column, 'o')}`),
+    sql`, `,
+  )})`;
+  const copied = [table.contentHash, ...columns.map((c) => c.column), ...(parent ? [parent.link] : [])];
+  const updates = sql.join(
+    [...copied.map((column) => sql`${bare(column)} = ${ofRow('excluded', column)}`), sql`${bare(table.lastChangedAt)} = now()`, sql`${bare(table.deletedAt)} = NULL`],
+    sql`, `,
   );
   return sql<UpsertResultRow>`WITH keys AS (
       SELECT * FROM unnest(${payload.externalIds}::text[], ${payload.hashes}::text[]) AS k(external_id, content_hash)
@@ -198,19 +209,19 @@ export function buildUpsert<R>(spec: EntitySpec<R>, ctx: WriteContext, rows: rea
     old AS (
       SELECT k.external_id, o.was_deleted, o.before
       FROM keys k CROSS JOIN LATERAL (
-        SELECT o.deleted_at IS NOT NULL AS was_deleted, ${snapshot} AS before
-        FROM ${table} o
-        WHERE o.source_id = ${ctx.sourceId}::uuid AND o.external_id = k.external_id
-          AND (o.content_hash IS DISTINCT FROM k.content_hash OR o.deleted_at IS NOT NULL)
+        SELECT ${o.deletedAt} IS NOT NULL AS was_deleted, ${snapshot} AS before
+        FROM ${table} ${o}
+        WHERE ${o.sourceId} = ${ctx.sourceId}::uuid AND ${o.externalId} = k.external_id
+          AND (${o.contentHash} IS DISTINCT FROM k.content_hash OR ${o.deletedAt} IS NOT NULL)
         LIMIT 1
       ) o
     ),
     up AS (
-      INSERT INTO ${table} AS x (${values.insertColumns})
+      INSERT INTO ${table} AS ${x} (${values.insertColumns})
       SELECT ${values.selectList} FROM ${values.from}
-      ON CONFLICT (source_id, external_id) DO UPDATE SET ${updates}
-      WHERE x.content_hash IS DISTINCT FROM excluded.content_hash OR x.deleted_at IS NOT NULL
-      RETURNING x.id, x.external_id
+      ON CONFLICT (${naturalKey(table)}) DO UPDATE SET ${updates}
+      WHERE ${x.contentHash} IS DISTINCT FROM ${ofRow('excluded', table.contentHash)} OR ${x.deletedAt} IS NOT NULL
+      RETURNING ${x.id}, ${x.externalId}
     ),
     logged AS (${logCreated(spec.kind, ctx, sql`up c WHERE NOT EXISTS (SELECT 1 FROM old WHERE old.external_id = c.external_id)`)})${linkOrphans(
       spec,

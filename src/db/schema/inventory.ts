@@ -17,7 +17,7 @@ export interface StoredMetric {
  * Columns every vendor-sourced row carries. Vendor-owned columns are written by syncs only; the natural key is
  * (source_id, external_id); rows are never hard-deleted (`deleted_at` is the tombstone).
  */
-const vendorRecord = {
+export const vendorRecord = {
   // Time-ordered ids (migration 0002): cheap to generate and appended at the end of the indexes that hold them.
   id: uuid('id').primaryKey().default(sql`hub_uuid_v7()`),
   sourceId: uuid('source_id')
@@ -84,6 +84,8 @@ export const modelVersions = pgTable(
     statusRaw: text('status_raw'),
     createdBy: text('created_by'),
     artifactUri: text('artifact_uri'),
+    /** The framework or algorithm the version was built with, in the vendor's words; null where the vendor does not say. */
+    framework: text('framework'),
     lineage: jsonb('lineage').$type<Record<string, unknown>>().notNull().default({}),
     /** Typed metrics: [{name, value, step, timestamp, kind}] (contract `Metric`, timestamp as ISO text). */
     metrics: jsonb('metrics').$type<StoredMetric[]>().notNull().default([]),

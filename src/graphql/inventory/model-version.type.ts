@@ -45,6 +45,14 @@ export class ModelVersion extends VendorRecord {
   @Field(() => String, { nullable: true, description: 'Where the model artefact is stored.' })
   artifactUri!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The ML framework or algorithm the version was built with, in the vendor's words: SageMaker's inference container " +
+      "framework (`XGBOOST`), DataRobot's Leaderboard model type. Null where the vendor does not say (MLflow, Domino).",
+  })
+  framework!: string | null;
+
   @Field(() => JSONObject, {
     description: 'Lineage: training run (`runId`), experiment or project (`projectId`, `projectName`), commit, datasets (fields the vendor exposes).',
   })

@@ -1,135 +1,60 @@
 import type { DeploymentEnvironment, DeploymentStatus, LifecycleState, ObservedStage, Vendor, VersionStatus } from '../../../connectors/contract.js';
-import type { StoredMetric } from '../../db/schema/inventory.js';
-import type { SyncRunStatus } from '../../db/schema/sync.js';
+import type { DeploymentRow, InventoryChangeRow, ModelRow, ModelVersionRow } from '../../db/schema/inventory.js';
+import type { SourceRow } from '../../db/schema/sources.js';
+import type { SyncRunRow } from '../../db/schema/sync.js';
 import type { RiskTier } from '../risk-tiers.js';
+import type { DEPLOYMENT_UNREAD, MODEL_UNREAD, SOURCE_UNREAD, SYNC_RUN_UNREAD, VERSION_UNREAD } from './columns.js';
 
 /**
- * Read models of the inventory, as the API serves them. Ids are database uuids; the GraphQL layer makes them global.
- * Timestamps are Dates; JSON columns are plain values. Source secrets never appear here: only whether one is set.
+ * Read models of the inventory, as the API serves them: the tables' rows (drizzle's inferred types) less the columns
+ * columns.ts does not read, with text columns narrowed to their vocabularies. Ids are database uuids; the GraphQL
+ * layer makes them global. Timestamps are Dates; JSON columns are plain values. Source secrets never appear here:
+ * only whether one is set.
  */
 export { RISK_TIERS, type RiskTier } from '../risk-tiers.js';
 export type { StoredMetric } from '../../db/schema/inventory.js';
 export { SYNC_RUN_STATUSES, type SyncRunStatus } from '../../db/schema/sync.js';
 
-export interface SourceRecord {
-  id: string;
+export interface SourceRecord extends Omit<SourceRow, (typeof SOURCE_UNREAD)[number] | 'vendor'> {
   vendor: Vendor;
-  name: string;
-  settings: Record<string, unknown>;
   hasSecret: boolean;
-  secretUpdatedAt: Date | null;
-  scheduleSeconds: number;
-  enabled: boolean;
-  lastRunId: string | null;
-  lastRunStatus: SyncRunStatus | null;
-  lastRunAt: Date | null;
-  lastSuccessAt: Date | null;
-  deletedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
 }
 
-/** Columns every vendor-sourced record shares. */
-export interface VendorRecordFields {
-  id: string;
-  sourceId: string;
+/** What every vendor-sourced read model adds to its row: the source's vendor, and attributes a page may leave out. */
+interface VendorRecordFields {
   vendor: Vendor;
-  externalId: string;
   /** Absent when a look-ahead query did not select it; the resolver then loads it. */
   vendorAttributes?: Record<string, unknown>;
-  vendorCreatedAt: Date | null;
-  vendorUpdatedAt: Date | null;
-  firstSeenAt: Date;
-  lastChangedAt: Date;
-  deletedAt: Date | null;
 }
 
-export interface ModelRecord extends VendorRecordFields {
-  name: string;
-  description: string | null;
-  owner: string | null;
-  tags: Record<string, string>;
-  deepLink: string | null;
+export interface ModelRecord extends Omit<ModelRow, (typeof MODEL_UNREAD)[number] | 'vendorAttributes' | 'riskTier'>, VendorRecordFields {
   riskTier: RiskTier | null;
-  businessUnit: string | null;
-  accountableOwner: string | null;
   /** Prefetched live versions (look-ahead); undefined when not fetched with the page. */
   versions?: ModelVersionRecord[];
 }
 
-export interface ModelVersionRecord extends VendorRecordFields {
-  modelId: string | null;
-  modelExternalId: string | null;
-  version: string;
-  versionNumber: number | null;
-  description: string | null;
+/** Metrics' timestamps are ISO text, as stored. */
+export interface ModelVersionRecord
+  extends Omit<ModelVersionRow, (typeof VERSION_UNREAD)[number] | 'vendorAttributes' | 'observedStage' | 'status' | 'lifecycleState'>,
+    VendorRecordFields {
   observedStage: ObservedStage;
-  observedStageRaw: string | null;
   status: VersionStatus;
-  statusRaw: string | null;
-  createdBy: string | null;
-  artifactUri: string | null;
-  lineage: Record<string, unknown>;
-  /** Timestamps as ISO text, as stored. */
-  metrics: StoredMetric[];
-  params: Record<string, string>;
-  tags: Record<string, string>;
-  deepLink: string | null;
   lifecycleState: LifecycleState;
-  lifecycleChangedAt: Date | null;
   /** Prefetched live deployments (look-ahead); undefined when not fetched with the page. */
   deployments?: DeploymentRecord[];
 }
 
-export interface DeploymentRecord extends VendorRecordFields {
-  versionId: string | null;
-  versionExternalId: string | null;
-  name: string;
+/** Metrics' timestamps are ISO text, as stored. */
+export interface DeploymentRecord extends Omit<DeploymentRow, (typeof DEPLOYMENT_UNREAD)[number] | 'vendorAttributes' | 'environment' | 'status'>, VendorRecordFields {
   environment: DeploymentEnvironment;
-  environmentRaw: string | null;
-  tags: Record<string, string>;
   status: DeploymentStatus;
-  statusRaw: string | null;
-  /** Timestamps as ISO text, as stored. */
-  metrics: StoredMetric[];
-  servingProduction: boolean;
-  endpointUrl: string | null;
-  trafficShare: number | null;
-  deepLink: string | null;
 }
 
-export interface SyncRunRecord {
-  id: string;
-  sourceId: string;
-  trigger: string;
-  status: SyncRunStatus;
-  startedAt: Date;
-  finishedAt: Date | null;
-  heartbeatAt: Date;
-  seen: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  deleted: number;
-  failed: number;
-  pages: number;
-  deletionGuard: Record<string, unknown> | null;
-  error: string | null;
-  recordErrors: Array<Record<string, string>>;
-}
+export type SyncRunRecord = Omit<SyncRunRow, (typeof SYNC_RUN_UNREAD)[number]>;
 
-export interface InventoryChangeRecord {
-  id: string;
-  runId: string | null;
-  sourceId: string;
-  entityKind: string;
-  entityId: string;
-  externalId: string;
-  change: string;
-  changedFields: string[];
-  at: Date;
-}
+export type InventoryChangeRecord = InventoryChangeRow;
 
+/** Hand-kept rather than FindingRow: the API serves `sourceId` as always set, where the table allows hub-wide findings without one. */
 export interface FindingRecord {
   id: string;
   kind: string;

@@ -150,6 +150,12 @@ describe('DataRobot normalise', () => {
       expect(version.vendorAttributes.leaderboardModel).toBe(recorded);
     });
 
+    it("should take the framework from the recorded Leaderboard model's type, and leave it out without one", () => {
+      const recorded = JSON.parse(readFileSync(new URL('../../fixtures/datarobot/getModel.json', import.meta.url), 'utf8')) as RawLeaderboardModel;
+      expect(normaliseModelVersion(referenceVersion, null, ctx, recorded).framework).toBe('eXtreme Gradient Boosted Trees Classifier with Early Stopping');
+      expect(normaliseModelVersion(referenceVersion, null, ctx).framework).toBeUndefined();
+    });
+
     it('should read a version\'s own project from sourceMeta, else top-level fields, else none (unconfirmed members)', () => {
       expect(versionProject({ sourceMeta: { projectId: 'p1', projectName: 'train.csv' } })).toEqual({ projectId: 'p1', projectName: 'train.csv' });
       expect(versionProject({ sourceMeta: { scoringCode: {} }, projectId: 'p2' })).toEqual({ projectId: 'p2', projectName: null });

@@ -111,6 +111,11 @@ describe('SageMaker normalise', () => {
       expect(version.updatedAt).toEqual(new Date(1714723200789));
     });
 
+    it("should take the framework from the package's inference container, and leave it out where there is none", () => {
+      expect(normaliseVersion(describedPackage, GROUP_ARN).framework).toBe('XGBOOST');
+      expect(normaliseVersion({ ...describedPackage, InferenceSpecification: undefined }, GROUP_ARN).framework).toBeUndefined();
+    });
+
     it('should keep the metric report pointers and ISO timestamps in vendorAttributes', () => {
       const { vendorAttributes } = normaliseVersion(describedPackage, GROUP_ARN);
       expect(vendorAttributes.ModelMetrics).toEqual({ ModelQuality: { Statistics: { ContentType: 'application/json', S3Uri: 's3://ml-artifacts/churn/3/evaluation.json' } } });
