@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Principal, Role as RoleName } from '../../auth/principal.js';
-import type { ControlRequestRow } from '../../db/schema/index.js';
+import type { ControlRequestRecord } from '../../governance/records.js';
 import { CONTROL_REQUESTERS } from '../../governance/controls.js';
 import { ANY_TIER, type PolicyTier, type Requirement, type RiskTier as RiskTierValue } from '../../governance/policies.js';
 import type { ModelRecord } from '../../inventory/queries/records.js';
@@ -31,7 +31,7 @@ export class ControlRequestResolver {
 
   @Authorized(...READ_ROLES)
   @Query(() => ControlRequestConnection, { description: 'Control requests, newest first: by status, kind or model.' })
-  async controlRequests(@Args() args: ControlRequestsArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionResult<ControlRequestRow>> {
+  async controlRequests(@Args() args: ControlRequestsArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionResult<ControlRequestRecord>> {
     const page = controlRequestsPage(args, ctx.maxPageSize);
     const filter = args.filter ?? {};
     const result = await this.services.governance.controls.list(
@@ -43,14 +43,14 @@ export class ControlRequestResolver {
 
   @Authorized(...READ_ROLES)
   @Query(() => ControlRequest, { nullable: true, description: 'One control request by id.' })
-  async controlRequest(@Arg('id', () => ID) id: string): Promise<ControlRequestRow | null> {
+  async controlRequest(@Arg('id', () => ID) id: string): Promise<ControlRequestRecord | null> {
     const [row] = await this.services.governance.controls.byIds([fromGlobalId(id, CONTROL_REQUEST_TYPE).id]);
     return row;
   }
 
   @Authorized('ADMIN')
   @Mutation(() => ControlRequest, { description: 'Asks for an approval policy change; a RISK_OFFICER other than you approves it. A change that only tightens can use updatePolicy.' })
-  requestPolicyChange(@Arg('input', () => RequestPolicyChangeInput) input: RequestPolicyChangeInput, @Ctx() ctx: GraphQLContext): Promise<ControlRequestRow> {
+  requestPolicyChange(@Arg('input', () => RequestPolicyChangeInput) input: RequestPolicyChangeInput, @Ctx() ctx: GraphQLContext): Promise<ControlRequestRecord> {
     return this.services.governance.controls.requestPolicyChange(
       {
         toState: input.toState,
@@ -70,7 +70,7 @@ export class ControlRequestResolver {
     @Arg('riskTier', () => RiskTier, { nullable: true }) riskTier: RiskTierValue | null,
     @Arg('justification', () => String) justification: string,
     @Ctx() ctx: GraphQLContext,
-  ): Promise<ControlRequestRow> {
+  ): Promise<ControlRequestRecord> {
     return this.services.governance.controls.requestRiskTierChange(fromGlobalId(modelId, 'Model').id, riskTier ?? null, justification, ctx.principal as Principal, { requestId: ctx.requestId });
   }
 
@@ -85,7 +85,7 @@ export class ControlRequestResolver {
     @Arg('accountableOwner', () => String, { nullable: true, description: 'The new owner as text (a name or an email).' }) accountableOwner: string | null,
     @Arg('justification', () => String) justification: string,
     @Ctx() ctx: GraphQLContext,
-  ): Promise<ControlRequestRow> {
+  ): Promise<ControlRequestRecord> {
     return this.services.governance.controls.requestOwnerChange(
       fromGlobalId(modelId, 'Model').id,
       { personId: personId ? fromGlobalId(personId, 'Person').id : null, text: accountableOwner },
@@ -102,7 +102,7 @@ export class ControlRequestResolver {
     @Arg('role', () => Role) role: RoleName,
     @Arg('justification', () => String) justification: string,
     @Ctx() ctx: GraphQLContext,
-  ): Promise<ControlRequestRow> {
+  ): Promise<ControlRequestRecord> {
     return this.services.governance.controls.requestRoleGrant(fromGlobalId(personId, 'Person').id, role, justification, ctx.principal as Principal, { requestId: ctx.requestId });
   }
 
@@ -113,18 +113,18 @@ export class ControlRequestResolver {
     @Arg('decision', () => Decision) decision: 'APPROVE' | 'REJECT',
     @Arg('comment', () => String, { nullable: true }) comment: string | null,
     @Ctx() ctx: GraphQLContext,
-  ): Promise<ControlRequestRow> {
+  ): Promise<ControlRequestRecord> {
     return this.services.governance.controls.decideControlRequest(fromGlobalId(id, CONTROL_REQUEST_TYPE).id, decision, comment, ctx.principal as Principal, { requestId: ctx.requestId });
   }
 
   @Authorized(...READ_ROLES)
   @Mutation(() => ControlRequest, { description: 'Withdraws a pending control request (its requester or an ADMIN).' })
-  cancelControlRequest(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ControlRequestRow> {
+  cancelControlRequest(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ControlRequestRecord> {
     return this.services.governance.controls.cancelControlRequest(fromGlobalId(id, CONTROL_REQUEST_TYPE).id, ctx.principal as Principal, { requestId: ctx.requestId });
   }
 
   @FieldResolver(() => Model, { nullable: true, description: 'The model of a tier or owner change.' })
-  model(@Root() request: ControlRequestRow, @Ctx() ctx: GraphQLContext): Promise<ModelRecord | null> | null {
+  model(@Root() request: ControlRequestRecord, @Ctx() ctx: GraphQLContext): Promise<ModelRecord | null> | null {
     return request.modelId ? ctx.loaders.model.load(request.modelId) : null;
   }
 }
