@@ -1,8 +1,6 @@
-import type { Db, Tx } from '../db/client.js';
+import type { Tx } from '../db/client.js';
 import { displayNameOf, hasAnyRole, systemPrincipal, type Principal } from '../auth/principal.js';
-import { ConflictError, InputError, NotAllowedError, NotFoundError, type FieldProblem } from '../errors.js';
-import type { Logger } from '../logger.js';
-import type { AuditRecorder } from '../audit/audit-recorder.js';
+import { InputError, NotAllowedError, NotFoundError, type FieldProblem } from '../errors.js';
 import { describeRequirements, validatePolicy, type PolicyDefinition, type RiskTier } from './policies.js';
 import { CONTROL_APPROVER, CONTROL_REQUESTERS, validateRoleGrant, validateTier, type ControlKind } from './controls.js';
 import { applyControlRequest } from './apply-control.js';
@@ -15,16 +13,23 @@ import type { ForwardPage as Page } from '../page.js';
 import type { ChangeRequestKey } from './change-request.repository.js';
 import { partyOf, requestParty } from './parties.js';
 import { TEXT_LIMITS, tooLong } from './limits.js';
+import { DAY_MS, type CallContext, type GovernanceDeps } from './governance-deps.js';
+import { refusable, refuse, type RequestResult } from './refusal.js';
 
-export interface ControlRequestServiceDeps {
-  db: Db;
-  audit: AuditRecorder;
-  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+export interface ControlRequestServiceDeps extends GovernanceDeps {
   changeRequestTtlDays: number;
-  now: () => Date;
 }
 
-const DAY_MS = 86_400_000;
+/** Why a control request was not opened: it would change nothing, or an open one already targets the same thing. */
+export type OpenControlRefusal = 'NO_CHANGE' | 'REQUEST_ALREADY_OPEN';
+/** Why a decision on a control request was not taken. */
+export type ControlDecisionRefusal = 'REQUEST_NOT_PENDING' | 'SELF_APPROVAL' | 'SELF_GRANT' | 'ROLE_REQUIRED' | 'REQUEST_EXPIRED' | 'REQUEST_SUPERSEDED';
+/** Why a control request could not be withdrawn. */
+export type WithdrawControlRefusal = 'NOT_REQUESTER' | 'REQUEST_NOT_PENDING';
+
+export type OpenControlResult = RequestResult<ControlRequestRecord, OpenControlRefusal>;
+export type ControlDecisionResult = RequestResult<ControlRequestRecord, ControlDecisionRefusal>;
+export type WithdrawControlResult = RequestResult<ControlRequestRecord, WithdrawControlRefusal>;
 
 type Closed = { closed: 'EXPIRED' | 'SUPERSEDED'; reason: string };
 
@@ -42,7 +47,7 @@ export class ControlRequestService {
 
   constructor(private readonly deps: ControlRequestServiceDeps) {}
 
-  async requestPolicyChange(input: PolicyDefinition, justification: string, actor: Principal, ctx: { requestId?: string | null } = {}): Promise<ControlRequestRecord> {
+  async requestPolicyChange(input: PolicyDefinition, justification: string, actor: Principal, ctx: CallContext = {}): Promise<OpenControlResult> {
     requireRequester(actor, 'POLICY_CHANGE');
     const problems = [...validatePolicy(input), ...justificationProblems(justification)];
     if (problems.length) throw new InputError('The policy change is not valid.', problems);
@@ -60,13 +65,13 @@ export class ControlRequestService {
     });
   }
 
-  async requestRiskTierChange(modelId: string, riskTier: RiskTier | null, justification: string, actor: Principal, ctx: { requestId?: string | null } = {}): Promise<ControlRequestRecord> {
+  async requestRiskTierChange(modelId: string, riskTier: RiskTier | null, justification: string, actor: Principal, ctx: CallContext = {}): Promise<OpenControlResult> {
     requireRequester(actor, 'RISK_TIER_CHANGE');
     const problems = [...validateTier(riskTier), ...justificationProblems(justification)];
     if (problems.length) throw new InputError('The risk tier change is not valid.', problems);
     return this.open(actor, ctx, async (tx) => {
       const model = await this.lockModel(tx, modelId);
-      if (model.riskTier === riskTier) throw new ConflictError(`The model's risk tier is already ${riskTier ?? 'unset'}.`, 'NO_CHANGE');
+      if (model.riskTier === riskTier) refuse('NO_CHANGE', `The model's risk tier is already ${riskTier ?? 'unset'}.`);
       return { kind: 'RISK_TIER_CHANGE', targetKey: modelId, modelId, proposed: { riskTier }, before: { riskTier: model.riskTier }, justification: justification.trim(), summary: `risk tier ${model.riskTier ?? 'none'} → ${riskTier ?? 'none'}` };
     });
   }
@@ -80,8 +85,8 @@ export class ControlRequestService {
     owner: { personId?: string | null; text?: string | null },
     justification: string,
     actor: Principal,
-    ctx: { requestId?: string | null } = {},
-  ): Promise<ControlRequestRecord> {
+    ctx: CallContext = {},
+  ): Promise<OpenControlResult> {
     requireRequester(actor, 'OWNER_CHANGE');
     const given = owner.text?.trim() || null;
     const problems = [...justificationProblems(justification)];
@@ -101,41 +106,41 @@ export class ControlRequestService {
       }
       const before = { accountableOwner: model.accountableOwner, accountableOwnerPersonId: model.accountableOwnerPersonId };
       if (before.accountableOwner === next.accountableOwner && before.accountableOwnerPersonId === next.accountableOwnerPersonId) {
-        throw new ConflictError(`The model's accountable owner is already ${next.accountableOwner ?? 'unset'}.`, 'NO_CHANGE');
+        refuse('NO_CHANGE', `The model's accountable owner is already ${next.accountableOwner ?? 'unset'}.`);
       }
       return { kind: 'OWNER_CHANGE', targetKey: modelId, modelId, proposed: next, before, justification: justification.trim(), summary: `accountable owner ${before.accountableOwner ?? 'none'} → ${next.accountableOwner ?? 'none'}` };
     });
   }
 
-  async requestRoleGrant(personId: string, role: string, justification: string, actor: Principal, ctx: { requestId?: string | null } = {}): Promise<ControlRequestRecord> {
+  async requestRoleGrant(personId: string, role: string, justification: string, actor: Principal, ctx: CallContext = {}): Promise<OpenControlResult> {
     requireRequester(actor, 'ROLE_GRANT');
     const problems = [...validateRoleGrant(role), ...justificationProblems(justification)];
     if (problems.length) throw new InputError('The role grant is not valid.', problems);
     return this.open(actor, ctx, async (tx) => {
       const person = await findPersonById(tx, personId);
       if (!person || !person.active || person.breakGlass) throw new NotFoundError(`Person ${personId} does not exist or is inactive.`);
-      if (person.roles.includes(role)) throw new ConflictError(`${person.displayName} already holds ${role}.`, 'NO_CHANGE');
+      if (person.roles.includes(role)) refuse('NO_CHANGE', `${person.displayName} already holds ${role}.`);
       return { kind: 'ROLE_GRANT', targetKey: `${personId}/${role}`, modelId: null, proposed: { personId, role }, before: { roles: person.roles }, justification: justification.trim(), summary: `grant ${role} to ${person.displayName}` };
     });
   }
 
   /** Approves (applying it) or rejects a control request: a person other than the requester, holding its approver role. */
-  async decideControlRequest(id: string, decision: 'APPROVE' | 'REJECT', comment: string | null | undefined, actor: Principal, ctx: { requestId?: string | null } = {}): Promise<ControlRequestRecord> {
+  async decideControlRequest(id: string, decision: 'APPROVE' | 'REJECT', comment: string | null | undefined, actor: Principal, ctx: CallContext = {}): Promise<ControlDecisionResult> {
     const text = comment?.trim() || null;
     if (decision === 'REJECT' && !text) throw new InputError('A rejection needs a comment saying why.', [{ path: 'comment', message: 'Required.' }]);
     const long = tooLong('comment', text, TEXT_LIMITS.comment);
     if (long) throw new InputError(`A comment may be at most ${TEXT_LIMITS.comment} characters.`, [long]);
     const now = this.deps.now();
-    const outcome = await this.deps.db.transaction(async (tx): Promise<ControlRequestRecord | Closed> => {
+    const outcome = await refusable<ControlRequestRecord | Closed, ControlDecisionRefusal>(() => this.deps.db.transaction(async (tx): Promise<ControlRequestRecord | Closed> => {
       const request = await this.requests.lockById(tx, id);
       if (!request) throw new NotFoundError(`Control request ${id} does not exist.`);
-      if (request.status !== 'PENDING') throw new ConflictError(`The control request is ${request.status}, no longer open for decisions.`, 'REQUEST_NOT_PENDING', { status: request.status });
-      if (partyOf(actor) === requestParty(request)) throw new NotAllowedError('You opened this request; someone else must decide on it.', 'SELF_APPROVAL');
+      if (request.status !== 'PENDING') refuse('REQUEST_NOT_PENDING', `The control request is ${request.status}, no longer open for decisions.`, { status: request.status });
+      if (partyOf(actor) === requestParty(request)) refuse('SELF_APPROVAL', 'You opened this request; someone else must decide on it.');
       if (request.kind === 'ROLE_GRANT' && (request.proposed as { personId: string }).personId === actor.personId) {
-        throw new NotAllowedError('This grant is for you; an ADMIN other than you and the requester must decide on it.', 'SELF_GRANT');
+        refuse('SELF_GRANT', 'This grant is for you; an ADMIN other than you and the requester must decide on it.');
       }
       if (!actor.roles.includes(request.approverRole as never)) {
-        throw new NotAllowedError(`A ${request.kind} request is decided by a ${request.approverRole} other than its requester.`, 'ROLE_REQUIRED', { requiredRole: request.approverRole });
+        refuse('ROLE_REQUIRED', `A ${request.kind} request is decided by a ${request.approverRole} other than its requester.`, { requiredRole: request.approverRole });
       }
       const closed = await this.closeReason(tx, request, now);
       if (closed) {
@@ -149,23 +154,24 @@ export class ControlRequestService {
         await this.deps.audit.record(tx, { actor, action: 'control_request.rejected', entityKind: 'control_request', entityId: id, before: { status: 'PENDING' }, after: { status: 'REJECTED', kind: request.kind, comment: text }, requestId: ctx.requestId });
       }
       return (await this.requests.findByIds(tx, [id]))[0];
-    });
-    if ('closed' in outcome) throw new ConflictError(outcome.reason, outcome.closed === 'EXPIRED' ? 'REQUEST_EXPIRED' : 'REQUEST_SUPERSEDED');
+    }));
+    if ('ok' in outcome) return outcome;
+    if ('closed' in outcome) return { ok: false, refusal: { code: outcome.closed === 'EXPIRED' ? 'REQUEST_EXPIRED' : 'REQUEST_SUPERSEDED', message: outcome.reason } };
     this.deps.logger.info({ controlRequestId: id, kind: outcome.kind, status: outcome.status }, 'control request decided');
-    return outcome;
+    return { ok: true, request: outcome };
   }
 
   /** Withdraws a pending control request (its requester, or an ADMIN). */
-  async cancelControlRequest(id: string, actor: Principal, ctx: { requestId?: string | null } = {}): Promise<ControlRequestRecord> {
-    return this.deps.db.transaction(async (tx) => {
+  async cancelControlRequest(id: string, actor: Principal, ctx: CallContext = {}): Promise<WithdrawControlResult> {
+    return refusable<WithdrawControlResult, WithdrawControlRefusal>(() => this.deps.db.transaction(async (tx): Promise<WithdrawControlResult> => {
       const request = await this.requests.lockById(tx, id);
       if (!request) throw new NotFoundError(`Control request ${id} does not exist.`);
-      if (requestParty(request) !== partyOf(actor) && !actor.roles.includes('ADMIN')) throw new NotAllowedError('Only the requester or an ADMIN can cancel a control request.', 'NOT_REQUESTER');
-      if (request.status !== 'PENDING') throw new ConflictError(`The control request is ${request.status}, no longer open.`, 'REQUEST_NOT_PENDING', { status: request.status });
+      if (requestParty(request) !== partyOf(actor) && !actor.roles.includes('ADMIN')) refuse('NOT_REQUESTER', 'Only the requester or an ADMIN can cancel a control request.');
+      if (request.status !== 'PENDING') refuse('REQUEST_NOT_PENDING', `The control request is ${request.status}, no longer open.`, { status: request.status });
       const cancelled = await this.requests.close(tx, id, { status: 'CANCELLED', decidedAt: this.deps.now(), statusReason: `Cancelled by ${displayNameOf(actor)}.` });
       await this.deps.audit.record(tx, { actor, action: 'control_request.cancelled', entityKind: 'control_request', entityId: id, before: { status: 'PENDING' }, after: { status: 'CANCELLED' }, requestId: ctx.requestId });
-      return cancelled;
-    });
+      return { ok: true, request: cancelled };
+    }));
   }
 
   /** Closes every PENDING control request past its expiry as EXPIRED, in the caller's transaction. Returns how many. */
@@ -200,11 +206,11 @@ export class ControlRequestService {
 
   private async open(
     actor: Principal,
-    ctx: { requestId?: string | null },
+    ctx: CallContext,
     build: (tx: Tx) => Promise<{ kind: ControlKind; targetKey: string; modelId: string | null; proposed: Record<string, unknown>; before: Record<string, unknown>; justification: string; summary: string }>,
-  ): Promise<ControlRequestRecord> {
+  ): Promise<OpenControlResult> {
     const now = this.deps.now();
-    return this.deps.db.transaction(async (tx) => {
+    return refusable<OpenControlResult, OpenControlRefusal>(() => this.deps.db.transaction(async (tx): Promise<OpenControlResult> => {
       const spec = await build(tx);
       const row = await this.requests.open(tx, {
         kind: spec.kind,
@@ -221,7 +227,7 @@ export class ControlRequestService {
         expiresAt: new Date(now.getTime() + this.deps.changeRequestTtlDays * DAY_MS),
         createdAt: now,
       });
-      if (!row) throw new ConflictError('An open control request already targets this; decide on or cancel it first.', 'REQUEST_ALREADY_OPEN');
+      if (!row) refuse('REQUEST_ALREADY_OPEN', 'An open control request already targets this; decide on or cancel it first.');
       await this.deps.audit.record(tx, {
         actor,
         action: 'control_request.opened',
@@ -230,8 +236,8 @@ export class ControlRequestService {
         after: { kind: spec.kind, target: spec.targetKey, proposed: spec.proposed, before: spec.before, justification: spec.justification, approverRole: row.approverRole, summary: spec.summary },
         requestId: ctx.requestId,
       });
-      return row;
-    });
+      return { ok: true, request: row };
+    }));
   }
 
   private async lockModel(tx: Tx, modelId: string) {

@@ -2,7 +2,7 @@ import { ConflictError, NotAllowedError } from '../../errors.js';
 import type { Refusal, RequestResult } from '../../governance/refusal.js';
 
 /** Refusals about who is asking; every other one is about what the request's state allows. */
-const NOT_ALLOWED = new Set(['SELF_APPROVAL', 'ROLE_REQUIRED', 'DUPLICATE_APPROVER', 'OWNER_CANNOT_VALIDATE', 'NOT_REQUESTER']);
+const NOT_ALLOWED = new Set(['SELF_APPROVAL', 'ROLE_REQUIRED', 'DUPLICATE_APPROVER', 'OWNER_CANNOT_VALIDATE', 'NOT_REQUESTER', 'SELF_GRANT']);
 
 /** The API error of a governance refusal: its code, message and details become the error's (format-error.ts). */
 export function refusalError(refusal: Refusal): NotAllowedError | ConflictError {

@@ -108,8 +108,8 @@ describe('StateReplayService', () => {
     /** Vic: created VIEWER by the hub, granted VALIDATOR through a control request a second ADMIN approved. */
     async function grantedValidator() {
       const vic = await people().createPerson({ email: testEmail('vic'), displayName: 'Vic', roles: ['VIEWER'] }, systemPrincipal('test'));
-      const grant = await governance.controls.requestRoleGrant(vic.id, 'VALIDATOR', 'Joins model validation.', ada);
-      expect((await governance.controls.decideControlRequest(grant.id, 'APPROVE', null, abe)).status).toBe('APPLIED');
+      const grant = await accepted(governance.controls.requestRoleGrant(vic.id, 'VALIDATOR', 'Joins model validation.', ada));
+      expect((await accepted(governance.controls.decideControlRequest(grant.id, 'APPROVE', null, abe))).status).toBe('APPLIED');
       return vic;
     }
 

@@ -144,8 +144,8 @@ describe('GovernanceServices', () => {
       // Back to one VALIDATOR loosens the policy: a second person (a RISK_OFFICER) must approve it.
       const back = { toState: 'PRODUCTION' as const, riskTier: 'LOW' as const, requirements: [{ role: 'VALIDATOR' as const, count: 1 }] };
       expect(await codeOf(service.policies.updatePolicy(back, admin))).toBe('FOUR_EYES_REQUIRED');
-      const revert = await service.controls.requestPolicyChange(back, 'Two validators were for the audit week only.', admin);
-      expect((await service.controls.decideControlRequest(revert.id, 'APPROVE', null, risk)).status).toBe('APPLIED');
+      const revert = await accepted(service.controls.requestPolicyChange(back, 'Two validators were for the audit week only.', admin));
+      expect((await accepted(service.controls.decideControlRequest(revert.id, 'APPROVE', null, risk))).status).toBe('APPLIED');
     });
   });
 

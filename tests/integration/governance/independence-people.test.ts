@@ -127,13 +127,13 @@ describe('Independence between people', () => {
     // A sock puppet with an approver role needs a second ADMIN; her own approval of the grant is refused.
     expect(await codeOf(people.createPerson({ email: testEmail('puppet'), displayName: 'Puppet', roles: ['VALIDATOR'] }, adaKey))).toBe('FOUR_EYES_REQUIRED');
     const puppet = await people.createPerson({ email: testEmail('puppet'), displayName: 'Puppet', roles: ['DATA_SCIENTIST'] }, adaKey);
-    const grant = await governance.controls.requestRoleGrant(puppet.id, 'VALIDATOR', 'Needs to validate.', adaKey);
+    const grant = await accepted(governance.controls.requestRoleGrant(puppet.id, 'VALIDATOR', 'Needs to validate.', adaKey));
     const adaSecondKey = await keyOf(ada, ['ADMIN'], 'ada laptop', adaKey);
-    expect(await codeOf(governance.controls.decideControlRequest(grant.id, 'APPROVE', null, adaSecondKey))).toBe('SELF_APPROVAL');
+    expect(await codeOf(accepted(governance.controls.decideControlRequest(grant.id, 'APPROVE', null, adaSecondKey)))).toBe('SELF_APPROVAL');
     // Nor may an accomplice ADMIN ask for her, so that she approves her own grant.
     const bea = await keyOf(await personWith('Bea Admin', ['ADMIN']), ['ADMIN'], 'bea');
-    const forAda = await governance.controls.requestRoleGrant(ada.id, 'VALIDATOR', 'Ada helps validating.', bea);
-    expect(await codeOf(governance.controls.decideControlRequest(forAda.id, 'APPROVE', null, adaKey))).toBe('SELF_GRANT');
+    const forAda = await accepted(governance.controls.requestRoleGrant(ada.id, 'VALIDATOR', 'Ada helps validating.', bea));
+    expect(await codeOf(accepted(governance.controls.decideControlRequest(forAda.id, 'APPROVE', null, adaKey)))).toBe('SELF_GRANT');
     const aroundTheService = db
       .update(controlRequests)
       .set({ status: 'APPLIED', deciderId: adaKey.id, deciderPersonId: ada.id, deciderRoles: ['ADMIN'] })
@@ -200,10 +200,10 @@ describe('Independence between people', () => {
       const asOwner = await keyOf(olivia, ['VALIDATOR', 'RISK_OFFICER'], 'olivia');
 
       expect(await codeOf(governance.attributes.setModelGovernance(modelId, { accountableOwner: colin.email }, asOwner))).toBe('FOUR_EYES_REQUIRED');
-      const move = await governance.controls.requestOwnerChange(modelId, { personId: colin.id }, 'Colin takes over.', asOwner);
-      expect(await codeOf(governance.controls.decideControlRequest(move.id, 'APPROVE', null, asOwner))).toBe('SELF_APPROVAL');
+      const move = await accepted(governance.controls.requestOwnerChange(modelId, { personId: colin.id }, 'Colin takes over.', asOwner));
+      expect(await codeOf(accepted(governance.controls.decideControlRequest(move.id, 'APPROVE', null, asOwner)))).toBe('SELF_APPROVAL');
       expect(await codeOf(accepted(governance.decisions.approveChangeRequest(pending.id, null, asOwner)))).toBe('OWNER_CANNOT_VALIDATE');
-      expect((await governance.controls.decideControlRequest(move.id, 'APPROVE', 'Agreed with the business.', rob)).status).toBe('APPLIED');
+      expect((await accepted(governance.controls.decideControlRequest(move.id, 'APPROVE', 'Agreed with the business.', rob))).status).toBe('APPLIED');
       const [model] = await db.select().from(models).where(eq(models.id, modelId));
       expect(model).toMatchObject({ accountableOwner: colin.email, accountableOwnerPersonId: colin.id });
       expect(await governance.reads.getChangeRequest(pending.id)).toMatchObject({ status: 'SUPERSEDED' });
@@ -228,12 +228,12 @@ describe('Independence between people', () => {
     const [first, second] = [await keyOf(rita, ['RISK_OFFICER'], 'rita 1'), await keyOf(rita, ['RISK_OFFICER'], 'rita 2')];
     const { modelId } = await versionIn('DEVELOPMENT', { riskTier: 'CRITICAL' });
     expect(await codeOf(governance.attributes.setModelGovernance(modelId, { riskTier: 'LOW' }, first))).toBe('FOUR_EYES_REQUIRED');
-    const request = await governance.controls.requestRiskTierChange(modelId, 'LOW', 'Internal use only now.', first);
-    expect(await codeOf(governance.controls.decideControlRequest(request.id, 'APPROVE', null, second))).toBe('SELF_APPROVAL');
+    const request = await accepted(governance.controls.requestRiskTierChange(modelId, 'LOW', 'Internal use only now.', first));
+    expect(await codeOf(accepted(governance.controls.decideControlRequest(request.id, 'APPROVE', null, second)))).toBe('SELF_APPROVAL');
     const [model] = await db.select({ riskTier: models.riskTier }).from(models).where(eq(models.id, modelId));
     expect(model.riskTier).toBe('CRITICAL');
     const other = await keyOf(await personWith('Ron Risk', ['RISK_OFFICER']), ['RISK_OFFICER'], 'ron');
-    expect((await governance.controls.decideControlRequest(request.id, 'APPROVE', null, other)).status).toBe('APPLIED');
+    expect((await accepted(governance.controls.decideControlRequest(request.id, 'APPROVE', null, other))).status).toBe('APPLIED');
   });
 
   it('should grant VALIDATOR only when a second ADMIN approves, exactly once, audited', async () => {
@@ -241,14 +241,14 @@ describe('Independence between people', () => {
     const abe = await keyOf(await personWith('Abe Admin', ['ADMIN']), ['ADMIN'], 'abe');
     const risk = await keyOf(await personWith('Rhea Risk', ['RISK_OFFICER']), ['RISK_OFFICER'], 'rhea');
     const vic = await personWith('Vic Validator', ['VIEWER']);
-    expect(await codeOf(governance.controls.requestRoleGrant(vic.id, 'VIEWER', 'Direct grant.', ada))).toBe('BAD_USER_INPUT');
-    const grant = await governance.controls.requestRoleGrant(vic.id, 'VALIDATOR', 'Joins model validation.', ada);
-    expect(await codeOf(governance.controls.requestRoleGrant(vic.id, 'VALIDATOR', 'Again.', abe))).toBe('REQUEST_ALREADY_OPEN');
-    expect(await codeOf(governance.controls.decideControlRequest(grant.id, 'APPROVE', null, risk))).toBe('ROLE_REQUIRED');
-    expect((await governance.controls.decideControlRequest(grant.id, 'APPROVE', null, abe)).status).toBe('APPLIED');
+    expect(await codeOf(accepted(governance.controls.requestRoleGrant(vic.id, 'VIEWER', 'Direct grant.', ada)))).toBe('BAD_USER_INPUT');
+    const grant = await accepted(governance.controls.requestRoleGrant(vic.id, 'VALIDATOR', 'Joins model validation.', ada));
+    expect(await codeOf(accepted(governance.controls.requestRoleGrant(vic.id, 'VALIDATOR', 'Again.', abe)))).toBe('REQUEST_ALREADY_OPEN');
+    expect(await codeOf(accepted(governance.controls.decideControlRequest(grant.id, 'APPROVE', null, risk)))).toBe('ROLE_REQUIRED');
+    expect((await accepted(governance.controls.decideControlRequest(grant.id, 'APPROVE', null, abe))).status).toBe('APPLIED');
     const [stored] = await db.select({ roles: persons.roles }).from(persons).where(eq(persons.id, vic.id));
     expect(stored.roles).toEqual(['VIEWER', 'VALIDATOR']);
-    expect(await codeOf(governance.controls.decideControlRequest(grant.id, 'APPROVE', null, abe))).toBe('REQUEST_NOT_PENDING');
+    expect(await codeOf(accepted(governance.controls.decideControlRequest(grant.id, 'APPROVE', null, abe)))).toBe('REQUEST_NOT_PENDING');
     const events = await db.select().from(auditEvents).where(eq(auditEvents.entityId, vic.id));
     expect(events.filter((e) => e.action === 'person.role_granted')).toHaveLength(1);
   });

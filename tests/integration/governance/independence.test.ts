@@ -96,7 +96,7 @@ describe('Independence', () => {
         expect(attempt.code).toBe('BAD_USER_INPUT');
         expect(attempt.problems?.[0]).toMatchObject({ path: 'requirements.0.role' });
         expect(attempt.problems?.[0].message).toContain('VALIDATOR or RISK_OFFICER');
-        const asked = await refusal(service.controls.requestPolicyChange({ toState: 'PRODUCTION', riskTier: 'CRITICAL', requirements: [{ role: role as never, count: 1 }] }, 'Speed.', admin));
+        const asked = await refusal(accepted(service.controls.requestPolicyChange({ toState: 'PRODUCTION', riskTier: 'CRITICAL', requirements: [{ role: role as never, count: 1 }] }, 'Speed.', admin)));
         expect(asked.code).toBe('BAD_USER_INPUT');
       }
     });
@@ -106,19 +106,19 @@ describe('Independence', () => {
       const direct = await refusal(service.policies.updatePolicy(weaker, admin));
       expect(direct.code).toBe('FOUR_EYES_REQUIRED');
       expect(direct.message).toContain('requestPolicyChange');
-      const request = await service.controls.requestPolicyChange(weaker, 'The second risk officer slot slows releases.', admin);
+      const request = await accepted(service.controls.requestPolicyChange(weaker, 'The second risk officer slot slows releases.', admin));
       expect(request).toMatchObject({ status: 'PENDING', kind: 'POLICY_CHANGE', approverRole: 'RISK_OFFICER', targetKey: 'PRODUCTION/CRITICAL' });
-      expect(await codeOf(service.controls.decideControlRequest(request.id, 'APPROVE', null, admin))).toBe('SELF_APPROVAL');
-      expect(await codeOf(service.controls.decideControlRequest(request.id, 'APPROVE', null, admin2))).toBe('ROLE_REQUIRED');
-      expect(await codeOf(service.controls.decideControlRequest(request.id, 'APPROVE', null, validator))).toBe('ROLE_REQUIRED');
+      expect(await codeOf(accepted(service.controls.decideControlRequest(request.id, 'APPROVE', null, admin)))).toBe('SELF_APPROVAL');
+      expect(await codeOf(accepted(service.controls.decideControlRequest(request.id, 'APPROVE', null, admin2)))).toBe('ROLE_REQUIRED');
+      expect(await codeOf(accepted(service.controls.decideControlRequest(request.id, 'APPROVE', null, validator)))).toBe('ROLE_REQUIRED');
       const [before] = await db.select().from(policies).where(and(eq(policies.toState, 'PRODUCTION'), eq(policies.riskTier, 'CRITICAL')));
       expect(before.requirements).toEqual([{ role: 'VALIDATOR', count: 1 }, { role: 'RISK_OFFICER', count: 2 }]);
 
-      const decided = await service.controls.decideControlRequest(request.id, 'APPROVE', 'Agreed for now.', risk);
+      const decided = await accepted(service.controls.decideControlRequest(request.id, 'APPROVE', 'Agreed for now.', risk));
       expect(decided).toMatchObject({ status: 'APPLIED', deciderId: risk.id });
       const [after] = await db.select().from(policies).where(eq(policies.id, before.id));
       expect(after).toMatchObject({ requirements: [{ role: 'VALIDATOR', count: 1 }], revision: before.revision + 1 });
-      expect(await codeOf(service.controls.decideControlRequest(request.id, 'APPROVE', null, risk2))).toBe('REQUEST_NOT_PENDING');
+      expect(await codeOf(accepted(service.controls.decideControlRequest(request.id, 'APPROVE', null, risk2)))).toBe('REQUEST_NOT_PENDING');
       const events = await db.select().from(auditEvents).where(eq(auditEvents.entityId, before.id));
       expect(events.map((e) => e.action)).toContain('policy.updated');
       expect(events.find((e) => e.action === 'policy.updated')?.actorId).toBe(risk.id);
@@ -128,9 +128,9 @@ describe('Independence', () => {
 
     it('should supersede a policy request when the policy moved after it was opened', async () => {
       const proposal = { toState: 'RETIRED' as const, riskTier: '*' as const, requirements: [{ role: 'VALIDATOR' as const, count: 1 }] };
-      const request = await service.controls.requestPolicyChange(proposal, 'Validators know when a model is done.', admin);
+      const request = await accepted(service.controls.requestPolicyChange(proposal, 'Validators know when a model is done.', admin));
       await service.policies.updatePolicy({ toState: 'RETIRED', riskTier: '*', requirements: [{ role: 'RISK_OFFICER', count: 2 }] }, admin2);
-      expect(await codeOf(service.controls.decideControlRequest(request.id, 'APPROVE', null, risk))).toBe('REQUEST_SUPERSEDED');
+      expect(await codeOf(accepted(service.controls.decideControlRequest(request.id, 'APPROVE', null, risk)))).toBe('REQUEST_SUPERSEDED');
       expect((await service.controls.byIds([request.id]))[0]?.status).toBe('SUPERSEDED');
     });
 
@@ -158,11 +158,11 @@ describe('Independence', () => {
       expect(direct.message).toContain('requestRiskTierChange');
       expect(await tierOf(modelId)).toBe('CRITICAL');
 
-      const request = await service.controls.requestRiskTierChange(modelId, 'LOW', 'Scope reduced to internal use.', risk);
-      expect(await codeOf(service.controls.decideControlRequest(request.id, 'APPROVE', null, risk))).toBe('SELF_APPROVAL');
-      expect(await codeOf(service.controls.decideControlRequest(request.id, 'APPROVE', null, admin))).toBe('ROLE_REQUIRED');
+      const request = await accepted(service.controls.requestRiskTierChange(modelId, 'LOW', 'Scope reduced to internal use.', risk));
+      expect(await codeOf(accepted(service.controls.decideControlRequest(request.id, 'APPROVE', null, risk)))).toBe('SELF_APPROVAL');
+      expect(await codeOf(accepted(service.controls.decideControlRequest(request.id, 'APPROVE', null, admin)))).toBe('ROLE_REQUIRED');
       expect(await tierOf(modelId)).toBe('CRITICAL');
-      expect((await service.controls.decideControlRequest(request.id, 'APPROVE', null, risk2)).status).toBe('APPLIED');
+      expect((await accepted(service.controls.decideControlRequest(request.id, 'APPROVE', null, risk2))).status).toBe('APPLIED');
       expect(await tierOf(modelId)).toBe('LOW');
 
       const superseded = await service.reads.getChangeRequest(pending.id);
@@ -185,11 +185,11 @@ describe('Independence', () => {
 
     it('should reject a tier request with a comment and leave the tier', async () => {
       const { modelId } = await versionIn('DEVELOPMENT', { riskTier: 'HIGH' });
-      const request = await service.controls.requestRiskTierChange(modelId, null, 'Unclassify for review.', admin);
-      expect(await codeOf(service.controls.decideControlRequest(request.id, 'REJECT', null, risk))).toBe('BAD_USER_INPUT');
-      expect((await service.controls.decideControlRequest(request.id, 'REJECT', 'Keep it classified.', risk)).status).toBe('REJECTED');
+      const request = await accepted(service.controls.requestRiskTierChange(modelId, null, 'Unclassify for review.', admin));
+      expect(await codeOf(accepted(service.controls.decideControlRequest(request.id, 'REJECT', null, risk)))).toBe('BAD_USER_INPUT');
+      expect((await accepted(service.controls.decideControlRequest(request.id, 'REJECT', 'Keep it classified.', risk))).status).toBe('REJECTED');
       expect(await tierOf(modelId)).toBe('HIGH');
-      expect(await codeOf(service.controls.requestRiskTierChange(modelId, 'HIGH', 'Same.', risk))).toBe('NO_CHANGE');
+      expect(await codeOf(accepted(service.controls.requestRiskTierChange(modelId, 'HIGH', 'Same.', risk)))).toBe('NO_CHANGE');
     });
   });
 
@@ -199,9 +199,9 @@ describe('Independence', () => {
       const olivia = person('olivia-key', ['VALIDATOR', 'RISK_OFFICER'], 'Olivia Owner');
       const pending = await open(versionId, 'VALIDATION');
       expect(await codeOf(service.attributes.setModelGovernance(modelId, { accountableOwner: 'Colin Colleague' }, olivia))).toBe('FOUR_EYES_REQUIRED');
-      const move = await service.controls.requestOwnerChange(modelId, { text: 'Colin Colleague' }, 'Colin takes over the model.', olivia);
-      expect(await codeOf(service.controls.decideControlRequest(move.id, 'APPROVE', null, olivia))).toBe('SELF_APPROVAL');
-      expect((await service.controls.decideControlRequest(move.id, 'APPROVE', null, risk3)).status).toBe('APPLIED');
+      const move = await accepted(service.controls.requestOwnerChange(modelId, { text: 'Colin Colleague' }, 'Colin takes over the model.', olivia));
+      expect(await codeOf(accepted(service.controls.decideControlRequest(move.id, 'APPROVE', null, olivia)))).toBe('SELF_APPROVAL');
+      expect((await accepted(service.controls.decideControlRequest(move.id, 'APPROVE', null, risk3))).status).toBe('APPLIED');
       expect(await ownerOf(modelId)).toBe('Colin Colleague');
       expect((await service.reads.getChangeRequest(pending.id))?.status).toBe('SUPERSEDED');
       expect(await codeOf(accepted(service.decisions.approveChangeRequest(pending.id, null, olivia)))).toBe('REQUEST_NOT_PENDING');
@@ -252,17 +252,17 @@ describe('Independence', () => {
       const comment = await refusal(accepted(service.decisions.approveChangeRequest(request.id, 'c'.repeat(2001), validator)));
       expect(comment.code).toBe('BAD_USER_INPUT');
       expect(comment.message).toContain('2000');
-      expect(await codeOf(service.controls.requestRiskTierChange((await versionIn('DEVELOPMENT', { riskTier: 'HIGH' })).modelId, 'LOW', 'j'.repeat(4001), risk))).toBe('BAD_USER_INPUT');
+      expect(await codeOf(accepted(service.controls.requestRiskTierChange((await versionIn('DEVELOPMENT', { riskTier: 'HIGH' })).modelId, 'LOW', 'j'.repeat(4001), risk)))).toBe('BAD_USER_INPUT');
     });
   });
 
   it('should expire an undecided control request with the lifecycle sweep', async () => {
     const { modelId } = await versionIn('DEVELOPMENT', { riskTier: 'HIGH' });
-    const request = await service.controls.requestRiskTierChange(modelId, 'MEDIUM', 'Nobody will get to it.', risk);
+    const request = await accepted(service.controls.requestRiskTierChange(modelId, 'MEDIUM', 'Nobody will get to it.', risk));
     clock.advance(15 * 86_400_000);
     expect(await service.expiry.expireDueRequests()).toBeGreaterThanOrEqual(1);
     expect((await service.controls.byIds([request.id]))[0]).toMatchObject({ status: 'EXPIRED' });
-    expect(await codeOf(service.controls.decideControlRequest(request.id, 'APPROVE', null, risk2))).toBe('REQUEST_NOT_PENDING');
+    expect(await codeOf(accepted(service.controls.decideControlRequest(request.id, 'APPROVE', null, risk2)))).toBe('REQUEST_NOT_PENDING');
     expect(await tierOf(modelId)).toBe('HIGH');
   });
 

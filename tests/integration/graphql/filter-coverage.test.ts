@@ -77,9 +77,9 @@ beforeAll(async () => {
   validatorKey = (await createPersonWithKey(test.hub.services, { name: 'validator', roles: ['VALIDATOR'] })).key;
   // Controls under four eyes: rita's tier lowering of fraud-detector is pending, her owner change of churn withdrawn.
   const rita: Principal = { id: 'rita', displayName: 'rita', roles: ['RISK_OFFICER'], personId: null, kind: 'jwt' };
-  await governance.controls.requestRiskTierChange(fraud.id, 'LOW', 'back-tested at low materiality', rita);
-  const ownerChange = await governance.controls.requestOwnerChange(churn.id, { text: 'dave' }, 'carol moved teams', rita);
-  await governance.controls.cancelControlRequest(ownerChange.id, rita);
+  await accepted(governance.controls.requestRiskTierChange(fraud.id, 'LOW', 'back-tested at low materiality', rita));
+  const ownerChange = await accepted(governance.controls.requestOwnerChange(churn.id, { text: 'dave' }, 'carol moved teams', rita));
+  await accepted(governance.controls.cancelControlRequest(ownerChange.id, rita));
 
   Object.assign(id, {
     mlflow: mlflow.id, aws: aws.id, fraud: fraud.id, churn: churn.id, pricing: pricing.id,
