@@ -6,8 +6,6 @@ import { pgError, queryRows } from '../db/sql.js';
 import type { ForwardPage } from '../page.js';
 import type { ApprovalRecord, ChangeRequestRecord } from './records.js';
 
-type ChangeRequestRow = ChangeRequestRecord;
-type ApprovalRow = ApprovalRecord;
 export type NewChangeRequest = typeof changeRequests.$inferInsert;
 export type NewApproval = typeof approvals.$inferInsert;
 
@@ -60,23 +58,23 @@ export interface VersionContext {
 
 /** Storage of change requests and their approvals. Writes take the caller's transaction (`db` is then a `Tx`). */
 export class ChangeRequestRepository {
-  async findById(db: Executor, id: string): Promise<ChangeRequestRow | undefined> {
+  async findById(db: Executor, id: string): Promise<ChangeRequestRecord | undefined> {
     const [row] = await db.select().from(changeRequests).where(eq(changeRequests.id, id));
     return row;
   }
 
   /** Locks the request row: every decision on one request runs one after another. */
-  async lockById(db: Executor, id: string): Promise<ChangeRequestRow | undefined> {
+  async lockById(db: Executor, id: string): Promise<ChangeRequestRecord | undefined> {
     const [row] = await db.select().from(changeRequests).where(eq(changeRequests.id, id)).for('update');
     return row;
   }
 
-  async findByIds(db: Executor, ids: readonly string[]): Promise<ChangeRequestRow[]> {
+  async findByIds(db: Executor, ids: readonly string[]): Promise<ChangeRequestRecord[]> {
     if (ids.length === 0) return [];
     return db.select().from(changeRequests).where(inArray(changeRequests.id, [...ids]));
   }
 
-  async approvalsOf(db: Executor, changeRequestIds: readonly string[]): Promise<ApprovalRow[]> {
+  async approvalsOf(db: Executor, changeRequestIds: readonly string[]): Promise<ApprovalRecord[]> {
     if (changeRequestIds.length === 0) return [];
     return db
       .select()
@@ -86,7 +84,7 @@ export class ChangeRequestRepository {
   }
 
   /** Every request of the given versions, newest first. */
-  async byVersions(db: Executor, versionIds: readonly string[]): Promise<ChangeRequestRow[]> {
+  async byVersions(db: Executor, versionIds: readonly string[]): Promise<ChangeRequestRecord[]> {
     if (versionIds.length === 0) return [];
     return db
       .select()
@@ -96,7 +94,7 @@ export class ChangeRequestRepository {
   }
 
   /** Inserts a new PENDING request; null when the version already has an open one (the unique index said so). */
-  async open(db: Executor, request: NewChangeRequest): Promise<ChangeRequestRow | null> {
+  async open(db: Executor, request: NewChangeRequest): Promise<ChangeRequestRecord | null> {
     try {
       const [row] = await db.insert(changeRequests).values(request).returning();
       return row;
@@ -106,7 +104,7 @@ export class ChangeRequestRepository {
     }
   }
 
-  async close(db: Executor, id: string, closing: Closing): Promise<ChangeRequestRow> {
+  async close(db: Executor, id: string, closing: Closing): Promise<ChangeRequestRecord> {
     const [row] = await db.update(changeRequests).set(closing).where(eq(changeRequests.id, id)).returning();
     return row;
   }
@@ -165,7 +163,7 @@ export class ChangeRequestRepository {
   }
 
   /** One page of requests, newest first, with the total matching the filter. */
-  async list(db: Executor, filter: ChangeRequestFilter, page: { first: number; after?: ChangeRequestKey | null }, actor: Principal): Promise<ForwardPage<ChangeRequestRow>> {
+  async list(db: Executor, filter: ChangeRequestFilter, page: { first: number; after?: ChangeRequestKey | null }, actor: Principal): Promise<ForwardPage<ChangeRequestRecord>> {
     const where = this.conditions(filter, actor);
     const keyset = page.after
       ? sql`(${changeRequests.createdAt}, ${changeRequests.id}) < (${page.after.createdAt.toISOString()}::timestamptz, ${page.after.id}::uuid)`

@@ -13,7 +13,6 @@ export interface ControlRequestFilter {
   modelId?: string;
 }
 
-type ControlRequestRow = ControlRequestRecord;
 export type NewControlRequest = typeof controlRequests.$inferInsert;
 
 /** A control request's closing: its final status and, when a person decided, who and why. */
@@ -22,7 +21,7 @@ export type ControlClosing = Pick<NewControlRequest, 'status' | 'decidedAt' | 's
 /** Storage of control requests. Writes take the caller's transaction (`db` is then a `Tx`). */
 export class ControlRequestRepository {
   /** Inserts a new PENDING request; null when an open one already targets the same thing (the unique index said so). */
-  async open(db: Executor, request: NewControlRequest): Promise<ControlRequestRow | null> {
+  async open(db: Executor, request: NewControlRequest): Promise<ControlRequestRecord | null> {
     try {
       const [row] = await db.insert(controlRequests).values(request).returning();
       return row;
@@ -32,7 +31,7 @@ export class ControlRequestRepository {
     }
   }
 
-  async close(db: Executor, id: string, closing: ControlClosing): Promise<ControlRequestRow> {
+  async close(db: Executor, id: string, closing: ControlClosing): Promise<ControlRequestRecord> {
     const [row] = await db.update(controlRequests).set(closing).where(eq(controlRequests.id, id)).returning();
     return row;
   }
@@ -47,18 +46,18 @@ export class ControlRequestRepository {
     return rows.map((r) => r.id);
   }
 
-  async lockById(db: Executor, id: string): Promise<ControlRequestRow | undefined> {
+  async lockById(db: Executor, id: string): Promise<ControlRequestRecord | undefined> {
     const [row] = await db.select().from(controlRequests).where(eq(controlRequests.id, id)).for('update');
     return row;
   }
 
-  async findByIds(db: Executor, ids: readonly string[]): Promise<ControlRequestRow[]> {
+  async findByIds(db: Executor, ids: readonly string[]): Promise<ControlRequestRecord[]> {
     if (ids.length === 0) return [];
     return db.select().from(controlRequests).where(inArray(controlRequests.id, [...ids]));
   }
 
   /** One page, newest first, with the total matching the filter. */
-  async list(db: Executor, filter: ControlRequestFilter, page: { first: number; after?: ChangeRequestKey | null }): Promise<Page<ControlRequestRow>> {
+  async list(db: Executor, filter: ControlRequestFilter, page: { first: number; after?: ChangeRequestKey | null }): Promise<Page<ControlRequestRecord>> {
     const where: SQL[] = [];
     if (filter.status?.length) where.push(inArray(controlRequests.status, filter.status));
     if (filter.kind?.length) where.push(inArray(controlRequests.kind, filter.kind));

@@ -70,7 +70,7 @@ export class TestClock {
   }
 }
 
-/** Records enqueueWriteBack calls (a fake of the port GovernanceServices is given). */
+/** Records enqueueWriteBack calls (a fake of the port DecisionService is given). */
 export class RecordingJobs {
   readonly enqueued: string[] = [];
   readonly enqueueWriteBack = async (id: string): Promise<void> => {
