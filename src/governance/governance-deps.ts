@@ -3,7 +3,6 @@ import { hasAnyRole, type Principal, type Role } from '../auth/principal.js';
 import { InputError, NotAllowedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';
-import type { AuditAnchor } from '../audit/checkpointer.js';
 import { CONTROL_MUTATION } from './controls.js';
 import { TEXT_LIMITS, tooLong } from './limits.js';
 
