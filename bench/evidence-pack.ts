@@ -16,7 +16,7 @@ import { sql } from 'drizzle-orm';
 import { AuditRecorder } from '../src/audit/audit-recorder.js';
 import type { Principal } from '../src/auth/principal.js';
 import { queryRows } from '../src/db/sql.js';
-import { GovernanceService } from '../src/governance/governance.service.js';
+import { createGovernanceServices, type GovernanceServices } from '../src/governance/governance-services.js';
 import { seedDefaultPolicies } from '../src/governance/policy.repository.js';
 import { toGlobalId } from '../src/global-id.js';
 import { InventoryReadService } from '../src/inventory/inventory-read.service.js';
@@ -28,6 +28,7 @@ import { createReportsRoute } from '../src/reports/reports.route.js';
 import { findCheckpointCovering } from '../src/audit/checkpoints.js';
 import { emitBenchResult, printFigures, timed } from './lib/report.js';
 import { benchDatabase } from './lib/scratch-database.js';
+import { accepted } from '../tests/helpers/governance.js';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '200' }, runs: { type: 'string', default: '15' } } });
 const REQUESTS = Number(values.requests);
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
   const { db } = handle;
   try {
     await seedDefaultPolicies(db);
-    const governance = new GovernanceService({ db, audit: new AuditRecorder(), enqueueWriteBack: async () => undefined, logger: quiet, changeRequestTtlDays: 14 });
+    const governance = createGovernanceServices({ db, audit: new AuditRecorder(), enqueueWriteBack: async () => undefined, logger: quiet, changeRequestTtlDays: 14 });
     const [{ id: sourceId }] = await queryRows<{ id: string }>(db, sql`insert into sources (vendor, name) values ('mlflow', ${`bench-${randomUUID().slice(0, 8)}`}) returning id::text as id`);
     const [{ id: modelId }] = await queryRows<{ id: string }>(db, sql`insert into models (source_id, external_id, name, content_hash) values (${sourceId}::uuid, 'credit-risk', 'credit-risk', 'h') returning id::text as id`);
     const [{ id: versionId }] = await queryRows<{ id: string }>(
@@ -59,17 +60,17 @@ async function main(): Promise<void> {
         values (${sourceId}::uuid, ${modelId}::uuid, 'credit-risk/1', 'credit-risk', '1', 1, 'h', ${JSON.stringify({ runId: 'run-1', projectName: 'credit' })}::jsonb, '{"max_depth":"6"}'::jsonb)
         returning id::text as id`,
     );
-    await governance.setModelGovernance(modelId, { riskTier: 'MEDIUM', accountableOwner: 'olga@example.com' }, risk);
+    await governance.attributes.setModelGovernance(modelId, { riskTier: 'MEDIUM', accountableOwner: 'olga@example.com' }, risk);
 
     // Validation and back, over and over: each request is opened, approved and applied (with its outbox row).
     const seeded = await timed(async () => {
       for (let i = 0; i < REQUESTS; i++) {
         const toState = i % 2 === 0 ? 'VALIDATION' : 'DEVELOPMENT';
-        const request = await governance.requestLifecycleTransition(
+        const request = await accepted(governance.changeRequests.requestLifecycleTransition(
           { modelVersionId: versionId, toState, justification: `Round ${i}: retrained on the latest month; see the report.`, evidence: [{ title: `Report ${i}`, url: `https://wiki.example.com/reports/${i}` }] },
           scientist,
-        );
-        await governance.approveChangeRequest(request.id, `Reviewed round ${i}.`, validator);
+        ));
+        await accepted(governance.decisions.approveChangeRequest(request.id, `Reviewed round ${i}.`, validator));
       }
     });
     // The vendor's receipts, as the write-back worker leaves them.

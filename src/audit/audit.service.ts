@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { auditEvents, type AuditEventRow } from '../db/schema/index.js';
+import { auditEvents } from '../db/schema/index.js';
 import { queryRows } from '../db/sql.js';
 import type { ForwardPage } from '../page.js';
 import { AuditRecorder } from './audit-recorder.js';
@@ -18,8 +18,11 @@ export interface AuditEventFilter {
   hiddenEntityKinds?: string[];
 }
 
+/** One audit event as readers see it: the stored, hash-chained row. */
+export type AuditEventRecord = typeof auditEvents.$inferSelect;
+
 /** One page of events, newest first. */
-export type AuditEventPage = ForwardPage<AuditEventRow>;
+export type AuditEventPage = ForwardPage<AuditEventRecord>;
 
 export type AuditChainVerification = AuditChainReport;
 
@@ -53,7 +56,7 @@ export class AuditService {
   }
 
   /** Events by seq, in the order asked, null where absent (node resolution). */
-  async bySeqs(seqs: readonly number[]): Promise<Array<AuditEventRow | null>> {
+  async bySeqs(seqs: readonly number[]): Promise<Array<AuditEventRecord | null>> {
     if (seqs.length === 0) return [];
     const rows = await this.deps.db.select().from(auditEvents).where(inArray(auditEvents.seq, [...seqs]));
     const bySeq = new Map(rows.map((r) => [r.seq, r]));

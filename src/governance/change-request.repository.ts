@@ -1,9 +1,23 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { approvals, changeRequests, modelVersions, models, sources, type ApprovalRow, type ChangeRequestRow } from '../db/schema/index.js';
+import { approvals, changeRequests, modelVersions, models, sources } from '../db/schema/index.js';
 import type { Principal } from '../auth/principal.js';
-import { queryRows } from '../db/sql.js';
+import { pgError, queryRows } from '../db/sql.js';
 import type { ForwardPage } from '../page.js';
+import type { ApprovalRecord, ChangeRequestRecord } from './records.js';
+
+export type NewChangeRequest = typeof changeRequests.$inferInsert;
+export type NewApproval = typeof approvals.$inferInsert;
+
+/** A request's closing: its final status, when, and why. */
+export interface Closing {
+  status: 'REJECTED' | 'CANCELLED' | 'EXPIRED' | 'SUPERSEDED';
+  decidedAt: Date;
+  statusReason: string | null;
+}
+
+/** The rule an approval's constraints enforce, when an insert breaks one (see insertApproval). */
+export type ApprovalConflict = 'DUPLICATE_APPROVER' | 'NO_OPEN_SLOT' | 'SELF_APPROVAL' | 'ROLE_REQUIRED';
 
 /** Filters of `changeRequests(filter, first, after)`. Every field narrows; absent fields do not. */
 export interface ChangeRequestFilter {
@@ -42,25 +56,25 @@ export interface VersionContext {
   modelOwner: string | null;
 }
 
-/** Queries of change requests and their approvals. Writes stay in the service, inside its transactions. */
+/** Storage of change requests and their approvals. Writes take the caller's transaction (`db` is then a `Tx`). */
 export class ChangeRequestRepository {
-  async findById(db: Executor, id: string): Promise<ChangeRequestRow | undefined> {
+  async findById(db: Executor, id: string): Promise<ChangeRequestRecord | undefined> {
     const [row] = await db.select().from(changeRequests).where(eq(changeRequests.id, id));
     return row;
   }
 
   /** Locks the request row: every decision on one request runs one after another. */
-  async lockById(db: Executor, id: string): Promise<ChangeRequestRow | undefined> {
+  async lockById(db: Executor, id: string): Promise<ChangeRequestRecord | undefined> {
     const [row] = await db.select().from(changeRequests).where(eq(changeRequests.id, id)).for('update');
     return row;
   }
 
-  async findByIds(db: Executor, ids: readonly string[]): Promise<ChangeRequestRow[]> {
+  async findByIds(db: Executor, ids: readonly string[]): Promise<ChangeRequestRecord[]> {
     if (ids.length === 0) return [];
     return db.select().from(changeRequests).where(inArray(changeRequests.id, [...ids]));
   }
 
-  async approvalsOf(db: Executor, changeRequestIds: readonly string[]): Promise<ApprovalRow[]> {
+  async approvalsOf(db: Executor, changeRequestIds: readonly string[]): Promise<ApprovalRecord[]> {
     if (changeRequestIds.length === 0) return [];
     return db
       .select()
@@ -70,13 +84,58 @@ export class ChangeRequestRepository {
   }
 
   /** Every request of the given versions, newest first. */
-  async byVersions(db: Executor, versionIds: readonly string[]): Promise<ChangeRequestRow[]> {
+  async byVersions(db: Executor, versionIds: readonly string[]): Promise<ChangeRequestRecord[]> {
     if (versionIds.length === 0) return [];
     return db
       .select()
       .from(changeRequests)
       .where(inArray(changeRequests.modelVersionId, [...versionIds]))
       .orderBy(desc(changeRequests.createdAt), desc(changeRequests.id));
+  }
+
+  /** Inserts a new PENDING request; null when the version already has an open one (the unique index said so). */
+  async open(db: Executor, request: NewChangeRequest): Promise<ChangeRequestRecord | null> {
+    try {
+      const [row] = await db.insert(changeRequests).values(request).returning();
+      return row;
+    } catch (error) {
+      if (pgError(error)?.code === '23505') return null;
+      throw error;
+    }
+  }
+
+  async close(db: Executor, id: string, closing: Closing): Promise<ChangeRequestRecord> {
+    const [row] = await db.update(changeRequests).set(closing).where(eq(changeRequests.id, id)).returning();
+    return row;
+  }
+
+  /** Closes PENDING requests past their expiry (of one version, or all) as EXPIRED; returns their ids. */
+  async expirePending(db: Executor, now: Date, reason: string, versionId?: string): Promise<string[]> {
+    const rows = await db
+      .update(changeRequests)
+      .set({ status: 'EXPIRED', decidedAt: now, statusReason: reason })
+      .where(and(eq(changeRequests.status, 'PENDING'), lte(changeRequests.expiresAt, now), versionId ? eq(changeRequests.modelVersionId, versionId) : undefined))
+      .returning({ id: changeRequests.id });
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Records a decision. The request's row lock makes a constraint violation unreachable in practice; the constraints
+   * are the backstop, reported as the rule they enforce (the transaction is then unusable: the caller rolls back).
+   */
+  async insertApproval(db: Executor, approval: NewApproval): Promise<ApprovalConflict | null> {
+    try {
+      await db.insert(approvals).values(approval);
+      return null;
+    } catch (error) {
+      const pg = pgError(error);
+      const text = `${pg?.constraint ?? ''} ${pg?.message ?? ''}`;
+      if (text.includes('approvals_one_per_person_uq') || text.includes('approvals_one_per_person_id_uq')) return 'DUPLICATE_APPROVER';
+      if (text.includes('approvals_slot_uq')) return 'NO_OPEN_SLOT';
+      if (text.includes('approvals_not_self_ck') || text.includes('approvals_not_self_person_ck')) return 'SELF_APPROVAL';
+      if (text.includes('approvals_role_held_ck')) return 'ROLE_REQUIRED';
+      throw error;
+    }
   }
 
   async versionContext(db: Executor, versionId: string, options: { lock?: boolean } = {}): Promise<VersionContext | undefined> {
@@ -104,7 +163,7 @@ export class ChangeRequestRepository {
   }
 
   /** One page of requests, newest first, with the total matching the filter. */
-  async list(db: Executor, filter: ChangeRequestFilter, page: { first: number; after?: ChangeRequestKey | null }, actor: Principal): Promise<ForwardPage<ChangeRequestRow>> {
+  async list(db: Executor, filter: ChangeRequestFilter, page: { first: number; after?: ChangeRequestKey | null }, actor: Principal): Promise<ForwardPage<ChangeRequestRecord>> {
     const where = this.conditions(filter, actor);
     const keyset = page.after
       ? sql`(${changeRequests.createdAt}, ${changeRequests.id}) < (${page.after.createdAt.toISOString()}::timestamptz, ${page.after.id}::uuid)`

@@ -1,4 +1,4 @@
-import type { ApprovalRow, ChangeRequestRow } from '../db/schema/index.js';
+import type { ApprovalRecord, ChangeRequestRecord } from './records.js';
 import { slotsFor, type PolicySnapshot, type Slot } from './policies.js';
 
 /** Change request statuses. Only PENDING is open; every other one is final. */
@@ -27,15 +27,15 @@ export interface Evidence {
 
 /** A slot of a request with the decision that filled it, if any. */
 export interface SlotState extends Slot {
-  approval: ApprovalRow | null;
+  approval: ApprovalRecord | null;
 }
 
-export function snapshotOf(request: Pick<ChangeRequestRow, 'policySnapshot'>): PolicySnapshot {
+export function snapshotOf(request: Pick<ChangeRequestRecord, 'policySnapshot'>): PolicySnapshot {
   return request.policySnapshot as unknown as PolicySnapshot;
 }
 
 /** The request's slots in policy order, each with the approval filling it. */
-export function slotStates(request: Pick<ChangeRequestRow, 'policySnapshot'>, decisions: readonly ApprovalRow[]): SlotState[] {
+export function slotStates(request: Pick<ChangeRequestRecord, 'policySnapshot'>, decisions: readonly ApprovalRecord[]): SlotState[] {
   return slotsFor(snapshotOf(request).requirements).map((slot) => ({
     ...slot,
     approval: decisions.find((a) => a.slotRole === slot.role && a.slotIndex === slot.index) ?? null,

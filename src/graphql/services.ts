@@ -1,7 +1,7 @@
 import type { InventoryReadService } from '../inventory/inventory-read.service.js';
 import type { SourceService } from '../sources/source.service.js';
 import type { ApiKeyService } from '../auth/api-key.service.js';
-import type { GovernanceService } from '../governance/governance.service.js';
+import type { GovernanceServices } from '../governance/governance-services.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { StateReplayService } from '../audit/state-replay.service.js';
 import type { SyncService } from '../sync/sync.service.js';
@@ -17,7 +17,8 @@ export interface HubServices {
   inventory: InventoryReadService;
   sources: SourceService;
   apiKeys: ApiKeyService;
-  governance: GovernanceService;
+  /** Governance, one service per job (attributes, policies, change requests, decisions, expiry, controls, reads). */
+  governance: GovernanceServices;
   audit: AuditService;
   /** Replays the audit trail against the governed state (verifyGovernedState). */
   stateReplay: StateReplayService;

@@ -11,7 +11,7 @@ import { createSsoResolver } from '../auth/sso-identity.js';
 import type { HubConfig } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
-import { GovernanceService } from '../governance/governance.service.js';
+import { createGovernanceServices } from '../governance/governance-services.js';
 import { seedDefaultPolicies } from '../governance/policy.repository.js';
 import { WriteBackService } from '../governance/write-back.service.js';
 import { WriteBackStatusReader } from '../governance/write-back-status.js';
@@ -114,7 +114,7 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
   });
   const apiKeys = new ApiKeyService({ db, audit, logger, breakGlass: config.auth.breakGlass });
   const enqueueWriteBack = (changeRequestId: string, notBefore?: Date) => dispatcher.enqueueWriteBack(changeRequestId, notBefore);
-  const governance = new GovernanceService({ db, audit, anchor: checkpoints ?? undefined, enqueueWriteBack, logger, changeRequestTtlDays: config.governance.changeRequestTtlDays });
+  const governance = createGovernanceServices({ db, audit, anchor: checkpoints ?? undefined, enqueueWriteBack, logger, changeRequestTtlDays: config.governance.changeRequestTtlDays });
   const writer = new InventoryWriter(db, { defaultMaxDeleteShare: config.sync.maxDeleteShare });
   const sync = new SyncService({
     db,
@@ -162,7 +162,7 @@ async function wireHub(database: DatabaseHandle, config: Readonly<HubConfig>, lo
   };
   registerStateGauges(metrics, db, queueDepths);
   const stateReplay = new StateDivergenceFindings({ db, replay: services.stateReplay, findings: new FindingsReconciler(audit), logger, everyMs: config.stateReplay?.everyMs ?? null });
-  const handlers = createJobHandlers({ sync, writeBacks, governance, stateReplay, auditCheckpoints: checkpoints ?? undefined, enqueueWriteBack, logger });
+  const handlers = createJobHandlers({ sync, writeBacks, governance: governance.expiry, stateReplay, auditCheckpoints: checkpoints ?? undefined, enqueueWriteBack, logger });
 
   return {
     config,

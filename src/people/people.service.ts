@@ -35,6 +35,9 @@ export interface UpdatePersonInput {
 }
 
 /** One page of people, ordered by email (then id). */
+/** A person as readers see them (the stored row). */
+export type PersonRecord = typeof persons.$inferSelect;
+
 export interface PeoplePage {
   items: PersonRow[];
   hasNextPage: boolean;

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS_DIR, axeScan, openSession, screenshot, signInWithKey, type AxeViolation, type Session } from '../helpers/browser.js';
 import { approvedVersion, listVersions, startConsoleWorld, syncedMlflowSource, type ConsoleWorld } from '../helpers/console-world.js';
 import { graphqlRequest } from '../helpers/processes.js';
+import { accepted } from '../helpers/governance.js';
 
 let world: ConsoleWorld;
 let versionId = '';
@@ -27,10 +28,10 @@ beforeAll(async () => {
   await approvedVersion(world, versions[0], 'MEDIUM');
   versionId = versions[0].id;
   // A request awaiting decisions, opened by someone else than the people who look at it.
-  const request = await world.hub.hub.services.governance.requestLifecycleTransition(
+  const request = await accepted(world.hub.hub.services.governance.changeRequests.requestLifecycleTransition(
     { modelVersionId: Buffer.from(versions[0].id, 'base64url').toString().split(':')[1], toState: 'PRODUCTION', justification: 'Quarterly champion refresh.', evidence: [{ title: 'Validation report', url: 'https://wiki.example.com/v' }], replacesVersionId: null },
     { id: 'key:someone-else', displayName: 'someone else', roles: ['DATA_SCIENTIST'], personId: null, kind: 'api-key' },
-  );
+  ));
   requestId = Buffer.from(`ChangeRequest:${request.id}`).toString('base64url');
   // A person with a key and an SSO sign-in, and a role grant for her that a second ADMIN opened (Ada decides it).
   const { key: adam } = await world.addPerson('Adam Second Admin', ['ADMIN']);

@@ -297,7 +297,7 @@ describe('Governance story over HTTP', () => {
 
       const forgotten = await requestTransition(v2.id, 'VALIDATION');
       await pastExpiry(forgotten.id);
-      expect(await test.hub.services.governance.expireDueRequests()).toBe(1);
+      expect(await test.hub.services.governance.expiry.expireDueRequests()).toBe(1);
       expect((await run(keys.val, 'ChangeRequestDetail', { id: forgotten.id })).changeRequest).toMatchObject({ status: 'EXPIRED', version: { lifecycleState: 'DEVELOPMENT' } });
       expect(await refusal(keys.vic, 'ApproveChangeRequest', { id: forgotten.id })).toBe('REQUEST_NOT_PENDING');
     });

@@ -6,6 +6,7 @@ import { ensureConsoleBuilt } from './console-build.js';
 import { startTestHub, type TestHub } from './hub.js';
 import { graphqlRequest } from './processes.js';
 import { createPersonWithKey } from './people.js';
+import { accepted } from './governance.js';
 
 /**
  * What every browser test starts from: the built console, a real hub (real PostgreSQL, in-process jobs, workers
@@ -92,13 +93,13 @@ const SEED_PEOPLE: Record<string, Principal> = {
  */
 export async function approvedVersion(world: ConsoleWorld, version: { id: string; modelId: string }, riskTier: 'LOW' | 'MEDIUM'): Promise<void> {
   const governance = world.hub.hub.services.governance;
-  await governance.setModelGovernance(fromGlobalId(version.modelId, 'Model').id, { riskTier, businessUnit: 'Retail credit', accountableOwner: 'olga@example.com' }, SEED_PEOPLE.risk);
+  await governance.attributes.setModelGovernance(fromGlobalId(version.modelId, 'Model').id, { riskTier, businessUnit: 'Retail credit', accountableOwner: 'olga@example.com' }, SEED_PEOPLE.risk);
   for (const toState of ['VALIDATION', 'APPROVED'] as const) {
-    const request = await governance.requestLifecycleTransition(
+    const request = await accepted(governance.changeRequests.requestLifecycleTransition(
       { modelVersionId: fromGlobalId(version.id, 'ModelVersion').id, toState, justification: `seed: ${toState}`, evidence: [], replacesVersionId: null },
       SEED_PEOPLE.scientist,
-    );
-    await governance.approveChangeRequest(request.id, 'seed approval', SEED_PEOPLE.validator);
+    ));
+    await accepted(governance.decisions.approveChangeRequest(request.id, 'seed approval', SEED_PEOPLE.validator));
   }
 }
 

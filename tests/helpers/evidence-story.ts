@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Principal } from '../../src/auth/principal.js';
 import type { Db } from '../../src/db/client.js';
 import { queryRows } from '../../src/db/sql.js';
-import type { GovernanceService } from '../../src/governance/governance.service.js';
+import type { GovernanceServices } from '../../src/governance/governance-services.js';
+import { accepted } from './governance.js';
 
 /**
  * A governed version's whole story, as the evidence pack must tell it: a hostile vendor (model name and deep link
@@ -27,7 +28,7 @@ export interface GovernedStory {
 }
 
 /** The first version (by model name, version number) of a synced source, walked to PRODUCTION. */
-export async function governedVersionStory(db: Db, governance: GovernanceService, sourceId: string): Promise<GovernedStory> {
+export async function governedVersionStory(db: Db, governance: GovernanceServices, sourceId: string): Promise<GovernedStory> {
   const [picked] = await queryRows<{ id: string; model_id: string }>(
     db,
     sql`select v.id::text as id, v.model_id::text as model_id from model_versions v join models m on m.id = v.model_id
@@ -36,14 +37,14 @@ export async function governedVersionStory(db: Db, governance: GovernanceService
   // What a hostile (or careless) vendor could send: the sync stores vendor text as given.
   await db.execute(sql`update models set name = ${HOSTILE_MODEL_NAME} where id = ${picked.model_id}::uuid`);
   await db.execute(sql`update model_versions set deep_link = ${HOSTILE_DEEP_LINK} where id = ${picked.id}::uuid`);
-  await governance.setModelGovernance(picked.model_id, { riskTier: 'MEDIUM', businessUnit: 'Retail credit', accountableOwner: 'olga@example.com' }, STORY_PEOPLE.risk);
+  await governance.attributes.setModelGovernance(picked.model_id, { riskTier: 'MEDIUM', businessUnit: 'Retail credit', accountableOwner: 'olga@example.com' }, STORY_PEOPLE.risk);
 
   const walk = async (toState: 'VALIDATION' | 'APPROVED' | 'PRODUCTION', justification: string, approvers: Array<[Principal, string]>) => {
-    const request = await governance.requestLifecycleTransition(
+    const request = await accepted(governance.changeRequests.requestLifecycleTransition(
       { modelVersionId: picked.id, toState, justification, evidence: [{ title: `${toState} report`, url: `https://wiki.example.com/validation/${toState.toLowerCase()}` }], replacesVersionId: null },
       STORY_PEOPLE.scientist,
-    );
-    for (const [approver, comment] of approvers) await governance.approveChangeRequest(request.id, comment, approver);
+    ));
+    for (const [approver, comment] of approvers) await accepted(governance.decisions.approveChangeRequest(request.id, comment, approver));
     return request.id;
   };
   await walk('VALIDATION', 'Ready for independent validation.', [[STORY_PEOPLE.validator, 'Taking it.']]);

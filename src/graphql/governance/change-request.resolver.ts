@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Principal } from '../../auth/principal.js';
-import type { ApprovalRow, ChangeRequestRow } from '../../db/schema/index.js';
+import type { ApprovalRecord, ChangeRequestRecord } from '../../governance/records.js';
 import { slotStates, snapshotOf, type SlotState, type WriteBackState } from '../../governance/change-request.js';
 import { CHANGE_REQUEST_TYPE } from '../../governance/change-request-reference.js';
 import { REQUESTER_ROLES } from '../../governance/roles.js';
@@ -18,6 +18,7 @@ import { ChangeRequestsArgs } from './governance.args.js';
 import { RequestLifecycleTransitionInput } from './governance.input.js';
 import { PolicySnapshot } from './policy.type.js';
 import { WriteBackStatus } from './governance.enums.js';
+import { requestOrThrow } from './refusals.js';
 import { DateTime } from '../scalars.js';
 
 const TYPE = CHANGE_REQUEST_TYPE;
@@ -33,10 +34,10 @@ export class ChangeRequestResolver {
 
   @Authorized(...READ_ROLES)
   @Query(() => ChangeRequestConnection, { description: 'Change requests, newest first: by status, requester, model, vendor, age, or those awaiting my decision.' })
-  async changeRequests(@Args() args: ChangeRequestsArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionResult<ChangeRequestRow>> {
+  async changeRequests(@Args() args: ChangeRequestsArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionResult<ChangeRequestRecord>> {
     const page = changeRequestsPage(args, ctx.maxPageSize);
     const filter = args.filter ?? {};
-    const result = await this.services.governance.listChangeRequests(
+    const result = await this.services.governance.reads.listChangeRequests(
       {
         status: filter.status ?? undefined,
         requesterId: filter.requesterId ?? undefined,
@@ -55,14 +56,14 @@ export class ChangeRequestResolver {
 
   @Authorized(...READ_ROLES)
   @Query(() => ChangeRequest, { nullable: true, description: 'One change request by id.' })
-  changeRequest(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRow | null> {
+  changeRequest(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRecord | null> {
     return governanceLoaders(ctx).changeRequest.load(fromGlobalId(id, TYPE).id);
   }
 
   @Authorized(...REQUESTER_ROLES)
   @Mutation(() => ChangeRequest, { description: 'Asks for a version to move to another governed state, under the policy that applies now.' })
-  requestLifecycleTransition(@Arg('input', () => RequestLifecycleTransitionInput) input: RequestLifecycleTransitionInput, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRow> {
-    return this.services.governance.requestLifecycleTransition(
+  async requestLifecycleTransition(@Arg('input', () => RequestLifecycleTransitionInput) input: RequestLifecycleTransitionInput, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRecord> {
+    const result = await this.services.governance.changeRequests.requestLifecycleTransition(
       {
         modelVersionId: fromGlobalId(input.modelVersionId, 'ModelVersion').id,
         toState: input.toState,
@@ -73,53 +74,54 @@ export class ChangeRequestResolver {
       ctx.principal as Principal,
       { requestId: ctx.requestId },
     );
+    return requestOrThrow(result);
   }
 
   @Authorized(...READ_ROLES)
   @Mutation(() => ChangeRequest, { description: 'Fills one approval slot you are eligible for; the last slot applies the change.' })
-  approveChangeRequest(
+  async approveChangeRequest(
     @Arg('id', () => ID) id: string,
     @Arg('comment', () => String, { nullable: true }) comment: string | null,
     @Ctx() ctx: GraphQLContext,
-  ): Promise<ChangeRequestRow> {
-    return this.services.governance.approveChangeRequest(fromGlobalId(id, TYPE).id, comment, ctx.principal as Principal, { requestId: ctx.requestId });
+  ): Promise<ChangeRequestRecord> {
+    return requestOrThrow(await this.services.governance.decisions.approveChangeRequest(fromGlobalId(id, TYPE).id, comment, ctx.principal as Principal, { requestId: ctx.requestId }));
   }
 
   @Authorized(...READ_ROLES)
   @Mutation(() => ChangeRequest, { description: 'Rejects the request (a comment is required); final.' })
-  rejectChangeRequest(@Arg('id', () => ID) id: string, @Arg('comment', () => String) comment: string, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRow> {
-    return this.services.governance.rejectChangeRequest(fromGlobalId(id, TYPE).id, comment, ctx.principal as Principal, { requestId: ctx.requestId });
+  async rejectChangeRequest(@Arg('id', () => ID) id: string, @Arg('comment', () => String) comment: string, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRecord> {
+    return requestOrThrow(await this.services.governance.decisions.rejectChangeRequest(fromGlobalId(id, TYPE).id, comment, ctx.principal as Principal, { requestId: ctx.requestId }));
   }
 
   @Authorized(...READ_ROLES)
   @Mutation(() => ChangeRequest, { description: 'Withdraws a pending request (its requester or an ADMIN).' })
-  cancelChangeRequest(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRow> {
-    return this.services.governance.cancelChangeRequest(fromGlobalId(id, TYPE).id, ctx.principal as Principal, { requestId: ctx.requestId });
+  async cancelChangeRequest(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRecord> {
+    return requestOrThrow(await this.services.governance.changeRequests.cancelChangeRequest(fromGlobalId(id, TYPE).id, ctx.principal as Principal, { requestId: ctx.requestId }));
   }
 
   @FieldResolver(() => ModelVersion, { nullable: true, description: 'The version the request is about.' })
-  version(@Root() request: ChangeRequestRow, @Ctx() ctx: GraphQLContext): Promise<ModelVersionRecord | null> {
+  version(@Root() request: ChangeRequestRecord, @Ctx() ctx: GraphQLContext): Promise<ModelVersionRecord | null> {
     return ctx.loaders.version.load(request.modelVersionId);
   }
 
   @FieldResolver(() => ModelVersion, { nullable: true, description: 'The PRODUCTION version this one replaces (retired in the same change), if named.' })
-  replacesVersion(@Root() request: ChangeRequestRow, @Ctx() ctx: GraphQLContext): Promise<ModelVersionRecord | null> | null {
+  replacesVersion(@Root() request: ChangeRequestRecord, @Ctx() ctx: GraphQLContext): Promise<ModelVersionRecord | null> | null {
     return request.replacesVersionId ? ctx.loaders.version.load(request.replacesVersionId) : null;
   }
 
   @FieldResolver(() => PolicySnapshot, { description: 'The policy the request was opened under.' })
-  policy(@Root() request: ChangeRequestRow): PolicySnapshot {
+  policy(@Root() request: ChangeRequestRecord): PolicySnapshot {
     const snapshot = snapshotOf(request);
     return { ...snapshot, riskTier: snapshot.riskTier === '*' ? null : snapshot.riskTier };
   }
 
   @FieldResolver(() => [ApprovalSlot], { description: 'Every approval the policy asks for, in order, with the decision filling it.' })
-  async slots(@Root() request: ChangeRequestRow, @Ctx() ctx: GraphQLContext): Promise<SlotState[]> {
+  async slots(@Root() request: ChangeRequestRecord, @Ctx() ctx: GraphQLContext): Promise<SlotState[]> {
     return slotStates(request, await governanceLoaders(ctx).approvalsByRequest.load(request.id));
   }
 
   @FieldResolver(() => [Approval], { description: 'The decisions so far, oldest first.' })
-  approvals(@Root() request: ChangeRequestRow, @Ctx() ctx: GraphQLContext): Promise<ApprovalRow[]> {
+  approvals(@Root() request: ChangeRequestRecord, @Ctx() ctx: GraphQLContext): Promise<ApprovalRecord[]> {
     return governanceLoaders(ctx).approvalsByRequest.load(request.id);
   }
 
@@ -129,22 +131,22 @@ export class ChangeRequestResolver {
     description:
       'Delivery to the vendor of every state change the request made (a replaced champion\'s retirement included): FAILED if any failed, else PENDING while any is undelivered, else DONE when the vendor applied all, else UNSUPPORTED. Null until the request is applied.',
   })
-  async writeBackStatus(@Root() request: ChangeRequestRow, @Ctx() ctx: GraphQLContext): Promise<WriteBackState | null> {
+  async writeBackStatus(@Root() request: ChangeRequestRecord, @Ctx() ctx: GraphQLContext): Promise<WriteBackState | null> {
     return (await governanceLoaders(ctx).writeBackByRequest.load(request.id)).writeBackStatus;
   }
 
   @FieldResolver(() => Int, { description: 'Delivery attempts so far, over all its state changes.' })
-  async writeBackAttempts(@Root() request: ChangeRequestRow, @Ctx() ctx: GraphQLContext): Promise<number> {
+  async writeBackAttempts(@Root() request: ChangeRequestRecord, @Ctx() ctx: GraphQLContext): Promise<number> {
     return (await governanceLoaders(ctx).writeBackByRequest.load(request.id)).writeBackAttempts;
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'What the vendor did with each state change, or why its delivery failed: one line per change, in delivery order.' })
-  async writeBackMessage(@Root() request: ChangeRequestRow, @Ctx() ctx: GraphQLContext): Promise<string | null> {
+  async writeBackMessage(@Root() request: ChangeRequestRecord, @Ctx() ctx: GraphQLContext): Promise<string | null> {
     return (await governanceLoaders(ctx).writeBackByRequest.load(request.id)).writeBackMessage;
   }
 
   @FieldResolver(() => DateTime, { nullable: true, description: 'When the last delivery attempt was recorded.' })
-  async writeBackAt(@Root() request: ChangeRequestRow, @Ctx() ctx: GraphQLContext): Promise<Date | null> {
+  async writeBackAt(@Root() request: ChangeRequestRecord, @Ctx() ctx: GraphQLContext): Promise<Date | null> {
     return (await governanceLoaders(ctx).writeBackByRequest.load(request.id)).writeBackAt;
   }
 }
@@ -153,13 +155,13 @@ export class ChangeRequestResolver {
 @Resolver(() => ModelVersion)
 export class ModelVersionGovernanceResolver {
   @FieldResolver(() => ChangeRequest, { nullable: true, description: 'The open (PENDING) change request of this version, if any.' })
-  async changeRequest(@Root() version: ModelVersionRecord, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRow | null> {
+  async changeRequest(@Root() version: ModelVersionRecord, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRecord | null> {
     const requests = await governanceLoaders(ctx).requestsByVersion.load(version.id);
     return requests.find((r) => r.status === 'PENDING') ?? null;
   }
 
   @FieldResolver(() => [ChangeRequest], { description: 'Every change request of this version, newest first.' })
-  changeRequests(@Root() version: ModelVersionRecord, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRow[]> {
+  changeRequests(@Root() version: ModelVersionRecord, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRecord[]> {
     return governanceLoaders(ctx).requestsByVersion.load(version.id);
   }
 }

@@ -1,6 +1,7 @@
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Principal } from '../../auth/principal.js';
-import type { AuditEventRow, PolicyRow } from '../../db/schema/index.js';
+import type { AuditEventRecord } from '../../audit/audit.service.js';
+import type { PolicyRecord } from '../../governance/records.js';
 import { ANY_TIER, type PolicyTier, type Requirement, type RiskTier } from '../../governance/policies.js';
 import { CLASSIFIER_ROLES } from '../../governance/roles.js';
 import type { ModelRecord } from '../../inventory/queries/records.js';
@@ -32,7 +33,7 @@ function auditEntityId(value: string): string {
 }
 
 /** The API view of a policy row: the every-tier row (`*`) shows as a null tier. */
-export function toPolicy(row: PolicyRow): Policy {
+export function toPolicy(row: PolicyRecord): Policy {
   return {
     id: row.id,
     toState: row.toState as Policy['toState'],
@@ -57,20 +58,20 @@ export class GovernanceAdminResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<ModelRecord | null> {
     const id = fromGlobalId(modelId, 'Model').id;
-    await this.services.governance.setModelGovernance(id, input, ctx.principal as Principal, { requestId: ctx.requestId });
+    await this.services.governance.attributes.setModelGovernance(id, input, ctx.principal as Principal, { requestId: ctx.requestId });
     return ctx.loaders.model.clear(id).load(id);
   }
 
   @Authorized(...READ_ROLES)
   @Query(() => [Policy], { description: 'Every approval policy, by target state and tier.' })
   async policies(): Promise<Policy[]> {
-    return (await this.services.governance.listPolicies()).map(toPolicy);
+    return (await this.services.governance.policies.listPolicies()).map(toPolicy);
   }
 
   @Authorized('ADMIN')
   @Mutation(() => Policy, { description: 'Creates or replaces the policy of one target state and tier (audited). Open requests keep the policy they were opened under.' })
   async updatePolicy(@Arg('input', () => UpdatePolicyInput) input: UpdatePolicyInput, @Ctx() ctx: GraphQLContext): Promise<Policy> {
-    const row = await this.services.governance.updatePolicy(
+    const row = await this.services.governance.policies.updatePolicy(
       {
         toState: input.toState,
         riskTier: (input.riskTier ?? ANY_TIER) as PolicyTier,
@@ -84,7 +85,7 @@ export class GovernanceAdminResolver {
 
   @Authorized(...READ_ROLES)
   @Query(() => AuditEventConnection, { description: 'The audit log, newest first.' })
-  async auditEvents(@Args() args: AuditEventsArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionResult<AuditEventRow>> {
+  async auditEvents(@Args() args: AuditEventsArgs, @Ctx() ctx: GraphQLContext): Promise<ConnectionResult<AuditEventRecord>> {
     const page = auditEventsPage(args, ctx.maxPageSize);
     const filter = args.filter ?? {};
     const result = await this.services.audit.list(

@@ -1,5 +1,6 @@
 import { InputError } from '../../errors.js';
-import type { ChangeRequestRow, AuditEventRow, ControlRequestRow } from '../../db/schema/index.js';
+import type { AuditEventRecord } from '../../audit/audit.service.js';
+import type { ChangeRequestRecord, ControlRequestRecord } from '../../governance/records.js';
 import { keysetPageOf, type ForwardPage } from '../../page.js';
 import { ConnectionType, toConnection, toPageRequest, type ConnectionResult } from '../relay/connection.js';
 import type { ConnectionArgs } from '../relay/connection.args.js';
@@ -26,7 +27,7 @@ export function changeRequestsPage(args: ForwardArgs, maxPageSize: number): { fi
   return { first: request.size, after: { createdAt, id: request.boundary.id } };
 }
 
-export function changeRequestsConnection(page: ForwardPage<ChangeRequestRow>, hasPrevious: boolean): ConnectionResult<ChangeRequestRow> {
+export function changeRequestsConnection(page: ForwardPage<ChangeRequestRecord>, hasPrevious: boolean): ConnectionResult<ChangeRequestRecord> {
   return toConnection(keysetPageOf(page, hasPrevious, (record) => ({ keys: [record.createdAt.toISOString()], id: record.id })), CHANGE_REQUESTS_SCOPE);
 }
 
@@ -39,7 +40,7 @@ export function auditEventsPage(args: ForwardArgs, maxPageSize: number): { first
   return { first: request.size, afterSeq: seq };
 }
 
-export function auditEventsConnection(page: ForwardPage<AuditEventRow>, hasPrevious: boolean): ConnectionResult<AuditEventRow> {
+export function auditEventsConnection(page: ForwardPage<AuditEventRecord>, hasPrevious: boolean): ConnectionResult<AuditEventRecord> {
   return toConnection(keysetPageOf(page, hasPrevious, (record) => ({ keys: [String(record.seq)], id: NO_UUID })), AUDIT_EVENTS_SCOPE);
 }
 
@@ -55,6 +56,6 @@ export function controlRequestsPage(args: ForwardArgs, maxPageSize: number): { f
   return { first: request.size, after: { createdAt, id: request.boundary.id } };
 }
 
-export function controlRequestsConnection(page: ForwardPage<ControlRequestRow>, hasPrevious: boolean): ConnectionResult<ControlRequestRow> {
+export function controlRequestsConnection(page: ForwardPage<ControlRequestRecord>, hasPrevious: boolean): ConnectionResult<ControlRequestRecord> {
   return toConnection(keysetPageOf(page, hasPrevious, (record) => ({ keys: [record.createdAt.toISOString()], id: record.id })), CONTROL_REQUESTS_SCOPE);
 }

@@ -1,13 +1,13 @@
 import DataLoader from 'dataloader';
-import type { ApprovalRow, ChangeRequestRow } from '../../db/schema/index.js';
+import type { ApprovalRecord, ChangeRequestRecord } from '../../governance/records.js';
 import type { WriteBackSummary } from '../../governance/write-back-status.js';
 import type { GraphQLContext } from '../context.js';
 
 /** Governance's request-scoped DataLoaders, kept beside the context (one set per request, gone with it). */
 export interface GovernanceLoaders {
-  changeRequest: DataLoader<string, ChangeRequestRow | null>;
-  approvalsByRequest: DataLoader<string, ApprovalRow[]>;
-  requestsByVersion: DataLoader<string, ChangeRequestRow[]>;
+  changeRequest: DataLoader<string, ChangeRequestRecord | null>;
+  approvalsByRequest: DataLoader<string, ApprovalRecord[]>;
+  requestsByVersion: DataLoader<string, ChangeRequestRecord[]>;
   /** A request's write-back fields, derived from its outbox rows: one statement for every request of a response. */
   writeBackByRequest: DataLoader<string, WriteBackSummary>;
   /** A model's accountable owner as a person id (null when none, or only a text owner). */
@@ -19,7 +19,7 @@ const perRequest = new WeakMap<GraphQLContext, GovernanceLoaders>();
 export function governanceLoaders(ctx: GraphQLContext): GovernanceLoaders {
   let loaders = perRequest.get(ctx);
   if (!loaders) {
-    const governance = ctx.services.governance;
+    const governance = ctx.services.governance.reads;
     loaders = {
       changeRequest: new DataLoader((ids) => governance.changeRequestsByIds(ids)),
       approvalsByRequest: new DataLoader(async (ids) => {

@@ -1,5 +1,6 @@
 import { Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { ApprovalRow, ChangeRequestRow, ControlRequestRow, PersonRow } from '../../db/schema/index.js';
+import type { ApprovalRecord, ChangeRequestRecord, ControlRequestRecord } from '../../governance/records.js';
+import type { PersonRecord } from '../../people/people.service.js';
 import type { ModelRecord } from '../../inventory/queries/records.js';
 import type { GraphQLContext } from '../context.js';
 import { peopleLoaders } from '../access/people-loaders.js';
@@ -15,7 +16,7 @@ import { governanceLoaders } from './governance-loaders.js';
  * Readable by whoever may read people (ADMIN, RISK_OFFICER), like `people` and `node` on a Person: who holds which
  * identity is not everybody's business. Others keep the identity ids and names the records carry.
  */
-const person = (ctx: GraphQLContext, id: string | null): Promise<PersonRow | null> | null => (id ? peopleLoaders(ctx).person.load(id) : null);
+const person = (ctx: GraphQLContext, id: string | null): Promise<PersonRecord | null> | null => (id ? peopleLoaders(ctx).person.load(id) : null);
 
 @Resolver(() => Model)
 export class ModelOwnerResolver {
@@ -24,7 +25,7 @@ export class ModelOwnerResolver {
     nullable: true,
     description: 'The accountable owner as a person (set by a person id, or an owner text matching a person’s email); null when the owner is only text. The owner may not validate the model.',
   })
-  async accountableOwnerPerson(@Root() model: ModelRecord, @Ctx() ctx: GraphQLContext): Promise<PersonRow | null> {
+  async accountableOwnerPerson(@Root() model: ModelRecord, @Ctx() ctx: GraphQLContext): Promise<PersonRecord | null> {
     return person(ctx, await governanceLoaders(ctx).ownerPersonOfModel.load(model.id));
   }
 }
@@ -33,7 +34,7 @@ export class ModelOwnerResolver {
 export class ChangeRequestPeopleResolver {
   @Authorized(...PEOPLE_READERS)
   @FieldResolver(() => Person, { nullable: true, description: 'The person who asked, whichever identity they used; null for an identity without a person.' })
-  requester(@Root() request: ChangeRequestRow, @Ctx() ctx: GraphQLContext): Promise<PersonRow | null> | null {
+  requester(@Root() request: ChangeRequestRecord, @Ctx() ctx: GraphQLContext): Promise<PersonRecord | null> | null {
     return person(ctx, request.requesterPersonId);
   }
 }
@@ -42,7 +43,7 @@ export class ChangeRequestPeopleResolver {
 export class ApprovalPeopleResolver {
   @Authorized(...PEOPLE_READERS)
   @FieldResolver(() => Person, { nullable: true, description: 'The person who decided, whichever identity they used.' })
-  approver(@Root() approval: ApprovalRow, @Ctx() ctx: GraphQLContext): Promise<PersonRow | null> | null {
+  approver(@Root() approval: ApprovalRecord, @Ctx() ctx: GraphQLContext): Promise<PersonRecord | null> | null {
     return person(ctx, approval.approverPersonId);
   }
 }
@@ -51,13 +52,13 @@ export class ApprovalPeopleResolver {
 export class ControlRequestPeopleResolver {
   @Authorized(...PEOPLE_READERS)
   @FieldResolver(() => Person, { nullable: true, description: 'The person who asked.' })
-  requester(@Root() request: ControlRequestRow, @Ctx() ctx: GraphQLContext): Promise<PersonRow | null> | null {
+  requester(@Root() request: ControlRequestRecord, @Ctx() ctx: GraphQLContext): Promise<PersonRecord | null> | null {
     return person(ctx, request.requesterPersonId);
   }
 
   @Authorized(...PEOPLE_READERS)
   @FieldResolver(() => Person, { nullable: true, description: 'The person who approved or rejected it.' })
-  decider(@Root() request: ControlRequestRow, @Ctx() ctx: GraphQLContext): Promise<PersonRow | null> | null {
+  decider(@Root() request: ControlRequestRecord, @Ctx() ctx: GraphQLContext): Promise<PersonRecord | null> | null {
     return person(ctx, request.deciderPersonId);
   }
 }

@@ -15,6 +15,7 @@ import { queryRows } from '../../../src/db/sql.js';
 import { createJobHandlers } from '../../../src/jobs/handlers.js';
 import { startTestHub, type TestHub } from '../../helpers/hub.js';
 import { person, seedModel, seedSource, seedVersion } from '../governance/governance-fixtures.js';
+import { accepted } from '../../helpers/governance.js';
 
 describe('audit checkpoints in a running hub', () => {
   let test: TestHub;
@@ -36,12 +37,12 @@ describe('audit checkpoints in a running hub', () => {
     const sourceId = await seedSource(db);
     const modelId = await seedModel(db, sourceId, { riskTier: 'LOW' });
     const versionId = await seedVersion(db, { sourceId, modelId, state: 'DEVELOPMENT', createdBy: null });
-    const request = await governance.requestLifecycleTransition(
+    const request = await accepted(governance.changeRequests.requestLifecycleTransition(
       { modelVersionId: versionId, toState: 'VALIDATION', justification: 'Ready for validation.', evidence: [{ title: 'report', url: 'https://wiki.example.com/r/1' }] },
       person('ds-1', ['DATA_SCIENTIST']),
-    );
+    ));
     expect(await latestCheckpoint(db)).toBeNull(); // opening a request is not an applied change
-    const applied = await governance.approveChangeRequest(request.id, 'fine', person('val-1', ['VALIDATOR']));
+    const applied = await accepted(governance.decisions.approveChangeRequest(request.id, 'fine', person('val-1', ['VALIDATOR'])));
     expect(applied.status).toBe('APPLIED');
 
     const [head] = await queryRows<{ seq: number; hash: string }>(db, sql`select seq::int as seq, hash from audit_events order by seq desc limit 1`);

@@ -10,7 +10,7 @@ import type { Db } from '../../../src/db/client.js';
 import { findings } from '../../../src/db/schema/index.js';
 import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import { StateReplayService } from '../../../src/audit/state-replay.service.js';
-import { GovernanceService } from '../../../src/governance/governance.service.js';
+import { createGovernanceServices, type GovernanceServices } from '../../../src/governance/governance-services.js';
 import { seedDefaultPolicies } from '../../../src/governance/policy.repository.js';
 import { FindingsReconciler } from '../../../src/sync/findings.js';
 import { PeopleService } from '../../../src/people/people.service.js';
@@ -19,12 +19,13 @@ import { testEmail } from '../../helpers/people.js';
 import { queryRows } from '../../../src/db/sql.js';
 import { StateDivergenceFindings } from '../../../src/sync/state-divergence-findings.js';
 import { RecordingJobs, person, seedModel, seedSource, seedVersion, silentLogger } from '../governance/governance-fixtures.js';
+import { accepted } from '../../helpers/governance.js';
 
 describe('StateReplayService', () => {
   let tdb: TestDatabase;
   let db: Db;
   let replay: StateReplayService;
-  let governance: GovernanceService;
+  let governance: GovernanceServices;
   let sourceId: string;
   let modelId: string;
   const ds = person('dana', ['DATA_SCIENTIST']);
@@ -36,10 +37,10 @@ describe('StateReplayService', () => {
     db = tdb.handle.db;
     await seedDefaultPolicies(db);
     replay = new StateReplayService({ db });
-    governance = new GovernanceService({ db, audit: new AuditRecorder(), enqueueWriteBack: new RecordingJobs().enqueueWriteBack, logger: silentLogger, changeRequestTtlDays: 14 });
+    governance = createGovernanceServices({ db, audit: new AuditRecorder(), enqueueWriteBack: new RecordingJobs().enqueueWriteBack, logger: silentLogger, changeRequestTtlDays: 14 });
     sourceId = await seedSource(db);
     modelId = await seedModel(db, sourceId);
-    await governance.setModelGovernance(modelId, { riskTier: 'LOW', accountableOwner: 'olga' }, officer);
+    await governance.attributes.setModelGovernance(modelId, { riskTier: 'LOW', accountableOwner: 'olga' }, officer);
   });
   afterAll(async () => {
     await tdb?.drop();
@@ -48,8 +49,8 @@ describe('StateReplayService', () => {
   /** A version moved DEVELOPMENT → VALIDATION through the hub: request, approval, applied. */
   async function governedToValidation(): Promise<{ versionId: string; requestId: string }> {
     const versionId = await seedVersion(db, { sourceId, modelId });
-    const request = await governance.requestLifecycleTransition({ modelVersionId: versionId, toState: 'VALIDATION', justification: 'ready', evidence: [] }, ds);
-    await governance.approveChangeRequest(request.id, 'looks good', validator);
+    const request = await accepted(governance.changeRequests.requestLifecycleTransition({ modelVersionId: versionId, toState: 'VALIDATION', justification: 'ready', evidence: [] }, ds));
+    await accepted(governance.decisions.approveChangeRequest(request.id, 'looks good', validator));
     return { versionId, requestId: request.id };
   }
 
@@ -107,8 +108,8 @@ describe('StateReplayService', () => {
     /** Vic: created VIEWER by the hub, granted VALIDATOR through a control request a second ADMIN approved. */
     async function grantedValidator() {
       const vic = await people().createPerson({ email: testEmail('vic'), displayName: 'Vic', roles: ['VIEWER'] }, systemPrincipal('test'));
-      const grant = await governance.controls.requestRoleGrant(vic.id, 'VALIDATOR', 'Joins model validation.', ada);
-      expect((await governance.controls.decideControlRequest(grant.id, 'APPROVE', null, abe)).status).toBe('APPLIED');
+      const grant = await accepted(governance.controls.requestRoleGrant(vic.id, 'VALIDATOR', 'Joins model validation.', ada));
+      expect((await accepted(governance.controls.decideControlRequest(grant.id, 'APPROVE', null, abe))).status).toBe('APPLIED');
       return vic;
     }
 

@@ -15,6 +15,7 @@ import { createHub, type Hub } from '../../../src/main/app.js';
 import { person } from '../governance/governance-fixtures.js';
 import { FAST_CONNECTOR_DEPS } from '../../helpers/hub.js';
 import { TEST_PG_ADMIN_URL, databaseUrl, runPrefix } from '../../helpers/services.js';
+import { accepted } from '../../helpers/governance.js';
 
 function roleUrl(database: string, role: string, password: string): string {
   const url = new URL(databaseUrl(database));
@@ -92,9 +93,9 @@ describe('least privilege (PostgreSQL roles)', () => {
 
     const { rows: versions } = await asRuntime.query<{ id: string; model_id: string }>(`select id, model_id from model_versions order by id limit 1`);
     const { governance } = hub.services;
-    await governance.setModelGovernance(versions[0].model_id, { riskTier: 'LOW', accountableOwner: 'olga' }, person('rita', ['RISK_OFFICER']));
-    const request = await governance.requestLifecycleTransition({ modelVersionId: versions[0].id, toState: 'VALIDATION', justification: 'ready', evidence: [] }, person('dana', ['DATA_SCIENTIST']));
-    const applied = await governance.approveChangeRequest(request.id, 'fine', person('vic', ['VALIDATOR']));
+    await governance.attributes.setModelGovernance(versions[0].model_id, { riskTier: 'LOW', accountableOwner: 'olga' }, person('rita', ['RISK_OFFICER']));
+    const request = await accepted(governance.changeRequests.requestLifecycleTransition({ modelVersionId: versions[0].id, toState: 'VALIDATION', justification: 'ready', evidence: [] }, person('dana', ['DATA_SCIENTIST'])));
+    const applied = await accepted(governance.decisions.approveChangeRequest(request.id, 'fine', person('vic', ['VALIDATOR'])));
     expect(applied.status).toBe('APPLIED');
     appliedRequestId = applied.id;
 
@@ -130,7 +131,7 @@ describe('least privilege (PostgreSQL roles)', () => {
 
   it('should leave the audited record intact after every refusal', async () => {
     expect((await hub.services.audit.verify()).valid).toBe(true);
-    expect((await hub.services.governance.getChangeRequest(appliedRequestId))?.status).toBe('APPLIED');
+    expect((await hub.services.governance.reads.getChangeRequest(appliedRequestId))?.status).toBe('APPLIED');
     expect((await hub.services.stateReplay.verify()).consistent).toBe(true);
   });
 

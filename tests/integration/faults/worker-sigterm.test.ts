@@ -15,6 +15,7 @@ import { liveCounts } from '../../helpers/inventory.js';
 import type { HubProcess } from '../../helpers/processes.js';
 import { person, requestWithWriteBack } from '../governance/governance-fixtures.js';
 import { eventually, startWorkerFleet, type FaultHub, type WorkerFleet } from './fault-hub.js';
+import { accepted } from '../../helpers/governance.js';
 
 const PREFIX = `{faults-${randomBytes(4).toString('hex')}}`;
 const ESTATE = { seed: 23, models: 24, versionsPerModel: 3, deployments: 6, maxPageSize: 3 };
@@ -110,14 +111,14 @@ describe('hub worker', () => {
       const [version] = await db.select().from(modelVersions).where(eq(modelVersions.sourceId, source.id)).orderBy(asc(modelVersions.externalId)).limit(1);
       await db.update(models).set({ riskTier: 'LOW' }).where(eq(models.id, version.modelId!));
       const governance = test.hub.services.governance;
-      const request = await governance.requestLifecycleTransition(
+      const request = await accepted(governance.changeRequests.requestLifecycleTransition(
         { modelVersionId: version.id, toState: 'VALIDATION', justification: 'metrics reviewed', evidence: [] },
         person('ds-1', ['DATA_SCIENTIST']),
-      );
+      ));
 
       // A slow vendor: the write-back is still talking to it when the worker is told to stop.
       simulator.faults.set({ latencyMs: 1_500 });
-      await governance.approveChangeRequest(request.id, null, person('val-1', ['VALIDATOR']));
+      await accepted(governance.decisions.approveChangeRequest(request.id, null, person('val-1', ['VALIDATOR'])));
       const claimed = await eventually('a worker to claim the write-back', async () => {
         const [row] = await db.select().from(writeBackOutbox).where(and(eq(writeBackOutbox.changeRequestId, request.id), eq(writeBackOutbox.status, 'IN_PROGRESS')));
         return row;

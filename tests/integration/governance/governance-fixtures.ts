@@ -4,7 +4,7 @@ import type { Db } from '../../../src/db/client.js';
 import { changeRequests, findings, models, modelVersions, sources } from '../../../src/db/schema/index.js';
 import type { Principal, Role } from '../../../src/auth/principal.js';
 import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
-import { GovernanceService } from '../../../src/governance/governance.service.js';
+import { createGovernanceServices, type GovernanceServices } from '../../../src/governance/governance-services.js';
 import { seedDefaultPolicies } from '../../../src/governance/policy.repository.js';
 import { writeBackSummaries } from '../../../src/governance/write-back-status.js';
 
@@ -70,7 +70,7 @@ export class TestClock {
   }
 }
 
-/** Records enqueueWriteBack calls (a fake of the port GovernanceService is given). */
+/** Records enqueueWriteBack calls (a fake of the port DecisionService is given). */
 export class RecordingJobs {
   readonly enqueued: string[] = [];
   readonly enqueueWriteBack = async (id: string): Promise<void> => {
@@ -83,7 +83,7 @@ export const silentLogger = { info: () => undefined, warn: () => undefined, erro
 export async function governanceFor(db: Db, clock = new TestClock()) {
   await seedDefaultPolicies(db);
   const jobs = new RecordingJobs();
-  const service = new GovernanceService({ db, audit: new AuditRecorder(), enqueueWriteBack: jobs.enqueueWriteBack, logger: silentLogger, changeRequestTtlDays: 14, now: clock.now });
+  const service = createGovernanceServices({ db, audit: new AuditRecorder(), enqueueWriteBack: jobs.enqueueWriteBack, logger: silentLogger, changeRequestTtlDays: 14, now: clock.now });
   return { service, jobs, clock };
 }
 

@@ -15,7 +15,7 @@ import { systemPrincipal, type Principal, type Role } from '../../../src/auth/pr
 import { PeopleService } from '../../../src/people/people.service.js';
 import { pgError } from '../../../src/db/sql.js';
 import { createLogger } from '../../../src/logger.js';
-import type { GovernanceService } from '../../../src/governance/governance.service.js';
+import type { GovernanceServices } from '../../../src/governance/governance-services.js';
 import { governanceFor, seedModel, seedSource, seedVersion, versionState } from './governance-fixtures.js';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +24,7 @@ import { createGraphQLHttpHandler } from '../../../src/graphql/http-handler.js';
 import { toGlobalId } from '../../../src/global-id.js';
 import { AuditService } from '../../../src/audit/audit.service.js';
 import { TEST_LIMITS, testServices } from '../../helpers/graphql.js';
+import { accepted } from '../../helpers/governance.js';
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -39,7 +40,7 @@ const evidence = [{ title: 'Validation report', url: 'https://wiki.example.com/v
 describe('Independence between people', () => {
   let tdb: TestDatabase;
   let db: Db;
-  let governance: GovernanceService;
+  let governance: GovernanceServices;
   let people: PeopleService;
   let apiKeys: ApiKeyService;
   let sourceId: string;
@@ -76,7 +77,7 @@ describe('Independence between people', () => {
     return { modelId, versionId };
   }
   const open = (modelVersionId: string, toState: 'VALIDATION' | 'APPROVED' | 'PRODUCTION', actor: Principal) =>
-    governance.requestLifecycleTransition({ modelVersionId, toState, justification: 'Ready for the next step.', evidence }, actor);
+    accepted(governance.changeRequests.requestLifecycleTransition({ modelVersionId, toState, justification: 'Ready for the next step.', evidence }, actor));
 
   it('one person with a DATA_SCIENTIST key and a VALIDATOR key cannot approve her own request: SELF_APPROVAL', async () => {
     const dana = await personWith('Dana Double', ['DATA_SCIENTIST', 'VALIDATOR']);
@@ -86,8 +87,8 @@ describe('Independence between people', () => {
     const { versionId } = await versionIn('DEVELOPMENT');
     const request = await open(versionId, 'VALIDATION', asScientist);
     expect(request.requesterPersonId).toBe(dana.id);
-    expect(await codeOf(governance.approveChangeRequest(request.id, null, asValidator))).toBe('SELF_APPROVAL');
-    expect(await codeOf(governance.rejectChangeRequest(request.id, 'changed my mind', asValidator))).toBe('SELF_APPROVAL');
+    expect(await codeOf(accepted(governance.decisions.approveChangeRequest(request.id, null, asValidator)))).toBe('SELF_APPROVAL');
+    expect(await codeOf(accepted(governance.decisions.rejectChangeRequest(request.id, 'changed my mind', asValidator)))).toBe('SELF_APPROVAL');
     expect(await versionState(db, versionId)).toBe('DEVELOPMENT');
 
     // The database refuses it too, whatever the service thinks: the person ids differ nowhere.
@@ -112,8 +113,8 @@ describe('Independence between people', () => {
     const ds = await keyOf(await personWith('Sam Scientist', ['DATA_SCIENTIST']), ['DATA_SCIENTIST'], 'sam');
     const { versionId } = await versionIn('APPROVED', { riskTier: 'HIGH' });
     const request = await open(versionId, 'PRODUCTION', ds);
-    await governance.approveChangeRequest(request.id, 'validated', asValidator);
-    expect(await codeOf(governance.approveChangeRequest(request.id, 'and as risk officer', asRisk))).toBe('DUPLICATE_APPROVER');
+    await accepted(governance.decisions.approveChangeRequest(request.id, 'validated', asValidator));
+    expect(await codeOf(accepted(governance.decisions.approveChangeRequest(request.id, 'and as risk officer', asRisk)))).toBe('DUPLICATE_APPROVER');
     expect(await versionState(db, versionId)).toBe('APPROVED');
   });
 
@@ -126,13 +127,13 @@ describe('Independence between people', () => {
     // A sock puppet with an approver role needs a second ADMIN; her own approval of the grant is refused.
     expect(await codeOf(people.createPerson({ email: testEmail('puppet'), displayName: 'Puppet', roles: ['VALIDATOR'] }, adaKey))).toBe('FOUR_EYES_REQUIRED');
     const puppet = await people.createPerson({ email: testEmail('puppet'), displayName: 'Puppet', roles: ['DATA_SCIENTIST'] }, adaKey);
-    const grant = await governance.controls.requestRoleGrant(puppet.id, 'VALIDATOR', 'Needs to validate.', adaKey);
+    const grant = await accepted(governance.controls.requestRoleGrant(puppet.id, 'VALIDATOR', 'Needs to validate.', adaKey));
     const adaSecondKey = await keyOf(ada, ['ADMIN'], 'ada laptop', adaKey);
-    expect(await codeOf(governance.controls.decideControlRequest(grant.id, 'APPROVE', null, adaSecondKey))).toBe('SELF_APPROVAL');
+    expect(await codeOf(accepted(governance.controls.decideControlRequest(grant.id, 'APPROVE', null, adaSecondKey)))).toBe('SELF_APPROVAL');
     // Nor may an accomplice ADMIN ask for her, so that she approves her own grant.
     const bea = await keyOf(await personWith('Bea Admin', ['ADMIN']), ['ADMIN'], 'bea');
-    const forAda = await governance.controls.requestRoleGrant(ada.id, 'VALIDATOR', 'Ada helps validating.', bea);
-    expect(await codeOf(governance.controls.decideControlRequest(forAda.id, 'APPROVE', null, adaKey))).toBe('SELF_GRANT');
+    const forAda = await accepted(governance.controls.requestRoleGrant(ada.id, 'VALIDATOR', 'Ada helps validating.', bea));
+    expect(await codeOf(accepted(governance.controls.decideControlRequest(forAda.id, 'APPROVE', null, adaKey)))).toBe('SELF_GRANT');
     const aroundTheService = db
       .update(controlRequests)
       .set({ status: 'APPLIED', deciderId: adaKey.id, deciderPersonId: ada.id, deciderRoles: ['ADMIN'] })
@@ -141,11 +142,11 @@ describe('Independence between people', () => {
     // And ADMIN itself fills no slot.
     const { versionId } = await versionIn('DEVELOPMENT', { riskTier: 'CRITICAL' });
     const request = await open(versionId, 'VALIDATION', adaKey);
-    expect(await codeOf(governance.approveChangeRequest(request.id, null, adaSecondKey))).toBe('SELF_APPROVAL');
+    expect(await codeOf(accepted(governance.decisions.approveChangeRequest(request.id, null, adaSecondKey)))).toBe('SELF_APPROVAL');
     // She cannot even mint the puppet a DATA_SCIENTIST key (she does not hold it); say the puppet signs in itself.
     expect(await codeOf(keyOf(puppet, ['DATA_SCIENTIST'], 'puppet', adaKey))).toBe('ROLE_NOT_HELD');
     const puppetKey = await keyOf(puppet, ['DATA_SCIENTIST'], 'puppet');
-    expect(await codeOf(governance.approveChangeRequest(request.id, null, puppetKey))).toBe('ROLE_REQUIRED');
+    expect(await codeOf(accepted(governance.decisions.approveChangeRequest(request.id, null, puppetKey)))).toBe('ROLE_REQUIRED');
     expect(await versionState(db, versionId)).toBe('DEVELOPMENT');
     const [stored] = await db.select({ roles: persons.roles }).from(persons).where(eq(persons.id, puppet.id));
     expect(stored.roles).toEqual(['DATA_SCIENTIST']);
@@ -156,7 +157,7 @@ describe('Independence between people', () => {
     const [ds, val, risk, admin] = await Promise.all((['DATA_SCIENTIST', 'VALIDATOR', 'RISK_OFFICER', 'ADMIN'] as const).map((r) => keyOf(omni, [r], r.toLowerCase())));
     const { versionId } = await versionIn('APPROVED', { riskTier: 'CRITICAL' });
     const request = await open(versionId, 'PRODUCTION', ds);
-    for (const key of [val, risk, admin]) expect(await codeOf(governance.approveChangeRequest(request.id, null, key))).toBe('SELF_APPROVAL');
+    for (const key of [val, risk, admin]) expect(await codeOf(accepted(governance.decisions.approveChangeRequest(request.id, null, key)))).toBe('SELF_APPROVAL');
     expect(await versionState(db, versionId)).toBe('APPROVED');
   });
 
@@ -168,8 +169,8 @@ describe('Independence between people', () => {
       const request = await open(versionId, 'VALIDATION', ds);
       const key = await keyOf(olivia, ['VALIDATOR'], 'Olivia Owner');
       expect(key.displayName).toBe('Olivia Owner');
-      expect(await codeOf(governance.approveChangeRequest(request.id, null, key))).toBe('OWNER_CANNOT_VALIDATE');
-      const eligible = await governance.listChangeRequests({ eligibleForMe: true, modelVersionId: versionId }, { first: 10 }, key);
+      expect(await codeOf(accepted(governance.decisions.approveChangeRequest(request.id, null, key)))).toBe('OWNER_CANNOT_VALIDATE');
+      const eligible = await governance.reads.listChangeRequests({ eligibleForMe: true, modelVersionId: versionId }, { first: 10 }, key);
       expect(eligible.items).toEqual([]);
     });
 
@@ -178,7 +179,7 @@ describe('Independence between people', () => {
       const { versionId } = await versionIn('DEVELOPMENT', { riskTier: 'LOW', accountableOwner: olivia.email });
       const ds = await keyOf(await personWith('Dan Scientist', ['DATA_SCIENTIST']), ['DATA_SCIENTIST'], 'dan');
       const request = await open(versionId, 'VALIDATION', ds);
-      expect(await codeOf(governance.approveChangeRequest(request.id, null, ssoLogin(olivia, ['VALIDATOR'])))).toBe('OWNER_CANNOT_VALIDATE');
+      expect(await codeOf(accepted(governance.decisions.approveChangeRequest(request.id, null, ssoLogin(olivia, ['VALIDATOR']))))).toBe('OWNER_CANNOT_VALIDATE');
     });
 
     it("should refuse the version's creator recorded by the vendor as her email", async () => {
@@ -186,7 +187,7 @@ describe('Independence between people', () => {
       const { versionId } = await versionIn('DEVELOPMENT', { riskTier: 'LOW' }, carl.email);
       const ds = await keyOf(await personWith('Dan Scientist', ['DATA_SCIENTIST']), ['DATA_SCIENTIST'], 'dan');
       const request = await open(versionId, 'VALIDATION', ds);
-      expect(await codeOf(governance.approveChangeRequest(request.id, null, await keyOf(carl, ['VALIDATOR'], 'carl')))).toBe('OWNER_CANNOT_VALIDATE');
+      expect(await codeOf(accepted(governance.decisions.approveChangeRequest(request.id, null, await keyOf(carl, ['VALIDATOR'], 'carl'))))).toBe('OWNER_CANNOT_VALIDATE');
     });
 
     it('should not let an owner move ownership to a colleague while her request is pending and then validate it', async () => {
@@ -198,15 +199,15 @@ describe('Independence between people', () => {
       const pending = await open(versionId, 'VALIDATION', ds);
       const asOwner = await keyOf(olivia, ['VALIDATOR', 'RISK_OFFICER'], 'olivia');
 
-      expect(await codeOf(governance.setModelGovernance(modelId, { accountableOwner: colin.email }, asOwner))).toBe('FOUR_EYES_REQUIRED');
-      const move = await governance.controls.requestOwnerChange(modelId, { personId: colin.id }, 'Colin takes over.', asOwner);
-      expect(await codeOf(governance.controls.decideControlRequest(move.id, 'APPROVE', null, asOwner))).toBe('SELF_APPROVAL');
-      expect(await codeOf(governance.approveChangeRequest(pending.id, null, asOwner))).toBe('OWNER_CANNOT_VALIDATE');
-      expect((await governance.controls.decideControlRequest(move.id, 'APPROVE', 'Agreed with the business.', rob)).status).toBe('APPLIED');
+      expect(await codeOf(governance.attributes.setModelGovernance(modelId, { accountableOwner: colin.email }, asOwner))).toBe('FOUR_EYES_REQUIRED');
+      const move = await accepted(governance.controls.requestOwnerChange(modelId, { personId: colin.id }, 'Colin takes over.', asOwner));
+      expect(await codeOf(accepted(governance.controls.decideControlRequest(move.id, 'APPROVE', null, asOwner)))).toBe('SELF_APPROVAL');
+      expect(await codeOf(accepted(governance.decisions.approveChangeRequest(pending.id, null, asOwner)))).toBe('OWNER_CANNOT_VALIDATE');
+      expect((await accepted(governance.controls.decideControlRequest(move.id, 'APPROVE', 'Agreed with the business.', rob))).status).toBe('APPLIED');
       const [model] = await db.select().from(models).where(eq(models.id, modelId));
       expect(model).toMatchObject({ accountableOwner: colin.email, accountableOwnerPersonId: colin.id });
-      expect(await governance.getChangeRequest(pending.id)).toMatchObject({ status: 'SUPERSEDED' });
-      expect(await codeOf(governance.approveChangeRequest(pending.id, null, asOwner))).toBe('REQUEST_NOT_PENDING');
+      expect(await governance.reads.getChangeRequest(pending.id)).toMatchObject({ status: 'SUPERSEDED' });
+      expect(await codeOf(accepted(governance.decisions.approveChangeRequest(pending.id, null, asOwner)))).toBe('REQUEST_NOT_PENDING');
       expect(await versionState(db, versionId)).toBe('DEVELOPMENT');
     });
 
@@ -218,7 +219,7 @@ describe('Independence between people', () => {
       const pending = await open(versionId, 'VALIDATION', ds);
       // Written around the service (a restore, a hand fix): the request remembers who owned the model when opened.
       await db.update(models).set({ accountableOwner: colin.email, accountableOwnerPersonId: colin.id }).where(eq(models.id, modelId));
-      expect(await codeOf(governance.approveChangeRequest(pending.id, null, await keyOf(olivia, ['VALIDATOR'], 'Olivia Owner')))).toBe('OWNER_CANNOT_VALIDATE');
+      expect(await codeOf(accepted(governance.decisions.approveChangeRequest(pending.id, null, await keyOf(olivia, ['VALIDATOR'], 'Olivia Owner'))))).toBe('OWNER_CANNOT_VALIDATE');
     });
   });
 
@@ -226,13 +227,13 @@ describe('Independence between people', () => {
     const rita = await personWith('Rita Risk', ['RISK_OFFICER']);
     const [first, second] = [await keyOf(rita, ['RISK_OFFICER'], 'rita 1'), await keyOf(rita, ['RISK_OFFICER'], 'rita 2')];
     const { modelId } = await versionIn('DEVELOPMENT', { riskTier: 'CRITICAL' });
-    expect(await codeOf(governance.setModelGovernance(modelId, { riskTier: 'LOW' }, first))).toBe('FOUR_EYES_REQUIRED');
-    const request = await governance.controls.requestRiskTierChange(modelId, 'LOW', 'Internal use only now.', first);
-    expect(await codeOf(governance.controls.decideControlRequest(request.id, 'APPROVE', null, second))).toBe('SELF_APPROVAL');
+    expect(await codeOf(governance.attributes.setModelGovernance(modelId, { riskTier: 'LOW' }, first))).toBe('FOUR_EYES_REQUIRED');
+    const request = await accepted(governance.controls.requestRiskTierChange(modelId, 'LOW', 'Internal use only now.', first));
+    expect(await codeOf(accepted(governance.controls.decideControlRequest(request.id, 'APPROVE', null, second)))).toBe('SELF_APPROVAL');
     const [model] = await db.select({ riskTier: models.riskTier }).from(models).where(eq(models.id, modelId));
     expect(model.riskTier).toBe('CRITICAL');
     const other = await keyOf(await personWith('Ron Risk', ['RISK_OFFICER']), ['RISK_OFFICER'], 'ron');
-    expect((await governance.controls.decideControlRequest(request.id, 'APPROVE', null, other)).status).toBe('APPLIED');
+    expect((await accepted(governance.controls.decideControlRequest(request.id, 'APPROVE', null, other))).status).toBe('APPLIED');
   });
 
   it('should grant VALIDATOR only when a second ADMIN approves, exactly once, audited', async () => {
@@ -240,14 +241,14 @@ describe('Independence between people', () => {
     const abe = await keyOf(await personWith('Abe Admin', ['ADMIN']), ['ADMIN'], 'abe');
     const risk = await keyOf(await personWith('Rhea Risk', ['RISK_OFFICER']), ['RISK_OFFICER'], 'rhea');
     const vic = await personWith('Vic Validator', ['VIEWER']);
-    expect(await codeOf(governance.controls.requestRoleGrant(vic.id, 'VIEWER', 'Direct grant.', ada))).toBe('BAD_USER_INPUT');
-    const grant = await governance.controls.requestRoleGrant(vic.id, 'VALIDATOR', 'Joins model validation.', ada);
-    expect(await codeOf(governance.controls.requestRoleGrant(vic.id, 'VALIDATOR', 'Again.', abe))).toBe('REQUEST_ALREADY_OPEN');
-    expect(await codeOf(governance.controls.decideControlRequest(grant.id, 'APPROVE', null, risk))).toBe('ROLE_REQUIRED');
-    expect((await governance.controls.decideControlRequest(grant.id, 'APPROVE', null, abe)).status).toBe('APPLIED');
+    expect(await codeOf(accepted(governance.controls.requestRoleGrant(vic.id, 'VIEWER', 'Direct grant.', ada)))).toBe('BAD_USER_INPUT');
+    const grant = await accepted(governance.controls.requestRoleGrant(vic.id, 'VALIDATOR', 'Joins model validation.', ada));
+    expect(await codeOf(accepted(governance.controls.requestRoleGrant(vic.id, 'VALIDATOR', 'Again.', abe)))).toBe('REQUEST_ALREADY_OPEN');
+    expect(await codeOf(accepted(governance.controls.decideControlRequest(grant.id, 'APPROVE', null, risk)))).toBe('ROLE_REQUIRED');
+    expect((await accepted(governance.controls.decideControlRequest(grant.id, 'APPROVE', null, abe))).status).toBe('APPLIED');
     const [stored] = await db.select({ roles: persons.roles }).from(persons).where(eq(persons.id, vic.id));
     expect(stored.roles).toEqual(['VIEWER', 'VALIDATOR']);
-    expect(await codeOf(governance.controls.decideControlRequest(grant.id, 'APPROVE', null, abe))).toBe('REQUEST_NOT_PENDING');
+    expect(await codeOf(accepted(governance.controls.decideControlRequest(grant.id, 'APPROVE', null, abe)))).toBe('REQUEST_NOT_PENDING');
     const events = await db.select().from(auditEvents).where(eq(auditEvents.entityId, vic.id));
     expect(events.filter((e) => e.action === 'person.role_granted')).toHaveLength(1);
   });
@@ -269,7 +270,7 @@ describe('Independence between people', () => {
       const { modelId, versionId } = await versionIn('DEVELOPMENT', { riskTier: 'LOW', accountableOwner: olivia.email });
       await db.update(models).set({ accountableOwnerPersonId: olivia.id }).where(eq(models.id, modelId));
       const request = await open(versionId, 'VALIDATION', await keyOf(dana, ['DATA_SCIENTIST'], 'notebook'));
-      await governance.approveChangeRequest(request.id, 'ok', await keyOf(vic, ['VALIDATOR'], 'vic'));
+      await accepted(governance.decisions.approveChangeRequest(request.id, 'ok', await keyOf(vic, ['VALIDATOR'], 'vic')));
 
       const QUERY = `query($id: ID!, $model: ID!) {
         changeRequest(id: $id) { requesterId requester { displayName } approvals { approverId approver { displayName email } } }

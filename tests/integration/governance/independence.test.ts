@@ -8,10 +8,11 @@ import { and, eq, sql } from 'drizzle-orm';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
 import type { Db } from '../../../src/db/client.js';
 import { approvals, auditEvents, changeRequests, models, policies } from '../../../src/db/schema/index.js';
-import type { GovernanceService } from '../../../src/governance/governance.service.js';
+import type { GovernanceServices } from '../../../src/governance/governance-services.js';
 import { seedDefaultPolicies } from '../../../src/governance/policy.repository.js';
 import { pgError } from '../../../src/db/sql.js';
 import { governanceFor, person, seedModel, seedSource, seedVersion, versionState, type TestClock } from './governance-fixtures.js';
+import { accepted } from '../../helpers/governance.js';
 
 async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string; problems?: Array<{ path: string; message: string }> }> {
   try {
@@ -37,7 +38,7 @@ const evidence = [{ title: 'Validation report', url: 'https://wiki.example.com/v
 describe('Independence', () => {
   let tdb: TestDatabase;
   let db: Db;
-  let service: GovernanceService;
+  let service: GovernanceServices;
   let clock: TestClock;
   let sourceId: string;
 
@@ -57,7 +58,7 @@ describe('Independence', () => {
     return { modelId, versionId };
   }
   const open = (modelVersionId: string, toState: 'VALIDATION' | 'APPROVED' | 'PRODUCTION' | 'RETIRED', actor = ds) =>
-    service.requestLifecycleTransition({ modelVersionId, toState, justification: 'Ready for the next step.', evidence }, actor);
+    accepted(service.changeRequests.requestLifecycleTransition({ modelVersionId, toState, justification: 'Ready for the next step.', evidence }, actor));
   const tierOf = async (modelId: string) => (await db.select({ t: models.riskTier }).from(models).where(eq(models.id, modelId)))[0].t;
   const ownerOf = async (modelId: string) => (await db.select({ o: models.accountableOwner }).from(models).where(eq(models.id, modelId)))[0].o;
 
@@ -65,8 +66,8 @@ describe('Independence', () => {
     it('should refuse an ADMIN in any slot of a lifecycle request with ROLE_REQUIRED, approving or rejecting', async () => {
       const { versionId } = await versionIn('APPROVED', { riskTier: 'CRITICAL' });
       const request = await open(versionId, 'PRODUCTION');
-      expect(await codeOf(service.approveChangeRequest(request.id, null, admin))).toBe('ROLE_REQUIRED');
-      expect(await codeOf(service.rejectChangeRequest(request.id, 'no', admin))).toBe('ROLE_REQUIRED');
+      expect(await codeOf(accepted(service.decisions.approveChangeRequest(request.id, null, admin)))).toBe('ROLE_REQUIRED');
+      expect(await codeOf(accepted(service.decisions.rejectChangeRequest(request.id, 'no', admin)))).toBe('ROLE_REQUIRED');
       expect(await versionState(db, versionId)).toBe('APPROVED');
     });
 
@@ -91,45 +92,45 @@ describe('Independence', () => {
   describe('policies name only approver roles, and loosening one needs four eyes', () => {
     it('should refuse a policy of "1 OPERATOR" or "1 ADMIN" with BAD_USER_INPUT naming who may approve', async () => {
       for (const role of ['OPERATOR', 'ADMIN'] as const) {
-        const attempt = await refusal(service.updatePolicy({ toState: 'PRODUCTION', riskTier: 'CRITICAL', requirements: [{ role: role as never, count: 1 }] }, admin));
+        const attempt = await refusal(service.policies.updatePolicy({ toState: 'PRODUCTION', riskTier: 'CRITICAL', requirements: [{ role: role as never, count: 1 }] }, admin));
         expect(attempt.code).toBe('BAD_USER_INPUT');
         expect(attempt.problems?.[0]).toMatchObject({ path: 'requirements.0.role' });
         expect(attempt.problems?.[0].message).toContain('VALIDATOR or RISK_OFFICER');
-        const asked = await refusal(service.controls.requestPolicyChange({ toState: 'PRODUCTION', riskTier: 'CRITICAL', requirements: [{ role: role as never, count: 1 }] }, 'Speed.', admin));
+        const asked = await refusal(accepted(service.controls.requestPolicyChange({ toState: 'PRODUCTION', riskTier: 'CRITICAL', requirements: [{ role: role as never, count: 1 }] }, 'Speed.', admin)));
         expect(asked.code).toBe('BAD_USER_INPUT');
       }
     });
 
     it('should not let one ADMIN weaken CRITICAL promotions: FOUR_EYES_REQUIRED, then SELF_APPROVAL, then a RISK_OFFICER applies it once', async () => {
       const weaker = { toState: 'PRODUCTION' as const, riskTier: 'CRITICAL' as const, requirements: [{ role: 'VALIDATOR' as const, count: 1 }] };
-      const direct = await refusal(service.updatePolicy(weaker, admin));
+      const direct = await refusal(service.policies.updatePolicy(weaker, admin));
       expect(direct.code).toBe('FOUR_EYES_REQUIRED');
       expect(direct.message).toContain('requestPolicyChange');
-      const request = await service.controls.requestPolicyChange(weaker, 'The second risk officer slot slows releases.', admin);
+      const request = await accepted(service.controls.requestPolicyChange(weaker, 'The second risk officer slot slows releases.', admin));
       expect(request).toMatchObject({ status: 'PENDING', kind: 'POLICY_CHANGE', approverRole: 'RISK_OFFICER', targetKey: 'PRODUCTION/CRITICAL' });
-      expect(await codeOf(service.controls.decideControlRequest(request.id, 'APPROVE', null, admin))).toBe('SELF_APPROVAL');
-      expect(await codeOf(service.controls.decideControlRequest(request.id, 'APPROVE', null, admin2))).toBe('ROLE_REQUIRED');
-      expect(await codeOf(service.controls.decideControlRequest(request.id, 'APPROVE', null, validator))).toBe('ROLE_REQUIRED');
+      expect(await codeOf(accepted(service.controls.decideControlRequest(request.id, 'APPROVE', null, admin)))).toBe('SELF_APPROVAL');
+      expect(await codeOf(accepted(service.controls.decideControlRequest(request.id, 'APPROVE', null, admin2)))).toBe('ROLE_REQUIRED');
+      expect(await codeOf(accepted(service.controls.decideControlRequest(request.id, 'APPROVE', null, validator)))).toBe('ROLE_REQUIRED');
       const [before] = await db.select().from(policies).where(and(eq(policies.toState, 'PRODUCTION'), eq(policies.riskTier, 'CRITICAL')));
       expect(before.requirements).toEqual([{ role: 'VALIDATOR', count: 1 }, { role: 'RISK_OFFICER', count: 2 }]);
 
-      const decided = await service.controls.decideControlRequest(request.id, 'APPROVE', 'Agreed for now.', risk);
+      const decided = await accepted(service.controls.decideControlRequest(request.id, 'APPROVE', 'Agreed for now.', risk));
       expect(decided).toMatchObject({ status: 'APPLIED', deciderId: risk.id });
       const [after] = await db.select().from(policies).where(eq(policies.id, before.id));
       expect(after).toMatchObject({ requirements: [{ role: 'VALIDATOR', count: 1 }], revision: before.revision + 1 });
-      expect(await codeOf(service.controls.decideControlRequest(request.id, 'APPROVE', null, risk2))).toBe('REQUEST_NOT_PENDING');
+      expect(await codeOf(accepted(service.controls.decideControlRequest(request.id, 'APPROVE', null, risk2)))).toBe('REQUEST_NOT_PENDING');
       const events = await db.select().from(auditEvents).where(eq(auditEvents.entityId, before.id));
       expect(events.map((e) => e.action)).toContain('policy.updated');
       expect(events.find((e) => e.action === 'policy.updated')?.actorId).toBe(risk.id);
       // Put it back (tightening applies at once).
-      await service.updatePolicy({ ...weaker, requirements: [{ role: 'VALIDATOR', count: 1 }, { role: 'RISK_OFFICER', count: 2 }] }, admin);
+      await service.policies.updatePolicy({ ...weaker, requirements: [{ role: 'VALIDATOR', count: 1 }, { role: 'RISK_OFFICER', count: 2 }] }, admin);
     });
 
     it('should supersede a policy request when the policy moved after it was opened', async () => {
       const proposal = { toState: 'RETIRED' as const, riskTier: '*' as const, requirements: [{ role: 'VALIDATOR' as const, count: 1 }] };
-      const request = await service.controls.requestPolicyChange(proposal, 'Validators know when a model is done.', admin);
-      await service.updatePolicy({ toState: 'RETIRED', riskTier: '*', requirements: [{ role: 'RISK_OFFICER', count: 2 }] }, admin2);
-      expect(await codeOf(service.controls.decideControlRequest(request.id, 'APPROVE', null, risk))).toBe('REQUEST_SUPERSEDED');
+      const request = await accepted(service.controls.requestPolicyChange(proposal, 'Validators know when a model is done.', admin));
+      await service.policies.updatePolicy({ toState: 'RETIRED', riskTier: '*', requirements: [{ role: 'RISK_OFFICER', count: 2 }] }, admin2);
+      expect(await codeOf(accepted(service.controls.decideControlRequest(request.id, 'APPROVE', null, risk)))).toBe('REQUEST_SUPERSEDED');
       expect((await service.controls.byIds([request.id]))[0]?.status).toBe('SUPERSEDED');
     });
 
@@ -140,7 +141,7 @@ describe('Independence', () => {
       await seedDefaultPolicies(db);
       const [rewritten] = await db.select().from(policies).where(and(eq(policies.toState, 'VALIDATION'), eq(policies.riskTier, '*')));
       expect(rewritten.requirements).toEqual([{ role: 'RISK_OFFICER', count: 2 }]);
-      expect((await service.getChangeRequest(request.id))?.status).toBe('SUPERSEDED');
+      expect((await service.reads.getChangeRequest(request.id))?.status).toBe('SUPERSEDED');
       await seedDefaultPolicies(db);
       const [again] = await db.select().from(policies).where(eq(policies.id, rewritten.id));
       expect(again.revision).toBe(rewritten.revision);
@@ -152,22 +153,22 @@ describe('Independence', () => {
     it('should not let one RISK_OFFICER lower CRITICAL to LOW, and apply it once another approves, superseding pending requests', async () => {
       const { modelId, versionId } = await versionIn('APPROVED', { riskTier: 'CRITICAL' });
       const pending = await open(versionId, 'PRODUCTION');
-      const direct = await refusal(service.setModelGovernance(modelId, { riskTier: 'LOW' }, risk));
+      const direct = await refusal(service.attributes.setModelGovernance(modelId, { riskTier: 'LOW' }, risk));
       expect(direct.code).toBe('FOUR_EYES_REQUIRED');
       expect(direct.message).toContain('requestRiskTierChange');
       expect(await tierOf(modelId)).toBe('CRITICAL');
 
-      const request = await service.controls.requestRiskTierChange(modelId, 'LOW', 'Scope reduced to internal use.', risk);
-      expect(await codeOf(service.controls.decideControlRequest(request.id, 'APPROVE', null, risk))).toBe('SELF_APPROVAL');
-      expect(await codeOf(service.controls.decideControlRequest(request.id, 'APPROVE', null, admin))).toBe('ROLE_REQUIRED');
+      const request = await accepted(service.controls.requestRiskTierChange(modelId, 'LOW', 'Scope reduced to internal use.', risk));
+      expect(await codeOf(accepted(service.controls.decideControlRequest(request.id, 'APPROVE', null, risk)))).toBe('SELF_APPROVAL');
+      expect(await codeOf(accepted(service.controls.decideControlRequest(request.id, 'APPROVE', null, admin)))).toBe('ROLE_REQUIRED');
       expect(await tierOf(modelId)).toBe('CRITICAL');
-      expect((await service.controls.decideControlRequest(request.id, 'APPROVE', null, risk2)).status).toBe('APPLIED');
+      expect((await accepted(service.controls.decideControlRequest(request.id, 'APPROVE', null, risk2))).status).toBe('APPLIED');
       expect(await tierOf(modelId)).toBe('LOW');
 
-      const superseded = await service.getChangeRequest(pending.id);
+      const superseded = await service.reads.getChangeRequest(pending.id);
       expect(superseded).toMatchObject({ status: 'SUPERSEDED' });
       expect(superseded?.statusReason).toContain('risk tier');
-      expect(await codeOf(service.approveChangeRequest(pending.id, null, validator))).toBe('REQUEST_NOT_PENDING');
+      expect(await codeOf(accepted(service.decisions.approveChangeRequest(pending.id, null, validator)))).toBe('REQUEST_NOT_PENDING');
       const reopened = await open(versionId, 'PRODUCTION');
       expect(reopened.policySnapshot).toMatchObject({ modelRiskTier: 'LOW', requirements: [{ role: 'VALIDATOR', count: 1 }] });
     });
@@ -175,20 +176,20 @@ describe('Independence', () => {
     it('should apply a raised tier at once and supersede requests opened under the lower tier', async () => {
       const { modelId, versionId } = await versionIn('APPROVED', { riskTier: 'LOW' });
       const pending = await open(versionId, 'PRODUCTION');
-      await service.setModelGovernance(modelId, { riskTier: 'HIGH' }, risk);
+      await service.attributes.setModelGovernance(modelId, { riskTier: 'HIGH' }, risk);
       expect(await tierOf(modelId)).toBe('HIGH');
-      expect((await service.getChangeRequest(pending.id))?.status).toBe('SUPERSEDED');
-      expect(await codeOf(service.approveChangeRequest(pending.id, null, validator))).toBe('REQUEST_NOT_PENDING');
+      expect((await service.reads.getChangeRequest(pending.id))?.status).toBe('SUPERSEDED');
+      expect(await codeOf(accepted(service.decisions.approveChangeRequest(pending.id, null, validator)))).toBe('REQUEST_NOT_PENDING');
       expect(await versionState(db, versionId)).toBe('APPROVED');
     });
 
     it('should reject a tier request with a comment and leave the tier', async () => {
       const { modelId } = await versionIn('DEVELOPMENT', { riskTier: 'HIGH' });
-      const request = await service.controls.requestRiskTierChange(modelId, null, 'Unclassify for review.', admin);
-      expect(await codeOf(service.controls.decideControlRequest(request.id, 'REJECT', null, risk))).toBe('BAD_USER_INPUT');
-      expect((await service.controls.decideControlRequest(request.id, 'REJECT', 'Keep it classified.', risk)).status).toBe('REJECTED');
+      const request = await accepted(service.controls.requestRiskTierChange(modelId, null, 'Unclassify for review.', admin));
+      expect(await codeOf(accepted(service.controls.decideControlRequest(request.id, 'REJECT', null, risk)))).toBe('BAD_USER_INPUT');
+      expect((await accepted(service.controls.decideControlRequest(request.id, 'REJECT', 'Keep it classified.', risk))).status).toBe('REJECTED');
       expect(await tierOf(modelId)).toBe('HIGH');
-      expect(await codeOf(service.controls.requestRiskTierChange(modelId, 'HIGH', 'Same.', risk))).toBe('NO_CHANGE');
+      expect(await codeOf(accepted(service.controls.requestRiskTierChange(modelId, 'HIGH', 'Same.', risk)))).toBe('NO_CHANGE');
     });
   });
 
@@ -197,13 +198,13 @@ describe('Independence', () => {
       const { modelId, versionId } = await versionIn('DEVELOPMENT', { riskTier: 'LOW', accountableOwner: 'Olivia Owner' });
       const olivia = person('olivia-key', ['VALIDATOR', 'RISK_OFFICER'], 'Olivia Owner');
       const pending = await open(versionId, 'VALIDATION');
-      expect(await codeOf(service.setModelGovernance(modelId, { accountableOwner: 'Colin Colleague' }, olivia))).toBe('FOUR_EYES_REQUIRED');
-      const move = await service.controls.requestOwnerChange(modelId, { text: 'Colin Colleague' }, 'Colin takes over the model.', olivia);
-      expect(await codeOf(service.controls.decideControlRequest(move.id, 'APPROVE', null, olivia))).toBe('SELF_APPROVAL');
-      expect((await service.controls.decideControlRequest(move.id, 'APPROVE', null, risk3)).status).toBe('APPLIED');
+      expect(await codeOf(service.attributes.setModelGovernance(modelId, { accountableOwner: 'Colin Colleague' }, olivia))).toBe('FOUR_EYES_REQUIRED');
+      const move = await accepted(service.controls.requestOwnerChange(modelId, { text: 'Colin Colleague' }, 'Colin takes over the model.', olivia));
+      expect(await codeOf(accepted(service.controls.decideControlRequest(move.id, 'APPROVE', null, olivia)))).toBe('SELF_APPROVAL');
+      expect((await accepted(service.controls.decideControlRequest(move.id, 'APPROVE', null, risk3))).status).toBe('APPLIED');
       expect(await ownerOf(modelId)).toBe('Colin Colleague');
-      expect((await service.getChangeRequest(pending.id))?.status).toBe('SUPERSEDED');
-      expect(await codeOf(service.approveChangeRequest(pending.id, null, olivia))).toBe('REQUEST_NOT_PENDING');
+      expect((await service.reads.getChangeRequest(pending.id))?.status).toBe('SUPERSEDED');
+      expect(await codeOf(accepted(service.decisions.approveChangeRequest(pending.id, null, olivia)))).toBe('REQUEST_NOT_PENDING');
     });
 
     it('should keep the owner at request time excluded when the owner changes underneath a pending request', async () => {
@@ -212,13 +213,13 @@ describe('Independence', () => {
       const pending = await open(versionId, 'VALIDATION');
       // Written around the service (as a restore or a hand fix would): the request keeps who owned the model when opened.
       await db.update(models).set({ accountableOwner: 'colin@corp.example' }).where(eq(models.id, modelId));
-      expect(await codeOf(service.approveChangeRequest(pending.id, null, olivia))).toBe('OWNER_CANNOT_VALIDATE');
-      expect((await service.approveChangeRequest(pending.id, null, validator)).status).toBe('APPLIED');
+      expect(await codeOf(accepted(service.decisions.approveChangeRequest(pending.id, null, olivia)))).toBe('OWNER_CANNOT_VALIDATE');
+      expect((await accepted(service.decisions.approveChangeRequest(pending.id, null, validator))).status).toBe('APPLIED');
     });
 
     it('should name a first owner at once', async () => {
       const { modelId } = await versionIn('DEVELOPMENT', { riskTier: 'LOW', accountableOwner: null });
-      await service.setModelGovernance(modelId, { accountableOwner: 'owner@corp.example', businessUnit: 'Retail' }, risk);
+      await service.attributes.setModelGovernance(modelId, { accountableOwner: 'owner@corp.example', businessUnit: 'Retail' }, risk);
       expect(await ownerOf(modelId)).toBe('owner@corp.example');
     });
   });
@@ -227,9 +228,9 @@ describe('Independence', () => {
     it('should close the request REJECTED when a second VALIDATOR rejects after the VALIDATOR slot was filled', async () => {
       const { versionId } = await versionIn('APPROVED', { riskTier: 'HIGH' });
       const request = await open(versionId, 'PRODUCTION');
-      await service.approveChangeRequest(request.id, 'Looks fine.', validator);
-      expect(await codeOf(service.approveChangeRequest(request.id, null, validator2))).toBe('NO_OPEN_SLOT');
-      const rejected = await service.rejectChangeRequest(request.id, 'The holdout set leaked into training.', validator2);
+      await accepted(service.decisions.approveChangeRequest(request.id, 'Looks fine.', validator));
+      expect(await codeOf(accepted(service.decisions.approveChangeRequest(request.id, null, validator2)))).toBe('NO_OPEN_SLOT');
+      const rejected = await accepted(service.decisions.rejectChangeRequest(request.id, 'The holdout set leaked into training.', validator2));
       expect(rejected).toMatchObject({ status: 'REJECTED', statusReason: 'The holdout set leaked into training.' });
       const rows = await db.select().from(approvals).where(eq(approvals.changeRequestId, request.id));
       expect(rows.find((r) => r.approverId === validator2.id)).toMatchObject({ decision: 'REJECT', slotRole: 'VALIDATOR', slotIndex: null });
@@ -240,28 +241,28 @@ describe('Independence', () => {
   describe('length limits', () => {
     it('should refuse oversized justification, evidence and comments with BAD_USER_INPUT naming the limit', async () => {
       const { versionId } = await versionIn('DEVELOPMENT');
-      const long = await refusal(service.requestLifecycleTransition({ modelVersionId: versionId, toState: 'VALIDATION', justification: 'x'.repeat(4001), evidence: [] }, ds));
+      const long = await refusal(accepted(service.changeRequests.requestLifecycleTransition({ modelVersionId: versionId, toState: 'VALIDATION', justification: 'x'.repeat(4001), evidence: [] }, ds)));
       expect(long).toMatchObject({ code: 'BAD_USER_INPUT' });
       expect(long.problems).toContainEqual({ path: 'justification', message: 'At most 4000 characters (got 4001).' });
       const title = await refusal(
-        service.requestLifecycleTransition({ modelVersionId: versionId, toState: 'VALIDATION', justification: 'ok', evidence: [{ title: 't'.repeat(201), url: 'https://x.example' }] }, ds),
+        accepted(service.changeRequests.requestLifecycleTransition({ modelVersionId: versionId, toState: 'VALIDATION', justification: 'ok', evidence: [{ title: 't'.repeat(201), url: 'https://x.example' }] }, ds)),
       );
       expect(title.problems?.[0]).toMatchObject({ path: 'evidence.0.title', message: 'At most 200 characters (got 201).' });
       const request = await open(versionId, 'VALIDATION');
-      const comment = await refusal(service.approveChangeRequest(request.id, 'c'.repeat(2001), validator));
+      const comment = await refusal(accepted(service.decisions.approveChangeRequest(request.id, 'c'.repeat(2001), validator)));
       expect(comment.code).toBe('BAD_USER_INPUT');
       expect(comment.message).toContain('2000');
-      expect(await codeOf(service.controls.requestRiskTierChange((await versionIn('DEVELOPMENT', { riskTier: 'HIGH' })).modelId, 'LOW', 'j'.repeat(4001), risk))).toBe('BAD_USER_INPUT');
+      expect(await codeOf(accepted(service.controls.requestRiskTierChange((await versionIn('DEVELOPMENT', { riskTier: 'HIGH' })).modelId, 'LOW', 'j'.repeat(4001), risk)))).toBe('BAD_USER_INPUT');
     });
   });
 
   it('should expire an undecided control request with the lifecycle sweep', async () => {
     const { modelId } = await versionIn('DEVELOPMENT', { riskTier: 'HIGH' });
-    const request = await service.controls.requestRiskTierChange(modelId, 'MEDIUM', 'Nobody will get to it.', risk);
+    const request = await accepted(service.controls.requestRiskTierChange(modelId, 'MEDIUM', 'Nobody will get to it.', risk));
     clock.advance(15 * 86_400_000);
-    expect(await service.expireDueRequests()).toBeGreaterThanOrEqual(1);
+    expect(await service.expiry.expireDueRequests()).toBeGreaterThanOrEqual(1);
     expect((await service.controls.byIds([request.id]))[0]).toMatchObject({ status: 'EXPIRED' });
-    expect(await codeOf(service.controls.decideControlRequest(request.id, 'APPROVE', null, risk2))).toBe('REQUEST_NOT_PENDING');
+    expect(await codeOf(accepted(service.controls.decideControlRequest(request.id, 'APPROVE', null, risk2)))).toBe('REQUEST_NOT_PENDING');
     expect(await tierOf(modelId)).toBe('HIGH');
   });
 

@@ -10,13 +10,14 @@ import type { Db } from '../../../src/db/client.js';
 import { models, modelVersions, writeBackOutbox } from '../../../src/db/schema/index.js';
 import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import { toGlobalId } from '../../../src/global-id.js';
-import { GovernanceService } from '../../../src/governance/governance.service.js';
+import { createGovernanceServices, type GovernanceServices } from '../../../src/governance/governance-services.js';
 import type { LifecycleState } from '../../../src/governance/lifecycle.js';
 import { WriteBackService } from '../../../src/governance/write-back.service.js';
 import { FAST_CONNECTOR_DEPS, startTestHub, type TestHub } from '../../helpers/hub.js';
 import { graphqlRequest } from '../../helpers/processes.js';
 import { person, RecordingJobs, silentLogger, TestClock, requestWithWriteBack } from './governance-fixtures.js';
 import { createPersonWithKey } from '../../helpers/people.js';
+import { accepted } from '../../helpers/governance.js';
 
 /**
  * Write-back through the real connectors to the vendor simulators over loopback HTTP: what each vendor records,
@@ -34,7 +35,7 @@ describe('WriteBackService against the vendor simulators', () => {
   let test: TestHub;
   let db: Db;
   let clock: TestClock;
-  let governance: GovernanceService;
+  let governance: GovernanceServices;
   const ds = person('dana', ['DATA_SCIENTIST']);
   const validator = person('vic', ['VALIDATOR']);
 
@@ -73,11 +74,11 @@ describe('WriteBackService against the vendor simulators', () => {
   ): Promise<string> {
     const [version] = await db.update(modelVersions).set({ lifecycleState: PREVIOUS_STATE[toState] }).where(eq(modelVersions.id, versionId)).returning();
     await db.update(models).set({ riskTier: 'LOW' }).where(eq(models.id, version.modelId!));
-    const request = await governance.requestLifecycleTransition(
+    const request = await accepted(governance.changeRequests.requestLifecycleTransition(
       { modelVersionId: versionId, toState, justification: 'test', evidence: [], replacesVersionId: options.replaces ?? null },
       options.requester ?? ds,
-    );
-    const applied = await governance.approveChangeRequest(request.id, null, options.approver ?? validator);
+    ));
+    const applied = await accepted(governance.decisions.approveChangeRequest(request.id, null, options.approver ?? validator));
     expect(applied.status).toBe('APPLIED');
     return request.id;
   }
@@ -90,7 +91,7 @@ describe('WriteBackService against the vendor simulators', () => {
     db = test.database.handle.db;
     clock = new TestClock();
     // A recording dispatcher: this suite decides when each delivery attempt runs.
-    governance = new GovernanceService({ db, audit: new AuditRecorder(), enqueueWriteBack: new RecordingJobs().enqueueWriteBack, logger: silentLogger, changeRequestTtlDays: 14, now: clock.now });
+    governance = createGovernanceServices({ db, audit: new AuditRecorder(), enqueueWriteBack: new RecordingJobs().enqueueWriteBack, logger: silentLogger, changeRequestTtlDays: 14, now: clock.now });
   });
   afterAll(async () => {
     await test?.close();

@@ -8,6 +8,7 @@ import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import { WriteBackService } from '../../../src/governance/write-back.service.js';
 import { AuthenticationError, ConnectorError, emptyBatch, type Connector, type LifecycleWriteBack, type WriteBackOutcome } from '../../../connectors/contract.js';
 import { governanceFor, person, seedModel, seedSource, seedVersion, silentLogger, TestClock, requestWithWriteBack } from './governance-fixtures.js';
+import { accepted } from '../../helpers/governance.js';
 
 /** An in-memory Connector (a fake of our own interface) whose write-back replays scripted results. */
 class FakeConnector implements Connector {
@@ -67,8 +68,8 @@ describe('WriteBackService', () => {
   async function appliedRequest(): Promise<string> {
     const modelId = await seedModel(db, sourceId, { riskTier: 'LOW' });
     const versionId = await seedVersion(db, { sourceId, modelId });
-    const request = await governance.requestLifecycleTransition({ modelVersionId: versionId, toState: 'VALIDATION', justification: 'ready', evidence: [] }, ds);
-    await governance.approveChangeRequest(request.id, null, validator);
+    const request = await accepted(governance.changeRequests.requestLifecycleTransition({ modelVersionId: versionId, toState: 'VALIDATION', justification: 'ready', evidence: [] }, ds));
+    await accepted(governance.decisions.approveChangeRequest(request.id, null, validator));
     return request.id;
   }
 
@@ -193,8 +194,8 @@ describe('WriteBackService', () => {
       const modelId = await seedModel(db, sourceId, { riskTier: 'LOW' });
       const champion = await seedVersion(db, { sourceId, modelId, state: 'PRODUCTION', version: '1' });
       const successor = await seedVersion(db, { sourceId, modelId, state: 'APPROVED', version: '2' });
-      const request = await governance.requestLifecycleTransition({ modelVersionId: successor, toState: 'PRODUCTION', justification: 'better', evidence: [], replacesVersionId: champion }, ds);
-      await governance.approveChangeRequest(request.id, null, validator);
+      const request = await accepted(governance.changeRequests.requestLifecycleTransition({ modelVersionId: successor, toState: 'PRODUCTION', justification: 'better', evidence: [], replacesVersionId: champion }, ds));
+      await accepted(governance.decisions.approveChangeRequest(request.id, null, validator));
       return { id: request.id, champion, successor };
     }
     const externalIdOf = async (versionId: string) => (await db.select().from(modelVersions).where(eq(modelVersions.id, versionId)))[0].externalId;

@@ -17,6 +17,7 @@ import { startTestHub, type TestHub } from '../../helpers/hub.js';
 import { graphqlRequest } from '../../helpers/processes.js';
 import { seedChange, seedDeployment, seedFinding, seedModel, seedRun, seedSource, seedVersion } from '../../helpers/seed.js';
 import { createPersonWithKey } from '../../helpers/people.js';
+import { accepted } from '../../helpers/governance.js';
 
 /** How a filter value must change the count: some but not all rows, none, all (by definition), or more (tombstones). */
 type Effect = 'narrows' | 'empty' | 'all' | 'widens';
@@ -67,18 +68,18 @@ beforeAll(async () => {
   // Governance: dana's request is pending, erin's was withdrawn; the VALIDATOR key may decide dana's only.
   const { governance, apiKeys } = test.hub.services;
   const person = (name: string): Principal => ({ id: name, displayName: name, roles: ['DATA_SCIENTIST'], personId: null, kind: 'jwt' });
-  const pending = await governance.requestLifecycleTransition({ modelVersionId: fraudV2.id, toState: 'VALIDATION', justification: 'ready for validation', evidence: [] }, person('dana'));
+  const pending = await accepted(governance.changeRequests.requestLifecycleTransition({ modelVersionId: fraudV2.id, toState: 'VALIDATION', justification: 'ready for validation', evidence: [] }, person('dana')));
   await new Promise((resolve) => setTimeout(resolve, 20));
   auditSince = new Date().toISOString();
-  const withdrawn = await governance.requestLifecycleTransition({ modelVersionId: churnV1.id, toState: 'DEVELOPMENT', justification: 'needs more data', evidence: [] }, person('erin'));
-  await governance.cancelChangeRequest(withdrawn.id, person('erin'));
+  const withdrawn = await accepted(governance.changeRequests.requestLifecycleTransition({ modelVersionId: churnV1.id, toState: 'DEVELOPMENT', justification: 'needs more data', evidence: [] }, person('erin')));
+  await accepted(governance.changeRequests.cancelChangeRequest(withdrawn.id, person('erin')));
   await db.execute(sql`update change_requests set created_at = ${iso(1)}::timestamptz where id = ${withdrawn.id}`);
   validatorKey = (await createPersonWithKey(test.hub.services, { name: 'validator', roles: ['VALIDATOR'] })).key;
   // Controls under four eyes: rita's tier lowering of fraud-detector is pending, her owner change of churn withdrawn.
   const rita: Principal = { id: 'rita', displayName: 'rita', roles: ['RISK_OFFICER'], personId: null, kind: 'jwt' };
-  await governance.controls.requestRiskTierChange(fraud.id, 'LOW', 'back-tested at low materiality', rita);
-  const ownerChange = await governance.controls.requestOwnerChange(churn.id, { text: 'dave' }, 'carol moved teams', rita);
-  await governance.controls.cancelControlRequest(ownerChange.id, rita);
+  await accepted(governance.controls.requestRiskTierChange(fraud.id, 'LOW', 'back-tested at low materiality', rita));
+  const ownerChange = await accepted(governance.controls.requestOwnerChange(churn.id, { text: 'dave' }, 'carol moved teams', rita));
+  await accepted(governance.controls.cancelControlRequest(ownerChange.id, rita));
 
   Object.assign(id, {
     mlflow: mlflow.id, aws: aws.id, fraud: fraud.id, churn: churn.id, pricing: pricing.id,

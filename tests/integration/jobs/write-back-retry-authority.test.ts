@@ -14,7 +14,7 @@ import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.j
 import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
 import type { Db } from '../../../src/db/client.js';
 import { models, modelVersions } from '../../../src/db/schema/index.js';
-import { GovernanceService } from '../../../src/governance/governance.service.js';
+import { createGovernanceServices, type GovernanceServices } from '../../../src/governance/governance-services.js';
 import { WriteBackService } from '../../../src/governance/write-back.service.js';
 import { createJobHandlers, type JobHandlers } from '../../../src/jobs/handlers.js';
 import { createJobRuntime, type JobRuntime } from '../../../src/jobs/job-runtime.js';
@@ -24,6 +24,7 @@ import { FAST_CONNECTOR_DEPS, deleteQueueKeys, startTestHub, type TestHub } from
 import { TEST_REDIS_URL } from '../../helpers/services.js';
 import { person, requestWithWriteBack, silentLogger } from '../governance/governance-fixtures.js';
 import { waitFor } from './job-fixtures.js';
+import { accepted } from '../../helpers/governance.js';
 
 const MAX_ATTEMPTS = 3;
 /** Longer than the wait the job runner does in-job (1 s): each attempt is a delayed job of its own. */
@@ -33,7 +34,7 @@ const BACKOFF_MS = 1_200;
 interface Delivery {
   runtime: JobRuntime;
   handlers: JobHandlers;
-  governance: GovernanceService;
+  governance: GovernanceServices;
   prefix: string | null;
 }
 
@@ -67,7 +68,7 @@ describe('write-back retry authority', () => {
     });
     const enqueueWriteBack = (id: string, notBefore?: Date) => runtime.dispatcher.enqueueWriteBack(id, notBefore);
     const audit = new AuditRecorder();
-    const governance = new GovernanceService({ db, audit, enqueueWriteBack, logger: silentLogger, changeRequestTtlDays: 14 });
+    const governance = createGovernanceServices({ db, audit, enqueueWriteBack, logger: silentLogger, changeRequestTtlDays: 14 });
     const writeBacks = new WriteBackService({
       db,
       audit,
@@ -78,7 +79,7 @@ describe('write-back retry authority', () => {
     });
     // The sweep's other duties (abandoned runs, expiry) are not under test: small fakes of our own interfaces.
     const sync = { runJob: async () => { throw new Error('no syncs in this suite'); }, sweep: async () => ({ abandoned: [] }) } as never;
-    const handlers = createJobHandlers({ sync, writeBacks, governance, enqueueWriteBack, logger: test.hub.logger });
+    const handlers = createJobHandlers({ sync, writeBacks, governance: governance.expiry, enqueueWriteBack, logger: test.hub.logger });
     await runtime.startWorkers(handlers, { listSchedules: async () => [], getSchedule: async () => null });
     const delivery = { runtime, handlers, governance, prefix };
     opened.push(delivery);
@@ -86,18 +87,18 @@ describe('write-back retry authority', () => {
   }
 
   /** An MLflow source synced once, and an applied request on one of its versions (which queues its write-back). */
-  async function appliedRequest(governance: GovernanceService, arrange: (simulator: SimulatorHandle) => void): Promise<{ id: string; simulator: SimulatorHandle }> {
+  async function appliedRequest(governance: GovernanceServices, arrange: (simulator: SimulatorHandle) => void): Promise<{ id: string; simulator: SimulatorHandle }> {
     const { source, simulator } = await test.addSimulatorSource('mlflow', { models: 0, deployments: 0, enabled: false });
     simulator.store.addModel({ name: `scorer-${randomBytes(3).toString('hex')}`, versions: 1 });
     expect((await test.hub.services.sync.runJob({ sourceId: source.id, trigger: 'manual' })).status).not.toBe('skipped');
     const [version] = await db.select().from(modelVersions).where(eq(modelVersions.sourceId, source.id)).orderBy(asc(modelVersions.versionNumber));
     await db.update(models).set({ riskTier: 'LOW' }).where(eq(models.id, version.modelId!));
     arrange(simulator);
-    const request = await governance.requestLifecycleTransition(
+    const request = await accepted(governance.changeRequests.requestLifecycleTransition(
       { modelVersionId: version.id, toState: 'VALIDATION', justification: 'test', evidence: [] },
       person('dana', ['DATA_SCIENTIST']),
-    );
-    expect((await governance.approveChangeRequest(request.id, null, person('vic', ['VALIDATOR']))).status).toBe('APPLIED');
+    ));
+    expect((await accepted(governance.decisions.approveChangeRequest(request.id, null, person('vic', ['VALIDATOR'])))).status).toBe('APPLIED');
     return { id: request.id, simulator };
   }
 

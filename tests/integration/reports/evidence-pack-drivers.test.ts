@@ -11,6 +11,7 @@ import { InventoryReadService } from '../../../src/inventory/inventory-read.serv
 import { EvidencePackService, type CheckpointLookup } from '../../../src/reports/evidence-pack.service.js';
 import { DRIVERS, type TestDatabase } from '../../helpers/db.js';
 import { governanceFor, person, seedModel, seedSource, seedVersion } from '../governance/governance-fixtures.js';
+import { accepted } from '../../helpers/governance.js';
 
 const viewer = { id: 'sso|ivy', displayName: 'Ivy Auditor' };
 
@@ -31,11 +32,11 @@ describe.each(DRIVERS)('EvidencePackService on %s', (_driver, createDatabase) =>
     const sourceId = await seedSource(db);
     const modelId = await seedModel(db, sourceId, { riskTier: 'LOW' });
     const versionId = await seedVersion(db, { sourceId, modelId, version: '7' });
-    const request = await governance.requestLifecycleTransition(
+    const request = await accepted(governance.changeRequests.requestLifecycleTransition(
       { modelVersionId: versionId, toState: 'VALIDATION', justification: 'Ready.', evidence: [{ title: 'Report', url: 'https://wiki.example.com/r' }] },
       person('sso|dana', ['DATA_SCIENTIST'], 'Dana Scientist'),
-    );
-    await governance.approveChangeRequest(request.id, 'Fine by me.', person('sso|victor', ['VALIDATOR'], 'Victor Validator'));
+    ));
+    await accepted(governance.decisions.approveChangeRequest(request.id, 'Fine by me.', person('sso|victor', ['VALIDATOR'], 'Victor Validator')));
 
     let checkpoint: Awaited<ReturnType<CheckpointLookup>> = null;
     const asked: number[] = [];

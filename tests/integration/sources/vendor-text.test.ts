@@ -16,13 +16,14 @@ import { systemPrincipal } from '../../../src/auth/principal.js';
 import { models, modelVersions } from '../../../src/db/schema/index.js';
 import { queryRows } from '../../../src/db/sql.js';
 import { AuditRecorder } from '../../../src/audit/audit-recorder.js';
-import { GovernanceService } from '../../../src/governance/governance.service.js';
+import { createGovernanceServices, type GovernanceServices } from '../../../src/governance/governance-services.js';
 import { WriteBackService } from '../../../src/governance/write-back.service.js';
 import { toGlobalId } from '../../../src/global-id.js';
 import { MAX_VENDOR_TEXT } from '../../../src/sources/vendor-text.js';
 import { FAST_CONNECTOR_DEPS, startTestHub, type TestHub } from '../../helpers/hub.js';
 import { person, RecordingJobs, requestWithWriteBack, silentLogger } from '../governance/governance-fixtures.js';
 import { createPersonWithKey } from '../../helpers/people.js';
+import { accepted } from '../../helpers/governance.js';
 
 const tag = randomBytes(6).toString('hex');
 
@@ -213,9 +214,9 @@ describe('Vendor text', () => {
       const [version] = await db.select().from(modelVersions).where(eq(modelVersions.sourceId, source.id)).orderBy(asc(modelVersions.externalId)).limit(1);
       await db.update(modelVersions).set({ lifecycleState: 'APPROVED' }).where(eq(modelVersions.id, version.id));
       await db.update(models).set({ riskTier: 'LOW' }).where(eq(models.id, version.modelId!));
-      const governance = new GovernanceService({ db, audit: new AuditRecorder(), enqueueWriteBack: new RecordingJobs().enqueueWriteBack, logger: silentLogger, changeRequestTtlDays: 14 });
-      const request = await governance.requestLifecycleTransition({ modelVersionId: version.id, toState: 'PRODUCTION', justification: 'test', evidence: [] }, person('dana', ['DATA_SCIENTIST']));
-      expect((await governance.approveChangeRequest(request.id, null, person('vic', ['VALIDATOR']))).status).toBe('APPLIED');
+      const governance = createGovernanceServices({ db, audit: new AuditRecorder(), enqueueWriteBack: new RecordingJobs().enqueueWriteBack, logger: silentLogger, changeRequestTtlDays: 14 });
+      const request = await accepted(governance.changeRequests.requestLifecycleTransition({ modelVersionId: version.id, toState: 'PRODUCTION', justification: 'test', evidence: [] }, person('dana', ['DATA_SCIENTIST'])));
+      expect((await accepted(governance.decisions.approveChangeRequest(request.id, null, person('vic', ['VALIDATOR'])))).status).toBe('APPLIED');
 
       simulator.faults.set({ refuseQuotingCredentials: true });
       const writeBacks = new WriteBackService({
