@@ -1,8 +1,8 @@
-import type { Vendor } from '../../../connectors/contract.js';
-import type { SourceRow } from '../../db/schema/index.js';
-import type { SourceRecord } from '../../inventory/queries/records.js';
+import type { Vendor } from '../../connectors/contract.js';
+import type { SourceRow } from '../db/schema/index.js';
+import type { SourceRecord } from '../inventory/queries/records.js';
 
-/** A stored row as the API shows it: the secret reduced to whether one is set. */
+/** A stored source as readers see it: the secret reduced to whether one is set. */
 export function toSourceRecord(row: SourceRow): SourceRecord {
   return {
     id: row.id,
