@@ -8,6 +8,8 @@ import type {
   SourceRecord,
   SyncRunRecord,
 } from '../../inventory/queries/records.js';
+import type { ModelPage } from '../../inventory/inventory-read.service.js';
+import { PrimableLoader } from '../primable-loader.js';
 import type { HubServices } from '../services.js';
 
 /** Changes listed on a version, and runs on a source: the most recent N (full history via the root connections). */
@@ -23,9 +25,9 @@ export interface InventoryLoaders {
   inventoryChange: DataLoader<string, InventoryChangeRecord | null>;
   finding: DataLoader<string, FindingRecord | null>;
   /** Primed by look-ahead pages, which fetch a page's versions with it. */
-  versionsByModel: DataLoader<string, ModelVersionRecord[]>;
+  versionsByModel: PrimableLoader<string, ModelVersionRecord[]>;
   /** Primed by look-ahead pages, which fetch a page's deployments with it. */
-  deploymentsByVersion: DataLoader<string, DeploymentRecord[]>;
+  deploymentsByVersion: PrimableLoader<string, DeploymentRecord[]>;
   findingsByEntity: DataLoader<string, FindingRecord[]>;
   recentChangesByEntity: DataLoader<string, InventoryChangeRecord[]>;
   recentRunsBySource: DataLoader<string, SyncRunRecord[]>;
@@ -41,10 +43,16 @@ export function createInventoryLoaders(services: HubServices): InventoryLoaders 
     syncRun: new DataLoader((ids) => inventory.syncRunsByIds(ids)),
     inventoryChange: new DataLoader((ids) => inventory.inventoryChangesByIds(ids)),
     finding: new DataLoader((ids) => inventory.findingsByIds(ids)),
-    versionsByModel: new DataLoader((ids) => inventory.versionsByModelIds(ids)),
-    deploymentsByVersion: new DataLoader((ids) => inventory.deploymentsByVersionIds(ids)),
+    versionsByModel: new PrimableLoader((ids) => inventory.versionsByModelIds(ids)),
+    deploymentsByVersion: new PrimableLoader((ids) => inventory.deploymentsByVersionIds(ids)),
     findingsByEntity: new DataLoader((ids) => inventory.findingsByEntityIds(ids)),
     recentChangesByEntity: new DataLoader((ids) => inventory.changesByEntityIds(ids, RECENT_CHILDREN_LIMIT)),
     recentRunsBySource: new DataLoader((ids) => inventory.syncRunsBySourceIds(ids, RECENT_CHILDREN_LIMIT)),
   };
+}
+
+/** Hands what a look-ahead page fetched along to the relation loaders, so its relation fields read it without a query. */
+export function primeModelPage(loaders: InventoryLoaders, page: ModelPage): void {
+  if (page.versionsByModel) for (const [modelId, versions] of page.versionsByModel) loaders.versionsByModel.prime(modelId, versions);
+  if (page.deploymentsByVersion) for (const [versionId, deployments] of page.deploymentsByVersion) loaders.deploymentsByVersion.prime(versionId, deployments);
 }

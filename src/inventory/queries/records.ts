@@ -53,8 +53,6 @@ export interface ModelRecord extends VendorRecordFields {
   riskTier: RiskTier | null;
   businessUnit: string | null;
   accountableOwner: string | null;
-  /** Prefetched live versions (look-ahead); undefined when not fetched with the page. */
-  versions?: ModelVersionRecord[];
 }
 
 export interface ModelVersionRecord extends VendorRecordFields {
@@ -77,8 +75,6 @@ export interface ModelVersionRecord extends VendorRecordFields {
   deepLink: string | null;
   lifecycleState: LifecycleState;
   lifecycleChangedAt: Date | null;
-  /** Prefetched live deployments (look-ahead); undefined when not fetched with the page. */
-  deployments?: DeploymentRecord[];
 }
 
 export interface DeploymentRecord extends VendorRecordFields {
