@@ -1,8 +1,27 @@
 import type { Vendor } from '../../connectors/contract.js';
 import type { SourceRow } from '../db/schema/index.js';
-import type { SourceRecord } from '../inventory/queries/records.js';
+import type { SyncRunStatus } from '../db/schema/sync.js';
 
-/** A stored source as readers see it: the secret reduced to whether one is set. */
+/** A source as readers see it: the secret reduced to whether one is set. */
+export interface SourceRecord {
+  id: string;
+  vendor: Vendor;
+  name: string;
+  settings: Record<string, unknown>;
+  hasSecret: boolean;
+  secretUpdatedAt: Date | null;
+  scheduleSeconds: number;
+  enabled: boolean;
+  lastRunId: string | null;
+  lastRunStatus: SyncRunStatus | null;
+  lastRunAt: Date | null;
+  lastSuccessAt: Date | null;
+  deletedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A stored source as readers see it. */
 export function toSourceRecord(row: SourceRow): SourceRecord {
   return {
     id: row.id,

@@ -15,8 +15,7 @@ import { checkMaxDeleteShare, checkName, credentialProblems, checkSchedule, chec
 import { CREDENTIAL_REQUIRED, credentialDestinationChanges, credentialRequiredProblems } from './credential-destination.js';
 import { buildConnector, splitConnectorDeps, type ConnectorRecipe } from './source-connector.js';
 import { scheduleOf, type SourceSchedule, type SyncScheduler } from './source-schedule.js';
-import { toSourceRecord } from './source-record.js';
-import type { SourceRecord } from '../inventory/queries/records.js';
+import { toSourceRecord, type SourceRecord } from './source-record.js';
 import { checkSourceUrl, type Resolver, type UrlPolicy } from './url-policy.js';
 
 export interface SourceServiceDeps {

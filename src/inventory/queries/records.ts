@@ -11,23 +11,8 @@ export { RISK_TIERS, type RiskTier } from '../risk-tiers.js';
 export type { StoredMetric } from '../../db/schema/inventory.js';
 export { SYNC_RUN_STATUSES, type SyncRunStatus } from '../../db/schema/sync.js';
 
-export interface SourceRecord {
-  id: string;
-  vendor: Vendor;
-  name: string;
-  settings: Record<string, unknown>;
-  hasSecret: boolean;
-  secretUpdatedAt: Date | null;
-  scheduleSeconds: number;
-  enabled: boolean;
-  lastRunId: string | null;
-  lastRunStatus: SyncRunStatus | null;
-  lastRunAt: Date | null;
-  lastSuccessAt: Date | null;
-  deletedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** Owned by the sources module; re-exported for the inventory's read queries. */
+export type { SourceRecord } from '../../sources/source-record.js';
 
 /** Columns every vendor-sourced record shares. */
 export interface VendorRecordFields {
