@@ -6,6 +6,7 @@ import { isUniqueViolation } from '../db/sql.js';
 import { InputError, NotAllowedError, NotFoundError, UnauthenticatedError } from '../errors.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';
 import type { Logger } from '../logger.js';
+import { toApiKeyRecord, type ApiKeyRecord } from './api-key-record.js';
 import { intersectRoles, ROLES, systemPrincipal, type Principal, type Role } from './principal.js';
 
 /**
@@ -113,7 +114,7 @@ export class ApiKeyService {
   constructor(private readonly deps: ApiKeyServiceDeps) {}
 
   /** Creates a key; `key` is the plaintext, shown once and never stored. */
-  async createApiKey(input: CreateApiKeyInput): Promise<{ key: string; row: ApiKeyRow }> {
+  async createApiKey(input: CreateApiKeyInput): Promise<{ key: string; apiKey: ApiKeyRecord }> {
     const problems = [];
     const name = input.name?.trim() ?? '';
     if (name.length === 0 || name.length > 100) problems.push({ path: 'name', message: 'must be 1 to 100 characters' });
@@ -128,7 +129,7 @@ export class ApiKeyService {
       const { key, prefix } = generateApiKey();
       try {
         const row = await this.insert({ name, roles: ROLES.filter((r) => input.roles.includes(r)), personId: input.personId, prefix, keyHash: sha256(key).toString('hex'), createdBy: input.createdBy, expiresAt: input.expiresAt ?? null, biServiceAccount: input.biServiceAccount ?? false });
-        return { key, row };
+        return { key, apiKey: toApiKeyRecord(row) };
       } catch (error) {
         if (attempt < 3 && isUniqueViolation(error, 'api_keys_prefix_uq')) continue;
         throw error;
@@ -234,8 +235,8 @@ export class ApiKeyService {
   }
 
   /** Revokes a key (idempotent: revoking a revoked key keeps the first revocation time). ADMIN, or the key's own person. */
-  async revokeApiKey(id: string, actor: Pick<Principal, 'id' | 'roles'> & Partial<Pick<Principal, 'personId' | 'kind'>>): Promise<ApiKeyRow> {
-    return this.deps.db.transaction(async (tx) => {
+  async revokeApiKey(id: string, actor: Pick<Principal, 'id' | 'roles'> & Partial<Pick<Principal, 'personId' | 'kind'>>): Promise<ApiKeyRecord> {
+    const row = await this.deps.db.transaction(async (tx) => {
       const [current] = await tx.select().from(apiKeys).where(eq(apiKeys.id, id)).for('update');
       if (!current) throw new NotFoundError(`API key ${id} not found`);
       const mayRevoke = actor.kind === 'system' || actor.roles.includes('ADMIN') || (actor.personId != null && actor.personId === current.personId);
@@ -245,16 +246,18 @@ export class ApiKeyService {
       await this.deps.audit.record(tx, { actor, action: 'api_key.revoked', entityKind: 'api_key', entityId: id, before: { revokedAt: null }, after: { revokedAt: row.revokedAt } });
       return row;
     });
+    return toApiKeyRecord(row);
   }
 
   /** Every key, newest first (revoked and expired included, for review). */
-  async list(): Promise<ApiKeyRow[]> {
-    return this.deps.db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+  async list(): Promise<ApiKeyRecord[]> {
+    const now = Date.now();
+    return (await this.deps.db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))).map((row) => toApiKeyRecord(row, now));
   }
 
-  async get(id: string): Promise<ApiKeyRow | null> {
+  async get(id: string): Promise<ApiKeyRecord | null> {
     const [row] = await this.deps.db.select().from(apiKeys).where(eq(apiKeys.id, id));
-    return row ?? null;
+    return row ? toApiKeyRecord(row) : null;
   }
 
   /**
@@ -267,7 +270,7 @@ export class ApiKeyService {
    * Either key authenticates only while no active ADMIN person exists, or with HUB_BREAK_GLASS=true.
    * Safe to run from several processes at once (advisory lock).
    */
-  async ensureBootstrapAdmin(bootstrapKey: string | null): Promise<{ key: string; row: ApiKeyRow } | null> {
+  async ensureBootstrapAdmin(bootstrapKey: string | null): Promise<{ key: string; apiKey: ApiKeyRecord } | null> {
     const actor = systemPrincipal('bootstrap');
     return this.deps.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(7240003)`);
@@ -299,7 +302,7 @@ export class ApiKeyService {
       const { key, prefix } = generateApiKey();
       const [row] = await tx.insert(apiKeys).values({ name: 'bootstrap admin', roles: ['ADMIN'], personId: person.id, prefix, keyHash: sha256(key).toString('hex'), createdBy: actor.id }).returning();
       await this.deps.audit.record(tx, { actor, action: 'api_key.created', entityKind: 'api_key', entityId: row.id, after: { name: row.name, roles: row.roles, personId: person.id, prefix } });
-      return { key, row };
+      return { key, apiKey: toApiKeyRecord(row) };
     });
   }
 

@@ -6,7 +6,7 @@ import { buildSchema, createResolversMap, type ContainerType } from 'type-graphq
 import { InputError } from '../errors.js';
 import { READ_ROLES, authChecker } from './auth-checker.js';
 import type { GraphQLContext } from './context.js';
-import { prefetchedRelationResolvers } from './inventory/prefetched-relations.js';
+import { directFieldResolvers } from './direct-field-resolvers.js';
 import { fromGlobalId, toGlobalId } from '../global-id.js';
 import { nodeRegistration } from './relay/node-registry.js';
 import { resolvers } from './resolvers.js';
@@ -21,21 +21,21 @@ export interface BuildHubSchemaOptions {
 }
 
 /** Resolver classes get the services through their constructor; one instance per class per schema. */
-function servicesContainer(services: HubServices): ContainerType {
-  const instances = new Map<unknown, unknown>();
+function servicesContainer(services: HubServices): ContainerType & { get: (cls: Function) => object } {
+  const instances = new Map<unknown, object>();
   return {
-    get: (cls: new (services: HubServices) => unknown) => {
+    get: (cls: new (services: HubServices) => object) => {
       if (!instances.has(cls)) instances.set(cls, new cls(services));
-      return instances.get(cls);
+      return instances.get(cls)!;
     },
-  } as ContainerType;
+  } as unknown as ContainerType & { get: (cls: Function) => object };
 }
 
 /** The type-graphql schema (before federation): the source of the emitted SDL. */
-export async function buildTypeGraphQLSchema(services: HubServices, options: BuildHubSchemaOptions = {}): Promise<GraphQLSchema> {
+export async function buildTypeGraphQLSchema(services: HubServices, options: BuildHubSchemaOptions = {}, container = servicesContainer(services)): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: resolvers as unknown as [Function, ...Function[]],
-    container: servicesContainer(services),
+    container,
     authChecker,
     // class-validator imported once (type-graphql's own path imports it per argument per request); args classes
     // without rules (e.g. plain connection args) are valid, not "unknown values".
@@ -51,18 +51,21 @@ const countOf: GraphQLFieldResolver<{ totalCount: number | (() => Promise<number
 
 /**
  * The served schema: type-graphql's schema turned into an Apollo Federation v2 subgraph (`_service`, `_entities`),
- * with two hub-wide rules applied in one place:
+ * with two hub-wide rules applied in one place (and type-graphql's wrapper left out of simple field resolvers):
  * - every type implementing Node exposes its row uuid as an opaque global id;
  * - every `@key(fields: "id")` entity resolves references through the node registry (batched per request).
  */
 export async function buildHubSchema(services: HubServices, options: BuildHubSchemaOptions = {}): Promise<GraphQLSchema> {
-  const schema = await buildTypeGraphQLSchema(services, options);
+  const container = servicesContainer(services);
+  const schema = await buildTypeGraphQLSchema(services, options, container);
   const typeDefs = parse(`
     extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
     ${printSchemaWithDirectives(schema)}
   `);
   const resolverMap = createResolversMap(schema) as Record<string, Record<string, unknown>>;
-  for (const [typeName, fields] of Object.entries(prefetchedRelationResolvers)) Object.assign(resolverMap[typeName], fields);
+  for (const [typeName, fields] of Object.entries(directFieldResolvers(resolvers, container.get))) {
+    for (const [fieldName, resolve] of Object.entries(fields)) if (resolverMap[typeName] && fieldName in resolverMap[typeName]) resolverMap[typeName][fieldName] = resolve;
+  }
   for (const type of Object.values(schema.getTypeMap())) {
     // A connection's totalCount is a thunk (the COUNT runs only when selected): called here, not by a default resolver.
     if (type instanceof GraphQLObjectType && type.name.endsWith('Connection') && type.getFields().totalCount) {

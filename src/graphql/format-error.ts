@@ -3,7 +3,7 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import type { ValidationError } from 'class-validator';
 import { ConflictError, InputError, NotAllowedError, NotFoundError, ServiceUnavailableError, UnauthenticatedError, type FieldProblem } from '../errors.js';
-import { isConnectionFailure, pgError } from '../db/sql.js';
+import { isConnectionFailure, isDataException } from '../pg-errors.js';
 import { secretInputFieldNames } from './secret-directive.js';
 
 /** The codes Apollo itself assigns to requests that never reached a resolver; passed through unchanged. */
@@ -34,24 +34,12 @@ export interface ClassifiedError {
   internal: boolean;
 }
 
-/** Re-exported for callers that imported it from here; it lives with the database helpers. */
-export { isConnectionFailure };
-
 function validationProblems(errors: ValidationError[], prefix = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const path = prefix ? `${prefix}.${error.property}` : error.property;
     const own = Object.values(error.constraints ?? {}).map((message) => ({ path, message }));
     return [...own, ...validationProblems(error.children ?? [], path)];
   });
-}
-
-/**
- * PostgreSQL class 22 (data exception: a NUL byte in text, a number or date out of range, text that is not a number)
- * comes from a value the caller sent that no validator anticipated: the caller's input, not a server failure.
- * The database's own message is not passed on (it may quote the statement's values).
- */
-function isDataException(error: unknown): boolean {
-  return pgError(error)?.code?.startsWith('22') ?? false;
 }
 
 /** Maps any error thrown while serving a request to the hub's vocabulary. The one place codes are decided. */
@@ -71,6 +59,8 @@ export function classifyError(error: unknown): ClassifiedError {
   if (original instanceof NotAllowedError || original instanceof ConflictError) {
     return { code: original.code, message: original.message, extensions: { ...original.details }, internal: false };
   }
+  // A value the caller sent that no validator anticipated is the caller's input, not a server failure; the database's
+  // own message is not passed on (it may quote the statement's values).
   if (isDataException(original)) {
     return {
       code: 'BAD_USER_INPUT',

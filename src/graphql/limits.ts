@@ -11,7 +11,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
-import { RECENT_CHILDREN_LIMIT } from './loaders.js';
+import { RECENT_CHILDREN_LIMIT } from './inventory/inventory-loaders.js';
 import { DEFAULT_PAGE_SIZE } from './relay/connection.args.js';
 
 /** Request limits enforced before execution. */

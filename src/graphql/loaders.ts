@@ -1,51 +1,21 @@
-import DataLoader from 'dataloader';
-import type {
-  DeploymentRecord,
-  FindingRecord,
-  InventoryChangeRecord,
-  ModelRecord,
-  ModelVersionRecord,
-  SourceRecord,
-  SyncRunRecord,
-} from '../inventory/queries/records.js';
+import { createPeopleLoaders, type PeopleLoaders } from './access/people-loaders.js';
+import { createGovernanceLoaders, type GovernanceLoaders } from './governance/governance-loaders.js';
+import { createInventoryLoaders, type InventoryLoaders } from './inventory/inventory-loaders.js';
 import type { HubServices } from './services.js';
 
-/** Changes listed on a version, and runs on a source: the most recent N (full history via the root connections). */
-export const RECENT_CHILDREN_LIMIT = 20;
-
 /**
- * Request-scoped DataLoaders: every relation field batches through these, so resolving N parents costs one statement
- * per relation, not N. Created per request (the cache must never outlive the caller's authorisation).
+ * Request-scoped DataLoaders, one flat object composed from each module's part: every relation field batches through
+ * these, so resolving N parents costs one statement per relation, not N. Created per request (the cache must never
+ * outlive the caller's authorisation).
  */
-export interface RequestLoaders {
-  model: DataLoader<string, ModelRecord | null>;
-  version: DataLoader<string, ModelVersionRecord | null>;
-  deployment: DataLoader<string, DeploymentRecord | null>;
-  source: DataLoader<string, SourceRecord | null>;
-  syncRun: DataLoader<string, SyncRunRecord | null>;
-  inventoryChange: DataLoader<string, InventoryChangeRecord | null>;
-  finding: DataLoader<string, FindingRecord | null>;
-  versionsByModel: DataLoader<string, ModelVersionRecord[]>;
-  deploymentsByVersion: DataLoader<string, DeploymentRecord[]>;
-  findingsByEntity: DataLoader<string, FindingRecord[]>;
-  recentChangesByEntity: DataLoader<string, InventoryChangeRecord[]>;
-  recentRunsBySource: DataLoader<string, SyncRunRecord[]>;
-}
+export type RequestLoaders = InventoryLoaders & GovernanceLoaders & PeopleLoaders;
+
+/** Parts must not share a loader name: a later part would silently replace an earlier one's loader. */
+type Disjoint<A, B> = keyof A & keyof B extends never ? B : never;
 
 export function createRequestLoaders(services: HubServices): RequestLoaders {
-  const inventory = services.inventory;
-  return {
-    model: new DataLoader((ids) => inventory.modelsByIds(ids)),
-    version: new DataLoader((ids) => inventory.versionsByIds(ids)),
-    deployment: new DataLoader((ids) => inventory.deploymentsByIds(ids)),
-    source: new DataLoader((ids) => inventory.sourcesByIds(ids)),
-    syncRun: new DataLoader((ids) => inventory.syncRunsByIds(ids)),
-    inventoryChange: new DataLoader((ids) => inventory.inventoryChangesByIds(ids)),
-    finding: new DataLoader((ids) => inventory.findingsByIds(ids)),
-    versionsByModel: new DataLoader((ids) => inventory.versionsByModelIds(ids)),
-    deploymentsByVersion: new DataLoader((ids) => inventory.deploymentsByVersionIds(ids)),
-    findingsByEntity: new DataLoader((ids) => inventory.findingsByEntityIds(ids)),
-    recentChangesByEntity: new DataLoader((ids) => inventory.changesByEntityIds(ids, RECENT_CHILDREN_LIMIT)),
-    recentRunsBySource: new DataLoader((ids) => inventory.syncRunsBySourceIds(ids, RECENT_CHILDREN_LIMIT)),
-  };
+  const inventory = createInventoryLoaders(services);
+  const governance: Disjoint<InventoryLoaders, GovernanceLoaders> = createGovernanceLoaders(services);
+  const people: Disjoint<InventoryLoaders & GovernanceLoaders, PeopleLoaders> = createPeopleLoaders(services);
+  return { ...inventory, ...governance, ...people };
 }

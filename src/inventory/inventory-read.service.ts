@@ -98,6 +98,14 @@ export interface ModelPageInclude {
   } | null;
 }
 
+/** A models page, with what its look-ahead fetched along: each model's live versions and each version's live deployments. */
+export interface ModelPage extends Page<ModelRecord> {
+  /** Present when the include asked for versions: every model of the page has an entry. */
+  versionsByModel?: ReadonlyMap<string, ModelVersionRecord[]>;
+  /** Present when the include asked for deployments: every version of the page has an entry. */
+  deploymentsByVersion?: ReadonlyMap<string, DeploymentRecord[]>;
+}
+
 const given = <T>(values: readonly T[] | null | undefined): values is readonly T[] => Array.isArray(values) && values.length > 0;
 const texts = (values: readonly string[]) => sql`${sql.param(values)}::text[]`;
 const uuids = (values: readonly string[]) => sql`${sql.param(values)}::uuid[]`;
@@ -160,9 +168,10 @@ export class InventoryReadService {
 
   /**
    * A page of models. With `include.versions` (and `.deployments`) the page's versions and their deployments come
-   * back nested, from the same single statement (json aggregation after LIMIT), so a dashboard page costs one round trip.
+   * back beside it, by model and by version, from the same single statement (json aggregation after LIMIT), so a
+   * dashboard page costs one round trip.
    */
-  async listModels(filter: InventoryFilter, order: Ordering<ModelOrderField>, page: PageRequest, include: ModelPageInclude = {}): Promise<Page<ModelRecord>> {
+  async listModels(filter: InventoryFilter, order: Ordering<ModelOrderField>, page: PageRequest, include: ModelPageInclude = {}): Promise<ModelPage> {
     const withVersions = include.versions ?? null;
     const modelSet = pageModels(include.fields);
     const versionSet = nestedVersions(withVersions?.fields);
@@ -178,7 +187,9 @@ export class InventoryReadService {
                    from model_versions v, (values (p.vendor)) vs(vendor)
                    where v.model_id = p.id and v.deleted_at is null) as "__versions"`;
     }
-    return keysetPage(this.db, {
+    const versionsByModel = withVersions ? new Map<string, ModelVersionRecord[]>() : undefined;
+    const deploymentsByVersion = withVersions?.deployments ? new Map<string, DeploymentRecord[]>() : undefined;
+    const modelsPage = await keysetPage(this.db, {
       select: modelSet.select,
       from: MODEL_FROM,
       where: modelConditions(filter),
@@ -193,15 +204,19 @@ export class InventoryReadService {
         if (extra) delete row.__versions;
         const model = modelSet.map(row);
         if (nested) {
-          model.versions = nested.map((entry) => {
-            const version = versionSet.map(entry);
-            if (entry.deployments) version.deployments = entry.deployments.map(deploymentSet.map);
-            return version;
-          });
+          versionsByModel!.set(
+            model.id,
+            nested.map((entry) => {
+              const version = versionSet.map(entry);
+              if (entry.deployments) deploymentsByVersion?.set(version.id, entry.deployments.map(deploymentSet.map));
+              return version;
+            }),
+          );
         }
         return model;
       },
     });
+    return { ...modelsPage, versionsByModel, deploymentsByVersion };
   }
 
   async listModelVersions(filter: InventoryFilter, order: Ordering<VersionOrderField>, page: PageRequest): Promise<Page<ModelVersionRecord>> {

@@ -1,12 +1,16 @@
 import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/client.js';
-import { apiKeys, personIdentities, persons, type ApiKeyRow, type PersonIdentityRow, type PersonRow } from '../db/schema/index.js';
+import { apiKeys, personIdentities, persons, type PersonIdentityRow, type PersonRow } from '../db/schema/index.js';
 import { isUniqueViolation } from '../db/sql.js';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '../errors.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';
 import { GOVERNED_ROLES, ROLES, type Principal, type Role } from '../auth/principal.js';
 import { activeAdminPersonExists } from '../auth/api-key.service.js';
 import { findPersonByEmail, findPersonById, findPersonsByIds } from './people.repository.js';
+import { toSsoIdentityRecord, type PersonIdentities, type PersonRecord } from './person-record.js';
+
+export type { PersonRecord } from './person-record.js';
+import { toApiKeyRecord } from '../auth/api-key-record.js';
 
 /** The mutation that grants a four-eyes role (built with the controls under four eyes). */
 export const ROLE_GRANT_MUTATION = 'requestRoleGrant';
@@ -35,20 +39,12 @@ export interface UpdatePersonInput {
 }
 
 /** One page of people, ordered by email (then id). */
-/** A person as readers see them (the stored row). */
-export type PersonRecord = typeof persons.$inferSelect;
-
 export interface PeoplePage {
-  items: PersonRow[];
+  items: PersonRecord[];
   hasNextPage: boolean;
   totalCount: number;
 }
 
-/** A person's credentials: API keys and SSO links. */
-export interface PersonIdentities {
-  apiKeys: ApiKeyRow[];
-  sso: PersonIdentityRow[];
-}
 
 const MAX_ISSUER = 500;
 const MAX_SUBJECT = 255;
@@ -60,11 +56,11 @@ export type PeopleActor = Pick<Principal, 'id' | 'roles' | 'kind' | 'personId' |
 export class PeopleService {
   constructor(private readonly deps: PeopleServiceDeps) {}
 
-  findPersonById(id: string): Promise<PersonRow | null> {
+  findPersonById(id: string): Promise<PersonRecord | null> {
     return findPersonById(this.deps.db, id);
   }
 
-  findPersonByEmail(email: string): Promise<PersonRow | null> {
+  findPersonByEmail(email: string): Promise<PersonRecord | null> {
     return findPersonByEmail(this.deps.db, email);
   }
 
@@ -73,7 +69,7 @@ export class PeopleService {
    * ADMIN need a second ADMIN (FOUR_EYES_REQUIRED), except from the break-glass key while no active ADMIN person
    * exists: that is how the first ADMIN comes to be. The hub itself (CLI, demo) is not bound by four eyes.
    */
-  async createPerson(input: CreatePersonInput, actor: PeopleActor): Promise<PersonRow> {
+  async createPerson(input: CreatePersonInput, actor: PeopleActor): Promise<PersonRecord> {
     const values = validatePerson(input);
     return this.deps.db.transaction(async (tx) => {
       await this.checkMayGrant(tx, actor, values.roles, 'createPerson');
@@ -94,7 +90,7 @@ export class PeopleService {
    * RISK_OFFICER or ADMIN needs a second ADMIN (FOUR_EYES_REQUIRED); removing a role applies at once, and with it
    * every key and SSO login of the person loses it (effective roles are credential ∩ person).
    */
-  async updatePerson(id: string, input: UpdatePersonInput, actor: PeopleActor): Promise<PersonRow> {
+  async updatePerson(id: string, input: UpdatePersonInput, actor: PeopleActor): Promise<PersonRecord> {
     return this.deps.db.transaction(async (tx) => {
       const current = await this.lockPerson(tx, id);
       if (current.breakGlass) throw new NotAllowedError('The break-glass identity is managed by the hub; set HUB_BOOTSTRAP_ADMIN_KEY to change its key');
@@ -127,7 +123,7 @@ export class PeopleService {
    * Deactivates a person and, in the same transaction, revokes every API key of theirs and disables every SSO link:
    * nothing they hold authenticates any more. Idempotent.
    */
-  async deactivatePerson(id: string, actor: PeopleActor): Promise<PersonRow> {
+  async deactivatePerson(id: string, actor: PeopleActor): Promise<PersonRecord> {
     if (actor.kind !== 'system' && !actor.roles.includes('ADMIN')) throw new NotAllowedError('deactivatePerson needs the ADMIN role');
     return this.deps.db.transaction(async (tx) => {
       const current = await this.lockPerson(tx, id);
@@ -193,21 +189,22 @@ export class PeopleService {
     return { items: rows.slice(0, page.first), hasNextPage: rows.length > page.first, totalCount: Number(total) };
   }
 
-  findPersonsByIds(ids: readonly string[]): Promise<PersonRow[]> {
+  findPersonsByIds(ids: readonly string[]): Promise<PersonRecord[]> {
     return findPersonsByIds(this.deps.db, ids);
   }
 
   /** The API keys (newest first) and SSO links of each person, for many persons at once. */
   async identitiesOf(personIds: readonly string[]): Promise<Map<string, PersonIdentities>> {
     const ids = [...new Set(personIds)];
-    const result = new Map(ids.map((id) => [id, { apiKeys: [] as ApiKeyRow[], sso: [] as PersonIdentityRow[] }]));
+    const result = new Map<string, PersonIdentities>(ids.map((id) => [id, { apiKeys: [], sso: [] }]));
     if (ids.length === 0) return result;
     const [keys, links] = await Promise.all([
       this.deps.db.select().from(apiKeys).where(inArray(apiKeys.personId, ids)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)),
       this.deps.db.select().from(personIdentities).where(inArray(personIdentities.personId, ids)).orderBy(asc(personIdentities.createdAt), asc(personIdentities.id)),
     ]);
-    for (const key of keys) result.get(key.personId)!.apiKeys.push(key);
-    for (const link of links) result.get(link.personId)!.sso.push(link);
+    const now = Date.now();
+    for (const key of keys) result.get(key.personId)!.apiKeys.push(toApiKeyRecord(key, now));
+    for (const link of links) result.get(link.personId)!.sso.push(toSsoIdentityRecord(link));
     return result;
   }
 

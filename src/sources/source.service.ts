@@ -15,6 +15,7 @@ import { checkMaxDeleteShare, checkName, credentialProblems, checkSchedule, chec
 import { CREDENTIAL_REQUIRED, credentialDestinationChanges, credentialRequiredProblems } from './credential-destination.js';
 import { buildConnector, splitConnectorDeps, type ConnectorRecipe } from './source-connector.js';
 import { scheduleOf, type SourceSchedule, type SyncScheduler } from './source-schedule.js';
+import { toSourceRecord, type SourceRecord } from './source-record.js';
 import { checkSourceUrl, type Resolver, type UrlPolicy } from './url-policy.js';
 
 export interface SourceServiceDeps {
@@ -65,7 +66,7 @@ export interface UpdateSourceInput {
 }
 
 export interface SourceChange {
-  source: SourceRow;
+  source: SourceRecord;
   /** Field names that changed (`secret` included when it did); empty when the update was a no-op. */
   changedFields: string[];
 }
@@ -97,7 +98,7 @@ function audited(row: SourceRow, fields: readonly string[] = AUDITED_FIELDS): Re
 export class SourceService {
   constructor(private readonly deps: SourceServiceDeps) {}
 
-  async createSource(input: CreateSourceInput, ctx: ChangeContext): Promise<SourceRow> {
+  async createSource(input: CreateSourceInput, ctx: ChangeContext): Promise<SourceRecord> {
     const vendorCheck = checkVendor(input.vendor);
     if ('path' in vendorCheck) throw new InputError('Invalid source', [vendorCheck, ...checkName(input.name), ...checkSchedule(input.scheduleSeconds ?? DEFAULT_SCHEDULE_SECONDS)]);
     const { module } = vendorCheck;
@@ -134,7 +135,7 @@ export class SourceService {
     );
     this.deps.logger.info({ sourceId: row.id, vendor: row.vendor, actor: ctx.actor.id }, 'source created');
     await this.syncSchedule(row);
-    return row;
+    return toSourceRecord(row);
   }
 
   async updateSource(id: string, input: UpdateSourceInput, ctx: ChangeContext): Promise<SourceChange> {
@@ -190,10 +191,10 @@ export class SourceService {
       this.deps.logger.info({ sourceId: id, changedFields: result.changedFields, actor: ctx.actor.id }, 'source updated');
       if (result.changedFields.some((f) => f === 'enabled' || f === 'scheduleSeconds')) await this.syncSchedule(result.source);
     }
-    return result;
+    return { source: toSourceRecord(result.source), changedFields: result.changedFields };
   }
 
-  async setSourceEnabled(id: string, enabled: boolean, ctx: ChangeContext): Promise<SourceRow> {
+  async setSourceEnabled(id: string, enabled: boolean, ctx: ChangeContext): Promise<SourceRecord> {
     return (await this.updateSource(id, { enabled }, ctx)).source;
   }
 
@@ -201,7 +202,7 @@ export class SourceService {
    * Soft delete: the source disappears from listings and schedules, its inventory stays as tombstoned history (each
    * record gets `deleted_at` and a DELETED change row), its secret is erased, and its name becomes free again.
    */
-  async deleteSource(id: string, ctx: ChangeContext): Promise<{ source: SourceRow; tombstoned: number }> {
+  async deleteSource(id: string, ctx: ChangeContext): Promise<{ source: SourceRecord; tombstoned: number }> {
     const result = await this.deps.db.transaction(async (tx) => {
       const [locked] = await tx.select().from(sources).where(and(eq(sources.id, id), isNull(sources.deletedAt))).for('update');
       if (!locked) throw new NotFoundError(`Source ${id} not found`);
@@ -229,7 +230,7 @@ export class SourceService {
     });
     this.deps.logger.info({ sourceId: id, tombstoned: result.tombstoned, actor: ctx.actor.id }, 'source deleted');
     await this.callScheduler('unschedule', () => this.deps.scheduler.unschedule(id, result.source.vendor as Vendor), id);
-    return result;
+    return { source: toSourceRecord(result.source), tombstoned: result.tombstoned };
   }
 
   /**
@@ -309,23 +310,29 @@ export class SourceService {
   }
 
   /** A live source, or null. */
-  async getSource(id: string): Promise<SourceRow | null> {
+  async getSource(id: string): Promise<SourceRecord | null> {
+    const row = await this.findLiveRow(id);
+    return row ? toSourceRecord(row) : null;
+  }
+
+  async getSourceByName(name: string): Promise<SourceRecord | null> {
+    const [row] = await this.deps.db.select().from(sources).where(and(eq(sources.name, name), isNull(sources.deletedAt)));
+    return row ? toSourceRecord(row) : null;
+  }
+
+  /** Live sources by name. */
+  async listSources(): Promise<SourceRecord[]> {
+    const rows = await this.deps.db.select().from(sources).where(isNull(sources.deletedAt)).orderBy(asc(sources.name), asc(sources.id));
+    return rows.map(toSourceRecord);
+  }
+
+  private async findLiveRow(id: string): Promise<SourceRow | null> {
     const [row] = await this.deps.db.select().from(sources).where(and(eq(sources.id, id), isNull(sources.deletedAt)));
     return row ?? null;
   }
 
-  async getSourceByName(name: string): Promise<SourceRow | null> {
-    const [row] = await this.deps.db.select().from(sources).where(and(eq(sources.name, name), isNull(sources.deletedAt)));
-    return row ?? null;
-  }
-
-  /** Live sources by name. */
-  async listSources(): Promise<SourceRow[]> {
-    return this.deps.db.select().from(sources).where(isNull(sources.deletedAt)).orderBy(asc(sources.name), asc(sources.id));
-  }
-
   private async getLiveSource(id: string): Promise<SourceRow> {
-    const row = await this.getSource(id);
+    const row = await this.findLiveRow(id);
     if (!row) throw new NotFoundError(`Source ${id} not found`);
     return row;
   }

@@ -1,6 +1,6 @@
 import { buildClientSchema, getIntrospectionQuery, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 import { toGlobalId } from '../../src/global-id.js';
-import type { SourceRow } from '../../src/db/schema/index.js';
+import type { SourceRecord } from '../../src/inventory/queries/records.js';
 import { queryRows } from '../../src/db/sql.js';
 import { sql } from 'drizzle-orm';
 import { startTestHub, type TestHub } from './hub.js';
@@ -10,7 +10,7 @@ import { hostileClient, type HostileClient } from './hostile-http.js';
 export interface HostileHub {
   test: TestHub;
   client: HostileClient;
-  source: SourceRow;
+  source: SourceRecord;
   /** Global ids of one real record of each inventory type. */
   ids: { source: string; model: string; version: string; deployment: string };
   close(): Promise<void>;

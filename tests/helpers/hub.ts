@@ -5,7 +5,7 @@ import { vendorSimulator } from '../../connectors/registry/simulators.js';
 import type { SimulatorHandle, SimulatorOptions } from '../../connectors/shared/simulator-kit.js';
 import { systemPrincipal } from '../../src/auth/principal.js';
 import { parseConfig } from '../../src/config.js';
-import type { SourceRow } from '../../src/db/schema/index.js';
+import type { SourceRecord } from '../../src/inventory/queries/records.js';
 import { createLogger } from '../../src/logger.js';
 import { createHub, type Hub, type HubOverrides } from '../../src/main/app.js';
 import { startHttpServer, type HttpServer } from '../../src/main/server.js';
@@ -24,9 +24,9 @@ export interface TestHub {
   queuePrefix: string | null;
   env: Record<string, string>;
   /** Starts a vendor simulator and registers a source pointing at it. */
-  addSimulatorSource(vendor: Vendor, options?: SimulatorOptions & SourceOptions): Promise<{ source: SourceRow; simulator: SimulatorHandle }>;
+  addSimulatorSource(vendor: Vendor, options?: SimulatorOptions & SourceOptions): Promise<{ source: SourceRecord; simulator: SimulatorHandle }>;
   /** Registers a source pointing at a simulator that is already running (e.g. one shared by two hubs). */
-  addSourceFor(vendor: Vendor, simulator: SimulatorHandle, options?: SourceOptions & { credential?: string }): Promise<SourceRow>;
+  addSourceFor(vendor: Vendor, simulator: SimulatorHandle, options?: SourceOptions & { credential?: string }): Promise<SourceRecord>;
   close(): Promise<void>;
 }
 

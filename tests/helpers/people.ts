@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ApiKeyService } from '../../src/auth/api-key.service.js';
 import { systemPrincipal, type Role } from '../../src/auth/principal.js';
-import type { ApiKeyRow, PersonRow } from '../../src/db/schema/index.js';
+import type { ApiKeyRecord } from '../../src/auth/api-key-record.js';
+import type { PersonRow } from '../../src/db/schema/index.js';
 import type { PeopleService } from '../../src/people/people.service.js';
 
 /** A unique, valid email for a test person named `name`. */
@@ -17,9 +18,9 @@ export function testEmail(name: string): string {
 export async function createPersonWithKey(
   services: { people: PeopleService; apiKeys: ApiKeyService },
   options: { name: string; roles: Role[]; email?: string; keyName?: string },
-): Promise<{ key: string; row: ApiKeyRow; person: PersonRow }> {
+): Promise<{ key: string; row: ApiKeyRecord; person: PersonRow }> {
   const actor = systemPrincipal('test');
   const person = await services.people.createPerson({ email: options.email ?? testEmail(options.name), displayName: options.name, roles: options.roles }, actor);
-  const { key, row } = await services.apiKeys.createApiKey({ name: options.keyName ?? options.name, roles: options.roles, personId: person.id, createdBy: actor });
+  const { key, apiKey: row } = await services.apiKeys.createApiKey({ name: options.keyName ?? options.name, roles: options.roles, personId: person.id, createdBy: actor });
   return { key, row, person };
 }

@@ -1,33 +1,20 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Principal } from '../../auth/principal.js';
-import type { ApiKeyRow, PersonRow } from '../../db/schema/index.js';
+import type { ApiKeyRecord } from '../../auth/api-key-record.js';
+import type { PersonRecord } from '../../people/person-record.js';
 import type { GraphQLContext } from '../context.js';
 import { fromGlobalId, toGlobalId } from '../../global-id.js';
 import type { HubServices } from '../services.js';
 import { CreateApiKeyInput } from './api-key.input.js';
 import { ApiKey, CreateApiKeyPayload } from './api-key.type.js';
-import { peopleLoaders } from './people-loaders.js';
 import { READ_ROLES } from '../auth-checker.js';
 import { Person } from './person.type.js';
 
 const TYPE = 'ApiKey';
 
-/** The API view of a key row: no hash, an opaque id. */
-export function toApiKey(row: ApiKeyRow): ApiKey {
-  return {
-    id: toGlobalId(TYPE, row.id),
-    name: row.name,
-    prefix: row.prefix,
-    roles: row.roles as ApiKey['roles'],
-    createdBy: row.createdBy,
-    createdAt: row.createdAt,
-    lastUsedAt: row.lastUsedAt,
-    expiresAt: row.expiresAt,
-    revokedAt: row.revokedAt,
-    active: row.revokedAt === null && (row.expiresAt === null || row.expiresAt.getTime() > Date.now()),
-    personId: row.personId,
-    biServiceAccount: row.biServiceAccount,
-  };
+/** A key as the API shows it: the service's read model, under an opaque id. */
+export function toApiKey(record: ApiKeyRecord): ApiKey {
+  return { ...record, id: toGlobalId(TYPE, record.id) };
 }
 
 /** API keys: an ADMIN lists them all; a person mints and revokes their own (an ADMIN anyone's). */
@@ -49,8 +36,8 @@ export class ApiKeyResolver {
   })
   async createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() ctx: GraphQLContext): Promise<CreateApiKeyPayload> {
     const personId = fromGlobalId(input.personId, 'Person').id;
-    const { key, row } = await this.services.apiKeys.createApiKey({ name: input.name, roles: input.roles, personId, expiresAt: input.expiresAt ?? null, biServiceAccount: input.biServiceAccount ?? false, createdBy: ctx.principal as Principal });
-    return { key, apiKey: toApiKey(row) };
+    const { key, apiKey } = await this.services.apiKeys.createApiKey({ name: input.name, roles: input.roles, personId, expiresAt: input.expiresAt ?? null, biServiceAccount: input.biServiceAccount ?? false, createdBy: ctx.principal as Principal });
+    return { key, apiKey: toApiKey(apiKey) };
   }
 
   @Authorized(...READ_ROLES)
@@ -64,7 +51,7 @@ export class ApiKeyResolver {
 @Resolver(() => ApiKey)
 export class ApiKeyPersonResolver {
   @FieldResolver(() => Person, { description: 'The person the key acts for; its name is only a label.' })
-  async person(@Root() key: ApiKey, @Ctx() ctx: GraphQLContext): Promise<PersonRow> {
-    return (await peopleLoaders(ctx).person.load(key.personId))!;
+  async person(@Root() key: ApiKey, @Ctx() ctx: GraphQLContext): Promise<PersonRecord> {
+    return (await ctx.loaders.person.load(key.personId))!;
   }
 }

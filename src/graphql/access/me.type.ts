@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import type { Role as RoleName } from '../../auth/principal.js';
-import type { PersonRow } from '../../db/schema/index.js';
+import type { PersonRecord } from '../../people/person-record.js';
 import { Person } from './person.type.js';
 import { Role } from './role.enum.js';
 
@@ -32,5 +32,5 @@ export class PrincipalType {
   credential!: CredentialKind;
 
   @Field(() => Person, { nullable: true, description: 'The person behind the credential: who independence counts (null only for the hub’s own system identities).' })
-  person!: PersonRow | null;
+  person!: PersonRecord | null;
 }

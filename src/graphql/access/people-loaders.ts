@@ -1,31 +1,22 @@
 import DataLoader from 'dataloader';
-import type { PersonRow } from '../../db/schema/index.js';
-import type { PersonIdentities } from '../../people/people.service.js';
-import type { GraphQLContext } from '../context.js';
+import type { PersonIdentities, PersonRecord } from '../../people/person-record.js';
+import type { HubServices } from '../services.js';
 
-/** People's request-scoped DataLoaders (one set per request), for any field that resolves a person id to a Person. */
+/** People's part of the request loaders, for any field that resolves a person id to a Person. */
 export interface PeopleLoaders {
-  person: DataLoader<string, PersonRow | null>;
-  identities: DataLoader<string, PersonIdentities>;
+  person: DataLoader<string, PersonRecord | null>;
+  identitiesOfPerson: DataLoader<string, PersonIdentities>;
 }
 
-const perRequest = new WeakMap<GraphQLContext, PeopleLoaders>();
-
-export function peopleLoaders(ctx: GraphQLContext): PeopleLoaders {
-  let loaders = perRequest.get(ctx);
-  if (!loaders) {
-    const people = ctx.services.people;
-    loaders = {
-      person: new DataLoader(async (ids) => {
-        const byId = new Map((await people.findPersonsByIds(ids)).map((row) => [row.id, row]));
-        return ids.map((id) => byId.get(id) ?? null);
-      }),
-      identities: new DataLoader(async (ids) => {
-        const byPerson = await people.identitiesOf(ids);
-        return ids.map((id) => byPerson.get(id) ?? { apiKeys: [], sso: [] });
-      }),
-    };
-    perRequest.set(ctx, loaders);
-  }
-  return loaders;
+export function createPeopleLoaders(services: HubServices): PeopleLoaders {
+  return {
+    person: new DataLoader(async (ids) => {
+      const byId = new Map((await services.people.findPersonsByIds(ids)).map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    identitiesOfPerson: new DataLoader(async (ids) => {
+      const byPerson = await services.people.identitiesOf(ids);
+      return ids.map((id) => byPerson.get(id) ?? { apiKeys: [], sso: [] });
+    }),
+  };
 }

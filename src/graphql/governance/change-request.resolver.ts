@@ -13,7 +13,6 @@ import { fromGlobalId } from '../../global-id.js';
 import type { HubServices } from '../services.js';
 import { Approval, ApprovalSlot, ChangeRequest } from './change-request.type.js';
 import { ChangeRequestConnection, changeRequestsConnection, changeRequestsPage } from './governance-connections.js';
-import { governanceLoaders } from './governance-loaders.js';
 import { ChangeRequestsArgs } from './governance.args.js';
 import { RequestLifecycleTransitionInput } from './governance.input.js';
 import { PolicySnapshot } from './policy.type.js';
@@ -57,7 +56,7 @@ export class ChangeRequestResolver {
   @Authorized(...READ_ROLES)
   @Query(() => ChangeRequest, { nullable: true, description: 'One change request by id.' })
   changeRequest(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRecord | null> {
-    return governanceLoaders(ctx).changeRequest.load(fromGlobalId(id, TYPE).id);
+    return ctx.loaders.changeRequest.load(fromGlobalId(id, TYPE).id);
   }
 
   @Authorized(...REQUESTER_ROLES)
@@ -117,12 +116,12 @@ export class ChangeRequestResolver {
 
   @FieldResolver(() => [ApprovalSlot], { description: 'Every approval the policy asks for, in order, with the decision filling it.' })
   async slots(@Root() request: ChangeRequestRecord, @Ctx() ctx: GraphQLContext): Promise<SlotState[]> {
-    return slotStates(request, await governanceLoaders(ctx).approvalsByRequest.load(request.id));
+    return slotStates(request, await ctx.loaders.approvalsByRequest.load(request.id));
   }
 
   @FieldResolver(() => [Approval], { description: 'The decisions so far, oldest first.' })
   approvals(@Root() request: ChangeRequestRecord, @Ctx() ctx: GraphQLContext): Promise<ApprovalRecord[]> {
-    return governanceLoaders(ctx).approvalsByRequest.load(request.id);
+    return ctx.loaders.approvalsByRequest.load(request.id);
   }
 
   // The write-back fields come from the request's outbox rows (where they are stored), batched per response.
@@ -132,22 +131,22 @@ export class ChangeRequestResolver {
       'Delivery to the vendor of every state change the request made (a replaced champion\'s retirement included): FAILED if any failed, else PENDING while any is undelivered, else DONE when the vendor applied all, else UNSUPPORTED. Null until the request is applied.',
   })
   async writeBackStatus(@Root() request: ChangeRequestRecord, @Ctx() ctx: GraphQLContext): Promise<WriteBackState | null> {
-    return (await governanceLoaders(ctx).writeBackByRequest.load(request.id)).writeBackStatus;
+    return (await ctx.loaders.writeBackByRequest.load(request.id)).writeBackStatus;
   }
 
   @FieldResolver(() => Int, { description: 'Delivery attempts so far, over all its state changes.' })
   async writeBackAttempts(@Root() request: ChangeRequestRecord, @Ctx() ctx: GraphQLContext): Promise<number> {
-    return (await governanceLoaders(ctx).writeBackByRequest.load(request.id)).writeBackAttempts;
+    return (await ctx.loaders.writeBackByRequest.load(request.id)).writeBackAttempts;
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'What the vendor did with each state change, or why its delivery failed: one line per change, in delivery order.' })
   async writeBackMessage(@Root() request: ChangeRequestRecord, @Ctx() ctx: GraphQLContext): Promise<string | null> {
-    return (await governanceLoaders(ctx).writeBackByRequest.load(request.id)).writeBackMessage;
+    return (await ctx.loaders.writeBackByRequest.load(request.id)).writeBackMessage;
   }
 
   @FieldResolver(() => DateTime, { nullable: true, description: 'When the last delivery attempt was recorded.' })
   async writeBackAt(@Root() request: ChangeRequestRecord, @Ctx() ctx: GraphQLContext): Promise<Date | null> {
-    return (await governanceLoaders(ctx).writeBackByRequest.load(request.id)).writeBackAt;
+    return (await ctx.loaders.writeBackByRequest.load(request.id)).writeBackAt;
   }
 }
 
@@ -156,12 +155,12 @@ export class ChangeRequestResolver {
 export class ModelVersionGovernanceResolver {
   @FieldResolver(() => ChangeRequest, { nullable: true, description: 'The open (PENDING) change request of this version, if any.' })
   async changeRequest(@Root() version: ModelVersionRecord, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRecord | null> {
-    const requests = await governanceLoaders(ctx).requestsByVersion.load(version.id);
+    const requests = await ctx.loaders.requestsByVersion.load(version.id);
     return requests.find((r) => r.status === 'PENDING') ?? null;
   }
 
   @FieldResolver(() => [ChangeRequest], { description: 'Every change request of this version, newest first.' })
   changeRequests(@Root() version: ModelVersionRecord, @Ctx() ctx: GraphQLContext): Promise<ChangeRequestRecord[]> {
-    return governanceLoaders(ctx).requestsByVersion.load(version.id);
+    return ctx.loaders.requestsByVersion.load(version.id);
   }
 }

@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import type { ApprovalRecord, ChangeRequestRecord } from '../../governance/records.js';
 import type { WriteBackSummary } from '../../governance/write-back-status.js';
-import type { GraphQLContext } from '../context.js';
+import type { HubServices } from '../services.js';
 
-/** Governance's request-scoped DataLoaders, kept beside the context (one set per request, gone with it). */
+/** Governance's part of the request loaders. */
 export interface GovernanceLoaders {
   changeRequest: DataLoader<string, ChangeRequestRecord | null>;
   approvalsByRequest: DataLoader<string, ApprovalRecord[]>;
@@ -14,29 +14,23 @@ export interface GovernanceLoaders {
   ownerPersonOfModel: DataLoader<string, string | null>;
 }
 
-const perRequest = new WeakMap<GraphQLContext, GovernanceLoaders>();
-
-export function governanceLoaders(ctx: GraphQLContext): GovernanceLoaders {
-  let loaders = perRequest.get(ctx);
-  if (!loaders) {
-    const governance = ctx.services.governance.reads;
-    loaders = {
-      changeRequest: new DataLoader((ids) => governance.changeRequestsByIds(ids)),
-      approvalsByRequest: new DataLoader(async (ids) => {
-        const byRequest = await governance.approvalsOf(ids);
-        return ids.map((id) => byRequest.get(id) ?? []);
-      }),
-      requestsByVersion: new DataLoader(async (ids) => {
-        const byVersion = await governance.changeRequestsOfVersions(ids);
-        return ids.map((id) => byVersion.get(id) ?? []);
-      }),
-      writeBackByRequest: new DataLoader((ids) => ctx.services.writeBackStatus.summariesOf(ids)),
-      ownerPersonOfModel: new DataLoader(async (ids) => {
-        const byModel = await governance.accountableOwnerPersonIds(ids);
-        return ids.map((id) => byModel.get(id) ?? null);
-      }),
-    };
-    perRequest.set(ctx, loaders);
-  }
-  return loaders;
+export function createGovernanceLoaders(services: HubServices): GovernanceLoaders {
+  // Read when a batch runs: a hub built without governance (tests, benches) still gets the other loaders.
+  const reads = () => services.governance.reads;
+  return {
+    changeRequest: new DataLoader((ids) => reads().changeRequestsByIds(ids)),
+    approvalsByRequest: new DataLoader(async (ids) => {
+      const byRequest = await reads().approvalsOf(ids);
+      return ids.map((id) => byRequest.get(id) ?? []);
+    }),
+    requestsByVersion: new DataLoader(async (ids) => {
+      const byVersion = await reads().changeRequestsOfVersions(ids);
+      return ids.map((id) => byVersion.get(id) ?? []);
+    }),
+    writeBackByRequest: new DataLoader((ids) => services.writeBackStatus.summariesOf(ids)),
+    ownerPersonOfModel: new DataLoader(async (ids) => {
+      const byModel = await reads().accountableOwnerPersonIds(ids);
+      return ids.map((id) => byModel.get(id) ?? null);
+    }),
+  };
 }

@@ -3,20 +3,18 @@ import type { ApprovalRecord, ChangeRequestRecord, ControlRequestRecord } from '
 import type { PersonRecord } from '../../people/people.service.js';
 import type { ModelRecord } from '../../inventory/queries/records.js';
 import type { GraphQLContext } from '../context.js';
-import { peopleLoaders } from '../access/people-loaders.js';
 import { PEOPLE_READERS } from '../access/person.resolver.js';
 import { Person } from '../access/person.type.js';
 import { Model } from '../inventory/model.type.js';
 import { Approval, ChangeRequest } from './change-request.type.js';
 import { ControlRequest } from './control-request.type.js';
-import { governanceLoaders } from './governance-loaders.js';
 
 /**
  * The people behind governance records: who asked, who decided, who owns the model. Independence compares these.
  * Readable by whoever may read people (ADMIN, RISK_OFFICER), like `people` and `node` on a Person: who holds which
  * identity is not everybody's business. Others keep the identity ids and names the records carry.
  */
-const person = (ctx: GraphQLContext, id: string | null): Promise<PersonRecord | null> | null => (id ? peopleLoaders(ctx).person.load(id) : null);
+const person = (ctx: GraphQLContext, id: string | null): Promise<PersonRecord | null> | null => (id ? ctx.loaders.person.load(id) : null);
 
 @Resolver(() => Model)
 export class ModelOwnerResolver {
@@ -26,7 +24,7 @@ export class ModelOwnerResolver {
     description: 'The accountable owner as a person (set by a person id, or an owner text matching a person’s email); null when the owner is only text. The owner may not validate the model.',
   })
   async accountableOwnerPerson(@Root() model: ModelRecord, @Ctx() ctx: GraphQLContext): Promise<PersonRecord | null> {
-    return person(ctx, await governanceLoaders(ctx).ownerPersonOfModel.load(model.id));
+    return person(ctx, await ctx.loaders.ownerPersonOfModel.load(model.id));
   }
 }
 

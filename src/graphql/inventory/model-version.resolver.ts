@@ -2,7 +2,7 @@ import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'typ
 import type { DeploymentRecord, FindingRecord, InventoryChangeRecord, ModelRecord, ModelVersionRecord, SourceRecord } from '../../inventory/queries/records.js';
 import { READ_ROLES } from '../auth-checker.js';
 import type { GraphQLContext } from '../context.js';
-import { RECENT_CHILDREN_LIMIT } from '../loaders.js';
+import { RECENT_CHILDREN_LIMIT } from './inventory-loaders.js';
 import { toConnection, toPageRequest, type ConnectionResult } from '../relay/connection.js';
 import type { HubServices } from '../services.js';
 import { ModelVersionConnection } from './connections.js';
@@ -14,7 +14,6 @@ import { toInventoryFilter } from './inventory-filter.input.js';
 import { Model } from './model.type.js';
 import { ModelVersion } from './model-version.type.js';
 import { cursorScope } from './ordering.input.js';
-import { versionDeployments } from './prefetched-relations.js';
 import { Source } from './source.type.js';
 import { JSONObject } from '../scalars.js';
 
@@ -37,7 +36,7 @@ export class ModelVersionResolver {
 
   @FieldResolver(() => [Deployment], { description: 'Live deployments serving this version.' })
   deployments(@Root() version: ModelVersionRecord, @Ctx() ctx: GraphQLContext): DeploymentRecord[] | Promise<DeploymentRecord[]> {
-    return versionDeployments(version, ctx);
+    return ctx.loaders.deploymentsByVersion.read(version.id);
   }
 
   @FieldResolver(() => [Finding], { description: 'Findings about this version, newest first (open and resolved).' })

@@ -11,8 +11,8 @@ import { toInventoryFilter } from './inventory-filter.input.js';
 import { modelPageInclude } from './look-ahead.js';
 import { Model } from './model.type.js';
 import { ModelVersion } from './model-version.type.js';
+import { primeModelPage } from './inventory-loaders.js';
 import { cursorScope, type OrderValue } from './ordering.input.js';
-import { modelVersions } from './prefetched-relations.js';
 import { Source } from './source.type.js';
 
 @Resolver(() => Model)
@@ -25,12 +25,13 @@ export class ModelResolver {
     const order: OrderValue<'NAME' | 'CREATED' | 'UPDATED' | 'RISK_TIER'> = args.orderBy ?? { field: 'NAME', direction: 'ASC' };
     const scope = cursorScope('models', order);
     const page = await this.services.inventory.listModels(toInventoryFilter(args.filter), order, toPageRequest(args, scope, ctx.maxPageSize), modelPageInclude(info));
+    primeModelPage(ctx.loaders, page);
     return toConnection(page, scope);
   }
 
   @FieldResolver(() => [ModelVersion], { description: 'Live versions of the model, by version number.' })
   versions(@Root() model: ModelRecord, @Ctx() ctx: GraphQLContext): ModelVersionRecord[] | Promise<ModelVersionRecord[]> {
-    return modelVersions(model, ctx);
+    return ctx.loaders.versionsByModel.read(model.id);
   }
 
   @FieldResolver(() => Source, { description: 'The source the model was read from.' })

@@ -2,7 +2,7 @@ import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'typ
 import type { SourceRecord, SyncRunRecord } from '../../inventory/queries/records.js';
 import { READ_ROLES } from '../auth-checker.js';
 import type { GraphQLContext } from '../context.js';
-import { RECENT_CHILDREN_LIMIT } from '../loaders.js';
+import { RECENT_CHILDREN_LIMIT } from './inventory-loaders.js';
 import { toConnection, toPageRequest, type ConnectionResult } from '../relay/connection.js';
 import type { HubServices } from '../services.js';
 import { SourceConnection } from './connections.js';

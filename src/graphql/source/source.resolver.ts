@@ -7,7 +7,6 @@ import type { HubServices } from '../services.js';
 import { Source } from '../inventory/source.type.js';
 import { CreateSourceInput, UpdateSourceInput } from './source.input.js';
 import { ConnectionCheck, DeleteSourcePayload, TriggerSyncPayload, UpdateSourcePayload } from './source-payloads.type.js';
-import { toSourceRecord } from './source-record.js';
 
 const sourceId = (id: string) => fromGlobalId(id, 'Source').id;
 
@@ -24,7 +23,7 @@ export class SourceMutationResolver {
   @Authorized('OPERATOR', 'ADMIN')
   @Mutation(() => Source, { description: 'Adds a source. Invalid fields come back as BAD_USER_INPUT with `extensions.problems` [{path, message}]; nothing is saved.' })
   async createSource(@Arg('input', () => CreateSourceInput) input: CreateSourceInput, @Ctx() ctx: GraphQLContext) {
-    return toSourceRecord(await this.services.sources.createSource({ ...input }, change(ctx)));
+    return this.services.sources.createSource({ ...input }, change(ctx));
   }
 
   @Authorized('OPERATOR', 'ADMIN')
@@ -33,21 +32,19 @@ export class SourceMutationResolver {
       'Changes a source. Re-sending identical values (secret included) changes nothing. A change of where the credential is sent (trackingUri, endpoint, host, region) needs `secret` in the same input, else CREDENTIAL_REQUIRED naming the fields.',
   })
   async updateSource(@Arg('id', () => ID) id: string, @Arg('input', () => UpdateSourceInput) input: UpdateSourceInput, @Ctx() ctx: GraphQLContext) {
-    const result = await this.services.sources.updateSource(sourceId(id), withoutUndefined(input), change(ctx));
-    return { source: toSourceRecord(result.source), changedFields: result.changedFields };
+    return this.services.sources.updateSource(sourceId(id), withoutUndefined(input), change(ctx));
   }
 
   @Authorized('OPERATOR', 'ADMIN')
   @Mutation(() => Source, { description: 'Starts or stops scheduled syncs of a source.' })
   async setSourceEnabled(@Arg('id', () => ID) id: string, @Arg('enabled') enabled: boolean, @Ctx() ctx: GraphQLContext) {
-    return toSourceRecord(await this.services.sources.setSourceEnabled(sourceId(id), enabled, change(ctx)));
+    return this.services.sources.setSourceEnabled(sourceId(id), enabled, change(ctx));
   }
 
   @Authorized('OPERATOR', 'ADMIN')
   @Mutation(() => DeleteSourcePayload, { description: 'Deletes a source: stops its schedule, erases its secret and keeps its inventory as tombstoned history.' })
   async deleteSource(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext) {
-    const result = await this.services.sources.deleteSource(sourceId(id), change(ctx));
-    return { source: toSourceRecord(result.source), tombstoned: result.tombstoned };
+    return this.services.sources.deleteSource(sourceId(id), change(ctx));
   }
 
   @Authorized('OPERATOR', 'ADMIN')

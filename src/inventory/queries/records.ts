@@ -1,9 +1,8 @@
 import type { DeploymentEnvironment, DeploymentStatus, LifecycleState, ObservedStage, Vendor, VersionStatus } from '../../../connectors/contract.js';
 import type { DeploymentRow, InventoryChangeRow, ModelRow, ModelVersionRow } from '../../db/schema/inventory.js';
-import type { SourceRow } from '../../db/schema/sources.js';
 import type { SyncRunRow } from '../../db/schema/sync.js';
 import type { RiskTier } from '../risk-tiers.js';
-import type { DEPLOYMENT_UNREAD, MODEL_UNREAD, SOURCE_UNREAD, SYNC_RUN_UNREAD, VERSION_UNREAD } from './columns.js';
+import type { DEPLOYMENT_UNREAD, MODEL_UNREAD, SYNC_RUN_UNREAD, VERSION_UNREAD } from './columns.js';
 
 /**
  * Read models of the inventory, as the API serves them: the tables' rows (drizzle's inferred types) less the columns
@@ -15,10 +14,8 @@ export { RISK_TIERS, type RiskTier } from '../risk-tiers.js';
 export type { StoredMetric } from '../../db/schema/inventory.js';
 export { SYNC_RUN_STATUSES, type SyncRunStatus } from '../../db/schema/sync.js';
 
-export interface SourceRecord extends Omit<SourceRow, (typeof SOURCE_UNREAD)[number] | 'vendor'> {
-  vendor: Vendor;
-  hasSecret: boolean;
-}
+/** Owned by the sources module; re-exported for the inventory's read queries. */
+export type { SourceRecord } from '../../sources/source-record.js';
 
 /** What every vendor-sourced read model adds to its row: the source's vendor, and attributes a page may leave out. */
 interface VendorRecordFields {
@@ -29,8 +26,6 @@ interface VendorRecordFields {
 
 export interface ModelRecord extends Omit<ModelRow, (typeof MODEL_UNREAD)[number] | 'vendorAttributes' | 'riskTier'>, VendorRecordFields {
   riskTier: RiskTier | null;
-  /** Prefetched live versions (look-ahead); undefined when not fetched with the page. */
-  versions?: ModelVersionRecord[];
 }
 
 /** Metrics' timestamps are ISO text, as stored. */
@@ -40,8 +35,6 @@ export interface ModelVersionRecord
   observedStage: ObservedStage;
   status: VersionStatus;
   lifecycleState: LifecycleState;
-  /** Prefetched live deployments (look-ahead); undefined when not fetched with the page. */
-  deployments?: DeploymentRecord[];
 }
 
 /** Metrics' timestamps are ISO text, as stored. */

@@ -65,7 +65,7 @@ export async function keysCommand(args: string[], deps: { apiKeys: ApiKeyService
         print(`hub keys create: no person has the email ${options.person}; add --new-person "Display Name" to create one`);
         return 2;
       }
-      const { key, row } = await deps.apiKeys.createApiKey({
+      const { key, apiKey: row } = await deps.apiKeys.createApiKey({
         name: options.name!,
         roles: options.roles as Role[],
         personId: person.id,

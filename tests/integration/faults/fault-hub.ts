@@ -4,7 +4,7 @@ import { vendorSimulator } from '../../../connectors/registry/simulators.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import { systemPrincipal } from '../../../src/auth/principal.js';
 import { parseConfig } from '../../../src/config.js';
-import type { SourceRow } from '../../../src/db/schema/index.js';
+import type { SourceRecord } from '../../../src/inventory/queries/records.js';
 import { createLogger } from '../../../src/logger.js';
 import { createHub, type Hub, type HubOverrides } from '../../../src/main/app.js';
 import { startHttpServer, type HttpServer } from '../../../src/main/server.js';
@@ -22,7 +22,7 @@ export interface FaultHub {
   http: HttpServer | null;
   adminKey: string;
   env: Record<string, string>;
-  addSource(vendor: Vendor, simulator: SimulatorHandle, options?: { scheduleSeconds?: number }): Promise<SourceRow>;
+  addSource(vendor: Vendor, simulator: SimulatorHandle, options?: { scheduleSeconds?: number }): Promise<SourceRecord>;
   close(): Promise<void>;
 }
 

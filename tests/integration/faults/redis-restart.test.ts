@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Vendor } from '../../../connectors/contract.js';
 import { vendorSimulator } from '../../../connectors/registry/simulators.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
-import { syncRuns, type SourceRow } from '../../../src/db/schema/index.js';
+import { syncRuns } from '../../../src/db/schema/index.js';
+import type { SourceRecord } from '../../../src/inventory/queries/records.js';
 import { toGlobalId } from '../../../src/global-id.js';
 import { ALL_QUEUES } from '../../../src/jobs/queues.js';
 import { createPostgresTestDatabase, type TestDatabase } from '../../helpers/db.js';
@@ -42,7 +43,7 @@ afterAll(async () => {
   await redis?.destroy();
 });
 
-async function addSource(vendor: Vendor): Promise<{ source: SourceRow; simulator: SimulatorHandle }> {
+async function addSource(vendor: Vendor): Promise<{ source: SourceRecord; simulator: SimulatorHandle }> {
   const simulator = await vendorSimulator(vendor).start({ ...ESTATE, credential: 'test-credential' });
   simulators.push(simulator);
   return { source: await test.addSource(vendor, simulator, { scheduleSeconds: 3600 }), simulator };
@@ -62,7 +63,7 @@ async function schedulers(): Promise<string[]> {
   return lines.sort();
 }
 
-async function trigger(source: SourceRow): Promise<{ status: number; code: string | null; payload: { alreadyRunning: boolean; run: { id: string; status: string } } | null }> {
+async function trigger(source: SourceRecord): Promise<{ status: number; code: string | null; payload: { alreadyRunning: boolean; run: { id: string; status: string } } | null }> {
   const response = await fetch(`${test.http!.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${test.adminKey}` },
@@ -84,7 +85,7 @@ async function ensureWorkers(): Promise<void> {
   await test.hub.startWorkers();
 }
 
-function runsOf(source: SourceRow) {
+function runsOf(source: SourceRecord) {
   return test.hub.database.db.select().from(syncRuns).where(eq(syncRuns.sourceId, source.id)).orderBy(asc(syncRuns.startedAt));
 }
 

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vendorSimulator } from '../../../connectors/registry/simulators.js';
 import { CHANGE_REQUEST_TAG } from '../../../connectors/mlflow/write-back.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
-import { models, modelVersions, syncRuns, writeBackOutbox, type SourceRow } from '../../../src/db/schema/index.js';
+import { models, modelVersions, syncRuns, writeBackOutbox } from '../../../src/db/schema/index.js';
+import type { SourceRecord } from '../../../src/inventory/queries/records.js';
 import { queryRows } from '../../../src/db/sql.js';
 import { liveCounts } from '../../helpers/inventory.js';
 import type { HubProcess } from '../../helpers/processes.js';
@@ -36,7 +37,7 @@ afterAll(async () => {
   await Promise.all(simulators.map((s) => s.close()));
 });
 
-async function syncedSource(latencyMs: number): Promise<{ source: SourceRow; simulator: SimulatorHandle }> {
+async function syncedSource(latencyMs: number): Promise<{ source: SourceRecord; simulator: SimulatorHandle }> {
   const simulator = await vendorSimulator('mlflow').start({ ...ESTATE, credential: 'test-credential' });
   simulators.push(simulator);
   simulator.faults.set({ latencyMs });

@@ -37,9 +37,10 @@ describe.each(DRIVERS)('InventoryReadService on %s', (_driver, createDatabase) =
       const [alpha] = first.items.map((i) => i.record);
       expect(alpha.firstSeenAt).toEqual(seenAt);
       expect(alpha.vendor).toBe('domino');
-      expect(alpha.versions![0].metrics).toEqual([{ name: 'auc', value: 0.91, step: null, timestamp: null, kind: 'TRAINING' }]);
-      expect(alpha.versions![0].firstSeenAt).toBeInstanceOf(Date);
-      expect(alpha.versions![0].deployments![0]).toMatchObject({ name: 'alpha-api', trafficShare: 0.5, servingProduction: true, vendor: 'domino' });
+      const [alphaVersion] = first.versionsByModel!.get(alpha.id)!;
+      expect(alphaVersion.metrics).toEqual([{ name: 'auc', value: 0.91, step: null, timestamp: null, kind: 'TRAINING' }]);
+      expect(alphaVersion.firstSeenAt).toBeInstanceOf(Date);
+      expect(first.deploymentsByVersion!.get(alphaVersion.id)![0]).toMatchObject({ name: 'alpha-api', trafficShare: 0.5, servingProduction: true, vendor: 'domino' });
       expect(await first.totalCount()).toBe(3);
       const second = await service.listModels({}, order, { size: 2, direction: 'forward', boundary: first.items[1].position });
       expect(second.items.map((i) => i.record.name)).toEqual(['gamma']);

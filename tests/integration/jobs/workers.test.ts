@@ -13,7 +13,7 @@ import type { Vendor } from '../../../connectors/contract.js';
 import { vendorSimulator } from '../../../connectors/registry/simulators.js';
 import type { SimulatorHandle } from '../../../connectors/shared/simulator-kit.js';
 import { systemPrincipal } from '../../../src/auth/principal.js';
-import type { SourceRow } from '../../../src/db/schema/index.js';
+import type { SourceRecord } from '../../../src/inventory/queries/records.js';
 import { syncQueueName, syncSchedulerId } from '../../../src/jobs/queues.js';
 import { liveCounts } from '../../helpers/inventory.js';
 import { startTestHub, type TestHub } from '../../helpers/hub.js';
@@ -30,7 +30,7 @@ let test: TestHub;
 let workers: Awaited<ReturnType<typeof startWorkers>> | null = null;
 let redis: Redis;
 const simulators = new Map<Vendor, SimulatorHandle>();
-const sources = new Map<Vendor, SourceRow>();
+const sources = new Map<Vendor, SourceRecord>();
 let createdAt = 0;
 
 beforeAll(async () => {

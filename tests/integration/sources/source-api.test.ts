@@ -24,12 +24,14 @@ import {
   type IntrospectionType,
   type IntrospectionTypeRef,
 } from 'graphql';
+import { eq } from 'drizzle-orm';
 import { getMetadataStorage } from 'type-graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyService } from '../../../src/auth/api-key.service.js';
 import { createAuthenticator } from '../../../src/auth/authenticate.js';
 import { ROLES, systemPrincipal, type Role } from '../../../src/auth/principal.js';
 import { SecretBox } from '../../../src/auth/secret-box.js';
+import { sources as sourcesTable } from '../../../src/db/schema/index.js';
 import { buildHubSchema } from '../../../src/graphql/build-schema.js';
 import { toGlobalId } from '../../../src/global-id.js';
 import { createGraphQLHttpHandler } from '../../../src/graphql/http-handler.js';
@@ -418,7 +420,8 @@ sources:
       const created = await live();
       expect(Object.keys(created).sort()).toEqual(['apply-domino', 'apply-mlflow']);
       expect(created['apply-mlflow'].scheduleSeconds).toBe(900);
-      expect(created['apply-domino'].secretCiphertext).toBe('env:APPLY_DOMINO_SECRET');
+      const [storedDomino] = await database.handle.db.select().from(sourcesTable).where(eq(sourcesTable.id, created['apply-domino'].id));
+      expect(storedDomino.secretCiphertext).toBe('env:APPLY_DOMINO_SECRET');
       expect(first.text).not.toContain(DISTINCTIVE);
 
       const second = await run(v1, [], env);

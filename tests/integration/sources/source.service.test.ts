@@ -60,8 +60,9 @@ describe('SourceService', () => {
   describe('createSource', () => {
     it('should store the source with an encrypted secret, audit it and schedule it', async () => {
       const row = await service.createSource(mlflowInput('mlflow-prod'), ctx);
-      expect(row.secretCiphertext).toMatch(/^v1:/);
-      expect(row.secretCiphertext).not.toContain(SECRET_TOKEN);
+      const [stored] = await database.handle.db.select().from(sources).where(eq(sources.id, row.id));
+      expect(stored.secretCiphertext).toMatch(/^v1:/);
+      expect(stored.secretCiphertext).not.toContain(SECRET_TOKEN);
       expect(row.secretUpdatedAt).toBeInstanceOf(Date);
       expect(jobs.calls).toEqual([{ op: 'schedule', schedule: { id: row.id, vendor: 'mlflow', scheduleSeconds: 900, enabled: true, lastRunAt: null } }]);
       const [event] = await database.handle.db.select().from(auditEvents).where(eq(auditEvents.entityId, row.id));
@@ -106,7 +107,8 @@ describe('SourceService', () => {
     it('should store an env reference as the reference and refuse a literal secret without a key', async () => {
       const keyless = new SourceService({ db: database.handle.db, secrets: null, scheduler: jobs, audit: new AuditRecorder(), logger: createLogger('silent'), urlPolicy: { allowPrivate: true } });
       const row = await keyless.createSource({ ...mlflowInput('env-ref'), secret: 'env:HUB_TEST_MLFLOW_SECRET' }, ctx);
-      expect(row.secretCiphertext).toBe('env:HUB_TEST_MLFLOW_SECRET');
+      const [stored] = await database.handle.db.select().from(sources).where(eq(sources.id, row.id));
+      expect(stored.secretCiphertext).toBe('env:HUB_TEST_MLFLOW_SECRET');
       const error = await keyless.createSource(mlflowInput('no-key'), ctx).then(() => { throw new Error('expected an InputError'); }, (e: InputError) => e);
       expect(error.problems[0]).toMatchObject({ path: 'secret', message: expect.stringMatching(/HUB_SECRET_KEY/) });
     });
@@ -216,7 +218,8 @@ describe('SourceService', () => {
 
     it('should fail with a clear error when the stored secret was tampered with', async () => {
       const row = await service.createSource(mlflowInput('tampered'), ctx);
-      const parts = row.secretCiphertext!.split(':');
+      const [stored] = await database.handle.db.select().from(sources).where(eq(sources.id, row.id));
+      const parts = stored.secretCiphertext!.split(':');
       parts[4] = Buffer.from('garbage-garbage').toString('base64');
       await database.handle.db.update(sources).set({ secretCiphertext: parts.join(':') }).where(eq(sources.id, row.id));
       await expect(service.loadConnector(row.id, {})).rejects.toThrow(/integrity check/);
