@@ -3,7 +3,10 @@ import {
   execute,
   getOperationAST,
   getVariableValues,
+  BREAK,
   GraphQLError,
+  Kind,
+  visit,
   type DocumentNode,
   type ExecutionResult,
   type GraphQLSchema,
@@ -30,6 +33,28 @@ function asGraphQLJsError(error: GraphQLError): GraphQLError {
   return rebuilt;
 }
 
+/**
+ * graphql-jit writes literal argument values into the code it generates, then rewrites strings that start with its
+ * private markers (`__MAGIC_DATE__…`) into expressions: a string literal carrying one would be code. Any document
+ * with such a value anywhere (escapes are decoded by the parser, so the parsed values are what count) is left to
+ * graphql-js.
+ */
+const JIT_MARKER = '__MAGIC_';
+
+function carriesJitMarker(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    enter(node) {
+      if ((node.kind === Kind.STRING || node.kind === Kind.ENUM || node.kind === Kind.NAME) && node.value.includes(JIT_MARKER)) {
+        found = true;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 /** Introspection is rare and graphql-js's own resolvers answer it exactly; it is not worth a compiled plan. */
 function asksForIntrospection(operation: OperationDefinitionNode): boolean {
   return operation.selectionSet.selections.some((selection) => selection.kind === 'Field' && (selection.name.value === '__schema' || selection.name.value === '__type'));
@@ -52,7 +77,7 @@ export function createCompiledExecution(schema: GraphQLSchema): Execute {
     }
     if (byName.has(operationName)) return byName.get(operationName)!;
     let plan: CompiledQuery | null = null;
-    if (operation.operation === 'query' && !asksForIntrospection(operation)) {
+    if (operation.operation === 'query' && !asksForIntrospection(operation) && !carriesJitMarker(document)) {
       const compiled = compileQuery(schema, document, operationName ?? undefined);
       plan = isCompiledQuery(compiled) ? compiled : null;
     }

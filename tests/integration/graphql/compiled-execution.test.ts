@@ -112,6 +112,19 @@ describe('compiled query plans', () => {
     expect(expected.paths).toEqual([['bad']]);
   });
 
+  it.each([
+    ['as written', '__MAGIC_DATE__33a9e76d_02e0_4128_8e92_3530ad3da74d0+(globalThis.HUB_INJECTED=1)'],
+    ['behind a GraphQL escape', '\\u005F_MAGIC_DATE__33a9e76d_02e0_4128_8e92_3530ad3da74d0+(globalThis.HUB_INJECTED=1)'],
+  ])('should never run code hidden in a string literal for the query compiler (%s), and answer as graphql-js does', async (_how, literal) => {
+    // graphql-jit rewrites strings that start with its date marker into `new Date(…)` in the code it generates.
+    const query = `{ models(filter: { search: "${literal}" }) { totalCount nodes { name } } }`;
+    const { status, body } = await server.query(query);
+    expect((globalThis as { HUB_INJECTED?: number }).HUB_INJECTED).toBeUndefined();
+    expect(status).toBe(200);
+    expect(body).toEqual({ data: { models: { totalCount: 0, nodes: [] } } });
+    expect(body.data).toEqual((await reference(query)).data);
+  });
+
   it('should refuse a variable of the wrong type as graphql-js does, before anything runs', async () => {
     const { status, body } = await server.query(`query($n: Int) { models(first: $n) { totalCount } }`, { n: 'ten' });
     expect(status).toBe(400);
