@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { expect, onTestFailed } from 'vitest';
 
 /** Debian's Chromium (`apt-get install -y chromium`; .ci/run installs it on a clean machine). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -58,7 +58,43 @@ export async function openSession(browser: Browser, baseURL: string, options: { 
     if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  recordForFailure(page);
   return { context, page, external, cspViolations, pageErrors, close: () => context.close() };
+}
+
+/**
+ * What a failing test leaves behind to explain a wait that ran out: a screenshot of the tab and its last requests
+ * (with status and milliseconds, or still pending) and console lines. Only when opened inside a test.
+ */
+function recordForFailure(page: Page): void {
+  const started = new Map<object, number>();
+  const log: string[] = [];
+  const note = (line: string) => {
+    log.push(`${new Date().toISOString().slice(11, 23)} ${line}`);
+    if (log.length > 60) log.shift();
+  };
+  page.on('request', (request) => started.set(request, performance.now()));
+  page.on('requestfinished', (request) => {
+    const ms = Math.round(performance.now() - (started.get(request) ?? performance.now()));
+    started.delete(request);
+    void request.response().then((response) => note(`${request.method()} ${request.url()} ${response?.status() ?? '-'} ${ms} ms`));
+  });
+  page.on('requestfailed', (request) => {
+    note(`${request.method()} ${request.url()} FAILED ${request.failure()?.errorText ?? ''}`);
+    started.delete(request);
+  });
+  page.on('console', (message) => note(`console.${message.type()} ${message.text().slice(0, 300)}`));
+  try {
+    onTestFailed(async ({ task }) => {
+      const pending = [...started].map(([request, at]) => `${(request as { url(): string }).url()} pending ${Math.round(performance.now() - at)} ms`);
+      mkdirSync(join(ARTIFACTS_DIR, 'failures'), { recursive: true });
+      const shot = join(ARTIFACTS_DIR, 'failures', `${task.name.replace(/[^\w-]+/g, '-').slice(0, 80)}-${Date.now()}.png`);
+      await page.screenshot({ path: shot, fullPage: true, timeout: 5_000 }).catch(() => undefined);
+      console.error(`[browser] ${page.url()}\n  screenshot: ${shot}\n  ${[...log, ...pending].join('\n  ')}`);
+    });
+  } catch {
+    // Opened outside a test (a beforeAll): nothing to attach to.
+  }
 }
 
 /**
