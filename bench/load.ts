@@ -21,7 +21,7 @@ import { BI_OPERATIONS, runBiClient } from './lib/load-bi-clients.js';
 import { startLoadEnvironment } from './lib/load-environment.js';
 import { LoadClient } from './lib/load-graphql.js';
 import { APPROVE_OPERATION, REQUEST_OPERATION, runGovernanceLoad } from './lib/load-governance.js';
-import { classifyLowRisk, createApiKey, createSimulatorSource, runState, triggerSync, verifyAuditChain, versionsOf, waitForRun } from './lib/load-setup.js';
+import { classifyLowRisk, createSimulatorSource, runState, triggerSync, verifyAuditChain, versionsOf, waitForRun } from './lib/load-setup.js';
 import { LoadStats } from './lib/load-stats.js';
 import { checkGovernance, checkInventory } from './lib/load-verify.js';
 import { emitBenchResult, printFigures, type Figure } from './lib/report.js';
@@ -72,7 +72,12 @@ async function main(): Promise<void> {
     const versions = (await versionsOf(admin, governedId)).slice(0, REQUESTS);
     if (versions.length < REQUESTS) throw new Error(`the governed source has ${versions.length} versions, fewer than the ${REQUESTS} requests asked for`);
     await classifyLowRisk(admin, new Set(versions.map((v) => v.modelId)));
-    const keys = (count: number, role: string) => Promise.all(Array.from({ length: count }, (_, i) => createApiKey(admin, `bench ${role.toLowerCase()} ${i + 1}`, [role])));
+    const keys = async (count: number, role: string) => {
+      const minted: string[] = [];
+      // One at a time: each is a `hub keys create` process, and the machine is the bench's.
+      for (let i = 1; i <= count; i++) minted.push(await env.personWithKey(`bench-${role.toLowerCase()}-${i}@example.com`, `Bench ${role.toLowerCase()} ${i}`, role));
+      return minted;
+    };
     const client = (key: string) => new LoadClient(env.hubUrl, key, stats);
     const viewers = (await keys(CLIENTS, 'VIEWER')).map(client);
     const requesters = (await keys(Number(args.requesters), 'DATA_SCIENTIST')).map(client);
@@ -147,6 +152,7 @@ async function main(): Promise<void> {
     const verdicts = printFigures(`load (${windowSeconds.toFixed(0)}s window; hub: \`hub start\` child process)`, figures);
     if (outcome.refusalCodes.length > 0) console.log(`refusals: ${outcome.refusalCodes.join(', ')}`);
     if (inventory.examples.length > 0) console.log(`inventory differences (first ${inventory.examples.length}): ${inventory.examples.join('; ')}`);
+    if (stats.clientErrorSamples.length > 0) console.log(`caller-side errors (first ${stats.clientErrorSamples.length}):\n  ${stats.clientErrorSamples.join('\n  ')}`);
     if (stats.serverErrorSamples.length > 0) console.log(`server faults (first ${stats.serverErrorSamples.length}):\n  ${stats.serverErrorSamples.join('\n  ')}`);
     if (finalRun.status !== 'SUCCEEDED') console.log(`sync run ${finalRun.status}: ${finalRun.error ?? `still running after ${SYNC_TIMEOUT_MS / 1000}s (${lastRun.seen} records)`}`);
     emitBenchResult('load', verdicts, { hubMode: 'hub start child process', models: MODELS, seconds: SECONDS, clients: CLIENTS, requests: REQUESTS });

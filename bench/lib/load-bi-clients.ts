@@ -19,7 +19,7 @@ const MODELS = `query BiModels($first: Int, $after: String, $filter: InventoryFi
 const VERSIONS = `query BiVersions($first: Int, $after: String, $filter: InventoryFilter, $orderBy: ModelVersionOrder, $count: Boolean!) {
   modelVersions(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
     ${PAGE}
-    nodes { id version lifecycleState observedStage createdBy metrics model { id name riskTier } deployments { id name servingProduction } }
+    nodes { id version lifecycleState observedStage createdBy metrics { name value kind } model { id name riskTier } deployments { id name servingProduction } }
   } }`;
 
 const DEPLOYMENTS = `query BiDeployments($first: Int, $after: String, $filter: InventoryFilter, $orderBy: DeploymentOrder, $count: Boolean!) {

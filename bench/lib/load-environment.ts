@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { openDatabase } from '../../src/db/client.js';
 import { migrate } from '../../src/db/migrate.js';
-import { startHubProcess, type HubProcess } from '../../tests/helpers/processes.js';
+import { runHubCommand, startHubProcess, type HubProcess } from '../../tests/helpers/processes.js';
 import { startChildSimulator } from './child-simulator.js';
 import { BENCH_ADMIN_URL } from './scratch-database.js';
 
@@ -18,6 +18,11 @@ export interface LoadEnvironment {
   hub: HubProcess;
   hubUrl: string;
   adminKey: string;
+  /**
+   * A person with one role and an API key for them, made as an operator makes them (`hub keys create --new-person`
+   * on the hub's database): an ADMIN may neither mint keys with roles it does not hold nor grant VALIDATOR alone.
+   */
+  personWithKey(email: string, displayName: string, role: string): Promise<string>;
   /** The estate synced before the load: the versions change requests are opened on. */
   governed: { url: string };
   /** The estate whose full sync runs during the load. */
@@ -99,7 +104,7 @@ export async function startLoadEnvironment(shape: EnvironmentShape, log: (line: 
     log(`  simulators up: governed ${governed.url}, estate ${estate.url}`);
 
     const adminKey = `mh_bench_${randomBytes(16).toString('hex')}`;
-    const hub = await startHubProcess('start', {
+    const hubEnv = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: BENCH_REDIS_URL,
       HUB_QUEUE_PREFIX: queuePrefix,
@@ -109,14 +114,22 @@ export async function startLoadEnvironment(shape: EnvironmentShape, log: (line: 
       // info: the readiness line; the hub logs nothing per request at this level, so the child's output stays small.
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',
-    });
+    };
+    const hub = await startHubProcess('start', hubEnv);
     cleanups.push(() => {
       // BENCH_HUB_LOG=<file> keeps the hub's own log of the run, for diagnosing a failed bench.
       if (process.env.BENCH_HUB_LOG) writeFileSync(process.env.BENCH_HUB_LOG, hub.output());
       return hub.stop();
     });
     log(`  hub start (child process ${hub.child.pid}) listening at ${hub.url}`);
-    return { databaseUrl, hub, hubUrl: hub.url!, adminKey, governed: { url: governed.url }, estate: { url: estate.url }, dispose };
+    const personWithKey = async (email: string, displayName: string, role: string) => {
+      const args = ['keys', 'create', '--person', email, '--new-person', displayName, '--name', `${displayName} (load bench)`, '--role', role];
+      const result = await runHubCommand(args, hubEnv, { timeoutMs: 120_000 });
+      const key = /^(mh_\S+)$/m.exec(result.stdout)?.[1];
+      if (result.code !== 0 || !key) throw new Error(`hub keys create for ${email} failed (exit ${result.code}): ${result.stderr.trim() || result.stdout.trim()}`);
+      return key;
+    };
+    return { databaseUrl, hub, hubUrl: hub.url!, adminKey, personWithKey, governed: { url: governed.url }, estate: { url: estate.url }, dispose };
   } catch (error) {
     await dispose();
     throw error;

@@ -45,7 +45,7 @@ export class LoadClient {
     const errors = body.errors ?? [];
     const fault = errors.find((e) => SERVER_FAULT_CODES.has(e.extensions?.code ?? ''));
     if (status >= 500 || fault) this.stats.serverError(operation, `HTTP ${status} ${fault?.extensions?.code ?? ''} ${fault?.message ?? ''}`.trim());
-    else if (errors.length > 0 || status >= 400) this.stats.clientError(operation);
+    else if (errors.length > 0 || status >= 400) this.stats.clientError(operation, `HTTP ${status} ${errors[0]?.extensions?.code ?? ''} ${errors[0]?.message ?? ''}`.trim());
     return { data: body.data ?? null, errors };
   }
 }

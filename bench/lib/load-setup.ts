@@ -51,16 +51,6 @@ export async function waitForRun(admin: LoadClient, runId: string, timeoutMs: nu
   }
 }
 
-/** A new API key (shown once by the hub); each simulated person or tool gets its own. */
-export async function createApiKey(admin: LoadClient, name: string, roles: string[]): Promise<string> {
-  const answer = await admin.call<{ createApiKey: { key: string } }>(
-    'admin',
-    `mutation Key($input: CreateApiKeyInput!) { createApiKey(input: $input) { key } }`,
-    { input: { name, roles } },
-  );
-  return expectData('createApiKey', answer).createApiKey.key;
-}
-
 interface VersionPage {
   pageInfo: { hasNextPage: boolean; endCursor: string };
   nodes: Array<{ id: string; model: { id: string } | null }>;

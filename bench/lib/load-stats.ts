@@ -39,8 +39,13 @@ export class LoadStats {
     if (this.serverErrorSamples.length < 10) this.serverErrorSamples.push(`${operation}: ${detail}`);
   }
 
-  clientError(operation: string): void {
+  /** A few examples of caller-side errors, one per operation and code (never more than ten). */
+  readonly clientErrorSamples: string[] = [];
+
+  clientError(operation: string, detail: string): void {
     this.clientErrors.set(operation, (this.clientErrors.get(operation) ?? 0) + 1);
+    const sample = `${operation}: ${detail}`;
+    if (this.clientErrorSamples.length < 10 && !this.clientErrorSamples.some((seen) => seen.startsWith(sample.slice(0, sample.indexOf(' ', operation.length + 2))))) this.clientErrorSamples.push(sample);
   }
 
   /** Calls answered so far, over the given operations (for progress lines). */

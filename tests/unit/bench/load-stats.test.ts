@@ -17,7 +17,7 @@ describe('LoadStats', () => {
       const stats = new LoadStats();
       for (let i = 1; i <= 200; i++) stats.record('bi: models', i);
       stats.record('approve', 40);
-      stats.clientError('approve');
+      stats.clientError('approve', 'HTTP 200 CONFLICT request is not pending');
       stats.serverError('bi: models', 'HTTP 500');
       const [approve, models] = stats.summarise(10);
       expect(approve).toEqual({ operation: 'approve', count: 1, throughput: 0.1, p50: 40, p99: 40, serverErrors: 0, clientErrors: 1 });
