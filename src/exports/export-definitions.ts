@@ -172,6 +172,8 @@ const modelVersions: ExportDefinition = {
     column('tags', 'json', 'v.tags', 'The vendor’s tags, a JSON object.'),
     column('lineage', 'json', 'v.lineage', 'Lineage the vendor reports (run, experiment, training job…), a JSON object.'),
     ...vendorRecordTimes('v'),
+    // Added after the first release of the exports: appended, so every earlier column keeps its position.
+    column('framework', 'text', 'v.framework', 'The ML framework or algorithm, in the vendor’s words (SageMaker container framework, DataRobot model type); empty where the vendor does not say.'),
   ],
   from: sql`model_versions v join sources vs on vs.id = v.source_id left join models m on m.id = v.model_id`,
   key: { expression: sql`v.id`, type: 'uuid' },

@@ -34,7 +34,7 @@ describe.each(DRIVERS)('flat exports on %s', (_driver, createDatabase) => {
       owner: 'vendor-owner',
       tags: { team: 'fraud' },
     });
-    const version = await seedVersion(db, model, { versionNumber: 3, version: 'v3', lifecycleState: 'PRODUCTION', observedStage: 'PRODUCTION', metrics: [{ name: 'auc', value: 0.91, step: null, timestamp: null, kind: 'VALIDATION' }] });
+    const version = await seedVersion(db, model, { versionNumber: 3, version: 'v3', lifecycleState: 'PRODUCTION', observedStage: 'PRODUCTION', framework: 'XGBOOST', metrics: [{ name: 'auc', value: 0.91, step: null, timestamp: null, kind: 'VALIDATION' }] });
     const deployment = await seedDeployment(db, version, { name: 'fraud-api', environment: 'PRODUCTION', servingProduction: true, trafficShare: 0.5, status: 'ACTIVE', statusRaw: 'Running' });
     const hostile = await seedModel(db, other, { name: HOSTILE_NAME, description: '-2+3', tags: { team: 'lab' } });
     await seedVersion(db, hostile, { versionNumber: 1 });
@@ -130,7 +130,9 @@ describe.each(DRIVERS)('flat exports on %s', (_driver, createDatabase) => {
       const lines = (await (await get(`/export/model-versions.jsonl?modelIds=${ids.model}`)).text()).trim().split('\n');
       expect(lines).toHaveLength(1);
       const row = JSON.parse(lines[0]);
-      expect(row).toMatchObject({ id: ids.version, model_id: ids.model, model_name: 'fraud-scorer', version_number: 3, metrics: [{ name: 'auc', value: 0.91, step: null, timestamp: null, kind: 'VALIDATION' }], in_production: true, live_deployments: 1, risk_tier: 'HIGH', vendor_created_at: null });
+      expect(row).toMatchObject({ id: ids.version, model_id: ids.model, model_name: 'fraud-scorer', version_number: 3, metrics: [{ name: 'auc', value: 0.91, step: null, timestamp: null, kind: 'VALIDATION' }], in_production: true, live_deployments: 1, risk_tier: 'HIGH', vendor_created_at: null, framework: 'XGBOOST' });
+      // Added after the exports' first release, so last: every earlier column keeps its position.
+      expect(Object.keys(row).at(-1)).toBe('framework');
     });
 
     it('should flatten a finding, a change request, a sync run and an export’s audit event', async () => {
