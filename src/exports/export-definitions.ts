@@ -261,6 +261,7 @@ const findings: ExportDefinition = {
 const changeRequestParameters = {
   status: splitList(enumValue(CHANGE_REQUEST_STATUSES)),
   requesterId: single(textValue(200)),
+  requesterPersonId: single(idValue('Person')),
   eligibleForMe: single(booleanValue),
   modelId: single(idValue('Model')),
   modelVersionId: single(idValue('ModelVersion')),

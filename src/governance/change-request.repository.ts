@@ -23,6 +23,8 @@ export type ApprovalConflict = 'DUPLICATE_APPROVER' | 'NO_OPEN_SLOT' | 'SELF_APP
 export interface ChangeRequestFilter {
   status?: string[];
   requesterId?: string;
+  /** The person behind the requester, whichever of their credentials opened it. */
+  requesterPersonId?: string;
   /** Only PENDING requests with an open slot the caller could fill (not theirs, not yet decided by them). */
   eligibleForMe?: boolean;
   modelId?: string;
@@ -193,6 +195,7 @@ export class ChangeRequestRepository {
     const where: SQL[] = [];
     if (filter.status?.length) where.push(inArray(changeRequests.status, filter.status));
     if (filter.requesterId) where.push(eq(changeRequests.requesterId, filter.requesterId));
+    if (filter.requesterPersonId) where.push(eq(changeRequests.requesterPersonId, filter.requesterPersonId));
     if (filter.modelId) where.push(eq(modelVersions.modelId, filter.modelId));
     if (filter.modelVersionId) where.push(eq(changeRequests.modelVersionId, filter.modelVersionId));
     if (filter.vendor) where.push(eq(sources.vendor, filter.vendor));

@@ -40,6 +40,7 @@ export class ChangeRequestResolver {
       {
         status: filter.status ?? undefined,
         requesterId: filter.requesterId ?? undefined,
+        requesterPersonId: filter.requesterPersonId ? fromGlobalId(filter.requesterPersonId, 'Person').id : undefined,
         eligibleForMe: filter.eligibleForMe ?? undefined,
         modelId: filter.modelId ? fromGlobalId(filter.modelId, 'Model').id : undefined,
         modelVersionId: filter.modelVersionId ? fromGlobalId(filter.modelVersionId, 'ModelVersion').id : undefined,

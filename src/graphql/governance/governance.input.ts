@@ -77,8 +77,11 @@ export class ChangeRequestFilterInput {
   @Field(() => [ChangeRequestStatus], { nullable: true, description: 'Any of these statuses.' })
   status?: StatusValue[] | null;
 
-  @Field(() => String, { nullable: true, description: 'Opened by this principal id.' })
+  @Field(() => String, { nullable: true, description: 'Opened by this principal id (one key or sign-in).' })
   requesterId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Opened by this Person, through any of their keys or sign-ins.' })
+  requesterPersonId?: string | null;
 
   @Field(() => Boolean, {
     nullable: true,

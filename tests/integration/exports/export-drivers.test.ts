@@ -225,6 +225,9 @@ describe.each(DRIVERS)('flat exports on %s', (_driver, createDatabase) => {
       const body = (await (await get(`/export/model-versions.csv?modelIds=${ids.version}`)).json()) as { error: { message: string } };
       expect(body.error).toMatchObject({ code: 'INVALID_PARAMETER', field: 'modelIds' });
       expect(body.error.message).toContain('expected Model');
+      const person = (await (await get(`/export/change-requests.csv?requesterPersonId=${ids.model}`)).json()) as { error: { message: string } };
+      expect(person.error).toMatchObject({ code: 'INVALID_PARAMETER', field: 'requesterPersonId' });
+      expect(person.error.message).toContain('expected Person');
     });
   });
 

@@ -253,6 +253,43 @@ describe('Independence between people', () => {
     expect(events.filter((e) => e.action === 'person.role_granted')).toHaveLength(1);
   });
 
+  it("should list a person's requests opened through any of their credentials, and one credential's alone", async () => {
+    const services = { ...testServices(db), governance, people, apiKeys, audit: new AuditService({ db }) };
+    const schema = await buildHubSchema(services);
+    const authenticate = async (req: IncomingMessage) => (typeof req.headers.authorization === 'string' ? apiKeys.verify(req.headers.authorization.slice(7)) : null);
+    const handler = createGraphQLHttpHandler({ schema, services, authenticate, logger: createLogger('silent'), limits: TEST_LIMITS });
+    const server = createServer((req, res) => void handler.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    try {
+      const nia = await personWith('Nia Notebook', ['DATA_SCIENTIST']);
+      const other = await personWith('Omar Other', ['DATA_SCIENTIST']);
+      const { key } = await apiKeys.createApiKey({ name: 'notebook', roles: ['DATA_SCIENTIST'], personId: nia.id, createdBy: systemPrincipal('test') });
+      const byKey = await open((await versionIn('DEVELOPMENT')).versionId, 'VALIDATION', await apiKeys.verify(key));
+      const bySso = await open((await versionIn('DEVELOPMENT')).versionId, 'VALIDATION', ssoLogin(nia, ['DATA_SCIENTIST']));
+      await open((await versionIn('DEVELOPMENT')).versionId, 'VALIDATION', await keyOf(other, ['DATA_SCIENTIST'], 'omar'));
+      const list = async (filter: Record<string, unknown>) => {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          body: JSON.stringify({ query: 'query($f: ChangeRequestFilter) { changeRequests(filter: $f) { totalCount nodes { id } } }', variables: { f: filter } }),
+        });
+        return (await response.json()) as { data?: { changeRequests: { totalCount: number; nodes: Array<{ id: string }> } }; errors?: Array<{ extensions: { code: string } }> };
+      };
+      const mine = await list({ requesterPersonId: toGlobalId('Person', nia.id) });
+      expect(mine.errors).toBeUndefined();
+      expect(new Set(mine.data!.changeRequests.nodes.map((n) => n.id))).toEqual(new Set([toGlobalId('ChangeRequest', byKey.id), toGlobalId('ChangeRequest', bySso.id)]));
+      expect(mine.data!.changeRequests.totalCount).toBe(2);
+      const keyAlone = await list({ requesterId: byKey.requesterId });
+      expect(keyAlone.data!.changeRequests.nodes.map((n) => n.id)).toEqual([toGlobalId('ChangeRequest', byKey.id)]);
+      const wrongType = await list({ requesterPersonId: toGlobalId('Model', nia.id) });
+      expect(wrongType.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await handler.stop();
+    }
+  });
+
   it('should show the people behind a request, its decisions and the model owner to ADMIN and RISK_OFFICER only', async () => {
     const services = { ...testServices(db), governance, people, apiKeys, audit: new AuditService({ db }) };
     const schema = await buildHubSchema(services);

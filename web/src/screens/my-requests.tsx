@@ -9,8 +9,8 @@ import { Link } from '../routing/router.tsx';
 import { stateTone } from './labels.ts';
 
 const MyRequestsQuery = graphql(`
-  query MyRequests($requesterId: String!, $first: Int, $after: String) {
-    changeRequests(filter: { requesterId: $requesterId }, first: $first, after: $after) {
+  query MyRequests($filter: ChangeRequestFilter!, $first: Int, $after: String) {
+    changeRequests(filter: $filter, first: $first, after: $after) {
       totalCount
       pageInfo { hasNextPage endCursor }
       nodes {
@@ -31,7 +31,9 @@ const CancelMine = graphql(`
 export function MyRequests() {
   const { me } = useViewer();
   const paging = useForwardPaging(25, me.id);
-  const result = useQuery(MyRequestsQuery, { requesterId: me.id, ...paging.variables });
+  // A person's requests through every key and sign-in they hold; a credential without a person, its own.
+  const filter = me.person ? { requesterPersonId: me.person.id } : { requesterId: me.id };
+  const result = useQuery(MyRequestsQuery, { filter, ...paging.variables });
   const cancel = useMutation(CancelMine);
   return (
     <>
