@@ -49,7 +49,7 @@ export class ControlRequestResolver {
     return row;
   }
 
-  @Authorized('ADMIN')
+  @Authorized(...CONTROL_REQUESTERS.POLICY_CHANGE)
   @Mutation(() => ControlRequest, { description: 'Asks for an approval policy change; a RISK_OFFICER other than you approves it. A change that only tightens can use updatePolicy.' })
   async requestPolicyChange(@Arg('input', () => RequestPolicyChangeInput) input: RequestPolicyChangeInput, @Ctx() ctx: GraphQLContext): Promise<ControlRequestRecord> {
     const result = await this.services.governance.controls.requestPolicyChange(

@@ -157,6 +157,15 @@ describe('Governance GraphQL API', () => {
     const requests = await call(VIEWER, `{ controlRequests(filter: { kind: [POLICY_CHANGE] }) { totalCount nodes { id status } } }`);
     expect(requests.data.controlRequests).toEqual({ totalCount: 1, nodes: [{ id, status: 'APPLIED' }] });
     expect((await call(VIEWER, `query($id: ID!) { node(id: $id) { ... on ControlRequest { kind } } }`, { id })).data.node).toEqual({ kind: 'POLICY_CHANGE' });
+
+    // Policies are risk decisions: a RISK_OFFICER may ask too, and another one decides.
+    const ASK = `mutation { requestPolicyChange(input: { toState: RETIRED, riskTier: null, requirements: [{ role: RISK_OFFICER, count: 2 }], justification: "Back to two." }) { id status requesterId } }`;
+    const byRisk = await call(RISK, ASK);
+    expect(byRisk.errors).toBeUndefined();
+    expect(byRisk.data.requestPolicyChange).toMatchObject({ status: 'PENDING', requesterId: 'rita' });
+    expect(codeOf(await call(RISK, DECIDE, { id: byRisk.data.requestPolicyChange.id }))).toBe('SELF_APPROVAL');
+    expect((await call('rob:RISK_OFFICER', DECIDE, { id: byRisk.data.requestPolicyChange.id })).data.decideControlRequest).toEqual({ status: 'APPLIED', deciderId: 'rob' });
+    expect(codeOf(await call(VIEWER, ASK))).toBe('FORBIDDEN');
   });
 
   it('should report an edited audit event through verifyAuditChain', async () => {
