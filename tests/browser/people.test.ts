@@ -125,6 +125,31 @@ describe('people and keys in the console', () => {
     expect(await ada.page.getByRole('group', { name: 'Roles the key carries' }).getByRole('checkbox', { name: 'VIEWER' }).count()).toBe(1);
   });
 
+  it('should let an ADMIN edit a person: a blank name refused with its code, OPERATOR added and VALIDATOR removed at once', async () => {
+    const { page } = ines;
+    await page.goto(noraPath);
+    const edit = page.getByRole('region', { name: 'Edit Nora New' });
+    await edit.getByLabel('Name').fill('   ');
+    await edit.getByRole('button', { name: 'Save Nora New' }).click();
+    await edit.getByRole('alert').waitFor();
+    expect(await edit.getByRole('alert').innerText()).toContain('BAD_USER_INPUT');
+    await edit.getByLabel('Name').fill('Nora New');
+
+    // Governed roles she does not hold are not offered here (they are requests); one she holds can be taken away.
+    const roles = edit.getByRole('group', { name: 'Roles' });
+    expect(await roles.getByRole('checkbox', { name: 'RISK_OFFICER' }).count()).toBe(0);
+    await roles.getByRole('checkbox', { name: 'OPERATOR' }).check();
+    await roles.getByRole('checkbox', { name: 'VALIDATOR' }).uncheck();
+    await edit.getByRole('button', { name: 'Save Nora New' }).click();
+    await eventually(() => page.getByTestId('person-roles').textContent()).toBe('VIEWER, DATA_SCIENTIST, OPERATOR');
+    await page.reload();
+    await eventually(() => page.getByTestId('person-roles').textContent()).toBe('VIEWER, DATA_SCIENTIST, OPERATOR');
+    expect(await page.getByRole('region', { name: 'Edit Nora New' }).getByRole('group', { name: 'Roles' }).getByRole('checkbox', { name: 'VALIDATOR' }).count()).toBe(0);
+    // Her key still signs in with what it carries.
+    const { body } = await graphqlRequest(world.url, noraKey, '{ me { roles } }');
+    expect(body.data).toEqual({ me: { roles: ['DATA_SCIENTIST'] } });
+  });
+
   it('should deactivate a person only after confirmation, revoking her keys and disabling her SSO sign-ins at once', async () => {
     const { page } = ines;
     await page.goto(noraPath);

@@ -26,6 +26,12 @@ const PersonQuery = graphql(`
   }
 `);
 
+const UpdatePerson = graphql(`
+  mutation UpdatePerson($id: ID!, $input: UpdatePersonInput!) {
+    updatePerson(id: $id, input: $input) { id email displayName roles updatedAt }
+  }
+`);
+
 const Deactivate = graphql(`
   mutation DeactivatePerson($id: ID!) {
     deactivatePerson(id: $id) { id active deactivatedAt }
@@ -116,11 +122,60 @@ function PersonDetail({ person, refetch }: { person: PersonRecord; refetch: () =
         </section>
         {admin && person.active ? <RoleGrant person={person} isMe={isMe} /> : null}
       </div>
+      {admin && person.active ? <EditPerson key={person.id} person={person} isMe={isMe} onSaved={refetch} /> : null}
 
       <ApiKeys person={person} admin={admin} onChanged={refetch} />
       {admin && person.active ? <NewKey person={person} onCreated={refetch} /> : null}
       <SsoIdentities person={person} admin={admin} onLinked={refetch} />
     </>
+  );
+}
+
+/**
+ * Name, email and roles. VIEWER, DATA_SCIENTIST and OPERATOR are granted here directly; VALIDATOR, RISK_OFFICER and
+ * ADMIN can only be removed here (removing applies at once, to every key and sign-in): granting one is a request.
+ */
+function EditPerson({ person, isMe, onSaved }: { person: PersonRecord; isMe: boolean; onSaved: () => Promise<void> }) {
+  const [displayName, setDisplayName] = useState(person.displayName);
+  const [email, setEmail] = useState(person.email);
+  const [roles, setRoles] = useState<Role[]>([...person.roles] as Role[]);
+  const update = useMutation(UpdatePerson);
+  const problems = FieldProblems.of(update.error);
+  const offered = ROLES.filter((role) => !GOVERNED_ROLES.includes(role) || person.roles.includes(role));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const done = await update.run({ id: person.id, input: { displayName: displayName.trim(), email: email.trim(), roles } });
+    if (done) await onSaved();
+  };
+
+  return (
+    <section className="card" aria-labelledby="edit-person-heading">
+      <h2 id="edit-person-heading">Edit {person.displayName}</h2>
+      <form onSubmit={submit} noValidate>
+        <Field label="Name" problem={problems.for('displayName')}>
+          {(props) => <input {...props} value={displayName} onChange={(e) => setDisplayName(e.target.value)} />}
+        </Field>
+        <Field label="Email" hint="SSO sign-ins that link by email, and vendor owners, resolve to the person through it." problem={problems.for('email')}>
+          {(props) => <input {...props} type="email" value={email} onChange={(e) => setEmail(e.target.value)} />}
+        </Field>
+        <RoleChoice legend="Roles" offered={offered} chosen={roles} onChange={setRoles} problem={problems.for('roles')} />
+        <p className="muted">
+          Removing a role takes it from every key and sign-in of {person.displayName} at once. {isMe ? 'You cannot add roles to yourself. ' : ''}To add VALIDATOR,
+          RISK_OFFICER or ADMIN, use the role grant above.
+        </p>
+        <ProblemList problems={problems} />
+        <ErrorPanel error={update.error} title="The person was not saved" />
+        <button type="submit" className="primary" disabled={update.running}>
+          Save {person.displayName}
+        </button>
+        {update.data && !update.running ? (
+          <p className="notice notice-good" role="status">
+            Saved.
+          </p>
+        ) : null}
+      </form>
+    </section>
   );
 }
 
