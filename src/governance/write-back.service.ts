@@ -1,9 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, inArray, lt, lte, min, notExists, notInArray, or, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../db/client.js';
-import { writeBackOutbox, type WriteBackOutboxRow } from '../db/schema/index.js';
+import type { WriteBackOutboxRow } from '../db/schema/index.js';
 import { displayNameOf, systemPrincipal } from '../auth/principal.js';
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -11,6 +9,7 @@ import { backoffDelay } from '../../connectors/shared/backoff.js';
 import { ConnectorError, RateLimitError, type Connector, type LifecycleState, type LifecycleWriteBack } from '../../connectors/contract.js';
 import type { AuditRecorder } from '../audit/audit-recorder.js';
 import { ChangeRequestRepository } from './change-request.repository.js';
+import { WriteBackOutboxRepository } from './write-back-outbox.repository.js';
 import type { WriteBackState } from './change-request.js';
 import { writeBackSummaries } from './write-back-status.js';
 import { changeRequestReference } from './change-request-reference.js';
@@ -35,9 +34,6 @@ export type DeliveryOutcome = 'DONE' | 'FAILED' | 'UNSUPPORTED' | 'RETRY' | 'SKI
 
 /** `retryAfterMs`: the vendor's own hint (429 Retry-After) of how long to wait, when longer than the backoff. */
 type AttemptResult = { status: 'DONE' | 'UNSUPPORTED' | 'FAILED' | 'RETRY'; message: string; retryAfterMs?: number | null };
-
-/** The statuses a row never leaves. */
-const FINAL_ROW_STATUSES = ['DONE', 'FAILED', 'UNSUPPORTED'];
 
 export interface WriteBackServiceDeps {
   db: Db;
@@ -80,6 +76,7 @@ const defaultBackoff = (attempts: number) => backoffDelay(attempts, { baseDelayM
  */
 export class WriteBackService {
   private readonly requests = new ChangeRequestRepository();
+  private readonly outbox = new WriteBackOutboxRepository();
   private readonly maxAttempts: number;
   private readonly leaseMs: number;
   private readonly callTimeoutMs: number;
@@ -99,14 +96,7 @@ export class WriteBackService {
 
   /** Change request ids with a row due for delivery (or whose claim lapsed), oldest first, for the sweeper to enqueue. */
   async pendingDue(limit = 100): Promise<string[]> {
-    const rows = await this.deps.db
-      .select({ id: writeBackOutbox.changeRequestId })
-      .from(writeBackOutbox)
-      .where(this.deliverable(this.now()))
-      .groupBy(writeBackOutbox.changeRequestId)
-      .orderBy(asc(min(writeBackOutbox.nextAttemptAt)))
-      .limit(limit);
-    return rows.map((r) => r.id);
+    return this.outbox.dueRequestIds(this.deps.db, this.now(), limit);
   }
 
   /**
@@ -115,12 +105,7 @@ export class WriteBackService {
    * first unfinished one wait for it, so their own times do not count.
    */
   async nextAttemptAt(changeRequestId: string): Promise<Date | null> {
-    const [row] = await this.deps.db
-      .select({ status: writeBackOutbox.status, nextAttemptAt: writeBackOutbox.nextAttemptAt, claimedUntil: writeBackOutbox.claimedUntil })
-      .from(writeBackOutbox)
-      .where(and(eq(writeBackOutbox.changeRequestId, changeRequestId), notInArray(writeBackOutbox.status, FINAL_ROW_STATUSES)))
-      .orderBy(asc(writeBackOutbox.position))
-      .limit(1);
+    const row = await this.outbox.firstUnfinished(this.deps.db, changeRequestId);
     if (!row) return null;
     return row.status === 'IN_PROGRESS' && row.claimedUntil ? row.claimedUntil : row.nextAttemptAt;
   }
@@ -129,7 +114,7 @@ export class WriteBackService {
   async deliver(changeRequestId: string): Promise<DeliveryOutcome> {
     let request: WriteBackState | null = null;
     for (;;) {
-      const row = await this.claim(changeRequestId);
+      const row = await this.outbox.claimNext(this.deps.db, changeRequestId, this.workerId, this.now(), this.leaseMs);
       if (!row) break;
       const recorded = await this.attempt(row);
       if (!recorded) return 'SKIPPED';
@@ -144,7 +129,7 @@ export class WriteBackService {
   private async attempt(row: WriteBackOutboxRow): Promise<{ row: AttemptResult['status']; request: WriteBackState } | null> {
     const log = { changeRequestId: row.changeRequestId, modelVersionId: row.modelVersionId, sourceId: row.sourceId, attempt: row.attempts, workerId: this.workerId };
     let result: AttemptResult;
-    const lease = new LeaseKeeper(this.deps.db, row.id, this.workerId, this.leaseMs, this.now);
+    const lease = new LeaseKeeper(this.outbox, this.deps.db, row.id, this.workerId, this.leaseMs, this.now);
     try {
       const change = await this.describe(row);
       const { connector } = await this.deps.loadConnector(row.sourceId);
@@ -167,56 +152,6 @@ export class WriteBackService {
     }
     this.deps.logger.info({ ...log, outcome: result.status }, 'write-back attempt recorded');
     return { row: result.status, request };
-  }
-
-  private claimable(now: Date) {
-    return or(
-      and(eq(writeBackOutbox.status, 'PENDING'), lte(writeBackOutbox.nextAttemptAt, now)),
-      and(eq(writeBackOutbox.status, 'IN_PROGRESS'), lte(writeBackOutbox.claimedUntil, now)),
-    );
-  }
-
-  /** Claimable, and every row before it in its request final. */
-  private deliverable(now: Date) {
-    const earlier = alias(writeBackOutbox, 'earlier');
-    return and(
-      this.claimable(now),
-      notExists(
-        this.deps.db
-          .select({ id: earlier.id })
-          .from(earlier)
-          .where(
-            and(
-              eq(earlier.changeRequestId, writeBackOutbox.changeRequestId),
-              lt(earlier.position, writeBackOutbox.position),
-              notInArray(earlier.status, FINAL_ROW_STATUSES),
-            ),
-          ),
-      ),
-    );
-  }
-
-  /** Atomically takes the request's next deliverable row for this worker, counting the attempt; null when none is ours to deliver now. */
-  private async claim(changeRequestId: string): Promise<WriteBackOutboxRow | null> {
-    const now = this.now();
-    const next = this.deps.db
-      .select({ id: writeBackOutbox.id })
-      .from(writeBackOutbox)
-      .where(and(eq(writeBackOutbox.changeRequestId, changeRequestId), this.deliverable(now)))
-      .orderBy(asc(writeBackOutbox.position))
-      .limit(1);
-    // The claimable test is repeated on the row itself: of two workers that chose the same row, only one takes it.
-    const [row] = await this.deps.db
-      .update(writeBackOutbox)
-      .set({
-        status: 'IN_PROGRESS',
-        claimedBy: this.workerId,
-        claimedUntil: new Date(now.getTime() + this.leaseMs),
-        attempts: sql`${writeBackOutbox.attempts} + 1`,
-      })
-      .where(and(inArray(writeBackOutbox.id, next), this.claimable(now)))
-      .returning();
-    return row ?? null;
   }
 
   private async describe(row: WriteBackOutboxRow): Promise<LifecycleWriteBack> {
@@ -260,21 +195,15 @@ export class WriteBackService {
     const final = result.status !== 'RETRY';
     const nextAttemptAt = final ? now : new Date(now.getTime() + Math.max(this.backoffMs(row.attempts), Math.min(result.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS)));
     return this.deps.db.transaction(async (tx) => {
-      const [updated] = await tx
-        .update(writeBackOutbox)
-        .set({
-          status: final ? result.status : 'PENDING',
-          lastError: result.status === 'DONE' || result.status === 'UNSUPPORTED' ? null : result.message,
-          message: result.message,
-          nextAttemptAt,
-          claimedBy: null,
-          claimedUntil: null,
-          doneAt: final ? now : null,
-          lastAttemptAt: now,
-        })
-        .where(and(eq(writeBackOutbox.id, row.id), eq(writeBackOutbox.status, 'IN_PROGRESS'), eq(writeBackOutbox.claimedBy, this.workerId)))
-        .returning({ id: writeBackOutbox.id });
-      if (!updated) return null;
+      const recorded = await this.outbox.recordAttempt(tx, row.id, this.workerId, {
+        status: result.status === 'RETRY' ? 'PENDING' : result.status,
+        lastError: result.status === 'DONE' || result.status === 'UNSUPPORTED' ? null : result.message,
+        message: result.message,
+        nextAttemptAt,
+        doneAt: final ? now : null,
+        lastAttemptAt: now,
+      });
+      if (!recorded) return null;
       const request = await this.summarise(tx, row.changeRequestId);
       await this.deps.audit.record(tx, {
         actor: this.actor,
@@ -313,6 +242,7 @@ class LeaseKeeper {
   private renewing = false;
 
   constructor(
+    private readonly outbox: WriteBackOutboxRepository,
     private readonly db: Db,
     private readonly rowId: string,
     private readonly workerId: string,
@@ -343,11 +273,7 @@ class LeaseKeeper {
   private async renew(): Promise<void> {
     this.renewing = true;
     try {
-      const [kept] = await this.db
-        .update(writeBackOutbox)
-        .set({ claimedUntil: new Date(this.now().getTime() + this.leaseMs) })
-        .where(and(eq(writeBackOutbox.id, this.rowId), eq(writeBackOutbox.status, 'IN_PROGRESS'), eq(writeBackOutbox.claimedBy, this.workerId)))
-        .returning({ id: writeBackOutbox.id });
+      const kept = await this.outbox.renewClaim(this.db, this.rowId, this.workerId, new Date(this.now().getTime() + this.leaseMs));
       if (kept) this.renewedAt = performance.now();
       else this.controller.abort(new Error('The write-back claim was lost to another worker; this attempt stopped.'));
     } catch {
