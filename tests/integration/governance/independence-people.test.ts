@@ -79,6 +79,22 @@ describe('Independence between people', () => {
   const open = (modelVersionId: string, toState: 'VALIDATION' | 'APPROVED' | 'PRODUCTION', actor: Principal) =>
     accepted(governance.changeRequests.requestLifecycleTransition({ modelVersionId, toState, justification: 'Ready for the next step.', evidence }, actor));
 
+  /** The GraphQL API over HTTP with these services, keys verified as the API verifies them, for `run`. */
+  async function withApi(run: (url: string) => Promise<void>): Promise<void> {
+    const services = { ...testServices(db), governance, people, apiKeys, audit: new AuditService({ db }) };
+    const schema = await buildHubSchema(services);
+    const authenticate = async (req: IncomingMessage) => (typeof req.headers.authorization === 'string' ? apiKeys.verify(req.headers.authorization.slice(7)) : null);
+    const handler = createGraphQLHttpHandler({ schema, services, authenticate, logger: createLogger('silent'), limits: TEST_LIMITS });
+    const server = createServer((req, res) => void handler.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await run(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await handler.stop();
+    }
+  }
+
   it('one person with a DATA_SCIENTIST key and a VALIDATOR key cannot approve her own request: SELF_APPROVAL', async () => {
     const dana = await personWith('Dana Double', ['DATA_SCIENTIST', 'VALIDATOR']);
     const asScientist = await keyOf(dana, ['DATA_SCIENTIST'], 'notebook');
@@ -254,14 +270,7 @@ describe('Independence between people', () => {
   });
 
   it("should list a person's requests opened through any of their credentials, and one credential's alone", async () => {
-    const services = { ...testServices(db), governance, people, apiKeys, audit: new AuditService({ db }) };
-    const schema = await buildHubSchema(services);
-    const authenticate = async (req: IncomingMessage) => (typeof req.headers.authorization === 'string' ? apiKeys.verify(req.headers.authorization.slice(7)) : null);
-    const handler = createGraphQLHttpHandler({ schema, services, authenticate, logger: createLogger('silent'), limits: TEST_LIMITS });
-    const server = createServer((req, res) => void handler.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-    try {
+    await withApi(async (url) => {
       const nia = await personWith('Nia Notebook', ['DATA_SCIENTIST']);
       const other = await personWith('Omar Other', ['DATA_SCIENTIST']);
       const { key } = await apiKeys.createApiKey({ name: 'notebook', roles: ['DATA_SCIENTIST'], personId: nia.id, createdBy: systemPrincipal('test') });
@@ -284,21 +293,11 @@ describe('Independence between people', () => {
       expect(keyAlone.data!.changeRequests.nodes.map((n) => n.id)).toEqual([toGlobalId('ChangeRequest', byKey.id)]);
       const wrongType = await list({ requesterPersonId: toGlobalId('Model', nia.id) });
       expect(wrongType.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
-    } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await handler.stop();
-    }
+    });
   });
 
   it('should show the people behind a request, its decisions and the model owner to ADMIN and RISK_OFFICER only', async () => {
-    const services = { ...testServices(db), governance, people, apiKeys, audit: new AuditService({ db }) };
-    const schema = await buildHubSchema(services);
-    const authenticate = async (req: IncomingMessage) => (typeof req.headers.authorization === 'string' ? apiKeys.verify(req.headers.authorization.slice(7)) : null);
-    const handler = createGraphQLHttpHandler({ schema, services, authenticate, logger: createLogger('silent'), limits: TEST_LIMITS });
-    const server = createServer((req, res) => void handler.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-    try {
+    await withApi(async (url) => {
       const olivia = await personWith('Olivia Owner', ['VALIDATOR'], testEmail('olivia'));
       const dana = await personWith('Dana Scientist', ['DATA_SCIENTIST']);
       const vic = await personWith('Vic Validator', ['VALIDATOR']);
@@ -324,9 +323,6 @@ describe('Independence between people', () => {
       const asViewer = await ask(viewerKey);
       expect(asViewer.errors?.map((e) => e.extensions.code)).toContain('FORBIDDEN');
       expect(asViewer.data?.changeRequest?.requester ?? null).toBeNull();
-    } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await handler.stop();
-    }
+    });
   });
 });
