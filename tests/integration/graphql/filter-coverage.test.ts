@@ -67,7 +67,10 @@ beforeAll(async () => {
 
   // Governance: dana's request is pending, erin's was withdrawn; the VALIDATOR key may decide dana's only.
   const { governance, apiKeys } = test.hub.services;
-  const person = (name: string): Principal => ({ id: name, displayName: name, roles: ['DATA_SCIENTIST'], personId: null, kind: 'jwt' });
+  // dana is a person (her requests carry her person id); erin signs in with a credential linked to none.
+  const dana = await test.hub.services.people.createPerson({ email: 'dana.filters@example.com', displayName: 'dana', roles: ['DATA_SCIENTIST'] }, systemPrincipal('test'));
+  id.danaPerson = dana.id;
+  const person = (name: string): Principal => ({ id: name, displayName: name, roles: ['DATA_SCIENTIST'], personId: name === 'dana' ? dana.id : null, kind: 'jwt' });
   const pending = await accepted(governance.changeRequests.requestLifecycleTransition({ modelVersionId: fraudV2.id, toState: 'VALIDATION', justification: 'ready for validation', evidence: [] }, person('dana')));
   await new Promise((resolve) => setTimeout(resolve, 20));
   auditSince = new Date().toISOString();
@@ -161,6 +164,7 @@ const cases = (): Record<string, Record<string, Case[]>> => ({
   changeRequests: {
     status: [[['PENDING'], 'narrows']],
     requesterId: [['dana', 'narrows']],
+    requesterPersonId: [[g('Person', 'danaPerson'), 'narrows']],
     eligibleForMe: [[true, 'narrows'], [false, 'narrows']],
     modelId: [[g('Model', 'churn'), 'narrows']],
     modelVersionId: [[g('ModelVersion', 'fraudV2'), 'narrows']],
