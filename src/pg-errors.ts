@@ -15,6 +15,12 @@ export function pgError(error: unknown): { code?: string; message: string; const
 // Class 08 is "connection exception", except 08P01 (protocol violation): a malformed statement from us, not an outage.
 const UNAVAILABLE_PG_CODES = /^(08(?!P01)|57P0[1-3]|53300)/;
 const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+/**
+ * node-postgres' own messages, which carry no code: a pool that cannot connect in time, a socket that closed, and a
+ * statement sent to a client whose connection already broke (a transaction's ROLLBACK after the server went away).
+ */
+const CONNECTION_LOST_MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error and is not queryable|Client was closed and is not queryable/;
 
 /**
  * True when the error (or one of its causes) says the database is unreachable — down, restarting, refusing
@@ -27,7 +33,7 @@ export function isConnectionFailure(error: unknown): boolean {
     findCause(error, (link) => {
       if (UNAVAILABLE_NODE_CODES.has(codeOf(link) ?? '')) return true;
       const message = (link as { message?: unknown }).message;
-      return typeof message === 'string' && /timeout exceeded when trying to connect|Connection terminated/.test(message);
+      return typeof message === 'string' && CONNECTION_LOST_MESSAGES.test(message);
     }) !== undefined
   );
 }

@@ -36,8 +36,12 @@ export async function openDatabase(config: DatabaseConfig, logger?: Logger): Pro
     const { default: pg } = await import('pg');
     const { drizzle } = await import('drizzle-orm/node-postgres');
     const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize, connectionTimeoutMillis: 5_000 });
-    // An idle client losing its connection (database restart) must not crash the process.
-    pool.on('error', () => undefined);
+    // A client losing its connection (database restart, an administrator's terminate) must not crash the process:
+    // the pool listens only while a client is idle, so a checked-out client needs a listener of its own. The query
+    // it was running fails on its own and is classified by isConnectionFailure.
+    const connectionLost = (error: Error) => logger?.warn({ err: error.message }, 'database connection lost');
+    pool.on('error', connectionLost);
+    pool.on('connect', (client) => client.on('error', connectionLost));
     const db = drizzle(pool, { schema: fullSchema }) as unknown as Db;
     return {
       db,
