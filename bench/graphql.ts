@@ -6,7 +6,8 @@
  * each with autocannon (10 connections, 10 s); then the dashboard query (`inventoryStats` by vendor and lifecycle
  * state) against a bare server answering the same counts with one `GROUP BY`. Also the latency of the page as the
  * estate grows from 10 000 versions to 100 000 and to 1 000 000 (skipped only with BENCH_GQL_SMALL=1, as the quick
- * run does: seeding 1M rows takes minutes on 2 cores).
+ * run does: seeding 1M rows takes minutes on 2 cores). Each load also prints the servers' process CPU per request:
+ * which share of an answer is Node's work, since the ratio alone moves with how fast the machine's PostgreSQL is.
  *
  * Run: node --import @swc-node/register/esm-register bench/graphql.ts
  * Env: BENCH_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_GQL_SMALL=1, BENCH_DURATION_S.
@@ -121,9 +122,18 @@ interface LoadResult {
   rps: number;
   p99: number;
   errors: number;
+  /** CPU time of the servers' process per answered request: the share of each answer that is Node's work, not the database's. */
+  serverCpuMsPerRequest: number;
+}
+
+/** CPU time the servers' process has used so far (ms); the bare server answers `/cpu`. */
+let cpuUrl = '';
+async function serverCpuMs(): Promise<number> {
+  return ((await (await fetch(cpuUrl)).json()) as { ms: number }).ms;
 }
 
 async function load(url: string, body: string | undefined, method: 'GET' | 'POST'): Promise<LoadResult> {
+  const cpuBefore = await serverCpuMs();
   const result = await autocannon({
     url,
     method,
@@ -132,7 +142,14 @@ async function load(url: string, body: string | undefined, method: 'GET' | 'POST
     body,
     headers: { 'content-type': 'application/json' },
   });
-  return { rps: Math.round(result.requests.average), p99: result.latency.p99, errors: result.errors + result.non2xx };
+  const cpuMs = (await serverCpuMs()) - cpuBefore;
+  const answered = Math.max(1, result.requests.average * DURATION_S);
+  return {
+    rps: Math.round(result.requests.average),
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+    serverCpuMsPerRequest: Math.round((cpuMs / answered) * 100) / 100,
+  };
 }
 
 /** Median latency of the GraphQL page over sequential requests (after warm-up). */
@@ -169,6 +186,11 @@ async function serve(url: string): Promise<void> {
   const hub = createServer((req, res) => void handler.handle(req, res));
   const bare = createServer((req, res) => {
     req.resume();
+    if (req.url === '/cpu') {
+      const { user, system } = process.cpuUsage();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ms: (user + system) / 1000 }));
+      return;
+    }
     pool.query<{ body: string }>(req.url === '/stats' ? BARE_STATS_SQL : BARE_SQL).then(
       (result) => {
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -220,6 +242,7 @@ async function main(): Promise<void> {
     const servers = await startServers(url);
     child = servers.child;
     const { bareUrl, hubUrl } = servers;
+    cpuUrl = `${bareUrl}/cpu`;
     const graphqlBody = JSON.stringify({ query: GRAPHQL_QUERY, operationName: 'Page' });
     const started = performance.now();
     await growEstate(url, sourceId, 0, 1_000);
@@ -244,13 +267,16 @@ async function main(): Promise<void> {
     const growth = Math.round(((latency1m ?? latency100k) / latency10k) * 100) / 100;
 
     const rows10 = [
-      ['(a) bare node:http, one SQL', `${a.rps} req/s`, `p99 ${a.p99} ms`, a.errors ? `${a.errors} errors` : ''],
-      ['(b) hub GraphQL', `${b.rps} req/s`, `p99 ${b.p99} ms`, b.errors ? `${b.errors} errors` : ''],
-      ['(c) bare dashboard GROUP BY', `${c.rps} req/s`, `p99 ${c.p99} ms`, c.errors ? `${c.errors} errors` : ''],
-      ['(d) hub inventoryStats', `${d.rps} req/s`, `p99 ${d.p99} ms`, d.errors ? `${d.errors} errors` : ''],
-    ];
+      ['(a) bare node:http, one SQL', a],
+      ['(b) hub GraphQL', b],
+      ['(c) bare dashboard GROUP BY', c],
+      ['(d) hub inventoryStats', d],
+    ] as const;
     console.log(`\nGraphQL read bench — 10 000 models × 10 versions + 20 000 deployments (seeded in ${seedSeconds}s), autocannon 10 connections × ${DURATION_S}s`);
-    for (const row of rows10) console.log(`  ${row[0].padEnd(30)} ${row[1].padStart(12)}  ${row[2].padStart(14)}  ${row[3]}`);
+    for (const [name, r] of rows10) {
+      const cpu = `server CPU ${r.serverCpuMsPerRequest} ms/req`;
+      console.log(`  ${name.padEnd(30)} ${`${r.rps} req/s`.padStart(12)}  ${`p99 ${r.p99} ms`.padStart(14)}  ${cpu.padStart(26)}  ${r.errors ? `${r.errors} errors` : ''}`);
+    }
     console.log('');
     console.log(`  ${'metric'.padEnd(44)} ${'value'.padStart(10)}  ${'target'.padStart(10)}  result`);
     const table: Array<[string, string, string, boolean]> = [

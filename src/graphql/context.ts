@@ -18,6 +18,11 @@ export interface GraphQLContext {
   services: HubServices;
   /** Largest `first`/`last` a connection serves (MAX_PAGE_SIZE); larger ones are refused as BAD_USER_INPUT. */
   maxPageSize: number;
+  /**
+   * Data rendered by PostgreSQL for this request, for the transport to splice into the body (rendered-execution.ts).
+   * An object, not a field of the context: Apollo runs the operation on a shallow copy of the context.
+   */
+  renderedData: { token?: string; text?: string };
 }
 
 export interface CreateContextOptions {
@@ -39,5 +44,6 @@ export function createContext(options: CreateContextOptions): GraphQLContext {
     loaders: createRequestLoaders(options.services),
     services: options.services,
     maxPageSize: options.maxPageSize,
+    renderedData: {},
   };
 }

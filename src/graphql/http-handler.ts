@@ -8,6 +8,7 @@ import { endCompressed } from '../http/compression.js';
 import { UnauthenticatedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { createCompiledExecution } from './compiled-execution.js';
+import { createRenderedExecution, type RenderedExecution } from './rendered-execution.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { classifyError, hubErrorFormatter, isRequestError } from './format-error.js';
 import { limitsPlugin, type QueryLimits } from './limits.js';
@@ -147,16 +148,20 @@ const errorLogging: ApolloServerPlugin<GraphQLContext> = {
 };
 
 /**
- * Apollo's only seam for another executor is the gateway interface: a fixed schema and an executor that runs queries
- * as compiled plans (compiled-execution.ts). Parsing, validation, plugins and error formatting stay Apollo's.
+ * Apollo's only seam for another executor is the gateway interface: a fixed schema and an executor that answers
+ * pure projections of the models page as JSON rendered by PostgreSQL (rendered-execution.ts) and runs every other
+ * query as a compiled plan (compiled-execution.ts). Parsing, validation, plugins and error formatting stay Apollo's.
  */
-function compiledExecutionGateway(schema: GraphQLSchema): ApolloServerOptionsWithGateway<GraphQLContext>['gateway'] {
+function executionGateway(schema: GraphQLSchema, rendered: RenderedExecution): ApolloServerOptionsWithGateway<GraphQLContext>['gateway'] {
   const execute = createCompiledExecution(schema);
   return {
     async load() {
       return {
-        // The operation the client named (request.operationName is Apollo's resolved one: null when none matched).
-        executor: (request) => execute({ document: request.document, operationName: request.request.operationName ?? null, variables: request.request.variables, context: request.context }),
+        executor: async (request) => {
+          // The operation the client named (request.operationName is Apollo's resolved one: null when none matched).
+          const operation = { document: request.document, operationName: request.request.operationName ?? null, variables: request.request.variables, context: request.context as GraphQLContext };
+          return (await rendered.execute(operation)) ?? execute(operation);
+        },
       };
     },
     onSchemaLoadOrUpdate(callback) {
@@ -173,8 +178,9 @@ function compiledExecutionGateway(schema: GraphQLSchema): ApolloServerOptionsWit
  */
 export function createGraphQLHttpHandler(options: GraphQLHttpHandlerOptions): GraphQLHttpHandler {
   const { schema, services, logger, limits } = options;
+  const rendered = createRenderedExecution(schema);
   const server = new ApolloServer<GraphQLContext>({
-    gateway: compiledExecutionGateway(schema),
+    gateway: executionGateway(schema, rendered),
     formatError: hubErrorFormatter(schema),
     includeStacktraceInErrorResponses: false,
     // Auth is by Authorization / API-key headers, never cookies, so a cross-site request cannot carry credentials.
@@ -238,7 +244,7 @@ export function createGraphQLHttpHandler(options: GraphQLHttpHandlerOptions): Gr
         for (const [key, value] of response.headers) res.setHeader(key, value);
         res.setHeader('x-request-id', requestId);
         if (response.body.kind === 'complete') {
-          await endCompressed(req, res, response.body.string);
+          await endCompressed(req, res, rendered.splice(context, response.body.string));
         } else {
           for await (const chunk of response.body.asyncIterator) res.write(chunk);
           res.end();

@@ -15,7 +15,8 @@ import {
   type ColumnSet,
 } from './queries/columns.js';
 import { deploymentConditions, findingConditions, likePattern, modelConditions, syncRunConditions, versionConditions, type InventoryFilter } from './queries/filters.js';
-import { keysetPage, whereClause } from './queries/keyset.js';
+import { keysetPage, keysetStatement, whereClause } from './queries/keyset.js';
+import { NotRenderable, pageRowKeys, renderedEdges, type RenderedObject } from './rendered-json.js';
 import {
   CHANGE_ORDER,
   DEPLOYMENT_ORDER,
@@ -217,6 +218,21 @@ export class InventoryReadService {
       },
     });
     return { ...modelsPage, versionsByModel, deploymentsByVersion };
+  }
+
+  /**
+   * A models page rendered by PostgreSQL as the JSON text of its edges (rendered-json.ts), for answers that are pure
+   * projections of the rows: the same rows, order and nested live versions and deployments as `listModels`. Forward
+   * pages only; throws NotRenderable for a shape it cannot render exactly.
+   */
+  async renderModelEdges(filter: InventoryFilter, order: Ordering<ModelOrderField>, page: PageRequest, edge: RenderedObject): Promise<string> {
+    if (page.direction !== 'forward') throw new NotRenderable('a backward page');
+    const { inner, order: pageOrder } = keysetStatement(
+      { select: pageModels(pageRowKeys(edge)).select, from: MODEL_FROM, where: modelConditions(filter), keys: MODEL_ORDER[order.field], idExpression: sql`m.id`, direction: order.direction, page },
+      false,
+    );
+    const [row] = await queryRows<{ edges: string }>(this.db, sql`select ${renderedEdges(edge, pageOrder)} as edges from (${inner}) p`);
+    return row.edges;
   }
 
   async listModelVersions(filter: InventoryFilter, order: Ordering<VersionOrderField>, page: PageRequest): Promise<Page<ModelVersionRecord>> {

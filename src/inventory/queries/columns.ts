@@ -11,7 +11,8 @@ import { findings, syncRuns } from '../../db/schema/sync.js';
  * read models (records.ts) leave out the same columns as the lists below.
  */
 type Kind = 'date' | 'number';
-export type Column = readonly [key: string, expression: SQL, kind?: Kind];
+/** A read column: its record key, its expression, how to fix its raw value, and whether it can never be null. */
+export type Column = readonly [key: string, expression: SQL, kind?: Kind, notNull?: boolean];
 
 const toDate = (value: unknown): Date | null => (value == null ? null : value instanceof Date ? value : new Date(value as string));
 
@@ -27,7 +28,7 @@ function tableColumns<T extends PgTable>(table: T, unread: readonly (keyof T['_'
   const skipped = new Set<PropertyKey>(unread);
   return Object.entries(getTableColumns(table) as Record<string, PgColumn>)
     .filter(([key]) => !skipped.has(key))
-    .map(([key, column]) => [key, sql`${column}`, kindOf(column)] as const);
+    .map(([key, column]) => [key, sql`${column}`, kindOf(column), column.notNull] as const);
 }
 
 const dialect = new PgDialect();
@@ -79,19 +80,19 @@ export const SYNC_RUN_UNREAD = ['jobId', 'workerId'] as const;
 /** Model columns; expects `m` (models) and `s` (sources) in scope. */
 export const modelColumns = (): Column[] => [
   ...tableColumns(aliasedTable(models, 'm'), MODEL_UNREAD),
-  ['vendor', sql`${aliasedTable(sources, 's').vendor}`],
+  ['vendor', sql`${aliasedTable(sources, 's').vendor}`, undefined, true],
 ];
 
 /** Version columns; expects `v` (model_versions) and `vs` (its source) in scope. */
 export const versionColumns = (): Column[] => [
   ...tableColumns(aliasedTable(modelVersions, 'v'), VERSION_UNREAD),
-  ['vendor', sql`${aliasedTable(sources, 'vs').vendor}`],
+  ['vendor', sql`${aliasedTable(sources, 'vs').vendor}`, undefined, true],
 ];
 
 /** Deployment columns; expects `d` (deployments) and `ds` (its source) in scope. */
 export const deploymentColumns = (): Column[] => [
   ...tableColumns(aliasedTable(deployments, 'd'), DEPLOYMENT_UNREAD),
-  ['vendor', sql`${aliasedTable(sources, 'ds').vendor}`],
+  ['vendor', sql`${aliasedTable(sources, 'ds').vendor}`, undefined, true],
 ];
 
 const src = aliasedTable(sources, 'src');

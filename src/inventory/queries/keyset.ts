@@ -35,11 +35,19 @@ export function whereClause(conditions: SQL[]): SQL {
   return conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
 }
 
+/** The SQL of one keyset page: the page's rows in `inner` (LIMIT size, + 1 with `probe`), and how to order them again. */
+export interface KeysetStatement {
+  /** `select <select>, <sort keys as "__k0"…> from … where … order by … limit …`: the page's rows, `id` among them. */
+  inner: SQL;
+  /** `order by p."__k0" …, p.id …`: the page's order over `inner` aliased `p`. */
+  order: SQL;
+}
+
 /**
- * One keyset page in one statement: `(k…, id) > (cursor…)` in the requested order, LIMIT size + 1 to learn whether
- * more rows follow. Backward pages run in reverse order and are flipped back. The count is a separate thunk.
+ * The statement behind every keyset page: `(k…, id) > (cursor…)` in the requested order, LIMIT size (+ 1 to learn
+ * whether more rows follow). Backward pages run in reverse order; their reader flips them back.
  */
-export async function keysetPage<T>(db: Executor, query: KeysetQuery<T>): Promise<Page<T>> {
+export function keysetStatement(query: Omit<KeysetQuery<unknown>, 'map' | 'extra'>, probe: boolean): KeysetStatement {
   const { page, keys } = query;
   const forward = page.direction === 'forward';
   const sqlDirection = forward === (query.direction === 'ASC') ? 'asc' : 'desc';
@@ -55,13 +63,24 @@ export async function keysetPage<T>(db: Executor, query: KeysetQuery<T>): Promis
   }
   const keyColumns = sql.join(keys.map((key, index) => sql`(${key.expression})::text as ${sql.raw(`"__k${index}"`)}`), sql`, `);
   const orderBy = sql.join([...keys.map((key) => key.expression), query.idExpression].map((e) => sql`${e} ${sql.raw(sqlDirection)}`), sql`, `);
-  const inner = sql`select ${query.select}, ${keyColumns} from ${query.from} ${whereClause(conditions)} order by ${orderBy} limit ${page.size + 1}`;
-  const outerOrder = sql.raw(
-    [...keys.map((_, index) => `p."__k${index}"`)].length
+  const inner = sql`select ${query.select}, ${keyColumns} from ${query.from} ${whereClause(conditions)} order by ${orderBy} limit ${page.size + (probe ? 1 : 0)}`;
+  const order = sql.raw(
+    keys.length
       ? `order by ${keys.map((key, index) => `${key.type === 'text' ? `p."__k${index}"` : `p."__k${index}"::${key.type}`} ${sqlDirection}`).join(', ')}, p.id ${sqlDirection}`
       : `order by p.id ${sqlDirection}`,
   );
-  const statement = query.extra ? sql`select p.*, ${query.extra} from (${inner}) p ${outerOrder}` : inner;
+  return { inner, order };
+}
+
+/**
+ * One keyset page in one statement (keysetStatement, probing one row further to learn whether more follow). Backward
+ * pages are flipped back. The count is a separate thunk.
+ */
+export async function keysetPage<T>(db: Executor, query: KeysetQuery<T>): Promise<Page<T>> {
+  const { page, keys } = query;
+  const forward = page.direction === 'forward';
+  const { inner, order } = keysetStatement(query, true);
+  const statement = query.extra ? sql`select p.*, ${query.extra} from (${inner}) p ${order}` : inner;
   const rows = await queryRows<Record<string, unknown>>(db, statement);
   const more = rows.length > page.size;
   if (more) rows.pop();

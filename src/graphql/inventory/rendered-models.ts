@@ -1,0 +1,154 @@
+import {
+  getArgumentValues,
+  getNamedType,
+  GraphQLEnumType,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLScalarType,
+  Kind,
+  type FieldNode,
+  type GraphQLField,
+  type GraphQLSchema,
+  type GraphQLType,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { RenderedObject, RenderedValue } from '../../inventory/rendered-json.js';
+import type { PageRequest } from '../../page.js';
+import { authChecker, READ_ROLES } from '../auth-checker.js';
+import type { GraphQLContext } from '../context.js';
+import { toPageRequest } from '../relay/connection.js';
+import { cursorScope } from './ordering.input.js';
+
+/**
+ * Queries that are pure projections of the models page — `models(first, after) { edges { node { <columns>, versions
+ * { <columns>, deployments { <columns> } } } } }`, with aliases and `__typename` — are answered by PostgreSQL as JSON
+ * text (rendered-json.ts) instead of rows turned into records, executed and serialised again. Anything else (cursors,
+ * pageInfo, counts, filters, orderings, fragments, directives, fields with resolvers of their own, a caller without a
+ * read role) is declined here and runs as every other query does, so what a client receives never depends on which
+ * path answered.
+ */
+
+const DEFAULT_ORDER = { field: 'NAME', direction: 'ASC' } as const;
+/** Scalars whose stored JSON is exactly what their serialisation writes. */
+const VERBATIM_SCALARS = new Set(['String', 'Int', 'Float', 'Boolean', 'JSONObject', 'JSON']);
+/** Relation fields whose rows and order rendered-json.ts renders as the resolvers read them. */
+const RELATIONS: Readonly<Record<string, Readonly<Record<string, { kind: 'versions' | 'deployments'; type: string }>>>> = {
+  Model: { versions: { kind: 'versions', type: 'ModelVersion' } },
+  ModelVersion: { deployments: { kind: 'deployments', type: 'Deployment' } },
+};
+
+export interface RenderedModelsField {
+  responseKey: string;
+  page: PageRequest;
+  order: typeof DEFAULT_ORDER;
+  /** The connection's keys in response order: its edges (as a rendered edge object) or its type name. */
+  connection: ReadonlyArray<readonly [responseKey: string, value: { edges: RenderedObject } | { typename: string }]>;
+}
+
+/** The plan of a renderable query: its root keys in response order. */
+export type RenderedModelsPlan = ReadonlyArray<readonly [responseKey: string, value: RenderedModelsField | { typename: string }]>;
+
+class Declined extends Error {}
+
+const decline = (why: string): never => {
+  throw new Declined(why);
+};
+
+/** The fields of a selection set, in order, each under a response key of its own; fragments and directives decline. */
+function fields(selectionSet: SelectionSetNode | undefined): FieldNode[] {
+  if (!selectionSet) return decline('a leaf where an object was expected');
+  const seen = new Set<string>();
+  return selectionSet.selections.map((selection) => {
+    if (selection.kind !== Kind.FIELD) return decline('a fragment');
+    if (selection.directives?.length) return decline('a directive');
+    const key = selection.alias?.value ?? selection.name.value;
+    if (seen.has(key)) return decline('a response key selected twice');
+    seen.add(key);
+    return selection;
+  });
+}
+
+function fieldOf(type: GraphQLObjectType, node: FieldNode): GraphQLField<unknown, unknown> {
+  return type.getFields()[node.name.value] ?? decline(`no field ${node.name.value}`);
+}
+
+/** A column read as is: the field has no resolver of its own and its stored form is its serialised form. */
+function columnValue(field: GraphQLField<unknown, unknown>, type: GraphQLType): RenderedValue {
+  if (field.resolve || field.args.length > 0) return decline(`${field.name} has a resolver`);
+  const required = type instanceof GraphQLNonNull;
+  const named = getNamedType(type);
+  if (named instanceof GraphQLEnumType) {
+    return { kind: 'named', key: field.name, names: Object.fromEntries(named.getValues().map((value) => [String(value.value), value.name])), required };
+  }
+  if (named instanceof GraphQLScalarType && VERBATIM_SCALARS.has(named.name) && !(type instanceof GraphQLList) && !(required && (type as GraphQLNonNull<GraphQLType>).ofType instanceof GraphQLList)) {
+    return { kind: 'column', key: field.name, required };
+  }
+  return decline(`${field.name} is a ${named.name}`);
+}
+
+function objectShape(type: GraphQLObjectType, selectionSet: SelectionSetNode | undefined): RenderedObject {
+  const isNode = type.getInterfaces().some((face) => face.name === 'Node');
+  return fields(selectionSet).map((node): readonly [string, RenderedValue] => {
+    const key = node.alias?.value ?? node.name.value;
+    if (node.name.value === '__typename') return [key, { kind: 'literal', value: type.name }];
+    const field = fieldOf(type, node);
+    const relation = RELATIONS[type.name]?.[field.name];
+    if (relation) {
+      const target = getNamedType(field.type);
+      if (!(target instanceof GraphQLObjectType) || target.name !== relation.type || field.args.length > 0) return decline(`${field.name} changed`);
+      return [key, { kind: relation.kind, shape: objectShape(target, node.selectionSet) }];
+    }
+    if (node.selectionSet) return decline(`${field.name} is an object`);
+    if (field.name === 'id' && isNode) return [key, { kind: 'globalId', type: type.name }];
+    return [key, columnValue(field, field.type)];
+  });
+}
+
+function edgeShape(type: GraphQLObjectType, selectionSet: SelectionSetNode | undefined): RenderedObject {
+  return fields(selectionSet).map((node): readonly [string, RenderedValue] => {
+    const key = node.alias?.value ?? node.name.value;
+    if (node.name.value === '__typename') return [key, { kind: 'literal', value: type.name }];
+    if (node.name.value !== 'node') return decline(`edge field ${node.name.value}`);
+    const model = getNamedType(fieldOf(type, node).type);
+    if (!(model instanceof GraphQLObjectType) || model.name !== 'Model') return decline('a node other than Model');
+    return [key, { kind: 'row', shape: objectShape(model, node.selectionSet) }];
+  });
+}
+
+function modelsField(schema: GraphQLSchema, node: FieldNode, variables: Record<string, unknown>, context: GraphQLContext): RenderedModelsField {
+  const field = schema.getQueryType()!.getFields().models;
+  const args = getArgumentValues(field, node, variables) as { first?: number | null; after?: string | null; last?: unknown; before?: unknown; filter?: unknown; orderBy?: unknown };
+  if (args.last != null || args.before != null || args.filter != null || args.orderBy != null) return decline('arguments beyond first and after');
+  const connectionType = getNamedType(field.type) as GraphQLObjectType;
+  const connection = fields(node.selectionSet).map((child): readonly [string, { edges: RenderedObject } | { typename: string }] => {
+    const key = child.alias?.value ?? child.name.value;
+    if (child.name.value === '__typename') return [key, { typename: connectionType.name }];
+    if (child.name.value !== 'edges') return decline(`connection field ${child.name.value}`);
+    return [key, { edges: edgeShape(getNamedType(fieldOf(connectionType, child).type) as GraphQLObjectType, child.selectionSet) }];
+  });
+  // The resolver's own checks, in its order: a refusal is the resolver's to report.
+  authChecker({ context } as never, [...READ_ROLES]);
+  const page = toPageRequest({ first: args.first, after: args.after }, cursorScope('models', DEFAULT_ORDER), context.maxPageSize);
+  return { responseKey: node.alias?.value ?? node.name.value, page, order: DEFAULT_ORDER, connection };
+}
+
+/**
+ * The plan of a query PostgreSQL can answer as rendered JSON, or null for every query it cannot (those run as usual).
+ * Variables must already be coerced (graphql-js's getVariableValues).
+ */
+export function planRenderedModels(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>, context: GraphQLContext): RenderedModelsPlan | null {
+  if (operation.operation !== 'query' || operation.directives?.length) return null;
+  try {
+    return fields(operation.selectionSet).map((node) => {
+      const key = node.alias?.value ?? node.name.value;
+      if (node.name.value === '__typename') return [key, { typename: schema.getQueryType()!.name }] as const;
+      if (node.name.value !== 'models') return decline(`root field ${node.name.value}`);
+      return [key, modelsField(schema, node, variables, context)] as const;
+    });
+  } catch {
+    // Declined, or an argument the resolver would refuse: either way the usual path answers, with its own errors.
+    return null;
+  }
+}

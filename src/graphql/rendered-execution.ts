@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { getOperationAST, getVariableValues, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import type { GraphQLContext } from './context.js';
+import { planRenderedModels, type RenderedModelsPlan } from './inventory/rendered-models.js';
+
+/**
+ * Answers the queries PostgreSQL can render as JSON (inventory/rendered-models.ts decides which) and splices the
+ * rendered text into Apollo's response. Apollo serialises whatever `data` it is given, so `data` is a per-request
+ * random token, which the transport replaces with the rendered text after Apollo has written the body: the response
+ * passes through Apollo's plugins and formatting like any other.
+ */
+export interface RenderedExecution {
+  /** The result of a rendered query, or null when the query is not one (it then runs as usual). Never throws. */
+  execute(request: { document: DocumentNode; operationName: string | null; variables: Record<string, unknown> | undefined; context: GraphQLContext }): Promise<ExecutionResult | null>;
+  /** The response body with the request's rendered data in place of its token (unchanged for other requests). */
+  splice(context: GraphQLContext, body: string): string;
+}
+
+const member = (key: string, value: string) => `${JSON.stringify(key)}:${value}`;
+
+async function renderedData(plan: RenderedModelsPlan, context: GraphQLContext): Promise<string> {
+  const members: string[] = [];
+  for (const [key, root] of plan) {
+    if ('typename' in root) {
+      members.push(member(key, JSON.stringify(root.typename)));
+      continue;
+    }
+    const connection: string[] = [];
+    for (const [connectionKey, value] of root.connection) {
+      const text = 'typename' in value ? JSON.stringify(value.typename) : await context.services.inventory.renderModelEdges({}, root.order, root.page, value.edges);
+      connection.push(member(connectionKey, text));
+    }
+    members.push(member(key, `{${connection.join(',')}}`));
+  }
+  return `{${members.join(',')}}`;
+}
+
+export function createRenderedExecution(schema: GraphQLSchema): RenderedExecution {
+  return {
+    async execute({ document, operationName, variables, context }) {
+      const operation = getOperationAST(document, operationName);
+      if (!operation) return null;
+      const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+      if (coerced.errors) return null;
+      const plan = planRenderedModels(schema, operation, coerced.coerced, context);
+      if (!plan) return null;
+      let data: string;
+      try {
+        data = await renderedData(plan, context);
+      } catch (error) {
+        // A shape the read side declines, a stored value the API would refuse to serialise, an outage: the usual
+        // path answers each as the API does.
+        context.logger.debug({ err: error }, 'rendered query declined; executing it');
+        return null;
+      }
+      const token = `rendered:${randomUUID()}`;
+      context.renderedData.token = token;
+      context.renderedData.text = data;
+      return { data: token as unknown as Record<string, unknown> };
+    },
+    splice(context, body) {
+      const { token, text } = context.renderedData;
+      if (token === undefined || text === undefined) return body;
+      const placeholder = JSON.stringify(token);
+      const at = body.indexOf(placeholder);
+      return at < 0 ? body : body.slice(0, at) + text + body.slice(at + placeholder.length);
+    },
+  };
+}
