@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { getOperationAST, getVariableValues, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { getOperationAST, getVariableValues, Kind, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { GraphQLContext } from './context.js';
 import { planRenderedModels, type RenderedModelsPlan } from './inventory/rendered-models.js';
 
@@ -39,7 +39,8 @@ export function createRenderedExecution(schema: GraphQLSchema): RenderedExecutio
   return {
     async execute({ document, operationName, variables, context }) {
       const operation = getOperationAST(document, operationName);
-      if (!operation) return null;
+      // Most queries ask for something else at the root: decided before their variables are coerced a second time.
+      if (!operation || !operation.selectionSet.selections.some((selection) => selection.kind === Kind.FIELD && selection.name.value === 'models')) return null;
       const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
       if (coerced.errors) return null;
       const plan = planRenderedModels(schema, operation, coerced.coerced, context);
