@@ -6,14 +6,16 @@
  * each with autocannon (10 connections, 10 s); then the dashboard query (`inventoryStats` by vendor and lifecycle
  * state) against a bare server answering the same counts with one `GROUP BY`. Also the latency of the page as the
  * estate grows from 10 000 versions to 100 000 and to 1 000 000 (skipped only with BENCH_GQL_SMALL=1, as the quick
- * run does: seeding 1M rows takes minutes on 2 cores). Each load also prints the servers' process CPU per request:
- * which share of an answer is Node's work, since the ratio alone moves with how fast the machine's PostgreSQL is.
+ * run does: seeding 1M rows takes minutes on 2 cores). Each load also prints the CPU per request of the servers'
+ * process and of the machine's PostgreSQL (from /proc): on a few cores the ratio alone moves with which of the two is
+ * the bottleneck.
  *
  * Run: node --import @swc-node/register/esm-register bench/graphql.ts
  * Env: BENCH_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_GQL_SMALL=1, BENCH_DURATION_S.
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -124,6 +126,33 @@ interface LoadResult {
   errors: number;
   /** CPU time of the servers' process per answered request: the share of each answer that is Node's work, not the database's. */
   serverCpuMsPerRequest: number;
+  /** CPU time of the machine's PostgreSQL per answered request (null where /proc cannot tell). */
+  databaseCpuMsPerRequest: number | null;
+}
+
+/**
+ * CPU time PostgreSQL's processes on this machine have used so far (ms), from /proc; null where it cannot be read
+ * (another OS, a remote database). Clock ticks are 1/100 s on Linux.
+ */
+function databaseCpuMs(): number | null {
+  try {
+    let ticks = 0;
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const close = stat.lastIndexOf(')');
+        if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+        const fields = stat.slice(close + 2).split(' ');
+        // utime + stime, and cutime + cstime: the postmaster inherits the time of backends and workers that exited.
+        ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      } catch {
+        // The process ended between listing and reading.
+      }
+    }
+    return ticks * 10;
+  } catch {
+    return null;
+  }
 }
 
 /** CPU time the servers' process has used so far (ms); the bare server answers `/cpu`. */
@@ -134,6 +163,7 @@ async function serverCpuMs(): Promise<number> {
 
 async function load(url: string, body: string | undefined, method: 'GET' | 'POST'): Promise<LoadResult> {
   const cpuBefore = await serverCpuMs();
+  const databaseBefore = databaseCpuMs();
   const result = await autocannon({
     url,
     method,
@@ -143,12 +173,14 @@ async function load(url: string, body: string | undefined, method: 'GET' | 'POST
     headers: { 'content-type': 'application/json' },
   });
   const cpuMs = (await serverCpuMs()) - cpuBefore;
+  const databaseAfter = databaseCpuMs();
   const answered = Math.max(1, result.requests.average * DURATION_S);
   return {
     rps: Math.round(result.requests.average),
     p99: result.latency.p99,
     errors: result.errors + result.non2xx,
     serverCpuMsPerRequest: Math.round((cpuMs / answered) * 100) / 100,
+    databaseCpuMsPerRequest: databaseBefore === null || databaseAfter === null ? null : Math.round(((databaseAfter - databaseBefore) / answered) * 100) / 100,
   };
 }
 
@@ -274,8 +306,8 @@ async function main(): Promise<void> {
     ] as const;
     console.log(`\nGraphQL read bench — 10 000 models × 10 versions + 20 000 deployments (seeded in ${seedSeconds}s), autocannon 10 connections × ${DURATION_S}s`);
     for (const [name, r] of rows10) {
-      const cpu = `server CPU ${r.serverCpuMsPerRequest} ms/req`;
-      console.log(`  ${name.padEnd(30)} ${`${r.rps} req/s`.padStart(12)}  ${`p99 ${r.p99} ms`.padStart(14)}  ${cpu.padStart(26)}  ${r.errors ? `${r.errors} errors` : ''}`);
+      const cpu = `CPU/req: server ${r.serverCpuMsPerRequest} ms, database ${r.databaseCpuMsPerRequest ?? 'n/a'} ms`;
+      console.log(`  ${name.padEnd(30)} ${`${r.rps} req/s`.padStart(12)}  ${`p99 ${r.p99} ms`.padStart(14)}  ${cpu.padStart(44)}  ${r.errors ? `${r.errors} errors` : ''}`);
     }
     console.log('');
     console.log(`  ${'metric'.padEnd(44)} ${'value'.padStart(10)}  ${'target'.padStart(10)}  result`);

@@ -71,6 +71,8 @@ const envSchema = z.object({
   HUB_PUBLIC_URL: publicUrl,
   /** A file of registered GraphQL operations; keys marked as BI service accounts may run only those. */
   HUB_TRUSTED_DOCUMENTS: z.preprocess(emptyToUndefined, z.string().optional()),
+  /** Models pages that only project rows are rendered to JSON by PostgreSQL (false: the API process builds every answer). */
+  HUB_GRAPHQL_DATABASE_RENDERING: booleanFlag(true),
   HOST: z.preprocess(emptyToUndefined, z.string().optional()).transform((v) => v ?? '127.0.0.1'),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(LOG_LEVELS).optional()).transform((v) => v ?? 'info'),
   /** `json` (pino lines, for services and log shippers) or `text` (for a person); default: text on a terminal. */
@@ -165,6 +167,8 @@ export interface HubConfig {
     maxCost: number;
     /** Registered operations (HUB_TRUSTED_DOCUMENTS), absolute path; null: no registry, BI service-account keys refused. */
     trustedDocumentsPath: string | null;
+    /** HUB_GRAPHQL_DATABASE_RENDERING: pure projections of the models page are rendered by PostgreSQL. */
+    databaseRendering: boolean;
   };
   /** The hub's public base URL, without a trailing slash; null: no links are written to vendors. */
   publicUrl: string | null;
@@ -225,7 +229,7 @@ export function parseConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd())
       : null,
     stateReplay: e.HUB_STATE_REPLAY_EVERY_MINUTES > 0 ? { everyMs: e.HUB_STATE_REPLAY_EVERY_MINUTES * 60_000 } : null,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.HUB_QUEUE_PREFIX } : null,
-    http: { port: e.PORT, host: e.HOST, maxPageSize: e.MAX_PAGE_SIZE, maxDepth: e.MAX_QUERY_DEPTH, maxCost: e.MAX_QUERY_COST, trustedDocumentsPath: e.HUB_TRUSTED_DOCUMENTS ? resolve(cwd, e.HUB_TRUSTED_DOCUMENTS) : null },
+    http: { port: e.PORT, host: e.HOST, maxPageSize: e.MAX_PAGE_SIZE, maxDepth: e.MAX_QUERY_DEPTH, maxCost: e.MAX_QUERY_COST, trustedDocumentsPath: e.HUB_TRUSTED_DOCUMENTS ? resolve(cwd, e.HUB_TRUSTED_DOCUMENTS) : null, databaseRendering: e.HUB_GRAPHQL_DATABASE_RENDERING },
     publicUrl: e.HUB_PUBLIC_URL ?? null,
     metrics: { public: e.METRICS_PUBLIC, port: e.METRICS_PORT ?? null },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? null },

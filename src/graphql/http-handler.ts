@@ -38,6 +38,8 @@ export interface GraphQLHttpHandlerOptions {
   onRequest?: (observation: GraphQLRequestObservation) => void;
   /** Registered operations (HUB_TRUSTED_DOCUMENTS); null: none, and BI service-account keys are refused. */
   trustedDocuments?: TrustedDocuments | null;
+  /** Render pure projections of the models page in PostgreSQL (HUB_GRAPHQL_DATABASE_RENDERING; default true). */
+  databaseRendering?: boolean;
 }
 
 export interface GraphQLHttpHandler {
@@ -152,7 +154,7 @@ const errorLogging: ApolloServerPlugin<GraphQLContext> = {
  * pure projections of the models page as JSON rendered by PostgreSQL (rendered-execution.ts) and runs every other
  * query as a compiled plan (compiled-execution.ts). Parsing, validation, plugins and error formatting stay Apollo's.
  */
-function executionGateway(schema: GraphQLSchema, rendered: RenderedExecution): ApolloServerOptionsWithGateway<GraphQLContext>['gateway'] {
+function executionGateway(schema: GraphQLSchema, rendered: RenderedExecution | null): ApolloServerOptionsWithGateway<GraphQLContext>['gateway'] {
   const execute = createCompiledExecution(schema);
   return {
     async load() {
@@ -160,7 +162,7 @@ function executionGateway(schema: GraphQLSchema, rendered: RenderedExecution): A
         executor: async (request) => {
           // The operation the client named (request.operationName is Apollo's resolved one: null when none matched).
           const operation = { document: request.document, operationName: request.request.operationName ?? null, variables: request.request.variables, context: request.context as GraphQLContext };
-          return (await rendered.execute(operation)) ?? execute(operation);
+          return (await rendered?.execute(operation)) ?? execute(operation);
         },
       };
     },
@@ -178,7 +180,7 @@ function executionGateway(schema: GraphQLSchema, rendered: RenderedExecution): A
  */
 export function createGraphQLHttpHandler(options: GraphQLHttpHandlerOptions): GraphQLHttpHandler {
   const { schema, services, logger, limits } = options;
-  const rendered = createRenderedExecution(schema);
+  const rendered = options.databaseRendering === false ? null : createRenderedExecution(schema);
   const server = new ApolloServer<GraphQLContext>({
     gateway: executionGateway(schema, rendered),
     formatError: hubErrorFormatter(schema),
@@ -244,7 +246,7 @@ export function createGraphQLHttpHandler(options: GraphQLHttpHandlerOptions): Gr
         for (const [key, value] of response.headers) res.setHeader(key, value);
         res.setHeader('x-request-id', requestId);
         if (response.body.kind === 'complete') {
-          await endCompressed(req, res, rendered.splice(context, response.body.string));
+          await endCompressed(req, res, rendered ? rendered.splice(context, response.body.string) : response.body.string);
         } else {
           for await (const chunk of response.body.asyncIterator) res.write(chunk);
           res.end();

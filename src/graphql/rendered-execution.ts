@@ -25,12 +25,7 @@ async function renderedData(plan: RenderedModelsPlan, context: GraphQLContext): 
       members.push(member(key, JSON.stringify(root.typename)));
       continue;
     }
-    const connection: string[] = [];
-    for (const [connectionKey, value] of root.connection) {
-      const text = 'typename' in value ? JSON.stringify(value.typename) : await context.services.inventory.renderModelEdges({}, root.order, root.page, value.edges);
-      connection.push(member(connectionKey, text));
-    }
-    members.push(member(key, `{${connection.join(',')}}`));
+    members.push(member(key, await context.services.inventory.renderModelsConnection({}, root.order, root.page, root.connection)));
   }
   return `{${members.join(',')}}`;
 }

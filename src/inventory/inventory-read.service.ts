@@ -16,7 +16,7 @@ import {
 } from './queries/columns.js';
 import { deploymentConditions, findingConditions, likePattern, modelConditions, syncRunConditions, versionConditions, type InventoryFilter } from './queries/filters.js';
 import { keysetPage, keysetStatement, whereClause } from './queries/keyset.js';
-import { NotRenderable, pageRowKeys, renderedEdges, type RenderedObject } from './rendered-json.js';
+import { needsProbe, NotRenderable, pageRowKeys, renderedConnection, type RenderedConnection } from './rendered-json.js';
 import {
   CHANGE_ORDER,
   DEPLOYMENT_ORDER,
@@ -221,18 +221,31 @@ export class InventoryReadService {
   }
 
   /**
-   * A models page rendered by PostgreSQL as the JSON text of its edges (rendered-json.ts), for answers that are pure
-   * projections of the rows: the same rows, order and nested live versions and deployments as `listModels`. Forward
-   * pages only; throws NotRenderable for a shape it cannot render exactly.
+   * A models page rendered by PostgreSQL as the JSON text of the whole connection (rendered-json.ts), for answers that
+   * are pure projections of the rows: the same rows, order, cursors, page info, count and nested live versions and
+   * deployments as `listModels` and its connection. Forward pages only; throws NotRenderable for a shape it cannot
+   * render exactly.
    */
-  async renderModelEdges(filter: InventoryFilter, order: Ordering<ModelOrderField>, page: PageRequest, edge: RenderedObject): Promise<string> {
+  async renderModelsConnection(filter: InventoryFilter, order: Ordering<ModelOrderField>, page: PageRequest, connection: RenderedConnection): Promise<string> {
     if (page.direction !== 'forward') throw new NotRenderable('a backward page');
+    const where = modelConditions(filter);
+    const keys = MODEL_ORDER[order.field];
+    const probe = needsProbe(connection);
     const { inner, order: pageOrder } = keysetStatement(
-      { select: pageModels(pageRowKeys(edge)).select, from: MODEL_FROM, where: modelConditions(filter), keys: MODEL_ORDER[order.field], idExpression: sql`m.id`, direction: order.direction, page },
-      false,
+      { select: pageModels(pageRowKeys(connection)).select, from: MODEL_FROM, where, keys, idExpression: sql`m.id`, direction: order.direction, page },
+      probe,
     );
-    const [row] = await queryRows<{ edges: string }>(this.db, sql`select ${renderedEdges(edge, pageOrder)} as edges from (${inner}) p`);
-    return row.edges;
+    const statement = renderedConnection(connection, {
+      inner,
+      order: pageOrder,
+      keyCount: keys.length,
+      size: page.size,
+      probe,
+      hasBoundary: page.boundary !== undefined,
+      count: sql`select count(*)::int from ${MODEL_FROM} ${whereClause(where)}`,
+    });
+    const [row] = await queryRows<{ connection: string }>(this.db, statement);
+    return row.connection;
   }
 
   async listModelVersions(filter: InventoryFilter, order: Ordering<VersionOrderField>, page: PageRequest): Promise<Page<ModelVersionRecord>> {

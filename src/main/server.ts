@@ -42,6 +42,7 @@ export async function startHttpServer(hub: Hub): Promise<HttpServer> {
     logger,
     limits: { maxPageSize: config.http.maxPageSize, maxDepth: config.http.maxDepth, maxCost: config.http.maxCost, maxBodyBytes: MAX_BODY_BYTES },
     trustedDocuments: config.http.trustedDocumentsPath ? loadTrustedDocuments(config.http.trustedDocumentsPath) : null,
+    databaseRendering: config.http.databaseRendering,
     onRequest: ({ operationName, status, durationMs }) => {
       const operation = metricLabel(operationName);
       metrics.graphqlRequests.inc({ operation, outcome: status < 400 ? 'ok' : 'error' });

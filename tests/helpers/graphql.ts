@@ -42,13 +42,13 @@ export interface GraphQLTestServer {
  * A real HTTP server on an ephemeral loopback port serving the hub schema over the database at `url`, with a
  * statement-counting drizzle logger so tests can assert how many SQL statements a request costs.
  */
-export async function startGraphQLTestServer(databaseUrl: string, limits: GraphQLHttpLimits = TEST_LIMITS): Promise<GraphQLTestServer> {
+export async function startGraphQLTestServer(databaseUrl: string, limits: GraphQLHttpLimits = TEST_LIMITS, options: { databaseRendering?: boolean } = {}): Promise<GraphQLTestServer> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   const statements: string[] = [];
   const db = drizzle(pool, { schema: fullSchema, logger: { logQuery: (query) => statements.push(query) } }) as unknown as Db;
   const services = testServices(db);
   const schema = await buildHubSchema(services);
-  const handler = createGraphQLHttpHandler({ schema, services, authenticate: testAuthenticate, logger: createLogger('silent'), limits });
+  const handler = createGraphQLHttpHandler({ schema, services, authenticate: testAuthenticate, logger: createLogger('silent'), limits, databaseRendering: options.databaseRendering });
   const server: Server = createServer((req, res) => {
     if (req.url?.startsWith('/graphql')) void handler.handle(req, res);
     else res.writeHead(404).end();

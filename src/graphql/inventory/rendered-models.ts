@@ -14,7 +14,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { RenderedObject, RenderedValue } from '../../inventory/rendered-json.js';
+import type { PageInfoValue, RenderedConnection, RenderedObject, RenderedValue } from '../../inventory/rendered-json.js';
 import type { PageRequest } from '../../page.js';
 import { authChecker, READ_ROLES } from '../auth-checker.js';
 import type { GraphQLContext } from '../context.js';
@@ -22,12 +22,12 @@ import { toPageRequest } from '../relay/connection.js';
 import { cursorScope } from './ordering.input.js';
 
 /**
- * Queries that are pure projections of the models page — `models(first, after) { edges { node { <columns>, versions
- * { <columns>, deployments { <columns> } } } } }`, with aliases and `__typename` — are answered by PostgreSQL as JSON
- * text (rendered-json.ts) instead of rows turned into records, executed and serialised again. Anything else (cursors,
- * pageInfo, counts, filters, orderings, fragments, directives, fields with resolvers of their own, a caller without a
- * read role) is declined here and runs as every other query does, so what a client receives never depends on which
- * path answered.
+ * Queries that are pure projections of the models page — `models(first, after) { edges { cursor node { <columns>,
+ * versions { <columns>, deployments { <columns> } } } } nodes { … } pageInfo { … } totalCount }`, with aliases and
+ * `__typename` — are answered by PostgreSQL as JSON text (rendered-json.ts) instead of rows turned into records,
+ * executed and serialised again. Anything else (filters, orderings, backward pages, fragments, directives, timestamps,
+ * other relations, fields with resolvers of their own, a caller without a read role) is declined here and runs as
+ * every other query does, so what a client receives never depends on which path answered.
  */
 
 const DEFAULT_ORDER = { field: 'NAME', direction: 'ASC' } as const;
@@ -43,9 +43,10 @@ export interface RenderedModelsField {
   responseKey: string;
   page: PageRequest;
   order: typeof DEFAULT_ORDER;
-  /** The connection's keys in response order: its edges (as a rendered edge object) or its type name. */
-  connection: ReadonlyArray<readonly [responseKey: string, value: { edges: RenderedObject } | { typename: string }]>;
+  connection: RenderedConnection;
 }
+
+const PAGE_INFO_FIELDS = new Set<string>(['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor'] satisfies PageInfoValue[]);
 
 /** The plan of a renderable query: its root keys in response order. */
 export type RenderedModelsPlan = ReadonlyArray<readonly [responseKey: string, value: RenderedModelsField | { typename: string }]>;
@@ -106,14 +107,26 @@ function objectShape(type: GraphQLObjectType, selectionSet: SelectionSetNode | u
   });
 }
 
-function edgeShape(type: GraphQLObjectType, selectionSet: SelectionSetNode | undefined): RenderedObject {
+function edgeShape(type: GraphQLObjectType, selectionSet: SelectionSetNode | undefined, scope: string): RenderedObject {
   return fields(selectionSet).map((node): readonly [string, RenderedValue] => {
     const key = node.alias?.value ?? node.name.value;
     if (node.name.value === '__typename') return [key, { kind: 'literal', value: type.name }];
+    if (node.name.value === 'cursor') return [key, { kind: 'position', scope }];
     if (node.name.value !== 'node') return decline(`edge field ${node.name.value}`);
-    const model = getNamedType(fieldOf(type, node).type);
-    if (!(model instanceof GraphQLObjectType) || model.name !== 'Model') return decline('a node other than Model');
-    return [key, { kind: 'row', shape: objectShape(model, node.selectionSet) }];
+    return [key, { kind: 'row', shape: objectShape(modelType(fieldOf(type, node)), node.selectionSet) }];
+  });
+}
+
+function modelType(field: GraphQLField<unknown, unknown>): GraphQLObjectType {
+  const model = getNamedType(field.type);
+  return model instanceof GraphQLObjectType && model.name === 'Model' ? model : decline('a node other than Model');
+}
+
+function pageInfoShape(type: GraphQLObjectType, selectionSet: SelectionSetNode | undefined) {
+  return fields(selectionSet).map((node): readonly [string, PageInfoValue | { literal: string }] => {
+    const key = node.alias?.value ?? node.name.value;
+    if (node.name.value === '__typename') return [key, { literal: type.name }];
+    return PAGE_INFO_FIELDS.has(node.name.value) ? [key, node.name.value as PageInfoValue] : decline(`page info field ${node.name.value}`);
   });
 }
 
@@ -121,16 +134,29 @@ function modelsField(schema: GraphQLSchema, node: FieldNode, variables: Record<s
   const field = schema.getQueryType()!.getFields().models;
   const args = getArgumentValues(field, node, variables) as { first?: number | null; after?: string | null; last?: unknown; before?: unknown; filter?: unknown; orderBy?: unknown };
   if (args.last != null || args.before != null || args.filter != null || args.orderBy != null) return decline('arguments beyond first and after');
+  const scope = cursorScope('models', DEFAULT_ORDER);
   const connectionType = getNamedType(field.type) as GraphQLObjectType;
-  const connection = fields(node.selectionSet).map((child): readonly [string, { edges: RenderedObject } | { typename: string }] => {
+  const connection = fields(node.selectionSet).map((child): RenderedConnection[number] => {
     const key = child.alias?.value ?? child.name.value;
-    if (child.name.value === '__typename') return [key, { typename: connectionType.name }];
-    if (child.name.value !== 'edges') return decline(`connection field ${child.name.value}`);
-    return [key, { edges: edgeShape(getNamedType(fieldOf(connectionType, child).type) as GraphQLObjectType, child.selectionSet) }];
+    const childType = () => getNamedType(fieldOf(connectionType, child).type) as GraphQLObjectType;
+    switch (child.name.value) {
+      case '__typename':
+        return [key, { kind: 'literal', value: connectionType.name }];
+      case 'totalCount':
+        return [key, { kind: 'totalCount' }];
+      case 'edges':
+        return [key, { kind: 'edges', edge: edgeShape(childType(), child.selectionSet, scope) }];
+      case 'nodes':
+        return [key, { kind: 'nodes', shape: objectShape(modelType(fieldOf(connectionType, child)), child.selectionSet) }];
+      case 'pageInfo':
+        return [key, { kind: 'pageInfo', fields: pageInfoShape(childType(), child.selectionSet), scope }];
+      default:
+        return decline(`connection field ${child.name.value}`);
+    }
   });
   // The resolver's own checks, in its order: a refusal is the resolver's to report.
   authChecker({ context } as never, [...READ_ROLES]);
-  const page = toPageRequest({ first: args.first, after: args.after }, cursorScope('models', DEFAULT_ORDER), context.maxPageSize);
+  const page = toPageRequest({ first: args.first, after: args.after }, scope, context.maxPageSize);
   return { responseKey: node.alias?.value ?? node.name.value, page, order: DEFAULT_ORDER, connection };
 }
 

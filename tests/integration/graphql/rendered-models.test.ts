@@ -91,17 +91,24 @@ const RENDERED: Array<[string, string, Record<string, unknown>?]> = [
   ],
   ['two pages under two aliases, one of them empty', `{ a: models(first: 3) { edges { node { name } } } b: models(first: 0) { edges { node { name } } } }`],
   ['the default page size', `{ models { edges { node { name externalId } } } }`],
+  [
+    'cursors, page info and the count, under aliases',
+    `{ models(first: 5) { total: totalCount edges { c: cursor node { name } } info: pageInfo { __typename hasNextPage hasPreviousPage startCursor endCursor } } }`,
+  ],
+  ['nodes beside edges', `{ models(first: 3) { nodes { id name versions { version } } edges { cursor } } }`],
+  ['an empty page with its page info', `{ models(first: 0) { totalCount edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`],
+  ['a page past the last row', `{ models(first: 500) { edges { cursor } pageInfo { hasNextPage startCursor endCursor } } }`],
 ];
 
 const DECLINED: Array<[string, string]> = [
-  ['cursors and pageInfo', `{ models(first: 5) { edges { cursor node { name } } pageInfo { hasNextPage endCursor } } }`],
+  ['a backward page', `{ models(last: 5) { edges { cursor node { name } } pageInfo { hasPreviousPage startCursor } } }`],
   ['a filter', `{ models(first: 5, filter: { vendors: [MLFLOW] }) { edges { node { name } } } }`],
   ['a fragment', `{ models(first: 5) { edges { node { ...M } } } } fragment M on Model { name }`],
   ['a directive', `query($skip: Boolean!) { models(first: 5) { edges { node { name @skip(if: $skip) } } } }`],
   ['a timestamp', `{ models(first: 5) { edges { node { name firstSeenAt } } } }`],
   ['a relation the renderer does not know', `{ models(first: 5) { edges { node { name source { name } } } } }`],
   ['a field with a resolver of its own', `{ models(first: 5) { edges { node { versions { vendorAttributes } } } } }`],
-  ['a count', `{ models(first: 5) { totalCount } }`],
+  ['an ordering', `{ models(first: 5, orderBy: { field: RISK_TIER, direction: DESC }) { edges { node { name } } } }`],
 ];
 
 describe('models pages rendered by PostgreSQL', () => {
@@ -118,6 +125,32 @@ describe('models pages rendered by PostgreSQL', () => {
     const { answer } = await overHttp(`{ models(first: 1) { edges { node { tags businessUnit accountableOwner } } } }`);
     const node = (answer.data as { models: { edges: Array<{ node: Record<string, unknown> }> } }).models.edges[0].node;
     expect(node).toEqual({ tags: { team: 'a"b', nested: { x: [1, 2.5, null, true] }, ünïcode: '✓' }, businessUnit: 'Retail "credit" \\ risk', accountableOwner: 'Zoë\tO\'Brien\u0001 🚀' });
+  });
+
+  it('should walk every page by its cursors, each page as graphql-js answers it, and hand over to the usual path', async () => {
+    const query = `query($after: String) { models(first: 7, after: $after) { edges { cursor node { id name } } pageInfo { hasNextPage hasPreviousPage endCursor } totalCount } }`;
+    type Page = { models: { edges: Array<{ node: { id: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null }; totalCount: number } };
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let pages = 0; pages < 20; pages++) {
+      const variables = { after };
+      expect(await rendered(query, variables)).not.toBeNull();
+      const { answer } = await overHttp(query, variables);
+      expect(answer).toEqual(await reference(query, variables));
+      const { models } = answer.data as Page;
+      seen.push(...models.edges.map((edge) => edge.node.id));
+      if (!models.pageInfo.hasNextPage) break;
+      after = models.pageInfo.endCursor;
+    }
+    const total = ((await overHttp(`{ models { totalCount } }`)).answer.data as Page).models.totalCount;
+    expect(new Set(seen).size).toBe(total);
+    expect(seen).toHaveLength(total);
+    // A rendered cursor is the usual path's cursor: a filtered page (served the usual way) accepts it.
+    const firstCursor = ((await overHttp(`{ models(first: 1) { edges { cursor } } }`)).answer.data as { models: { edges: Array<{ cursor: string }> } }).models.edges[0].cursor;
+    const usual = `query($after: String) { models(first: 3, after: $after, filter: { vendors: [MLFLOW, SAGEMAKER, DATAROBOT, DOMINO] }) { edges { node { id } } } }`;
+    expect(await rendered(usual, { after: firstCursor })).toBeNull();
+    const next = (await overHttp(usual, { after: firstCursor })).answer.data as { models: { edges: Array<{ node: { id: string } }> } };
+    expect(next.models.edges.map((edge) => edge.node.id)).toEqual(seen.slice(1, 4));
   });
 
   it('should continue after a cursor from a page the usual path served', async () => {

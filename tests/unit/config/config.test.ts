@@ -63,6 +63,11 @@ describe('parseConfig', () => {
       expect(parseConfig({}).auth.breakGlass).toBe(false);
       expect(parseConfig({ HUB_BREAK_GLASS: 'true' }).auth.breakGlass).toBe(true);
     });
+
+    it('should read HUB_GRAPHQL_DATABASE_RENDERING, on by default', () => {
+      expect(parseConfig({}).http.databaseRendering).toBe(true);
+      expect(parseConfig({ HUB_GRAPHQL_DATABASE_RENDERING: 'false' }).http.databaseRendering).toBe(false);
+    });
   });
 
   describe('invalid values', () => {
