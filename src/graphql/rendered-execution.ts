@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { getOperationAST, getVariableValues, Kind, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { GraphQLContext } from './context.js';
-import { planRenderedModels, type RenderedModelsPlan } from './inventory/rendered-models.js';
+import { planRenderedModels, type PageInfoField, type RenderedModelsField, type RenderedModelsPlan } from './inventory/rendered-models.js';
 
 /**
  * Answers the queries PostgreSQL can render as JSON (inventory/rendered-models.ts decides which) and splices the
@@ -18,15 +18,40 @@ export interface RenderedExecution {
 
 const member = (key: string, value: string) => `${JSON.stringify(key)}:${value}`;
 
+/** The connection object of one rendered `models` field, its keys in response order. */
+async function renderedConnection(field: RenderedModelsField, context: GraphQLContext): Promise<string> {
+  const { inventory } = context.services;
+  const parts = field.connection.map(([, part]) => part);
+  const [{ rows, hasNextPage }, count] = await Promise.all([
+    parts.some((part) => part.kind !== 'literal' && part.kind !== 'totalCount')
+      ? inventory.renderModelRows({}, field.order, field.page, { elements: field.elements, cursorScope: field.cursorScope, probe: field.probe })
+      : { rows: [], hasNextPage: false },
+    parts.some((part) => part.kind === 'totalCount') ? inventory.countModels({}) : null,
+  ]);
+  const pageInfo: Record<PageInfoField, boolean | string | null> = {
+    hasNextPage,
+    hasPreviousPage: field.page.boundary !== undefined,
+    startCursor: rows[0]?.cursor ?? null,
+    endCursor: rows.at(-1)?.cursor ?? null,
+  };
+  const members = field.connection.map(([key, part]) => {
+    switch (part.kind) {
+      case 'literal':
+        return member(key, JSON.stringify(part.value));
+      case 'totalCount':
+        return member(key, String(count));
+      case 'elements':
+        return member(key, `[${rows.map((row) => row.elements[part.index]).join(',')}]`);
+      case 'pageInfo':
+        return member(key, `{${part.fields.map(([infoKey, value]) => member(infoKey, JSON.stringify(typeof value === 'string' ? pageInfo[value] : value.literal))).join(',')}}`);
+    }
+  });
+  return `{${members.join(',')}}`;
+}
+
 async function renderedData(plan: RenderedModelsPlan, context: GraphQLContext): Promise<string> {
   const members: string[] = [];
-  for (const [key, root] of plan) {
-    if ('typename' in root) {
-      members.push(member(key, JSON.stringify(root.typename)));
-      continue;
-    }
-    members.push(member(key, await context.services.inventory.renderModelsConnection({}, root.order, root.page, root.connection)));
-  }
+  for (const [key, root] of plan) members.push(member(key, 'typename' in root ? JSON.stringify(root.typename) : await renderedConnection(root, context)));
   return `{${members.join(',')}}`;
 }
 

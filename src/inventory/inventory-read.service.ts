@@ -16,7 +16,7 @@ import {
 } from './queries/columns.js';
 import { deploymentConditions, findingConditions, likePattern, modelConditions, syncRunConditions, versionConditions, type InventoryFilter } from './queries/filters.js';
 import { keysetPage, keysetStatement, whereClause } from './queries/keyset.js';
-import { needsProbe, NotRenderable, pageRowKeys, renderedConnection, type RenderedConnection } from './rendered-json.js';
+import { NotRenderable, pageRowKeys, renderedRowColumns, type RenderedElement } from './rendered-json.js';
 import {
   CHANGE_ORDER,
   DEPLOYMENT_ORDER,
@@ -47,6 +47,12 @@ import type {
 import { inventoryStats, type StatsDimension, type StatsGroup } from './queries/stats.js';
 
 export type { InventoryFilter } from './queries/filters.js';
+
+/** A page row rendered by PostgreSQL: the JSON text of each requested element, and the row's cursor when asked. */
+export interface RenderedRow {
+  elements: string[];
+  cursor: string | null;
+}
 export type { StatsDimension, StatsGroup } from './queries/stats.js';
 
 export interface SourceFilter {
@@ -221,31 +227,36 @@ export class InventoryReadService {
   }
 
   /**
-   * A models page rendered by PostgreSQL as the JSON text of the whole connection (rendered-json.ts), for answers that
-   * are pure projections of the rows: the same rows, order, cursors, page info, count and nested live versions and
-   * deployments as `listModels` and its connection. Forward pages only; throws NotRenderable for a shape it cannot
-   * render exactly.
+   * A models page whose rows PostgreSQL renders as JSON text (rendered-json.ts), for answers that are pure projections
+   * of the rows: the same rows, order and nested live versions and deployments as `listModels`. Each row carries the
+   * text of every requested element and, with `cursorScope`, its cursor; `probe` fetches one row more to tell whether
+   * more follow. Forward pages only; throws NotRenderable for a shape it cannot render exactly.
    */
-  async renderModelsConnection(filter: InventoryFilter, order: Ordering<ModelOrderField>, page: PageRequest, connection: RenderedConnection): Promise<string> {
+  async renderModelRows(
+    filter: InventoryFilter,
+    order: Ordering<ModelOrderField>,
+    page: PageRequest,
+    request: { elements: readonly RenderedElement[]; cursorScope: string | null; probe: boolean },
+  ): Promise<{ rows: RenderedRow[]; hasNextPage: boolean }> {
     if (page.direction !== 'forward') throw new NotRenderable('a backward page');
-    const where = modelConditions(filter);
     const keys = MODEL_ORDER[order.field];
-    const probe = needsProbe(connection);
+    const columns = renderedRowColumns(request.elements, request.cursorScope, keys.length);
     const { inner, order: pageOrder } = keysetStatement(
-      { select: pageModels(pageRowKeys(connection)).select, from: MODEL_FROM, where, keys, idExpression: sql`m.id`, direction: order.direction, page },
-      probe,
+      { select: pageModels(pageRowKeys(request.elements)).select, from: MODEL_FROM, where: modelConditions(filter), keys, idExpression: sql`m.id`, direction: order.direction, page },
+      request.probe,
     );
-    const statement = renderedConnection(connection, {
-      inner,
-      order: pageOrder,
-      keyCount: keys.length,
-      size: page.size,
-      probe,
-      hasBoundary: page.boundary !== undefined,
-      count: sql`select count(*)::int from ${MODEL_FROM} ${whereClause(where)}`,
-    });
-    const [row] = await queryRows<{ connection: string }>(this.db, statement);
-    return row.connection;
+    const rows = await queryRows<Record<string, string>>(this.db, sql`select ${columns} from (${inner}) p ${pageOrder}`);
+    const hasNextPage = rows.length > page.size;
+    return {
+      rows: rows.slice(0, page.size).map((row) => ({ elements: request.elements.map((_, index) => row[`__e${index}`]), cursor: row.__cursor ?? null })),
+      hasNextPage,
+    };
+  }
+
+  /** How many models a filter selects (a connection's totalCount). */
+  async countModels(filter: InventoryFilter): Promise<number> {
+    const [row] = await queryRows<{ n: number }>(this.db, sql`select count(*)::int as n from ${MODEL_FROM} ${whereClause(modelConditions(filter))}`);
+    return Number(row.n);
   }
 
   async listModelVersions(filter: InventoryFilter, order: Ordering<VersionOrderField>, page: PageRequest): Promise<Page<ModelVersionRecord>> {

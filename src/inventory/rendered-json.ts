@@ -31,22 +31,8 @@ export type RenderedValue =
 /** Response keys in response order, each with its value. */
 export type RenderedObject = ReadonlyArray<readonly [responseKey: string, value: RenderedValue]>;
 
-/** What a page tells about its neighbours (a Relay PageInfo). */
-export type PageInfoValue = 'hasNextPage' | 'hasPreviousPage' | 'startCursor' | 'endCursor';
-
-/** A page as a whole (a Relay connection): its edges, what it knows of its neighbours, the count behind it. */
-export type RenderedConnection = ReadonlyArray<
-  readonly [
-    responseKey: string,
-    value:
-      | { kind: 'edges'; edge: RenderedObject }
-      /** The page rows themselves (a connection's `nodes`). */
-      | { kind: 'nodes'; shape: RenderedObject }
-      | { kind: 'pageInfo'; fields: ReadonlyArray<readonly [responseKey: string, value: PageInfoValue | { literal: string }]>; scope: string }
-      | { kind: 'totalCount' }
-      | { kind: 'literal'; value: string },
-  ]
->;
+/** One element of a page, rendered per page row: an edge object (`row` values are the model), or the model itself. */
+export type RenderedElement = { edge: RenderedObject } | { node: RenderedObject };
 
 type Level = 'model' | 'version' | 'deployment';
 
@@ -123,15 +109,15 @@ function renderedValue(level: Level, value: RenderedValue, page: PageRow | null)
   }
 }
 
-/** Record keys the page row must carry for `connection` (its nodes read them from the page subquery). */
-export function pageRowKeys(connection: RenderedConnection): string[] {
+/** Record keys the page row must carry for `elements` (their models read them from the page subquery). */
+export function pageRowKeys(elements: readonly RenderedElement[]): string[] {
   const keys: string[] = [];
   const rowKeys = (shape: RenderedObject) => {
     for (const [, field] of shape) if (field.kind === 'column' || field.kind === 'named') keys.push(field.key);
   };
-  for (const [, part] of connection) {
-    if (part.kind === 'nodes') rowKeys(part.shape);
-    if (part.kind === 'edges') for (const [, value] of part.edge) if (value.kind === 'row') rowKeys(value.shape);
+  for (const element of elements) {
+    if ('node' in element) rowKeys(element.node);
+    else for (const [, value] of element.edge) if (value.kind === 'row') rowKeys(value.shape);
   }
   return keys;
 }
@@ -164,71 +150,26 @@ function pagePosition(scope: string, page: PageRow): SQL {
   return sql`translate(encode(convert_to(${json}, 'UTF8'), 'base64'), E'+/=\\n', '-_')`;
 }
 
-/** Whether a connection needs the row after its page (to tell whether more follow) and its rows numbered. */
-export function needsProbe(connection: RenderedConnection): boolean {
-  return connection.some(([, part]) => part.kind === 'pageInfo');
-}
-
-export interface ConnectionStatement {
-  /** The page's rows (keysetStatement, with the probe row when needsProbe), aliased `p` by the caller. */
-  inner: SQL;
-  /** The page's order over `p`. */
-  order: SQL;
-  keyCount: number;
-  size: number;
-  /** Whether `inner` carries the probe row. */
-  probe: boolean;
-  /** Whether the page starts after a cursor (a forward page then has rows before it). */
-  hasBoundary: boolean;
-  /** `select count(*) …` of every row the page is cut from. */
-  count: SQL;
-}
-
 /**
- * The whole connection as one JSON text, from one statement. With page info, the page rows and the probe row behind
- * them are numbered once (a materialised CTE) and the edges come from the first `size`; without, the page rows are
- * aggregated in their order directly.
+ * The select list over the page rows `p`: one JSON text per element (`"__e0"`, …) and, with `cursorScope`, the row's
+ * cursor (`"__cursor"`). Rows stay rows, in the statement's ORDER BY: an aggregate with its own ORDER BY sorts the
+ * rendered objects and costs more than rendering them.
  */
-export function renderedConnection(connection: RenderedConnection, statement: ConnectionStatement): SQL {
-  if (connection.length === 0 || connection.length > MAX_KEYS) throw new NotRenderable(`an object of ${connection.length} keys`);
-  const page: PageRow = { keyCount: statement.keyCount };
-  const { size, probe } = statement;
-  const rows = (object: SQL) =>
-    probe
-      ? sql`(select coalesce(json_agg(${object} order by p.__n), '[]'::json) from page p where p.__n <= ${size})`
-      : sql`(select coalesce(json_agg(${object} ${statement.order}), '[]'::json) from page p)`;
-  const pairs = connection.map(([responseKey, part]) => {
-    switch (part.kind) {
-      case 'literal':
-        return sql`${responseKey}::text, ${part.value}::text`;
-      case 'totalCount':
-        return sql`${responseKey}::text, (${statement.count})`;
-      case 'nodes':
-        return sql`${responseKey}::text, ${rows(renderedObject('model', part.shape, page))}`;
-      case 'edges': {
-        if (part.edge.length === 0 || part.edge.length > MAX_KEYS) throw new NotRenderable(`an object of ${part.edge.length} keys`);
-        const edge = part.edge.map(([key, value]) =>
-          sql`${key}::text, ${value.kind === 'row' ? renderedObject('model', value.shape, page) : renderedValue('model', value, page)}`,
-        );
-        return sql`${responseKey}::text, ${rows(sql`json_build_object(${sql.join(edge, sql`, `)})`)}`;
-      }
-      case 'pageInfo': {
-        if (!probe) throw new NotRenderable('page info without the probe row');
-        if (part.fields.length === 0 || part.fields.length > MAX_KEYS) throw new NotRenderable(`an object of ${part.fields.length} keys`);
-        const cursorAt = (row: SQL) => sql`(select ${pagePosition(part.scope, page)} from page p where p.__n = ${row})`;
-        const fields = part.fields.map(([key, value]) => {
-          if (typeof value !== 'string') return sql`${key}::text, ${value.literal}::text`;
-          if (value === 'hasNextPage') return sql`${key}::text, (select count(*) > ${size} from page)`;
-          if (value === 'hasPreviousPage') return sql`${key}::text, ${statement.hasBoundary}::boolean`;
-          if (value === 'startCursor') return sql`${key}::text, ${cursorAt(sql`least(1, ${size})`)}`;
-          return sql`${key}::text, ${cursorAt(sql`least(${size}, (select count(*) from page))`)}`;
-        });
-        return sql`${responseKey}::text, json_build_object(${sql.join(fields, sql`, `)})`;
-      }
-    }
+export function renderedRowColumns(elements: readonly RenderedElement[], cursorScope: string | null, keyCount: number): SQL {
+  const page: PageRow = { keyCount };
+  const columns = elements.map((element, index) => {
+    const object =
+      'node' in element
+        ? renderedObject('model', element.node, page)
+        : (() => {
+            if (element.edge.length === 0 || element.edge.length > MAX_KEYS) throw new NotRenderable(`an object of ${element.edge.length} keys`);
+            const pairs = element.edge.map(([key, value]) => sql`${key}::text, ${value.kind === 'row' ? renderedObject('model', value.shape, page) : renderedValue('model', value, page)}`);
+            return sql`json_build_object(${sql.join(pairs, sql`, `)})`;
+          })();
+    return sql`${object}::text as ${sql.identifier(`__e${index}`)}`;
   });
-  const pageRows = probe
-    ? sql`with page as materialized (select p.*, row_number() over (${statement.order}) as __n from (${statement.inner}) p)`
-    : sql`with page as (${statement.inner})`;
-  return sql`${pageRows} select json_build_object(${sql.join(pairs, sql`, `)})::text as connection`;
+  if (cursorScope !== null) columns.push(sql`${pagePosition(cursorScope, page)} as "__cursor"`);
+  // Page info alone needs rows but nothing rendered from them.
+  if (columns.length === 0) columns.push(sql`p.id`);
+  return sql.join(columns, sql`, `);
 }

@@ -14,7 +14,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { PageInfoValue, RenderedConnection, RenderedObject, RenderedValue } from '../../inventory/rendered-json.js';
+import type { RenderedElement, RenderedObject, RenderedValue } from '../../inventory/rendered-json.js';
 import type { PageRequest } from '../../page.js';
 import { authChecker, READ_ROLES } from '../auth-checker.js';
 import type { GraphQLContext } from '../context.js';
@@ -39,14 +39,28 @@ const RELATIONS: Readonly<Record<string, Readonly<Record<string, { kind: 'versio
   ModelVersion: { deployments: { kind: 'deployments', type: 'Deployment' } },
 };
 
+export type PageInfoField = 'hasNextPage' | 'hasPreviousPage' | 'startCursor' | 'endCursor';
+const PAGE_INFO_FIELDS = new Set<string>(['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor'] satisfies PageInfoField[]);
+
+/** A key of the connection object: a type name, the count, a list of the page's rendered elements, or the page info. */
+export type ConnectionPart =
+  | { kind: 'literal'; value: string }
+  | { kind: 'totalCount' }
+  | { kind: 'elements'; index: number }
+  | { kind: 'pageInfo'; fields: ReadonlyArray<readonly [responseKey: string, value: PageInfoField | { literal: string }]> };
+
 export interface RenderedModelsField {
   responseKey: string;
   page: PageRequest;
   order: typeof DEFAULT_ORDER;
-  connection: RenderedConnection;
+  /** What PostgreSQL renders per page row (`edges` and `nodes` lists each name one by index). */
+  elements: RenderedElement[];
+  connection: ReadonlyArray<readonly [responseKey: string, part: ConnectionPart]>;
+  /** The cursor scope when the page info needs the rows' cursors; null otherwise. */
+  cursorScope: string | null;
+  /** Whether the page info needs to know if more rows follow. */
+  probe: boolean;
 }
-
-const PAGE_INFO_FIELDS = new Set<string>(['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor'] satisfies PageInfoValue[]);
 
 /** The plan of a renderable query: its root keys in response order. */
 export type RenderedModelsPlan = ReadonlyArray<readonly [responseKey: string, value: RenderedModelsField | { typename: string }]>;
@@ -123,10 +137,10 @@ function modelType(field: GraphQLField<unknown, unknown>): GraphQLObjectType {
 }
 
 function pageInfoShape(type: GraphQLObjectType, selectionSet: SelectionSetNode | undefined) {
-  return fields(selectionSet).map((node): readonly [string, PageInfoValue | { literal: string }] => {
+  return fields(selectionSet).map((node): readonly [string, PageInfoField | { literal: string }] => {
     const key = node.alias?.value ?? node.name.value;
     if (node.name.value === '__typename') return [key, { literal: type.name }];
-    return PAGE_INFO_FIELDS.has(node.name.value) ? [key, node.name.value as PageInfoValue] : decline(`page info field ${node.name.value}`);
+    return PAGE_INFO_FIELDS.has(node.name.value) ? [key, node.name.value as PageInfoField] : decline(`page info field ${node.name.value}`);
   });
 }
 
@@ -136,7 +150,9 @@ function modelsField(schema: GraphQLSchema, node: FieldNode, variables: Record<s
   if (args.last != null || args.before != null || args.filter != null || args.orderBy != null) return decline('arguments beyond first and after');
   const scope = cursorScope('models', DEFAULT_ORDER);
   const connectionType = getNamedType(field.type) as GraphQLObjectType;
-  const connection = fields(node.selectionSet).map((child): RenderedConnection[number] => {
+  const elements: RenderedElement[] = [];
+  const element = (rendered: RenderedElement): ConnectionPart => ({ kind: 'elements', index: elements.push(rendered) - 1 });
+  const connection = fields(node.selectionSet).map((child): readonly [string, ConnectionPart] => {
     const key = child.alias?.value ?? child.name.value;
     const childType = () => getNamedType(fieldOf(connectionType, child).type) as GraphQLObjectType;
     switch (child.name.value) {
@@ -145,19 +161,28 @@ function modelsField(schema: GraphQLSchema, node: FieldNode, variables: Record<s
       case 'totalCount':
         return [key, { kind: 'totalCount' }];
       case 'edges':
-        return [key, { kind: 'edges', edge: edgeShape(childType(), child.selectionSet, scope) }];
+        return [key, element({ edge: edgeShape(childType(), child.selectionSet, scope) })];
       case 'nodes':
-        return [key, { kind: 'nodes', shape: objectShape(modelType(fieldOf(connectionType, child)), child.selectionSet) }];
+        return [key, element({ node: objectShape(modelType(fieldOf(connectionType, child)), child.selectionSet) })];
       case 'pageInfo':
-        return [key, { kind: 'pageInfo', fields: pageInfoShape(childType(), child.selectionSet), scope }];
+        return [key, { kind: 'pageInfo', fields: pageInfoShape(childType(), child.selectionSet) }];
       default:
         return decline(`connection field ${child.name.value}`);
     }
   });
+  const pageInfo = connection.flatMap(([, part]) => (part.kind === 'pageInfo' ? part.fields.map(([, value]) => value) : []));
   // The resolver's own checks, in its order: a refusal is the resolver's to report.
   authChecker({ context } as never, [...READ_ROLES]);
   const page = toPageRequest({ first: args.first, after: args.after }, scope, context.maxPageSize);
-  return { responseKey: node.alias?.value ?? node.name.value, page, order: DEFAULT_ORDER, connection };
+  return {
+    responseKey: node.alias?.value ?? node.name.value,
+    page,
+    order: DEFAULT_ORDER,
+    elements,
+    connection,
+    cursorScope: pageInfo.includes('startCursor') || pageInfo.includes('endCursor') ? scope : null,
+    probe: pageInfo.includes('hasNextPage'),
+  };
 }
 
 /**

@@ -97,6 +97,7 @@ const RENDERED: Array<[string, string, Record<string, unknown>?]> = [
   ],
   ['nodes beside edges', `{ models(first: 3) { nodes { id name versions { version } } edges { cursor } } }`],
   ['an empty page with its page info', `{ models(first: 0) { totalCount edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`],
+  ['page info alone, and a count alone', `{ a: models(first: 3) { pageInfo { hasNextPage endCursor } } b: models { totalCount } }`],
   ['a page past the last row', `{ models(first: 500) { edges { cursor } pageInfo { hasNextPage startCursor endCursor } } }`],
 ];
 
