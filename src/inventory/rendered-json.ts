@@ -69,7 +69,7 @@ export class NotRenderable extends Error {}
  * The JSON object of one row, as `json_build_object(…)`. At the page level (`model`) the row is the keyset subquery
  * `p`, whose columns carry the record keys as names; nested levels read the tables directly.
  */
-export function renderedObject(level: Level, shape: RenderedObject, page: PageRow | null): SQL {
+function renderedObject(level: Level, shape: RenderedObject, page: PageRow | null): SQL {
   if (shape.length === 0 || shape.length > MAX_KEYS) throw new NotRenderable(`an object of ${shape.length} keys`);
   const pairs = shape.map(([responseKey, value]) => sql`${responseKey}::text, ${renderedValue(level, value, page)}`);
   return sql`json_build_object(${sql.join(pairs, sql`, `)})`;
