@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { getOperationAST, getVariableValues, Kind, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { GraphQLContext } from './context.js';
-import { planRenderedModels, type PageInfoField, type RenderedModelsField, type RenderedModelsPlan } from './inventory/rendered-models.js';
+import type { RenderedRow } from '../inventory/inventory-read.service.js';
+import { planRenderedModels, type ConnectionPart, type PageInfoField, type RenderedModelsField, type RenderedModelsPlan } from './inventory/rendered-models.js';
+import { encodeCursor } from './relay/cursor.js';
 
 /**
  * Answers the queries PostgreSQL can render as JSON (inventory/rendered-models.ts decides which) and splices the
@@ -24,24 +26,29 @@ async function renderedConnection(field: RenderedModelsField, context: GraphQLCo
   const parts = field.connection.map(([, part]) => part);
   const [{ rows, hasNextPage }, count] = await Promise.all([
     parts.some((part) => part.kind !== 'literal' && part.kind !== 'totalCount')
-      ? inventory.renderModelRows({}, field.order, field.page, { elements: field.elements, cursorScope: field.cursorScope, probe: field.probe })
+      ? inventory.renderModelRows({}, field.order, field.page, { objects: field.objects, probe: field.probe })
       : { rows: [], hasNextPage: false },
     parts.some((part) => part.kind === 'totalCount') ? inventory.countModels({}) : null,
   ]);
+  const cursorOf = (row: RenderedRow | undefined) => (row ? encodeCursor(field.scope, row.position) : null);
   const pageInfo: Record<PageInfoField, boolean | string | null> = {
     hasNextPage,
     hasPreviousPage: field.page.boundary !== undefined,
-    startCursor: rows[0]?.cursor ?? null,
-    endCursor: rows.at(-1)?.cursor ?? null,
+    startCursor: cursorOf(rows[0]),
+    endCursor: cursorOf(rows.at(-1)),
   };
+  const edge = (row: RenderedRow, fields: Extract<ConnectionPart, { kind: 'edges' }>['fields']) =>
+    `{${fields.map(([key, part]) => member(key, part === 'cursor' ? JSON.stringify(cursorOf(row)) : 'object' in part ? row.objects[part.object] : JSON.stringify(part.literal))).join(',')}}`;
   const members = field.connection.map(([key, part]) => {
     switch (part.kind) {
       case 'literal':
         return member(key, JSON.stringify(part.value));
       case 'totalCount':
         return member(key, String(count));
-      case 'elements':
-        return member(key, `[${rows.map((row) => row.elements[part.index]).join(',')}]`);
+      case 'edges':
+        return member(key, `[${rows.map((row) => edge(row, part.fields)).join(',')}]`);
+      case 'nodes':
+        return member(key, `[${rows.map((row) => row.objects[part.object]).join(',')}]`);
       case 'pageInfo':
         return member(key, `{${part.fields.map(([infoKey, value]) => member(infoKey, JSON.stringify(typeof value === 'string' ? pageInfo[value] : value.literal))).join(',')}}`);
     }

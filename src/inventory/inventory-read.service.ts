@@ -15,8 +15,8 @@ import {
   type ColumnSet,
 } from './queries/columns.js';
 import { deploymentConditions, findingConditions, likePattern, modelConditions, syncRunConditions, versionConditions, type InventoryFilter } from './queries/filters.js';
-import { keysetPage, keysetStatement, whereClause } from './queries/keyset.js';
-import { NotRenderable, pageRowKeys, renderedRowColumns, type RenderedElement } from './rendered-json.js';
+import { keysetPage, keysetStatement, rowCount, whereClause } from './queries/keyset.js';
+import { NotRenderable, pageRowKeys, renderedRowColumns, type RenderedObject } from './rendered-json.js';
 import {
   CHANGE_ORDER,
   DEPLOYMENT_ORDER,
@@ -33,7 +33,7 @@ import {
   type SyncRunOrderField,
   type VersionOrderField,
 } from './queries/orderings.js';
-import type { Ordering, Page, PageRequest } from '../page.js';
+import type { KeysetPosition, Ordering, Page, PageRequest } from '../page.js';
 import type {
   DeploymentRecord,
   FindingRecord,
@@ -48,10 +48,10 @@ import { inventoryStats, type StatsDimension, type StatsGroup } from './queries/
 
 export type { InventoryFilter } from './queries/filters.js';
 
-/** A page row rendered by PostgreSQL: the JSON text of each requested element, and the row's cursor when asked. */
+/** A page row rendered by PostgreSQL: the JSON text of each requested object, and the row's keyset position. */
 export interface RenderedRow {
-  elements: string[];
-  cursor: string | null;
+  objects: string[];
+  position: KeysetPosition;
 }
 export type { StatsDimension, StatsGroup } from './queries/stats.js';
 
@@ -229,34 +229,35 @@ export class InventoryReadService {
   /**
    * A models page whose rows PostgreSQL renders as JSON text (rendered-json.ts), for answers that are pure projections
    * of the rows: the same rows, order and nested live versions and deployments as `listModels`. Each row carries the
-   * text of every requested element and, with `cursorScope`, its cursor; `probe` fetches one row more to tell whether
-   * more follow. Forward pages only; throws NotRenderable for a shape it cannot render exactly.
+   * text of every requested object and its position; `probe` fetches one row more to tell whether more follow.
+   * Forward pages only; throws NotRenderable for a shape it cannot render exactly.
    */
   async renderModelRows(
     filter: InventoryFilter,
     order: Ordering<ModelOrderField>,
     page: PageRequest,
-    request: { elements: readonly RenderedElement[]; cursorScope: string | null; probe: boolean },
+    request: { objects: readonly RenderedObject[]; probe: boolean },
   ): Promise<{ rows: RenderedRow[]; hasNextPage: boolean }> {
     if (page.direction !== 'forward') throw new NotRenderable('a backward page');
     const keys = MODEL_ORDER[order.field];
-    const columns = renderedRowColumns(request.elements, request.cursorScope, keys.length);
+    const columns = renderedRowColumns(request.objects, keys.length);
     const { inner, order: pageOrder } = keysetStatement(
-      { select: pageModels(pageRowKeys(request.elements)).select, from: MODEL_FROM, where: modelConditions(filter), keys, idExpression: sql`m.id`, direction: order.direction, page },
+      { select: pageModels(pageRowKeys(request.objects)).select, from: MODEL_FROM, where: modelConditions(filter), keys, idExpression: sql`m.id`, direction: order.direction, page },
       request.probe,
     );
     const rows = await queryRows<Record<string, string>>(this.db, sql`select ${columns} from (${inner}) p ${pageOrder}`);
-    const hasNextPage = rows.length > page.size;
     return {
-      rows: rows.slice(0, page.size).map((row) => ({ elements: request.elements.map((_, index) => row[`__e${index}`]), cursor: row.__cursor ?? null })),
-      hasNextPage,
+      rows: rows.slice(0, page.size).map((row) => ({
+        objects: request.objects.map((_, index) => row[`__e${index}`]),
+        position: { keys: keys.map((_, index) => String(row[`__k${index}`])), id: String(row.id) },
+      })),
+      hasNextPage: rows.length > page.size,
     };
   }
 
   /** How many models a filter selects (a connection's totalCount). */
-  async countModels(filter: InventoryFilter): Promise<number> {
-    const [row] = await queryRows<{ n: number }>(this.db, sql`select count(*)::int as n from ${MODEL_FROM} ${whereClause(modelConditions(filter))}`);
-    return Number(row.n);
+  countModels(filter: InventoryFilter): Promise<number> {
+    return rowCount(this.db, MODEL_FROM, modelConditions(filter));
   }
 
   async listModelVersions(filter: InventoryFilter, order: Ordering<VersionOrderField>, page: PageRequest): Promise<Page<ModelVersionRecord>> {

@@ -19,27 +19,12 @@ export type RenderedValue =
   /** A fixed string (a type name). */
   | { kind: 'literal'; value: string }
   /** A model's live versions, by version number; or a version's live deployments, by name. */
-  | { kind: 'versions' | 'deployments'; shape: RenderedObject }
-  /** The page row itself (an edge's node). */
-  | { kind: 'row'; shape: RenderedObject }
-  /**
-   * The page row's position as the API's cursor: base64url of the JSON array [scope, [sort key texts…], id], as
-   * graphql/relay/cursor.ts writes it (an edge's cursor).
-   */
-  | { kind: 'position'; scope: string };
+  | { kind: 'versions' | 'deployments'; shape: RenderedObject };
 
 /** Response keys in response order, each with its value. */
 export type RenderedObject = ReadonlyArray<readonly [responseKey: string, value: RenderedValue]>;
 
-/** One element of a page, rendered per page row: an edge object (`row` values are the model), or the model itself. */
-export type RenderedElement = { edge: RenderedObject } | { node: RenderedObject };
-
 type Level = 'model' | 'version' | 'deployment';
-
-/** The page row `p` (the keyset subquery, columns named by record key) and how many sort keys it carries. */
-interface PageRow {
-  keyCount: number;
-}
 
 /** json_build_object takes at most 100 arguments (PostgreSQL's FUNC_MAX_ARGS): 50 keys. */
 const MAX_KEYS = 50;
@@ -66,60 +51,47 @@ function expressions(columns: readonly Column[]): ReadonlyMap<string, ReadColumn
 export class NotRenderable extends Error {}
 
 /**
- * The JSON object of one row, as `json_build_object(…)`. At the page level (`model`) the row is the keyset subquery
- * `p`, whose columns carry the record keys as names; nested levels read the tables directly.
+ * The JSON object of one row, as `json_build_object(…)`. At the page level the row is the keyset subquery `p`, whose
+ * columns carry the record keys as names; nested levels read the tables directly.
  */
-function renderedObject(level: Level, shape: RenderedObject, page: PageRow | null): SQL {
+function renderedObject(level: Level, shape: RenderedObject, atPage: boolean): SQL {
   if (shape.length === 0 || shape.length > MAX_KEYS) throw new NotRenderable(`an object of ${shape.length} keys`);
-  const pairs = shape.map(([responseKey, value]) => sql`${responseKey}::text, ${renderedValue(level, value, page)}`);
+  const pairs = shape.map(([responseKey, value]) => sql`${responseKey}::text, ${renderedValue(level, value, atPage)}`);
   return sql`json_build_object(${sql.join(pairs, sql`, `)})`;
 }
 
-function column(level: Level, value: { key: string; required: boolean }, page: PageRow | null): SQL {
+function column(level: Level, value: { key: string; required: boolean }, atPage: boolean): SQL {
   const read = COLUMNS[level].get(value.key);
   if (!read) throw new NotRenderable(`no ${level} column ${value.key}`);
   // A non-null answer from a nullable column would need a check per row; the schema and the table should agree instead.
   if (value.required && !read.notNull) throw new NotRenderable(`${level} column ${value.key} may be null`);
-  return page ? sql`p.${sql.identifier(value.key)}` : read.expression;
+  return atPage ? sql`p.${sql.identifier(value.key)}` : read.expression;
 }
 
-function renderedValue(level: Level, value: RenderedValue, page: PageRow | null): SQL {
+function renderedValue(level: Level, value: RenderedValue, atPage: boolean): SQL {
   switch (value.kind) {
     case 'column':
-      return column(level, value, page);
+      return column(level, value, atPage);
     case 'named':
-      return namedValue(level, value, page);
+      return namedValue(level, value, atPage);
     case 'globalId':
-      return globalId(value.type, page ? ROW_ID.model : ROW_ID[level]);
+      return globalId(value.type, ROW_ID[level]);
     case 'literal':
       return sql`${value.value}::text`;
-    case 'row':
-      throw new NotRenderable('a row inside a row');
-    case 'position':
-      if (!page) throw new NotRenderable('a cursor below the page');
-      return pagePosition(value.scope, page);
     case 'versions':
       if (level !== 'model') throw new NotRenderable('versions below a model');
-      return sql`(select coalesce(json_agg(${renderedObject('version', value.shape, null)} order by v.version_number nulls last, v.id), '[]'::json)
+      return sql`(select coalesce(json_agg(${renderedObject('version', value.shape, false)} order by v.version_number nulls last, v.id), '[]'::json)
                  from model_versions v, (values (p.vendor)) vs(vendor) where v.model_id = p.id and v.deleted_at is null)`;
     case 'deployments':
       if (level !== 'version') throw new NotRenderable('deployments below a version');
-      return sql`(select coalesce(json_agg(${renderedObject('deployment', value.shape, null)} order by d.name, d.id), '[]'::json)
+      return sql`(select coalesce(json_agg(${renderedObject('deployment', value.shape, false)} order by d.name, d.id), '[]'::json)
                  from deployments d, (values (vs.vendor)) ds(vendor) where d.version_id = v.id and d.deleted_at is null)`;
   }
 }
 
-/** Record keys the page row must carry for `elements` (their models read them from the page subquery). */
-export function pageRowKeys(elements: readonly RenderedElement[]): string[] {
-  const keys: string[] = [];
-  const rowKeys = (shape: RenderedObject) => {
-    for (const [, field] of shape) if (field.kind === 'column' || field.kind === 'named') keys.push(field.key);
-  };
-  for (const element of elements) {
-    if ('node' in element) rowKeys(element.node);
-    else for (const [, value] of element.edge) if (value.kind === 'row') rowKeys(value.shape);
-  }
-  return keys;
+/** Record keys the page row must carry for `objects` (they read them from the page subquery). */
+export function pageRowKeys(objects: readonly RenderedObject[]): string[] {
+  return objects.flatMap((shape) => shape.flatMap(([, value]) => (value.kind === 'column' || value.kind === 'named' ? [value.key] : [])));
 }
 
 /**
@@ -137,39 +109,19 @@ function globalId(type: string, id: SQL): SQL {
  * statement (the operand is per row, so the planner cannot fold it into a constant and raise it for every row), and
  * the caller falls back to the path that reports it as the API does. A null matches no case and stays null.
  */
-function namedValue(level: Level, value: Extract<RenderedValue, { kind: 'named' }>, page: PageRow | null): SQL {
-  const stored = column(level, value, page);
+function namedValue(level: Level, value: Extract<RenderedValue, { kind: 'named' }>, atPage: boolean): SQL {
+  const stored = column(level, value, atPage);
   const cases = Object.entries(value.names).map(([from, to]) => sql`when ${from}::text then ${to}::text`);
   return sql`(case ${stored}::text ${sql.join(cases, sql` `)} else ('unnamed value ' || ${stored}::text)::int::text end)`;
 }
 
-/** The page row's cursor (`p."__k0"…` are the sort key texts keysetStatement selects). */
-function pagePosition(scope: string, page: PageRow): SQL {
-  const keys = Array.from({ length: page.keyCount }, (_, index) => sql`to_json(p.${sql.identifier(`__k${index}`)})::text`);
-  const json = sql`concat('[', to_json(${scope}::text)::text, ',[', ${keys.length ? sql.join(keys, sql`, ',', `) : sql`''`}, '],', to_json(p.id::text)::text, ']')`;
-  return sql`translate(encode(convert_to(${json}, 'UTF8'), 'base64'), E'+/=\\n', '-_')`;
-}
-
 /**
- * The select list over the page rows `p`: one JSON text per element (`"__e0"`, …) and, with `cursorScope`, the row's
- * cursor (`"__cursor"`). Rows stay rows, in the statement's ORDER BY: an aggregate with its own ORDER BY sorts the
- * rendered objects and costs more than rendering them.
+ * The select list over the page rows `p`: each object's JSON text (`"__e0"`, …), then the row's id and sort key texts
+ * (its position, from which the API writes cursors). Rows stay rows, in the statement's ORDER BY: an aggregate with
+ * its own ORDER BY sorts the rendered objects and costs more than rendering them.
  */
-export function renderedRowColumns(elements: readonly RenderedElement[], cursorScope: string | null, keyCount: number): SQL {
-  const page: PageRow = { keyCount };
-  const columns = elements.map((element, index) => {
-    const object =
-      'node' in element
-        ? renderedObject('model', element.node, page)
-        : (() => {
-            if (element.edge.length === 0 || element.edge.length > MAX_KEYS) throw new NotRenderable(`an object of ${element.edge.length} keys`);
-            const pairs = element.edge.map(([key, value]) => sql`${key}::text, ${value.kind === 'row' ? renderedObject('model', value.shape, page) : renderedValue('model', value, page)}`);
-            return sql`json_build_object(${sql.join(pairs, sql`, `)})`;
-          })();
-    return sql`${object}::text as ${sql.identifier(`__e${index}`)}`;
-  });
-  if (cursorScope !== null) columns.push(sql`${pagePosition(cursorScope, page)} as "__cursor"`);
-  // Page info alone needs rows but nothing rendered from them.
-  if (columns.length === 0) columns.push(sql`p.id`);
+export function renderedRowColumns(objects: readonly RenderedObject[], keyCount: number): SQL {
+  const columns = objects.map((shape, index) => sql`${renderedObject('model', shape, true)}::text as ${sql.identifier(`__e${index}`)}`);
+  columns.push(sql`p.id`, ...Array.from({ length: keyCount }, (_, index) => sql`p.${sql.identifier(`__k${index}`)}`));
   return sql.join(columns, sql`, `);
 }

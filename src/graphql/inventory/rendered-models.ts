@@ -14,7 +14,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { RenderedElement, RenderedObject, RenderedValue } from '../../inventory/rendered-json.js';
+import type { RenderedObject, RenderedValue } from '../../inventory/rendered-json.js';
 import type { PageRequest } from '../../page.js';
 import { authChecker, READ_ROLES } from '../auth-checker.js';
 import type { GraphQLContext } from '../context.js';
@@ -42,22 +42,26 @@ const RELATIONS: Readonly<Record<string, Readonly<Record<string, { kind: 'versio
 export type PageInfoField = 'hasNextPage' | 'hasPreviousPage' | 'startCursor' | 'endCursor';
 const PAGE_INFO_FIELDS = new Set<string>(['hasNextPage', 'hasPreviousPage', 'startCursor', 'endCursor'] satisfies PageInfoField[]);
 
-/** A key of the connection object: a type name, the count, a list of the page's rendered elements, or the page info. */
+/** A key of an edge: the page row's model (one of the rendered objects, by index), its cursor, or a type name. */
+export type EdgePart = { object: number } | 'cursor' | { literal: string };
+
+/** A key of the connection object: a type name, the count, the edges, the models themselves, or the page info. */
 export type ConnectionPart =
   | { kind: 'literal'; value: string }
   | { kind: 'totalCount' }
-  | { kind: 'elements'; index: number }
+  | { kind: 'edges'; fields: ReadonlyArray<readonly [responseKey: string, part: EdgePart]> }
+  | { kind: 'nodes'; object: number }
   | { kind: 'pageInfo'; fields: ReadonlyArray<readonly [responseKey: string, value: PageInfoField | { literal: string }]> };
 
 export interface RenderedModelsField {
   responseKey: string;
   page: PageRequest;
   order: typeof DEFAULT_ORDER;
-  /** What PostgreSQL renders per page row (`edges` and `nodes` lists each name one by index). */
-  elements: RenderedElement[];
+  /** The model objects PostgreSQL renders per page row (edges' nodes and `nodes` name theirs by index). */
+  objects: RenderedObject[];
   connection: ReadonlyArray<readonly [responseKey: string, part: ConnectionPart]>;
-  /** The cursor scope when the page info needs the rows' cursors; null otherwise. */
-  cursorScope: string | null;
+  /** The cursor scope of the page's ordering. */
+  scope: string;
   /** Whether the page info needs to know if more rows follow. */
   probe: boolean;
 }
@@ -121,13 +125,13 @@ function objectShape(type: GraphQLObjectType, selectionSet: SelectionSetNode | u
   });
 }
 
-function edgeShape(type: GraphQLObjectType, selectionSet: SelectionSetNode | undefined, scope: string): RenderedObject {
-  return fields(selectionSet).map((node): readonly [string, RenderedValue] => {
+function edgeShape(type: GraphQLObjectType, selectionSet: SelectionSetNode | undefined, object: (shape: RenderedObject) => number) {
+  return fields(selectionSet).map((node): readonly [string, EdgePart] => {
     const key = node.alias?.value ?? node.name.value;
-    if (node.name.value === '__typename') return [key, { kind: 'literal', value: type.name }];
-    if (node.name.value === 'cursor') return [key, { kind: 'position', scope }];
+    if (node.name.value === '__typename') return [key, { literal: type.name }];
+    if (node.name.value === 'cursor') return [key, 'cursor'];
     if (node.name.value !== 'node') return decline(`edge field ${node.name.value}`);
-    return [key, { kind: 'row', shape: objectShape(modelType(fieldOf(type, node)), node.selectionSet) }];
+    return [key, { object: object(objectShape(modelType(fieldOf(type, node)), node.selectionSet)) }];
   });
 }
 
@@ -150,8 +154,8 @@ function modelsField(schema: GraphQLSchema, node: FieldNode, variables: Record<s
   if (args.last != null || args.before != null || args.filter != null || args.orderBy != null) return decline('arguments beyond first and after');
   const scope = cursorScope('models', DEFAULT_ORDER);
   const connectionType = getNamedType(field.type) as GraphQLObjectType;
-  const elements: RenderedElement[] = [];
-  const element = (rendered: RenderedElement): ConnectionPart => ({ kind: 'elements', index: elements.push(rendered) - 1 });
+  const objects: RenderedObject[] = [];
+  const object = (shape: RenderedObject) => objects.push(shape) - 1;
   const connection = fields(node.selectionSet).map((child): readonly [string, ConnectionPart] => {
     const key = child.alias?.value ?? child.name.value;
     const childType = () => getNamedType(fieldOf(connectionType, child).type) as GraphQLObjectType;
@@ -161,9 +165,9 @@ function modelsField(schema: GraphQLSchema, node: FieldNode, variables: Record<s
       case 'totalCount':
         return [key, { kind: 'totalCount' }];
       case 'edges':
-        return [key, element({ edge: edgeShape(childType(), child.selectionSet, scope) })];
+        return [key, { kind: 'edges', fields: edgeShape(childType(), child.selectionSet, object) }];
       case 'nodes':
-        return [key, element({ node: objectShape(modelType(fieldOf(connectionType, child)), child.selectionSet) })];
+        return [key, { kind: 'nodes', object: object(objectShape(modelType(fieldOf(connectionType, child)), child.selectionSet)) }];
       case 'pageInfo':
         return [key, { kind: 'pageInfo', fields: pageInfoShape(childType(), child.selectionSet) }];
       default:
@@ -178,9 +182,9 @@ function modelsField(schema: GraphQLSchema, node: FieldNode, variables: Record<s
     responseKey: node.alias?.value ?? node.name.value,
     page,
     order: DEFAULT_ORDER,
-    elements,
+    objects,
     connection,
-    cursorScope: pageInfo.includes('startCursor') || pageInfo.includes('endCursor') ? scope : null,
+    scope,
     probe: pageInfo.includes('hasNextPage'),
   };
 }

@@ -8,7 +8,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * A cursor is bound to the connection that issued it and to its ordering: it encodes the row's sort key and id
  * (keyset pagination), which only mean something under the same ORDER BY. `scope` names both, e.g. `models:NAME:ASC`.
  */
-// inventory/rendered-json.ts writes the same cursors in SQL for pages PostgreSQL renders; change both together.
 export function encodeCursor(scope: string, position: KeysetPosition): string {
   return Buffer.from(JSON.stringify([scope, position.keys, position.id]), 'utf8').toString('base64url');
 }

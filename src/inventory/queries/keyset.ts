@@ -35,6 +35,12 @@ export function whereClause(conditions: SQL[]): SQL {
   return conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
 }
 
+/** How many rows a page is cut from (a connection's totalCount). */
+export async function rowCount(db: Executor, from: SQL, where: SQL[]): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${from} ${whereClause(where)}`);
+  return Number(row.n);
+}
+
 /** The SQL of one keyset page: the page's rows in `inner` (LIMIT size, + 1 with `probe`), and how to order them again. */
 export interface KeysetStatement {
   /** `select <select>, <sort keys as "__k0"…> from … where … order by … limit …`: the page's rows, `id` among them. */
@@ -97,9 +103,6 @@ export async function keysetPage<T>(db: Executor, query: KeysetQuery<T>): Promis
     items,
     hasNextPage: forward ? more : page.boundary !== undefined,
     hasPreviousPage: forward ? page.boundary !== undefined : more,
-    totalCount: async () => {
-      const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${query.from} ${whereClause(query.where)}`);
-      return Number(row.n);
-    },
+    totalCount: () => rowCount(db, query.from, query.where),
   };
 }
