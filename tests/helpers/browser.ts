@@ -77,7 +77,11 @@ function recordForFailure(page: Page): void {
   page.on('requestfinished', (request) => {
     const ms = Math.round(performance.now() - (started.get(request) ?? performance.now()));
     started.delete(request);
-    void request.response().then((response) => note(`${request.method()} ${request.url()} ${response?.status() ?? '-'} ${ms} ms`));
+    // The tab may close before the response is read (the test ended): the line is then simply not written.
+    void request.response().then(
+      (response) => note(`${request.method()} ${request.url()} ${response?.status() ?? '-'} ${ms} ms`),
+      () => undefined,
+    );
   });
   page.on('requestfailed', (request) => {
     note(`${request.method()} ${request.url()} FAILED ${request.failure()?.errorText ?? ''}`);
